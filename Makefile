@@ -1,0 +1,82 @@
+# helpgen - static help-center generator. See README.md.
+#   make            install missing Debian packages (as root), build ./helpgen and the default site
+#   make test       the whole test suite (what .ci/run calls)
+
+PREFIX ?= /usr/local
+CC  ?= cc
+CXX ?= c++
+PKGS := libcmark-gfm yaml-0.1 lua5.4 libctemplate icu-uc icu-i18n libxxhash jansson zlib
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+OPT ?= -O2 -g
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -Iinclude $(PKG_CFLAGS) $(CFLAGS) -DHG_PREFIX='"$(PREFIX)"'
+CXXFLAGS_ALL = -std=c++11 $(OPT) -Wall -Wextra -Werror -Wno-unused-parameter -Iinclude $(PKG_CFLAGS) $(CXXFLAGS)
+LIBS = $(PKG_LIBS) -lpthread -lm
+
+BUILD ?= build
+SRC_C := $(sort $(wildcard src/*.c))
+SRC_CXX := $(sort $(wildcard src/*.cc))
+LIB_OBJ := $(patsubst src/%.c,$(BUILD)/%.o,$(filter-out src/main.c,$(SRC_C))) $(patsubst src/%.cc,$(BUILD)/%.o,$(SRC_CXX))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+
+.PHONY: all deps site test unit e2e asan leakcheck bench bench-search fuzz install clean browser node-test
+all: deps helpgen site
+
+deps:
+	@sh .ci/deps.sh
+
+helpgen: $(LIB_OBJ) $(BUILD)/main.o
+	$(CXX) -o $@ $^ $(LIBS)
+
+$(BUILD)/%.o: src/%.c $(wildcard include/*.h) | $(BUILD)
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+$(BUILD)/%.o: src/%.cc $(wildcard include/*.h) | $(BUILD)
+	$(CXX) $(CXXFLAGS_ALL) -c -o $@ $<
+
+$(BUILD):
+	mkdir -p $(BUILD)/tests
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) | $(BUILD)
+	$(CC) $(CFLAGS_ALL) $(shell pkg-config --cflags cmocka) -c -o $@.o $<
+	$(CXX) -o $@ $@.o $(LIB_OBJ) $(LIBS) $(shell pkg-config --libs cmocka)
+
+site: helpgen
+	./helpgen build . -o public
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+e2e: helpgen
+	sh tests/e2e/run.sh
+
+test: deps
+	$(MAKE) unit e2e
+	$(MAKE) asan
+	sh tests/run-extra.sh
+
+asan:
+	$(MAKE) BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	  LDFLAGS_EXTRA= CC="$(CC) -fsanitize=address,undefined" CXX="$(CXX) -fsanitize=address,undefined" unit
+
+leakcheck: $(UNIT_BIN) helpgen
+	@set -e; for t in $(UNIT_BIN); do valgrind -q --leak-check=full --error-exitcode=9 $$t >/dev/null; done
+	valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=9 ./helpgen build examples/store -o $(BUILD)/leak-site --quiet
+	@echo "leakcheck: clean"
+
+bench: helpgen
+	sh bench/run.sh
+
+fuzz:
+	sh tests/fuzz/run.sh
+
+install: helpgen
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/helpgen $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 helpgen $(DESTDIR)$(PREFIX)/bin/helpgen
+	cp -R themes $(DESTDIR)$(PREFIX)/share/helpgen/
+	[ ! -f docs/helpgen.1 ] || install -m 644 docs/helpgen.1 $(DESTDIR)$(PREFIX)/share/man/man1/helpgen.1
+
+clean:
+	rm -rf build build-asan build-fuzz helpgen public

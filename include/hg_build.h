@@ -1,0 +1,33 @@
+/* hg_build.h - runs the whole pipeline for `helpgen build`:
+ * config -> content -> site -> markdown -> search -> render -> output.
+ * Each stage only reads what the stages before it produced. */
+#ifndef HG_BUILD_H
+#define HG_BUILD_H
+
+#include <signal.h>
+#include <stdio.h>
+
+#include "hg_util.h"
+
+typedef struct {
+  const char *site_dir; /* default "." */
+  const char *out_dir;  /* default SITE/public */
+  bool strict;          /* warnings fail the build */
+  bool quiet;           /* no summary line */
+  bool drafts;          /* publish drafts */
+  int threads;          /* 0: hg_default_threads() */
+  volatile sig_atomic_t *interrupted; /* set by a signal handler; may be NULL */
+  FILE *log;            /* where diagnostics and the summary go (stderr) */
+} hg_build_opts;
+
+typedef struct {
+  size_t pages, articles, warnings, errors;
+  double seconds;
+} hg_build_stats;
+
+/* Returns the exit code: 0 built, 1 content errors (or warnings with
+ * strict), 2 usage, configuration or theme errors, 130 interrupted. OUT is
+ * only replaced when the result is 0. */
+int hg_build(const hg_build_opts *opts, hg_build_stats *stats);
+
+#endif

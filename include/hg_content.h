@@ -1,0 +1,84 @@
+/* hg_content.h - stage 2: walk SITE/content/, read every article's front
+ * matter into typed fields (and the full hg_value map), and every folder's
+ * _index.md. A top-level folder is a category, a folder inside it a section
+ * (sections may nest); files that are not Markdown are assets.
+ *
+ * Ownership: hg_content_load returns a tree freed with hg_content_free. */
+#ifndef HG_CONTENT_H
+#define HG_CONTENT_H
+
+#include "hg_config.h"
+#include "hg_value.h"
+
+typedef struct {
+  char *path;        /* file path for messages ("site/content/a/b.md") */
+  char *rel_path;    /* relative to content/: "a/b.md" */
+  size_t folder;     /* index into hg_content.folders */
+  hg_value *meta;    /* the front matter map, or NULL */
+  char *body;        /* Markdown after the front matter (LF line endings) */
+  size_t body_len;
+  int body_line;     /* lines before the body: add to body line numbers */
+  char *title;
+  int title_line;    /* where the title came from (0: the file name) */
+  char *description; /* "" when absent */
+  char *slug;
+  long weight;       /* 0 when absent */
+  char **tags;
+  size_t ntags;
+  char **keywords;
+  size_t nkeywords;
+  char **aliases;
+  size_t naliases;
+  bool promoted, draft, faq;
+  char *date, *updated, *review_by; /* "YYYY-MM-DD" or NULL */
+  bool failed;       /* an error was reported for this file */
+} hg_article;
+
+typedef struct {
+  char *rel_dir;     /* relative to content/: "" (root), "orders/tracking" */
+  char *path;        /* folder path for messages */
+  long parent;       /* index of the parent folder, -1 for the root */
+  int depth;         /* 0 root, 1 category, 2+ section */
+  char *slug;        /* URL segment ("" for the root) */
+  char *title;
+  char *description;
+  char *icon;        /* may be NULL */
+  long weight;
+  char *index_path;  /* path of _index.md for messages, or NULL */
+  char *intro;       /* body of _index.md (Markdown), or NULL */
+  size_t intro_len;
+  int intro_line;
+  hg_value *meta;    /* front matter of _index.md, or NULL */
+  char **assets;     /* file names of non-Markdown files in this folder */
+  size_t nassets;
+} hg_folder;
+
+typedef struct {
+  char *content_dir;
+  hg_folder *folders;   /* folders[0] is the root; parents precede children */
+  size_t nfolders;
+  hg_article *articles; /* in walk order (folders, then names, sorted) */
+  size_t narticles;
+} hg_content;
+
+typedef struct {
+  int threads;
+  size_t max_file_size; /* bytes; larger articles are an error (0: 64 MiB) */
+} hg_content_opts;
+
+/* Reads everything under SITE/content. Per-file problems go to diags (as
+ * errors or warnings, the build goes on to report them all); returns NULL
+ * with err only when content/ itself cannot be read. */
+hg_content *hg_content_load(const hg_config *cfg, const hg_content_opts *opts,
+                            hg_diags *diags, hg_error **err);
+void hg_content_free(hg_content *c);
+
+/* Splits front matter from one file's text (exposed for tests and fuzzing).
+ * Normalizes BOM/CRLF in place, validates UTF-8, parses YAML. Fills `a`
+ * (path must be set by the caller; body points into a new copy). Returns
+ * false if an error was added to diags. */
+/* `text` must have room for a NUL at text[len] (hg_read_file gives that). */
+bool hg_article_parse(hg_article *a, char *text, size_t len, hg_diags *diags);
+void hg_article_clear(hg_article *a);
+
+#endif

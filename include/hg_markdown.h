@@ -1,0 +1,72 @@
+/* hg_markdown.h - stage 4 of the pipeline: one article's Markdown body to
+ * HTML with cmark-gfm (tables, strikethrough, autolinks, task lists,
+ * footnotes), Unicode-aware unique heading ids, a table of contents (h2/h3),
+ * GitHub-style callouts, FAQ accordions, local link rewriting through a
+ * caller-supplied resolver, and raw HTML only when allowed.
+ *
+ * Thread-safety: hg_md_init() once before any thread starts; after that
+ * hg_md_render may run on several threads at once (each with its own opts,
+ * result and diags). */
+#ifndef HG_MARKDOWN_H
+#define HG_MARKDOWN_H
+
+#include "hg_util.h"
+
+typedef struct {
+  int level;  /* 2 or 3 */
+  char *id;   /* the heading's id attribute */
+  char *text; /* plain text of the heading */
+} hg_toc_entry;
+
+typedef struct {
+  char *id;          /* linkable id of the <details> element */
+  char *question;    /* plain text */
+  char *answer_html; /* rendered answer */
+  char *answer_text; /* plain text of the answer (for JSON-LD, search) */
+} hg_faq_item;
+
+enum { HG_LINK_LINK = 0, HG_LINK_IMAGE = 1 };
+
+/* Called for every local link or image target (no URL scheme, not starting
+ * with '#' or '//'), with the path part percent-decoded and the "#fragment"
+ * and "?query" split off (they are re-appended to whatever is returned).
+ * `line`/`col` are positions in the article file (front matter counted).
+ * Returns a new malloc'd URL to use instead, or NULL to keep the original.
+ * The resolver reports problems (missing article...) into `diags` itself. */
+typedef char *(*hg_md_resolve_fn)(void *ctx, const char *target, int kind,
+                                  int line, int col, hg_diags *diags);
+
+typedef struct {
+  const char *path;   /* file name used in messages */
+  int line_offset;    /* lines before the body in the file (front matter) */
+  bool unsafe;        /* keep raw HTML (site config markdown.unsafe) */
+  bool faq;           /* type: faq -> every ## becomes a <details> item */
+  const char *title;  /* page title: a leading "# title" equal to it is
+                         dropped (the theme prints the title). May be NULL. */
+  hg_md_resolve_fn resolve; /* may be NULL */
+  void *resolve_ctx;
+} hg_md_opts;
+
+typedef struct {
+  char *html;           /* the rendered body */
+  char *text;           /* plain text of the body, blocks separated by '\n' */
+  char *first_h1;       /* text of the first level-1 heading, or NULL */
+  hg_toc_entry *toc;    /* h2/h3 in order */
+  size_t ntoc;
+  hg_faq_item *faq;     /* only when opts->faq */
+  size_t nfaq;
+  size_t words;         /* word count of text (reading time) */
+} hg_md_result;
+
+void hg_md_init(void);
+/* Renders `len` bytes of Markdown. Warnings (raw HTML omitted, unresolved
+ * {{template}} variables, ...) and errors go to `diags` with path:line:col.
+ * Returns false only if an error was added to diags. `out` is always filled
+ * and must be released with hg_md_result_free. */
+bool hg_md_render(const char *md, size_t len, const hg_md_opts *opts,
+                  hg_md_result *out, hg_diags *diags);
+void hg_md_result_free(hg_md_result *r);
+/* Plain text of the first "# heading" in md (skipping fenced code), or NULL. */
+char *hg_md_first_h1(const char *md, size_t len);
+
+#endif

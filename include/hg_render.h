@@ -1,0 +1,33 @@
+/* hg_render.h - stage 6: expands the theme's templates for every page
+ * (home, categories, sections, articles, FAQ pages, search, 404) and
+ * writes them, the theme's assets, the logo and the files beside articles
+ * into the output folder.
+ *
+ * Ownership: everything in hg_render_input is borrowed. */
+#ifndef HG_RENDER_H
+#define HG_RENDER_H
+
+#include "hg_markdown.h"
+#include "hg_output.h"
+#include "hg_site.h"
+#include "hg_theme.h"
+
+typedef struct {
+  const hg_config *cfg;
+  const hg_site *site;
+  const hg_theme *theme;
+  const hg_md_result *arts;   /* parallel to site->arts */
+  const hg_md_result *intros; /* parallel to site->nodes; html NULL if none */
+  const char *search_index;   /* manifest path relative to the site root, or NULL */
+  hg_output *out;
+  int threads;
+} hg_render_input;
+
+/* Renders and writes every page. Returns false if an error went to diags. */
+bool hg_render_site(const hg_render_input *in, hg_diags *diags);
+/* Number of pages hg_render_site writes. */
+size_t hg_render_page_count(const hg_site *site);
+/* "2026-03-01" -> "March 1, 2026". Caller frees. */
+char *hg_render_date(const char *iso, const char *lang);
+
+#endif

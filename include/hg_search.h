@@ -1,0 +1,86 @@
+/* hg_search.h - the search stage: one client-side index per language,
+ * written as a few hundred small gzip files that assets/search.js fetches on
+ * demand (format: docs/search-index.md).
+ *
+ * Thread-safety: hg_search_build and the tokenizer keep no global state; two
+ * languages may be built on two threads at once. A tokenizer object is used
+ * by one thread at a time. */
+#ifndef HG_SEARCH_H
+#define HG_SEARCH_H
+
+#include "hg_util.h"
+
+/* One page to index. Every string is borrowed for the duration of the call
+ * and may be NULL (= empty). */
+typedef struct {
+  const char *url;         /* relative to the site root: "orders/track/index.html" */
+  const char *title;
+  const char *breadcrumb;  /* "Orders › Tracking" */
+  const char *category;    /* top-level category title (results page filter) */
+  const char *headings;    /* h2/h3 texts joined by '\n' */
+  const char *keywords;    /* tags and keywords joined by '\n' */
+  const char *description;
+  const char *body;        /* plain text of the article */
+  const char *const *tags;
+  size_t ntags;
+  bool promoted;
+} hg_search_doc;
+
+typedef struct {
+  const char *lang;     /* "en", "th", "cs", "pt-BR"...: ICU locale of the
+                           word breaker and the folder name */
+  const char *out_root; /* files go to out_root/search/<lang>/ */
+  /* search.synonyms: groups of equivalent words or phrases, each group a
+   * NULL-terminated array of strings. May be NULL. */
+  const char *const *const *synonyms;
+  size_t nsynonyms;
+  /* Tuning for benchmarks and tests; 0 means the default. */
+  size_t shard_bytes; /* uncompressed size a term shard is closed at */
+  size_t group_bytes; /* uncompressed size a document group aims at */
+  int threads;        /* tokenizer threads (default hg_default_threads()) */
+} hg_search_opts;
+
+/* Builds one language's index under out_root/search/<lang>/ (the folder is
+ * created; files already there are left alone). Returns the manifest path
+ * relative to out_root, "search/en/manifest.0123456789ab.bin"; the caller
+ * frees it. Returns NULL and sets err on an I/O or ICU failure, or when lang
+ * is not a plain language tag. n may be 0 (an empty but valid index). */
+char *hg_search_build(const hg_search_doc *docs, size_t n,
+                      const hg_search_opts *opts, hg_error **err);
+
+/* ---- tokenizer (used by hg_search_build; public for tests and tools) ----
+ * Words come from ICU's word break iterator for the locale (only segments
+ * with a word-like rule status: letters, numbers, kana, ideographs), then
+ * are folded: NFKD, combining marks U+0300-U+036F removed (Thai and other
+ * scripts' marks stay), lowercase (root locale), ø→o æ→ae ß→ss đ→d ł→l,
+ * NFC. The "exact" form is lowercase+NFC without removing anything.
+ * assets/search.js does the same with Intl.Segmenter; tests/js checks that
+ * both agree on tests/js/vectors-input.json. */
+#define HG_SEARCH_MAX_TERM 64 /* folded terms longer than this (bytes) are skipped */
+
+typedef struct hg_search_tokenizer hg_search_tokenizer;
+
+/* One word. term/exact are NUL-terminated and valid only during the
+ * callback; exact is NULL when it equals term. start/end: byte offsets of
+ * the word in the input. */
+typedef struct {
+  const char *term;
+  size_t term_len;
+  const char *exact;
+  size_t exact_len;
+  size_t start, end;
+} hg_search_token;
+
+typedef void (*hg_search_token_fn)(void *ctx, const hg_search_token *tok);
+
+hg_search_tokenizer *hg_search_tokenizer_new(const char *lang, hg_error **err);
+/* Calls fn for every word of text (UTF-8, len bytes, < 2 GiB). */
+void hg_search_tokenize(hg_search_tokenizer *tk, const char *text, size_t len,
+                        hg_search_token_fn fn, void *ctx);
+/* Folds one word. Returns a new string (caller frees); *exact (if not NULL)
+ * gets the new exact form, or NULL when it equals the folded one. */
+char *hg_search_fold(hg_search_tokenizer *tk, const char *word, size_t len,
+                     char **exact);
+void hg_search_tokenizer_free(hg_search_tokenizer *tk);
+
+#endif

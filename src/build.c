@@ -1,0 +1,264 @@
+/* build.c - the pipeline driver behind `helpgen build`. */
+#include "hg_build.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "hg_config.h"
+#include "hg_content.h"
+#include "hg_markdown.h"
+#include "hg_output.h"
+#include "hg_render.h"
+#include "hg_search.h"
+#include "hg_site.h"
+#include "hg_theme.h"
+
+typedef struct {
+  const hg_site *site;
+  hg_md_result *arts;
+  hg_md_result *intros;
+  hg_diags *diags; /* narts + nnodes slots */
+} md_job;
+
+typedef struct {
+  const hg_site *site;
+  long art;
+  const char *from_dir;
+  const char *page_dir;
+  const char *path;
+} resolve_ctx;
+
+static char *resolve(void *ctx, const char *target, int kind, int line, int col,
+                     hg_diags *diags) {
+  resolve_ctx *r = ctx;
+  return hg_site_resolve(r->site, r->art, r->from_dir, r->page_dir, target,
+                         kind == HG_LINK_IMAGE, r->path, line, col, diags);
+}
+
+static void md_one(void *ctx, size_t i, int worker) {
+  (void)worker;
+  md_job *j = ctx;
+  const hg_site *s = j->site;
+  const hg_content *c = s->content;
+  bool unsafe = s->cfg->markdown_unsafe;
+  if (i < s->narts) {
+    const hg_article *a = &c->articles[s->arts[i].article];
+    resolve_ctx rc = {s, (long)i, c->folders[a->folder].rel_dir, s->arts[i].url_dir, a->path};
+    hg_md_opts o = {.path = a->path, .line_offset = a->body_line, .unsafe = unsafe,
+                    .faq = a->faq, .title = a->title, .resolve = resolve,
+                    .resolve_ctx = &rc};
+    hg_md_render(a->body, a->body_len, &o, &j->arts[i], &j->diags[i]);
+  } else {
+    size_t n = i - s->narts;
+    const hg_folder *f = &c->folders[n];
+    if (!f->intro) return;
+    resolve_ctx rc = {s, -1, f->rel_dir, s->nodes[n].url_dir, f->index_path};
+    hg_md_opts o = {.path = f->index_path, .line_offset = f->intro_line,
+                    .unsafe = unsafe, .title = f->title, .resolve = resolve,
+                    .resolve_ctx = &rc};
+    hg_md_render(f->intro, f->intro_len, &o, &j->intros[n], &j->diags[i]);
+  }
+}
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void print_diags(FILE *log, const hg_diags *d) {
+  for (size_t i = 0; i < d->len; i++) {
+    char *s = hg_diag_format(&d->items[i]);
+    fprintf(log, "%s\n", s);
+    free(s);
+  }
+}
+
+static bool interrupted(const hg_build_opts *o) {
+  return o->interrupted && *o->interrupted;
+}
+
+/* Joins strings with '\n' into a new string. */
+static char *join_lines(char *const *items, size_t n, char *const *more, size_t m) {
+  hg_buf b = HG_BUF_INIT;
+  for (size_t i = 0; i < n; i++) {
+    hg_buf_puts(&b, items[i]);
+    hg_buf_putc(&b, '\n');
+  }
+  for (size_t i = 0; i < m; i++) {
+    hg_buf_puts(&b, more[i]);
+    hg_buf_putc(&b, '\n');
+  }
+  return hg_buf_steal(&b);
+}
+
+/* Builds the search index for the site language; returns the manifest path
+ * (relative to the site root) or NULL with an error in diags. */
+static char *build_search(const hg_config *cfg, const hg_site *s, const hg_md_result *md,
+                          const char *out_root, int threads, hg_diags *diags) {
+  const hg_content *c = s->content;
+  hg_search_doc *docs = hg_xcalloc(s->narts ? s->narts : 1, sizeof *docs);
+  char **owned = hg_xcalloc(s->narts * 5 + 1, sizeof *owned);
+  size_t no = 0;
+  for (size_t i = 0; i < s->narts; i++) {
+    const hg_article *a = &c->articles[s->arts[i].article];
+    hg_search_doc *d = &docs[i];
+    char *url = hg_site_page_file(s->arts[i].url_dir);
+    if (cfg->pretty_links) url[strlen(url) - strlen("index.html")] = '\0';
+    d->url = owned[no++] = url;
+    d->title = a->title;
+    d->breadcrumb = owned[no++] = hg_xstrdup("");
+    {
+      /* "Orders › Tracking" */
+      hg_buf b = HG_BUF_INIT;
+      size_t chain[64], n = 0;
+      for (long f = (long)a->folder; f > 0 && n < 64; f = c->folders[f].parent) chain[n++] = (size_t)f;
+      while (n-- > 0) {
+        hg_buf_puts(&b, c->folders[chain[n]].title);
+        if (n) hg_buf_puts(&b, " › ");
+      }
+      free(owned[no - 1]);
+      d->breadcrumb = owned[no - 1] = hg_buf_steal(&b);
+    }
+    long top = (long)a->folder;
+    while (top > 0 && c->folders[top].parent > 0) top = c->folders[top].parent;
+    d->category = top > 0 ? c->folders[top].title : "";
+    hg_buf h = HG_BUF_INIT;
+    for (size_t k = 0; k < md[i].ntoc; k++) {
+      hg_buf_puts(&h, md[i].toc[k].text);
+      hg_buf_putc(&h, '\n');
+    }
+    d->headings = owned[no++] = hg_buf_steal(&h);
+    d->keywords = owned[no++] = join_lines(a->tags, a->ntags, a->keywords, a->nkeywords);
+    d->description = a->description;
+    d->body = md[i].text;
+    d->tags = (const char *const *)a->tags;
+    d->ntags = a->ntags;
+    d->promoted = a->promoted;
+  }
+  hg_search_opts so = {.lang = cfg->language, .out_root = out_root, .threads = threads};
+  hg_error *err = NULL;
+  char *manifest = hg_search_build(docs, s->narts, &so, &err);
+  if (!manifest) {
+    hg_diags_add(diags, HG_ERR, NULL, 0, 0, "search index: %s", err ? err->msg : "failed");
+    hg_error_free(err);
+  }
+  for (size_t i = 0; i < no; i++) free(owned[i]);
+  free(owned);
+  free(docs);
+  return manifest;
+}
+
+int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
+  double t0 = now();
+  FILE *log = opts->log ? opts->log : stderr;
+  const char *site_dir = opts->site_dir ? opts->site_dir : ".";
+  int threads = opts->threads > 0 ? opts->threads : hg_default_threads();
+  hg_diags diags = {0};
+  hg_error *err = NULL;
+  int code = 0;
+  hg_config *cfg = NULL;
+  hg_theme *theme = NULL;
+  hg_content *content = NULL;
+  hg_site *site = NULL;
+  hg_md_result *md = NULL, *intros = NULL;
+  hg_output *out = NULL;
+  char *out_dir = NULL, *manifest = NULL;
+  size_t narts = 0, nnodes = 0;
+  memset(stats, 0, sizeof *stats);
+
+  if (!hg_is_dir(site_dir)) {
+    fprintf(log, "helpgen: site folder '%s' not found\n", site_dir);
+    return 2;
+  }
+  cfg = hg_config_load(site_dir, &diags, &err);
+  if (!cfg) goto fail;
+  theme = hg_theme_load(cfg, &err);
+  if (!theme) goto fail;
+  hg_content_opts co = {.threads = threads};
+  content = hg_content_load(cfg, &co, &diags, &err);
+  if (!content) goto fail;
+  hg_site_opts so = {.drafts = opts->drafts};
+  site = hg_site_build(cfg, content, &so, &diags);
+  narts = site->narts;
+  nnodes = site->nnodes;
+
+  /* markdown, in parallel; diagnostics kept in article order */
+  md = hg_xcalloc(narts ? narts : 1, sizeof *md);
+  intros = hg_xcalloc(nnodes, sizeof *intros);
+  md_job mj = {site, md, intros, hg_xcalloc(narts + nnodes, sizeof(hg_diags))};
+  hg_parallel_for(narts + nnodes, threads, md_one, &mj);
+  for (size_t i = 0; i < narts + nnodes; i++) hg_diags_move(&diags, &mj.diags[i]);
+  free(mj.diags);
+  if (interrupted(opts)) goto interrupted;
+
+  size_t nerr = hg_diags_count(&diags, HG_ERR), nwarn = hg_diags_count(&diags, HG_WARN);
+  if (nerr || (opts->strict && nwarn)) {
+    code = 1;
+    goto report;
+  }
+
+  out_dir = opts->out_dir ? hg_xstrdup(opts->out_dir) : hg_path_join(site_dir, "public");
+  out = hg_output_begin(out_dir, site_dir, &err);
+  if (!out) goto fail;
+  manifest = build_search(cfg, site, md, hg_output_tmp(out), threads, &diags);
+  if (interrupted(opts)) goto interrupted;
+  hg_render_input ri = {cfg, site, theme, md, intros, manifest, out, threads};
+  if (!manifest || !hg_render_site(&ri, &diags)) {
+    hg_output_abort(out);
+    out = NULL;
+    code = 1;
+    goto report;
+  }
+  if (interrupted(opts)) goto interrupted;
+  stats->pages = hg_render_page_count(site);
+  stats->articles = narts;
+  if (!hg_output_commit(out, &err)) {
+    out = NULL;
+    goto fail;
+  }
+  out = NULL;
+  goto report;
+
+interrupted:
+  fprintf(log, "helpgen: interrupted; the previous site is untouched\n");
+  code = 130;
+  goto report;
+fail:
+  if (err) {
+    fprintf(log, "%s\n", err->msg);
+    code = err->code ? err->code : 1;
+    hg_error_free(err);
+  } else {
+    code = 1;
+  }
+report:
+  hg_output_abort(out);
+  print_diags(log, &diags);
+  stats->warnings = hg_diags_count(&diags, HG_WARN);
+  stats->errors = hg_diags_count(&diags, HG_ERR);
+  stats->seconds = now() - t0;
+  if (code == 1 && stats->errors == 0 && opts->strict && stats->warnings)
+    fprintf(log, "helpgen: %zu warning%s and --strict: nothing was written\n",
+            stats->warnings, stats->warnings == 1 ? "" : "s");
+  else if (code == 1 && stats->errors)
+    fprintf(log, "helpgen: %zu error%s: nothing was written (the previous site is untouched)\n",
+            stats->errors, stats->errors == 1 ? "" : "s");
+  else if (code == 0 && !opts->quiet)
+    fprintf(log, "helpgen: built %zu pages (%zu articles) into %s in %.2f s, %zu warning%s\n",
+            stats->pages, stats->articles, out_dir, stats->seconds, stats->warnings,
+            stats->warnings == 1 ? "" : "s");
+  for (size_t i = 0; md && i < narts; i++) hg_md_result_free(&md[i]);
+  for (size_t i = 0; intros && i < nnodes; i++) hg_md_result_free(&intros[i]);
+  free(md);
+  free(intros);
+  free(manifest);
+  free(out_dir);
+  hg_site_free(site);
+  hg_content_free(content);
+  hg_theme_free(theme);
+  hg_config_free(cfg);
+  hg_diags_free(&diags);
+  return code;
+}

@@ -1,0 +1,247 @@
+/* config.c - stage 1: helpgen.yaml into hg_config. */
+#include "hg_config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Top-level keys this version understands; later issues' keys (search,
+ * hooks, languages...) are listed so that sites using them do not warn. */
+static const char *const known_keys[] = {
+    "title",  "base_url", "language", "description", "logo",     "theme",
+    "contact", "markdown", "nav",     "footer",      "links",    "search",
+    "hooks",  "languages", "feedback", "popular",    "flows",    "params",
+    NULL};
+
+static bool is_known(const char *key, const char *const *list) {
+  for (size_t i = 0; list[i]; i++)
+    if (!strcmp(list[i], key)) return true;
+  return false;
+}
+
+static void warn_unknown(hg_diags *d, const char *path, const hg_value *map,
+                         const char *const *list, const char *prefix) {
+  if (!map || map->type != HG_V_MAP) return;
+  for (size_t i = 0; i < map->len; i++)
+    if (!is_known(map->keys[i], list))
+      hg_diags_add(d, HG_WARN, path, map->key_lines[i], 0,
+                   "unknown key '%s%s' (ignored; check its spelling)", prefix,
+                   map->keys[i]);
+}
+
+/* A string setting: NULL when absent; a warning (and NULL) when not a scalar. */
+static char *get_str(const hg_value *map, const char *key, const char *path,
+                     hg_diags *d, const char *prefix) {
+  hg_value *v = hg_value_get(map, key);
+  if (!v || v->type == HG_V_NULL) return NULL;
+  const char *s = hg_value_str(v);
+  if (!s) {
+    hg_diags_add(d, HG_WARN, path, v->line, v->col,
+                 "'%s%s' should be a string, found a %s (ignored)", prefix, key,
+                 hg_value_type_name(v->type));
+    return NULL;
+  }
+  return hg_xstrdup(s);
+}
+
+static bool get_bool(const hg_value *map, const char *key, bool def,
+                     const char *path, hg_diags *d, const char *prefix) {
+  hg_value *v = hg_value_get(map, key);
+  if (!v || v->type == HG_V_NULL) return def;
+  if (v->type != HG_V_BOOL) {
+    hg_diags_add(d, HG_WARN, path, v->line, v->col,
+                 "'%s%s' should be true or false, found '%s'", prefix, key,
+                 v->str ? v->str : hg_value_type_name(v->type));
+    return def;
+  }
+  return v->b;
+}
+
+static char *title_from_dir(const char *site_dir) {
+  char *abs = realpath(site_dir, NULL);
+  const char *base = hg_path_basename(abs ? abs : site_dir);
+  char *t = hg_xstrdup(*base ? base : "Help Center");
+  free(abs);
+  return t;
+}
+
+static bool parse_base_url(hg_config *c, const hg_value *v, hg_diags *d,
+                           hg_error **err) {
+  const char *u = c->base_url ? c->base_url : "";
+  if (!*u) {
+    free(c->base_url);
+    c->base_url = hg_xstrdup("");
+    c->base_path = hg_xstrdup("/");
+    return true;
+  }
+  const char *p = strstr(u, "://");
+  if (!p || (!hg_str_has_prefix(u, "http://") && !hg_str_has_prefix(u, "https://"))) {
+    hg_error_set(err, 2, c->config_path, v ? v->line : 0, v ? v->col : 0,
+                 "base_url must be an absolute http(s) URL such as "
+                 "https://example.com/help/, found '%s'", u);
+    return false;
+  }
+  const char *slash = strchr(p + 3, '/');
+  hg_buf b = HG_BUF_INIT;
+  hg_buf_puts(&b, slash ? slash : "/");
+  if (b.data[b.len - 1] != '/') hg_buf_putc(&b, '/');
+  c->base_path = hg_buf_steal(&b);
+  if (u[strlen(u) - 1] != '/') {
+    char *nu = hg_strdup_printf("%s/", u);
+    free(c->base_url);
+    c->base_url = nu;
+  }
+  (void)d;
+  return true;
+}
+
+static void load_nav(hg_config *c, const hg_value *nav, hg_diags *d) {
+  if (!nav || nav->type == HG_V_NULL) return;
+  if (nav->type != HG_V_LIST) {
+    hg_diags_add(d, HG_WARN, c->config_path, nav->line, nav->col,
+                 "'nav' should be a list of {title, url} (ignored)");
+    return;
+  }
+  c->nav = hg_xcalloc(nav->len, sizeof *c->nav);
+  for (size_t i = 0; i < nav->len; i++) {
+    const hg_value *it = nav->items[i];
+    const char *t = hg_value_str(hg_value_get(it, "title"));
+    const char *u = hg_value_str(hg_value_get(it, "url"));
+    if (!t || !u) {
+      hg_diags_add(d, HG_WARN, c->config_path, it->line, it->col,
+                   "a nav entry needs both 'title' and 'url' (ignored)");
+      continue;
+    }
+    static const char *const nav_keys[] = {"title", "url", NULL};
+    warn_unknown(d, c->config_path, it, nav_keys, "nav.");
+    c->nav[c->nnav].title = hg_xstrdup(t);
+    c->nav[c->nnav].url = hg_xstrdup(u);
+    c->nnav++;
+  }
+}
+
+hg_config *hg_config_load(const char *site_dir, hg_diags *diags, hg_error **err) {
+  hg_config *c = hg_xcalloc(1, sizeof *c);
+  c->site_dir = hg_xstrdup(site_dir);
+  char *path = hg_path_join(site_dir, "helpgen.yaml");
+  hg_value *root = NULL;
+  if (hg_is_file(path)) {
+    c->config_path = path;
+    size_t len;
+    char *text = hg_read_file(path, &len, err);
+    if (!text) {
+      (*err)->code = 2;
+      hg_config_free(c);
+      return NULL;
+    }
+    size_t bad;
+    if (!hg_utf8_valid(text, len, &bad)) {
+      int line = 1;
+      for (size_t i = 0; i < bad; i++) line += text[i] == '\n';
+      hg_error_set(err, 2, path, line, 0, "not valid UTF-8 (save the file as UTF-8)");
+      free(text);
+      hg_config_free(c);
+      return NULL;
+    }
+    root = hg_yaml_parse(text, len, path, 0, err);
+    free(text);
+    if (!root && err && *err) {
+      (*err)->code = 2;
+      hg_config_free(c);
+      return NULL;
+    }
+    if (root && root->type != HG_V_MAP) {
+      hg_error_set(err, 2, path, root->line, root->col,
+                   "helpgen.yaml must be a map of settings (key: value), found a %s",
+                   hg_value_type_name(root->type));
+      hg_value_free(root);
+      hg_config_free(c);
+      return NULL;
+    }
+  } else {
+    free(path);
+  }
+  c->root = root;
+  const char *cp = c->config_path;
+  warn_unknown(diags, cp, root, known_keys, "");
+
+  c->title = get_str(root, "title", cp, diags, "");
+  if (!c->title) c->title = title_from_dir(site_dir);
+  c->description = get_str(root, "description", cp, diags, "");
+  if (!c->description) c->description = hg_xstrdup("");
+  c->base_url = get_str(root, "base_url", cp, diags, "");
+  if (!parse_base_url(c, hg_value_get(root, "base_url"), diags, err)) {
+    hg_config_free(c);
+    return NULL;
+  }
+  c->language = get_str(root, "language", cp, diags, "");
+  if (!c->language) c->language = hg_xstrdup("en");
+  c->logo = get_str(root, "logo", cp, diags, "");
+  c->theme = get_str(root, "theme", cp, diags, "");
+  if (!c->theme) c->theme = hg_xstrdup("default");
+  if (strchr(c->theme, '/') || c->theme[0] == '.') {
+    hg_value *tv = hg_value_get(root, "theme");
+    hg_error_set(err, 2, cp, tv->line, tv->col,
+                 "theme must be a folder name under themes/, found '%s'", c->theme);
+    hg_config_free(c);
+    return NULL;
+  }
+  c->footer = get_str(root, "footer", cp, diags, "");
+
+  hg_value *contact = hg_value_get(root, "contact");
+  if (contact && contact->type != HG_V_MAP && contact->type != HG_V_NULL) {
+    hg_diags_add(diags, HG_WARN, cp, contact->line, contact->col,
+                 "'contact' should be a map with email, url, phone, label");
+  } else if (contact) {
+    static const char *const ck[] = {"email", "url", "phone", "label", NULL};
+    warn_unknown(diags, cp, contact, ck, "contact.");
+    c->contact_email = get_str(contact, "email", cp, diags, "contact.");
+    c->contact_url = get_str(contact, "url", cp, diags, "contact.");
+    c->contact_phone = get_str(contact, "phone", cp, diags, "contact.");
+    c->contact_label = get_str(contact, "label", cp, diags, "contact.");
+  }
+  if (!c->contact_label) c->contact_label = hg_xstrdup("Contact support");
+
+  hg_value *md = hg_value_get(root, "markdown");
+  if (md) {
+    static const char *const mk[] = {"unsafe", NULL};
+    warn_unknown(diags, cp, md, mk, "markdown.");
+    c->markdown_unsafe = get_bool(md, "unsafe", false, cp, diags, "markdown.");
+  }
+  hg_value *links = hg_value_get(root, "links");
+  if (links) {
+    const char *s = hg_value_str(links);
+    if (s && !strcmp(s, "pretty"))
+      c->pretty_links = true;
+    else if (!s || strcmp(s, "index"))
+      hg_diags_add(diags, HG_WARN, cp, links->line, links->col,
+                   "'links' should be 'index' (links end in index.html, works "
+                   "from disk) or 'pretty' (links end in /)");
+  }
+  load_nav(c, hg_value_get(root, "nav"), diags);
+  return c;
+}
+
+void hg_config_free(hg_config *c) {
+  if (!c) return;
+  free(c->site_dir);
+  free(c->config_path);
+  free(c->title);
+  free(c->description);
+  free(c->base_url);
+  free(c->base_path);
+  free(c->language);
+  free(c->logo);
+  free(c->theme);
+  free(c->footer);
+  free(c->contact_label);
+  free(c->contact_email);
+  free(c->contact_url);
+  free(c->contact_phone);
+  for (size_t i = 0; i < c->nnav; i++) {
+    free(c->nav[i].title);
+    free(c->nav[i].url);
+  }
+  free(c->nav);
+  hg_value_free(c->root);
+  free(c);
+}

@@ -1,0 +1,1014 @@
+/* markdown.c - stage 4: one article's Markdown body to HTML with cmark-gfm,
+ * plus heading ids, table of contents, callouts, FAQ items, local link
+ * rewriting, raw HTML policy, template-variable warnings and plain text.
+ *
+ * How it works: cmark-gfm parses the body into a tree; we rewrite the tree
+ * (our own markup goes in as custom nodes or HTML_INLINE nodes, user raw HTML
+ * is replaced before that) and render it with CMARK_OPT_UNSAFE, so the
+ * sanitising that cmark's safe mode would do is done here on the tree.
+ *
+ * Positions: cmark gives 1-based lines and byte columns inside the body; every
+ * position we report adds opts->line_offset to the line and turns the column
+ * into a 1-based count of characters (code points) on that line. */
+#include "hg_markdown.h"
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm-extension_api.h>
+#include <cmark-gfm.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Set once by hg_md_init (before threads), read-only afterwards. */
+static cmark_syntax_extension *g_ext[4];
+static const char *const g_ext_names[4] = {"table", "strikethrough",
+                                           "autolink", "tasklist"};
+
+#define PARSE_OPTS (CMARK_OPT_FOOTNOTES | CMARK_OPT_VALIDATE_UTF8)
+#define RENDER_OPTS (CMARK_OPT_UNSAFE)
+#define RAW_HTML_PLACEHOLDER "<!-- raw HTML omitted -->"
+#define MAX_VAR_NAME 200
+
+void hg_md_init(void) {
+  cmark_gfm_core_extensions_ensure_registered();
+  for (size_t i = 0; i < 4; i++) g_ext[i] = cmark_find_syntax_extension(g_ext_names[i]);
+}
+
+/* ---- small containers ---------------------------------------------------- */
+
+typedef struct {
+  cmark_node **v;
+  size_t n, cap;
+} nodevec;
+
+static void nv_push(nodevec *nv, cmark_node *n) {
+  if (nv->n == nv->cap) {
+    nv->cap = nv->cap ? nv->cap * 2 : 16;
+    nv->v = hg_xrealloc(nv->v, nv->cap * sizeof *nv->v);
+  }
+  nv->v[nv->n++] = n;
+}
+
+/* String -> size_t map, open addressing; keys are copied. */
+typedef struct {
+  char *key;
+  size_t val;
+} hm_slot;
+
+typedef struct {
+  hm_slot *slots;
+  size_t cap, len;
+} hmap;
+
+static size_t hm_index(const hmap *m, const char *key) {
+  size_t mask = m->cap - 1;
+  size_t i = (size_t)hg_hash64(key, strlen(key)) & mask;
+  while (m->slots[i].key && strcmp(m->slots[i].key, key) != 0) i = (i + 1) & mask;
+  return i;
+}
+
+static size_t *hm_get(const hmap *m, const char *key) {
+  if (!m->cap) return NULL;
+  size_t i = hm_index(m, key);
+  return m->slots[i].key ? &m->slots[i].val : NULL;
+}
+
+static size_t *hm_put(hmap *m, const char *key, size_t val) {
+  if ((m->len + 1) * 10 >= m->cap * 7) {
+    hmap bigger = {hg_xcalloc(m->cap ? m->cap * 2 : 64, sizeof(hm_slot)),
+                   m->cap ? m->cap * 2 : 64, m->len};
+    for (size_t i = 0; i < m->cap; i++)
+      if (m->slots[i].key) bigger.slots[hm_index(&bigger, m->slots[i].key)] = m->slots[i];
+    free(m->slots);
+    *m = bigger;
+  }
+  size_t i = hm_index(m, key);
+  if (!m->slots[i].key) {
+    m->slots[i].key = hg_xstrdup(key);
+    m->len++;
+  }
+  m->slots[i].val = val;
+  return &m->slots[i].val;
+}
+
+static void hm_free(hmap *m) {
+  for (size_t i = 0; i < m->cap; i++) free(m->slots[i].key);
+  free(m->slots);
+  memset(m, 0, sizeof *m);
+}
+
+/* ---- render state ---------------------------------------------------------- */
+
+typedef struct {
+  char *name;
+  size_t count;
+  int line, col;
+} tvar;
+
+typedef struct {
+  cmark_node *node;
+  char *id;   /* owned here until handed to toc/faq */
+  char *text; /* plain text, owned here until handed over */
+  int level;
+  bool question; /* FAQ mode: this h2 opens an item */
+} heading;
+
+typedef struct {
+  const hg_md_opts *o;
+  hg_diags *diags;
+  const char *src;
+  size_t len;
+  size_t *lines; /* byte offset where each line starts; built on demand */
+  size_t nlines;
+  hmap ids;      /* every id used on the page */
+  hmap id_next;  /* base id -> next suffix to try */
+  hmap var_idx;  /* template variable name -> index in vars */
+  tvar *vars;
+  size_t nvars, capvars;
+  bool html_warned;
+} md_ctx;
+
+static bool is_block_type(cmark_node_type t) {
+  return (t & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK;
+}
+
+static cmark_node *custom_node(cmark_node_type t, const char *enter, const char *leave) {
+  cmark_node *n = cmark_node_new(t);
+  cmark_node_set_on_enter(n, enter);
+  cmark_node_set_on_exit(n, leave);
+  return n;
+}
+
+/* Moves every child of `from` to the end of `to`; a child `to` refuses is
+ * dropped (never happens for the node kinds we use, but must not loop). */
+static void move_children(cmark_node *from, cmark_node *to) {
+  cmark_node *c;
+  while ((c = cmark_node_first_child(from)) != NULL) {
+    if (!cmark_node_append_child(to, c)) {
+      cmark_node_unlink(c);
+      cmark_node_free(c);
+    }
+  }
+}
+
+/* ---- positions ------------------------------------------------------------- */
+
+static void build_lines(md_ctx *c) {
+  if (c->lines) return;
+  size_t cap = 64;
+  c->lines = hg_xmalloc(cap * sizeof *c->lines);
+  c->lines[0] = 0;
+  c->nlines = 1;
+  for (size_t i = 0; i < c->len; i++) {
+    char ch = c->src[i];
+    if (ch != '\n' && ch != '\r') continue;
+    if (ch == '\r' && i + 1 < c->len && c->src[i + 1] == '\n') i++;
+    if (c->nlines == cap) {
+      cap *= 2;
+      c->lines = hg_xrealloc(c->lines, cap * sizeof *c->lines);
+    }
+    c->lines[c->nlines++] = i + 1;
+  }
+}
+
+static size_t line_end(const md_ctx *c, size_t line /* 1-based */) {
+  return line < c->nlines ? c->lines[line] : c->len;
+}
+
+/* Byte offset of cmark's (line, byte column), clamped into the source. */
+static size_t offset_of(md_ctx *c, int line, int col) {
+  build_lines(c);
+  if (line < 1) return 0;
+  if ((size_t)line > c->nlines) return c->len;
+  size_t off = c->lines[line - 1] + (size_t)(col > 1 ? col - 1 : 0);
+  size_t end = line_end(c, (size_t)line);
+  return off > end ? end : off;
+}
+
+/* Reported position of a byte offset: file line, character column. */
+static void report_pos(md_ctx *c, size_t off, int *line, int *col) {
+  build_lines(c);
+  size_t lo = 0, hi = c->nlines; /* last line start <= off */
+  while (hi - lo > 1) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (c->lines[mid] <= off) lo = mid;
+    else hi = mid;
+  }
+  size_t chars = 0;
+  for (size_t i = c->lines[lo]; i < off && i < c->len; i++)
+    if (((unsigned char)c->src[i] & 0xC0) != 0x80) chars++;
+  *line = (int)lo + 1 + c->o->line_offset;
+  *col = (int)chars + 1;
+}
+
+/* cmark leaves some inline nodes (breaks, extension autolinks) at 0:0; use
+ * the nearest ancestor that has a position. */
+static void node_start(cmark_node *n, int *line, int *col) {
+  for (; n; n = cmark_node_parent(n)) {
+    if (cmark_node_get_start_line(n) > 0) {
+      *line = cmark_node_get_start_line(n);
+      *col = cmark_node_get_start_column(n);
+      return;
+    }
+  }
+  *line = 1;
+  *col = 1;
+}
+
+static void node_report_pos(md_ctx *c, cmark_node *n, int *line, int *col) {
+  int l, k;
+  node_start(n, &l, &k);
+  report_pos(c, offset_of(c, l, k), line, col);
+}
+
+/* ---- plain text ------------------------------------------------------------ */
+
+/* Inline text of a heading, image alt, ...: text and code literals, breaks as
+ * spaces; raw HTML and footnote markers left out. */
+static void inline_text(cmark_node *root, hg_buf *b) {
+  cmark_iter *it = cmark_iter_new(root);
+  cmark_event_type ev;
+  while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+    cmark_node *n = cmark_iter_get_node(it);
+    if (ev != CMARK_EVENT_ENTER || n == root) continue;
+    switch (cmark_node_get_type(n)) {
+    case CMARK_NODE_TEXT:
+    case CMARK_NODE_CODE:
+      hg_buf_puts(b, cmark_node_get_literal(n));
+      break;
+    case CMARK_NODE_SOFTBREAK:
+    case CMARK_NODE_LINEBREAK:
+      hg_buf_putc(b, ' ');
+      break;
+    default:
+      break;
+    }
+  }
+  cmark_iter_free(it);
+}
+
+static bool is_space(unsigned char ch) {
+  return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v';
+}
+
+/* Collapses whitespace runs to one space and trims. Returns a new string. */
+static char *squash(const char *s, size_t n) {
+  hg_buf b = HG_BUF_INIT;
+  bool space = false;
+  for (size_t i = 0; i < n; i++) {
+    if (is_space((unsigned char)s[i])) {
+      space = b.len > 0;
+      continue;
+    }
+    if (space) hg_buf_putc(&b, ' ');
+    space = false;
+    hg_buf_putc(&b, s[i]);
+  }
+  return hg_buf_steal(&b);
+}
+
+static char *heading_text(cmark_node *h) {
+  hg_buf b = HG_BUF_INIT;
+  inline_text(h, &b);
+  char *t = squash(hg_buf_cstr(&b), b.len);
+  hg_buf_free(&b);
+  return t;
+}
+
+/* Body text for search and excerpts: every block starts on a new line. */
+static char *block_text(cmark_node *root) {
+  hg_buf b = HG_BUF_INIT;
+  bool sep = false;
+  cmark_iter *it = cmark_iter_new(root);
+  cmark_event_type ev;
+  while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+    cmark_node *n = cmark_iter_get_node(it);
+    cmark_node_type t = cmark_node_get_type(n);
+    if (is_block_type(t)) {
+      sep = true;
+      if (t != CMARK_NODE_CODE_BLOCK || ev != CMARK_EVENT_ENTER) continue;
+    }
+    if (ev != CMARK_EVENT_ENTER) continue;
+    const char *lit = NULL;
+    size_t litlen = 0;
+    switch (t) {
+    case CMARK_NODE_TEXT:
+    case CMARK_NODE_CODE:
+    case CMARK_NODE_CODE_BLOCK:
+      lit = cmark_node_get_literal(n);
+      litlen = strlen(lit);
+      while (t == CMARK_NODE_CODE_BLOCK && litlen && lit[litlen - 1] == '\n') litlen--;
+      break;
+    case CMARK_NODE_SOFTBREAK:
+    case CMARK_NODE_LINEBREAK:
+      lit = " ";
+      litlen = 1;
+      break;
+    default:
+      break;
+    }
+    if (!litlen) continue;
+    if (sep && b.len && b.data[b.len - 1] != '\n') hg_buf_putc(&b, '\n');
+    sep = false;
+    hg_buf_append(&b, lit, litlen);
+  }
+  cmark_iter_free(it);
+  return hg_buf_steal(&b);
+}
+
+/* Words in plain text. Whitespace-separated runs count one each; scripts
+ * written without spaces are estimated instead: Han/kana count one word per
+ * 2 characters, Thai/Lao/Myanmar/Khmer one per 4 code points (per run,
+ * rounded up). Malformed UTF-8 bytes count as letters. */
+enum { CH_SPACE, CH_WORD, CH_CJK, CH_SEA };
+
+static int char_class(uint32_t cp) {
+  if (cp < 0x80) return is_space((unsigned char)cp) ? CH_SPACE : CH_WORD;
+  if (cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x2028 || cp == 0x2029 ||
+      (cp >= 0x3000 && cp <= 0x303F) /* CJK spaces and punctuation */)
+    return CH_SPACE;
+  if ((cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0x31F0 && cp <= 0x31FF) ||
+      (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
+      (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFF66 && cp <= 0xFF9F) ||
+      (cp >= 0x20000 && cp <= 0x3FFFF))
+    return CH_CJK;
+  if ((cp >= 0x0E00 && cp <= 0x0EFF) || (cp >= 0x1000 && cp <= 0x109F) ||
+      (cp >= 0x1780 && cp <= 0x17FF))
+    return CH_SEA;
+  return CH_WORD;
+}
+
+static uint32_t next_cp(const unsigned char *s, size_t n, size_t *i) {
+  unsigned char b = s[*i];
+  size_t need = b >= 0xF0 ? 3 : b >= 0xE0 ? 2 : b >= 0xC0 ? 1 : 0;
+  if (b < 0x80 || need == 0 || *i + need >= n) {
+    (*i)++;
+    return b < 0x80 ? b : 0xFFFD;
+  }
+  uint32_t cp = b & (0x3Fu >> need);
+  for (size_t k = 1; k <= need; k++) {
+    if ((s[*i + k] & 0xC0) != 0x80) {
+      (*i)++;
+      return 0xFFFD;
+    }
+    cp = (cp << 6) | (s[*i + k] & 0x3Fu);
+  }
+  *i += need + 1;
+  return cp;
+}
+
+static size_t run_words(int cls, size_t run) {
+  switch (cls) {
+  case CH_WORD: return run ? 1 : 0;
+  case CH_CJK: return (run + 1) / 2;
+  case CH_SEA: return (run + 3) / 4;
+  default: return 0;
+  }
+}
+
+static size_t count_words(const char *text) {
+  const unsigned char *s = (const unsigned char *)text;
+  size_t n = strlen(text), i = 0, words = 0, run = 0;
+  int state = CH_SPACE;
+  for (;;) {
+    bool end = i >= n;
+    int cls = end ? CH_SPACE : char_class(next_cp(s, n, &i));
+    if (cls != state) {
+      words += run_words(state, run);
+      run = 0;
+      state = cls;
+    }
+    run++;
+    if (end) break;
+  }
+  return words;
+}
+
+/* ---- ids ----------------------------------------------------------------- */
+
+static char *unique_id(md_ctx *c, const char *text) {
+  char *base = hg_slugify(text);
+  if (!*base) {
+    free(base);
+    base = hg_xstrdup("section");
+  }
+  if (!hm_get(&c->ids, base)) {
+    hm_put(&c->ids, base, 0);
+    return base;
+  }
+  size_t *next = hm_get(&c->id_next, base);
+  size_t k = next ? *next : 1;
+  char *id = NULL;
+  for (;; k++) {
+    id = hg_strdup_printf("%s-%zu", base, k);
+    if (!hm_get(&c->ids, id)) break;
+    free(id);
+  }
+  hm_put(&c->id_next, base, k + 1);
+  hm_put(&c->ids, id, 0);
+  free(base);
+  return id;
+}
+
+/* ---- template variables -------------------------------------------------- */
+
+static bool var_name_at(const char *s, size_t n, size_t at, size_t *start, size_t *nlen,
+                        size_t *end) {
+  /* s[at..] starts with "{{"; extra '{' are skipped ("{{{x}}}"). */
+  size_t i = at + 2;
+  while (i < n && s[i] == '{') i++;
+  if (i < n && (s[i] == '<' || s[i] == '%')) return false; /* shortcode */
+  size_t close = i;
+  while (close + 1 < n && !(s[close] == '}' && s[close + 1] == '}')) {
+    if (s[close] == '\n' || s[close] == '\r' || close - i > MAX_VAR_NAME) return false;
+    close++;
+  }
+  if (close + 1 >= n) return false;
+  size_t a = i, b = close;
+  while (a < b && is_space((unsigned char)s[a])) a++;
+  while (b > a && is_space((unsigned char)s[b - 1])) b--;
+  if (a == b) return false;
+  *start = a;
+  *nlen = b - a;
+  *end = close + 2;
+  return true;
+}
+
+/* Source position of the first "{{name}}" at or after `from` inside the
+ * block that holds `n`; falls back to the node's own position. */
+static void locate_var(md_ctx *c, cmark_node *n, const char *name, int *line, int *col) {
+  int l, k;
+  node_start(n, &l, &k);
+  size_t from = offset_of(c, l, k);
+  cmark_node *blk = n;
+  while (blk && !is_block_type(cmark_node_get_type(blk))) blk = cmark_node_parent(blk);
+  int end_line = blk ? cmark_node_get_end_line(blk) : 0;
+  size_t to = end_line >= l ? line_end(c, (size_t)end_line) : c->len;
+  size_t nl = strlen(name);
+  for (size_t i = from; i + 1 < to; i++) {
+    if (c->src[i] != '{' || c->src[i + 1] != '{') continue;
+    size_t a, len, e;
+    if (var_name_at(c->src, to, i, &a, &len, &e) && len == nl &&
+        memcmp(c->src + a, name, nl) == 0) {
+      report_pos(c, i, line, col);
+      return;
+    }
+  }
+  report_pos(c, from, line, col);
+}
+
+static void scan_vars(md_ctx *c, cmark_node *n, const char *s) {
+  size_t len = strlen(s);
+  const char *p = s;
+  while ((p = strstr(p, "{{")) != NULL) {
+    size_t at = (size_t)(p - s), a, nlen, end;
+    if (!var_name_at(s, len, at, &a, &nlen, &end)) {
+      p += 2;
+      continue;
+    }
+    char *name = hg_xstrndup(s + a, nlen);
+    size_t *idx = hm_get(&c->var_idx, name);
+    if (idx) {
+      c->vars[*idx].count++;
+      free(name);
+    } else {
+      if (c->nvars == c->capvars) {
+        c->capvars = c->capvars ? c->capvars * 2 : 8;
+        c->vars = hg_xrealloc(c->vars, c->capvars * sizeof *c->vars);
+      }
+      tvar *v = &c->vars[c->nvars];
+      v->name = name;
+      v->count = 1;
+      locate_var(c, n, name, &v->line, &v->col);
+      hm_put(&c->var_idx, name, c->nvars++);
+    }
+    p = s + end;
+  }
+}
+
+/* ---- raw HTML and URLs ------------------------------------------------------ */
+
+static bool only_comments(const char *s) {
+  for (;;) {
+    while (is_space((unsigned char)*s)) s++;
+    if (!*s) return true;
+    if (strncmp(s, "<!--", 4) != 0) return false;
+    const char *e = strstr(s + 4, "-->");
+    if (!e) return false;
+    s = e + 3;
+  }
+}
+
+static void sanitize_html(md_ctx *c, cmark_node *n) {
+  const char *lit = cmark_node_get_literal(n);
+  if (lit && only_comments(lit)) { /* a comment is never content: drop quietly */
+    cmark_node_set_literal(n, "");
+    return;
+  }
+  cmark_node_set_literal(n, RAW_HTML_PLACEHOLDER);
+  if (c->html_warned) return;
+  c->html_warned = true;
+  int line, col;
+  node_report_pos(c, n, &line, &col);
+  hg_diags_add(c->diags, HG_WARN, c->o->path, line, col,
+               "raw HTML omitted (set markdown.unsafe: true in helpgen.yaml to allow it)");
+}
+
+static char lower(char ch) { return ch >= 'A' && ch <= 'Z' ? (char)(ch + 32) : ch; }
+
+/* What cmark's safe mode refuses: javascript:, vbscript:, file:, data:
+ * except data:image/{png,gif,jpeg,webp}. Leading spaces/controls and
+ * tab/CR/LF anywhere are ignored, as browsers do. */
+static bool url_dangerous(const char *u) {
+  while (*u && (unsigned char)*u <= 0x20) u++;
+  char p[16];
+  size_t k = 0;
+  for (; *u && k < sizeof p - 1; u++)
+    if (*u != '\t' && *u != '\n' && *u != '\r') p[k++] = lower(*u);
+  p[k] = 0;
+  static const char *const ok[] = {"data:image/png", "data:image/gif", "data:image/jpeg",
+                                   "data:image/webp"};
+  static const char *const bad[] = {"javascript:", "vbscript:", "file:", "data:"};
+  for (size_t i = 0; i < 4; i++)
+    if (hg_str_has_prefix(p, ok[i])) return false;
+  for (size_t i = 0; i < 4; i++)
+    if (hg_str_has_prefix(p, bad[i])) return true;
+  return false;
+}
+
+static bool is_alpha(char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'); }
+static bool is_digit(char ch) { return ch >= '0' && ch <= '9'; }
+
+static bool url_local(const char *u) {
+  if (!*u || u[0] == '#' || (u[0] == '/' && u[1] == '/')) return false;
+  if (is_alpha(u[0])) {
+    size_t i = 1;
+    while (is_alpha(u[i]) || is_digit(u[i]) || u[i] == '+' || u[i] == '-' || u[i] == '.') i++;
+    if (u[i] == ':') return false;
+  }
+  return true;
+}
+
+static int hexval(char ch) {
+  if (is_digit(ch)) return ch - '0';
+  ch = lower(ch);
+  return ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
+}
+
+static char *percent_decode(const char *s, size_t n) {
+  hg_buf b = HG_BUF_INIT;
+  for (size_t i = 0; i < n; i++) {
+    int h, l;
+    if (s[i] == '%' && i + 2 < n && (h = hexval(s[i + 1])) >= 0 &&
+        (l = hexval(s[i + 2])) >= 0 && (h || l)) { /* %00 stays encoded */
+      hg_buf_putc(&b, (char)(h * 16 + l));
+      i += 2;
+    } else {
+      hg_buf_putc(&b, s[i]);
+    }
+  }
+  return hg_buf_steal(&b);
+}
+
+static void resolve_url(md_ctx *c, cmark_node *n, int kind) {
+  const char *url = cmark_node_get_url(n);
+  if (!url || !url_local(url) || strstr(url, "{{")) return;
+  size_t pathlen = strcspn(url, "?#");
+  if (pathlen == 0) return;
+  char *path = percent_decode(url, pathlen);
+  int line, col;
+  node_report_pos(c, n, &line, &col);
+  char *to = c->o->resolve(c->o->resolve_ctx, path, kind, line, col, c->diags);
+  free(path);
+  if (!to) return;
+  char *full = hg_strdup_printf("%s%s", to, url + pathlen);
+  free(to);
+  cmark_node_set_url(n, full);
+  free(full);
+}
+
+/* houdini_escape_href's rules: keep URL characters, &-escape & and ', %XX
+ * the rest, so image src matches what cmark writes for link href. */
+static void put_href(hg_buf *b, const char *u) {
+  static const char safe[] = "-_.+!*(),%#@?=;:/$~";
+  for (const unsigned char *p = (const unsigned char *)u; *p; p++) {
+    if (is_alpha((char)*p) || is_digit((char)*p) || (*p < 0x80 && strchr(safe, *p)))
+      hg_buf_putc(b, (char)*p);
+    else if (*p == '&')
+      hg_buf_puts(b, "&amp;");
+    else if (*p == '\'')
+      hg_buf_puts(b, "&#x27;");
+    else
+      hg_buf_printf(b, "%%%02X", *p);
+  }
+}
+
+/* <img> with loading="lazy" as an HTML_INLINE node (allowed everywhere an
+ * image is, table cells included, unlike custom inlines). */
+static void replace_image(cmark_node *img) {
+  hg_buf alt = HG_BUF_INIT, h = HG_BUF_INIT;
+  inline_text(img, &alt);
+  hg_buf_puts(&h, "<img src=\"");
+  put_href(&h, cmark_node_get_url(img));
+  hg_buf_puts(&h, "\" alt=\"");
+  hg_buf_put_html(&h, hg_buf_cstr(&alt), alt.len);
+  const char *title = cmark_node_get_title(img);
+  if (title && *title) {
+    hg_buf_puts(&h, "\" title=\"");
+    hg_buf_put_html(&h, title, strlen(title));
+  }
+  hg_buf_puts(&h, "\" loading=\"lazy\" />");
+  cmark_node *html = cmark_node_new(CMARK_NODE_HTML_INLINE);
+  cmark_node_set_literal(html, hg_buf_cstr(&h));
+  if (cmark_node_insert_before(img, html)) {
+    cmark_node_unlink(img);
+    cmark_node_free(img);
+  } else {
+    cmark_node_free(html);
+  }
+  hg_buf_free(&alt);
+  hg_buf_free(&h);
+}
+
+/* ---- callouts -------------------------------------------------------------- */
+
+static const struct {
+  const char *marker, *kind, *title;
+} callouts[] = {
+    {"[!note]", "note", "Note"},
+    {"[!tip]", "tip", "Tip"},
+    {"[!important]", "important", "Important"},
+    {"[!warning]", "warning", "Warning"},
+    {"[!caution]", "caution", "Caution"},
+};
+
+static int callout_kind(cmark_node *bq) {
+  cmark_node *para = cmark_node_first_child(bq);
+  if (!para || cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH) return -1;
+  cmark_node *t = cmark_node_first_child(para);
+  if (!t || cmark_node_get_type(t) != CMARK_NODE_TEXT) return -1;
+  cmark_node *after = cmark_node_next(t);
+  if (after && cmark_node_get_type(after) != CMARK_NODE_SOFTBREAK &&
+      cmark_node_get_type(after) != CMARK_NODE_LINEBREAK)
+    return -1;
+  const char *lit = cmark_node_get_literal(t);
+  size_t n = strlen(lit);
+  while (n && is_space((unsigned char)lit[n - 1])) n--;
+  for (size_t i = 0; i < sizeof callouts / sizeof callouts[0]; i++) {
+    size_t m = strlen(callouts[i].marker);
+    if (n != m) continue;
+    size_t k = 0;
+    while (k < m && lower(lit[k]) == callouts[i].marker[k]) k++;
+    if (k == m) return (int)i;
+  }
+  return -1;
+}
+
+static void make_callout(cmark_node *bq, int kind) {
+  char *enter = hg_strdup_printf("<aside class=\"callout callout-%s\" role=\"note\">\n"
+                                 "<p class=\"callout-title\">%s</p>",
+                                 callouts[kind].kind, callouts[kind].title);
+  cmark_node *aside = custom_node(CMARK_NODE_CUSTOM_BLOCK, enter, "</aside>");
+  free(enter);
+  if (!cmark_node_insert_before(bq, aside)) {
+    cmark_node_free(aside);
+    return;
+  }
+  cmark_node *para = cmark_node_first_child(bq);
+  cmark_node *marker = cmark_node_first_child(para);
+  cmark_node *brk = cmark_node_next(marker);
+  cmark_node_free(marker); /* cmark_node_free unlinks */
+  if (brk) cmark_node_free(brk);
+  if (!cmark_node_first_child(para)) cmark_node_free(para);
+  move_children(bq, aside);
+  cmark_node_free(bq);
+}
+
+/* ---- headings and FAQ -------------------------------------------------------- */
+
+static void convert_heading(heading *h) {
+  char *enter = NULL;
+  hg_buf b = HG_BUF_INIT;
+  hg_buf_printf(&b, "<h%d id=\"", h->level);
+  hg_buf_put_html(&b, h->id, strlen(h->id));
+  hg_buf_puts(&b, "\">");
+  enter = hg_buf_steal(&b);
+  char leave[8];
+  snprintf(leave, sizeof leave, "</h%d>", h->level);
+  cmark_node *blk = custom_node(CMARK_NODE_CUSTOM_BLOCK, "", "");
+  cmark_node *inl = custom_node(CMARK_NODE_CUSTOM_INLINE, enter, leave);
+  free(enter);
+  cmark_node_append_child(blk, inl);
+  if (!cmark_node_insert_before(h->node, blk)) {
+    cmark_node_free(blk);
+    return;
+  }
+  move_children(h->node, inl);
+  cmark_node_free(h->node);
+  h->node = NULL;
+}
+
+static bool ends_faq_answer(cmark_node *n) {
+  cmark_node_type t = cmark_node_get_type(n);
+  return t == CMARK_NODE_FOOTNOTE_DEFINITION ||
+         (t == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) <= 2);
+}
+
+/* Turns a top-level "## question" and what follows into a <details> item.
+ * Returns the answer container (custom block with no markup yet). */
+static cmark_node *make_faq_item(heading *h) {
+  hg_buf b = HG_BUF_INIT;
+  hg_buf_puts(&b, "<details class=\"faq-item\" id=\"");
+  hg_buf_put_html(&b, h->id, strlen(h->id));
+  hg_buf_puts(&b, "\">");
+  cmark_node *details = custom_node(CMARK_NODE_CUSTOM_BLOCK, hg_buf_cstr(&b), "</details>");
+  hg_buf_free(&b);
+  cmark_node *summary = custom_node(CMARK_NODE_CUSTOM_BLOCK, "", "");
+  cmark_node *q = custom_node(CMARK_NODE_CUSTOM_INLINE, "<summary><h2 class=\"faq-q\">",
+                              "</h2></summary>");
+  cmark_node *answer = custom_node(CMARK_NODE_CUSTOM_BLOCK, "", "");
+  cmark_node_append_child(summary, q);
+  cmark_node_append_child(details, summary);
+  cmark_node_append_child(details, answer);
+  if (!cmark_node_insert_before(h->node, details)) {
+    cmark_node_free(details);
+    return NULL;
+  }
+  move_children(h->node, q);
+  cmark_node_free(h->node);
+  h->node = NULL;
+  cmark_node *s;
+  while ((s = cmark_node_next(details)) != NULL && !ends_faq_answer(s)) {
+    if (!cmark_node_append_child(answer, s)) break;
+  }
+  return answer;
+}
+
+/* ---- the stage ------------------------------------------------------------- */
+
+static char *trimmed(const char *s) {
+  if (!s) return NULL;
+  return squash(s, strlen(s));
+}
+
+static cmark_node *parse(const char *md, size_t len) {
+  cmark_parser *p = cmark_parser_new(PARSE_OPTS);
+  for (size_t i = 0; i < 4; i++) {
+    cmark_syntax_extension *e = g_ext[i] ? g_ext[i] : cmark_find_syntax_extension(g_ext_names[i]);
+    if (e) cmark_parser_attach_syntax_extension(p, e);
+  }
+  cmark_parser_feed(p, md, len);
+  cmark_node *doc = cmark_parser_finish(p);
+  cmark_parser_free(p);
+  return doc;
+}
+
+static void collect(cmark_node *root, cmark_node_type type, nodevec *out) {
+  cmark_iter *it = cmark_iter_new(root);
+  cmark_event_type ev;
+  while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+    cmark_node *n = cmark_iter_get_node(it);
+    if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(n) == type) nv_push(out, n);
+  }
+  cmark_iter_free(it);
+}
+
+bool hg_md_render(const char *md, size_t len, const hg_md_opts *opts, hg_md_result *out,
+                  hg_diags *diags) {
+  static const hg_md_opts defaults = {0};
+  hg_diags local = {0};
+  md_ctx c;
+  memset(&c, 0, sizeof c);
+  memset(out, 0, sizeof *out);
+  c.o = opts ? opts : &defaults;
+  c.diags = diags ? diags : &local;
+  c.src = md ? md : "";
+  c.len = md ? len : 0;
+  size_t errors_before = hg_diags_count(c.diags, HG_ERR);
+
+  cmark_node *doc = parse(c.src, c.len);
+  cmark_consolidate_text_nodes(doc);
+
+  /* first h1, and the leading "# Title" the theme already prints */
+  nodevec heads = {0};
+  collect(doc, CMARK_NODE_HEADING, &heads);
+  for (size_t i = 0; i < heads.n; i++) {
+    if (cmark_node_get_heading_level(heads.v[i]) == 1) {
+      out->first_h1 = heading_text(heads.v[i]);
+      break;
+    }
+  }
+  free(heads.v);
+  cmark_node *first = cmark_node_first_child(doc);
+  if (c.o->title && first && cmark_node_get_type(first) == CMARK_NODE_HEADING &&
+      cmark_node_get_heading_level(first) == 1) {
+    char *t = heading_text(first), *want = trimmed(c.o->title);
+    if (strcmp(t, want) == 0) cmark_node_free(first);
+    free(t);
+    free(want);
+  }
+
+  /* callouts first: they free the marker nodes */
+  nodevec quotes = {0};
+  collect(doc, CMARK_NODE_BLOCK_QUOTE, &quotes);
+  for (size_t i = 0; i < quotes.n; i++) {
+    int kind = callout_kind(quotes.v[i]);
+    if (kind >= 0) make_callout(quotes.v[i], kind);
+  }
+  free(quotes.v);
+
+  /* one walk: raw HTML, template variables, links; collect the rest */
+  nodevec images = {0}, tables = {0};
+  heading *hs = NULL;
+  size_t nh = 0, caph = 0;
+  cmark_iter *it = cmark_iter_new(doc);
+  cmark_event_type ev;
+  while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+    if (ev != CMARK_EVENT_ENTER) continue;
+    cmark_node *n = cmark_iter_get_node(it);
+    cmark_node_type t = cmark_node_get_type(n);
+    switch (t) {
+    case CMARK_NODE_HTML_BLOCK:
+    case CMARK_NODE_HTML_INLINE:
+      if (!c.o->unsafe) sanitize_html(&c, n);
+      break;
+    case CMARK_NODE_TEXT:
+      scan_vars(&c, n, cmark_node_get_literal(n));
+      break;
+    case CMARK_NODE_LINK:
+    case CMARK_NODE_IMAGE:
+      scan_vars(&c, n, cmark_node_get_url(n));
+      if (c.o->resolve) resolve_url(&c, n, t == CMARK_NODE_IMAGE ? HG_LINK_IMAGE : HG_LINK_LINK);
+      if (!c.o->unsafe && url_dangerous(cmark_node_get_url(n))) cmark_node_set_url(n, "");
+      if (t == CMARK_NODE_IMAGE) nv_push(&images, n);
+      break;
+    case CMARK_NODE_HEADING:
+      if (nh == caph) {
+        caph = caph ? caph * 2 : 16;
+        hs = hg_xrealloc(hs, caph * sizeof *hs);
+      }
+      hs[nh].node = n;
+      hs[nh].level = cmark_node_get_heading_level(n);
+      hs[nh].text = heading_text(n);
+      hs[nh].id = unique_id(&c, hs[nh].text);
+      hs[nh].question =
+          c.o->faq && hs[nh].level == 2 && cmark_node_parent(n) == doc;
+      nh++;
+      break;
+    default:
+      if (t != CMARK_NODE_NONE && strcmp(cmark_node_get_type_string(n), "table") == 0)
+        nv_push(&tables, n);
+      break;
+    }
+  }
+  cmark_iter_free(it);
+
+  /* table of contents: h2/h3, or the questions on a FAQ page */
+  size_t nq = 0, ntoc = 0;
+  for (size_t i = 0; i < nh; i++) {
+    nq += hs[i].question;
+    ntoc += c.o->faq ? hs[i].question : (hs[i].level == 2 || hs[i].level == 3);
+  }
+  if (ntoc) out->toc = hg_xcalloc(ntoc, sizeof *out->toc);
+  for (size_t i = 0; i < nh; i++) {
+    bool in_toc = c.o->faq ? hs[i].question : (hs[i].level == 2 || hs[i].level == 3);
+    if (!in_toc) continue;
+    hg_toc_entry *e = &out->toc[out->ntoc++];
+    e->level = hs[i].level;
+    e->id = hg_xstrdup(hs[i].id);
+    e->text = hg_xstrdup(hs[i].text);
+  }
+
+  /* FAQ items, then the remaining headings, then tables */
+  cmark_node **answers = NULL;
+  if (nq) {
+    out->faq = hg_xcalloc(nq, sizeof *out->faq);
+    answers = hg_xcalloc(nq, sizeof *answers);
+    for (size_t i = 0; i < nh; i++) {
+      if (!hs[i].question) continue;
+      cmark_node *a = make_faq_item(&hs[i]);
+      if (!a) {
+        hs[i].question = false;
+        continue;
+      }
+      hg_faq_item *f = &out->faq[out->nfaq];
+      f->id = hg_xstrdup(hs[i].id);
+      f->question = hg_xstrdup(hs[i].text);
+      answers[out->nfaq++] = a;
+    }
+  }
+  for (size_t i = 0; i < nh; i++)
+    if (hs[i].node) convert_heading(&hs[i]);
+  for (size_t i = 0; i < tables.n; i++) {
+    cmark_node *wrap = custom_node(CMARK_NODE_CUSTOM_BLOCK, "<div class=\"table-wrap\">", "</div>");
+    if (cmark_node_insert_before(tables.v[i], wrap)) cmark_node_append_child(wrap, tables.v[i]);
+    else cmark_node_free(wrap);
+  }
+
+  /* plain text before images turn into raw <img> (their alt text counts) */
+  out->text = block_text(doc);
+  out->words = count_words(out->text);
+  for (size_t i = 0; i < out->nfaq; i++) out->faq[i].answer_text = block_text(answers[i]);
+
+  /* innermost first: an image inside an image's alt goes before its parent */
+  for (size_t i = images.n; i-- > 0;) replace_image(images.v[i]);
+
+  for (size_t i = 0; i < out->nfaq; i++) {
+    out->faq[i].answer_html = cmark_render_html(answers[i], RENDER_OPTS, NULL);
+    cmark_node_set_on_enter(answers[i], "<div class=\"faq-a\">");
+    cmark_node_set_on_exit(answers[i], "</div>");
+  }
+  out->html = cmark_render_html(doc, RENDER_OPTS, NULL);
+
+  for (size_t i = 0; i < c.nvars; i++) {
+    tvar *v = &c.vars[i];
+    hg_diags_add(c.diags, HG_WARN, c.o->path, v->line, v->col,
+                 "unresolved template variable {{%s}} (used %zu time%s; helpgen does not "
+                 "expand it)",
+                 v->name, v->count, v->count == 1 ? "" : "s");
+    free(v->name);
+  }
+
+  for (size_t i = 0; i < nh; i++) {
+    free(hs[i].id);
+    free(hs[i].text);
+  }
+  free(hs);
+  free(answers);
+  free(images.v);
+  free(tables.v);
+  free(c.vars);
+  free(c.lines);
+  hm_free(&c.ids);
+  hm_free(&c.id_next);
+  hm_free(&c.var_idx);
+  cmark_node_free(doc);
+  bool ok = hg_diags_count(c.diags, HG_ERR) == errors_before;
+  hg_diags_free(&local);
+  return ok;
+}
+
+void hg_md_result_free(hg_md_result *r) {
+  if (!r) return;
+  free(r->html);
+  free(r->text);
+  free(r->first_h1);
+  for (size_t i = 0; i < r->ntoc; i++) {
+    free(r->toc[i].id);
+    free(r->toc[i].text);
+  }
+  free(r->toc);
+  for (size_t i = 0; i < r->nfaq; i++) {
+    free(r->faq[i].id);
+    free(r->faq[i].question);
+    free(r->faq[i].answer_html);
+    free(r->faq[i].answer_text);
+  }
+  free(r->faq);
+  memset(r, 0, sizeof *r);
+}
+
+/* ---- first "# heading" without a full parse ---------------------------------- */
+
+char *hg_md_first_h1(const char *md, size_t len) {
+  if (!md) return NULL;
+  char fence = 0;
+  size_t fence_len = 0;
+  for (size_t i = 0; i < len;) {
+    size_t eol = i;
+    while (eol < len && md[eol] != '\n' && md[eol] != '\r') eol++;
+    size_t next = eol < len && md[eol] == '\r' && eol + 1 < len && md[eol + 1] == '\n'
+                      ? eol + 2
+                      : eol + 1;
+    size_t p = i, indent = 0;
+    while (p < eol && md[p] == ' ' && indent < 4) p++, indent++;
+    if (indent < 4 && p < eol && (md[p] == '`' || md[p] == '~')) {
+      size_t run = 0;
+      while (p + run < eol && md[p + run] == md[p]) run++;
+      if (run >= 3) {
+        if (!fence) {
+          bool ok = true; /* a backtick fence's info string has no backtick */
+          for (size_t k = p + run; k < eol && md[p] == '`'; k++) ok = ok && md[k] != '`';
+          if (ok) fence = md[p], fence_len = run;
+        } else if (md[p] == fence && run >= fence_len) {
+          size_t k = p + run;
+          while (k < eol && (md[k] == ' ' || md[k] == '\t')) k++;
+          if (k == eol) fence = 0;
+        }
+      }
+    } else if (!fence && indent < 4 && p < eol && md[p] == '#' &&
+               (p + 1 == eol || md[p + 1] == ' ' || md[p + 1] == '\t')) {
+      /* parse just this line: inline markup becomes plain text */
+      cmark_node *doc = cmark_parse_document(md + p, eol - p, CMARK_OPT_VALIDATE_UTF8);
+      cmark_node *h = cmark_node_first_child(doc);
+      char *t = h && cmark_node_get_type(h) == CMARK_NODE_HEADING ? heading_text(h) : NULL;
+      cmark_node_free(doc);
+      if (t && !*t) {
+        free(t);
+        t = NULL;
+      }
+      if (t) return t;
+    }
+    i = next;
+  }
+  return NULL;
+}

@@ -1,0 +1,609 @@
+/* render.c - stage 6: template dictionaries for every page, expansion,
+ * and copying the assets into the output folder. */
+#include "hg_render.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* English defaults for the theme's strings (translations come from the
+ * theme's i18n files). */
+static const char *const t_strings[][2] = {
+    {"T_SEARCH_PLACEHOLDER", "Search for answers…"},
+    {"T_SEARCH", "Search"},
+    {"T_SKIP", "Skip to content"},
+    {"T_HOME", "Home"},
+    {"T_ON_THIS_PAGE", "On this page"},
+    {"T_UPDATED", "Updated"},
+    {"T_PREV", "Previous"},
+    {"T_NEXT", "Next"},
+    {"T_STILL_NEED_HELP", "Still need help?"},
+    {"T_CONTACT_INTRO", "Our support team is happy to help."},
+    {"T_ARTICLES", "articles"},
+    {"T_PROMOTED", "Popular articles"},
+    {"T_NOT_FOUND", "Page not found"},
+    {"T_NOT_FOUND_TEXT", "The page you were looking for does not exist or has moved."},
+    {"T_CATEGORIES", "Categories"},
+    {"T_IN_THIS_SECTION", "In this section"},
+    {"T_TAGS", "Tags"},
+    {"T_MIN_READ", "min read"},
+    {"T_SEARCH_RESULTS", "Search results"},
+    {NULL, NULL}};
+
+static const char *const months[] = {"January", "February", "March",     "April",
+                                     "May",     "June",     "July",      "August",
+                                     "September", "October", "November", "December"};
+
+char *hg_render_date(const char *iso, const char *lang) {
+  int y = 0, m = 0, d = 0;
+  if (!iso || sscanf(iso, "%d-%d-%d", &y, &m, &d) != 3 || m < 1 || m > 12)
+    return hg_xstrdup(iso ? iso : "");
+  (void)lang;
+  return hg_strdup_printf("%s %d, %d", months[m - 1], d, y);
+}
+
+typedef struct {
+  const hg_render_input *in;
+  const char *url_dir; /* the page's folder; "" for home */
+  char *root;          /* relative prefix to the site root */
+  const char *kind;
+  const char *title;
+  const char *description;
+  long node;           /* folder of the page (for breadcrumbs), -1 none */
+  bool self_in_crumbs; /* the folder itself is an ancestor (article pages) */
+  char *jsonld;
+} page;
+
+static char *link_to(const page *p, const char *url_dir) {
+  return hg_site_link(p->in->site, p->root, url_dir);
+}
+
+static void set_link(hg_dict *d, const char *key, const page *p, const char *url_dir) {
+  char *u = link_to(p, url_dir);
+  hg_dict_set(d, key, u);
+  free(u);
+}
+
+static char *abs_url(const page *p, const char *url_dir) {
+  const char *base = p->in->cfg->base_url;
+  if (!*base) return NULL;
+  return *url_dir ? hg_strdup_printf("%s%s/", base, url_dir) : hg_xstrdup(base);
+}
+
+/* "Orders › Tracking" for a folder. */
+static char *folder_trail(const hg_site *s, size_t folder) {
+  const hg_content *c = s->content;
+  size_t chain[64], n = 0;
+  for (long f = (long)folder; f > 0 && n < 64; f = c->folders[f].parent) chain[n++] = (size_t)f;
+  hg_buf b = HG_BUF_INIT;
+  while (n-- > 0) {
+    hg_buf_puts(&b, c->folders[chain[n]].title);
+    if (n) hg_buf_puts(&b, " › ");
+  }
+  return hg_buf_steal(&b);
+}
+
+static void fill_breadcrumbs(hg_dict *d, const page *p) {
+  if (p->node < 0) return;
+  const hg_site *s = p->in->site;
+  const hg_content *c = s->content;
+  size_t chain[64], n = 0;
+  long f = p->self_in_crumbs ? p->node : c->folders[p->node].parent;
+  for (; f > 0 && n < 64; f = c->folders[f].parent) chain[n++] = (size_t)f;
+  hg_dict *home = hg_dict_add_section(d, "BREADCRUMBS");
+  hg_dict_set(home, "CRUMB_TITLE", c->folders[0].title && *c->folders[0].title
+                                       ? c->folders[0].title : "Home");
+  set_link(home, "CRUMB_URL", p, "");
+  while (n-- > 0) {
+    hg_dict *cr = hg_dict_add_section(d, "BREADCRUMBS");
+    hg_dict_set(cr, "CRUMB_TITLE", c->folders[chain[n]].title);
+    set_link(cr, "CRUMB_URL", p, s->nodes[chain[n]].url_dir);
+  }
+  hg_dict_show(d, "HAS_BREADCRUMBS");
+}
+
+/* Repeated sections that included templates need in their own dictionary. */
+static void fill_sections(hg_dict *d, const page *p) {
+  const hg_config *cfg = p->in->cfg;
+  for (size_t i = 0; i < cfg->nnav; i++) {
+    hg_dict *n = hg_dict_add_section(d, "NAV");
+    hg_dict_set(n, "NAV_TITLE", cfg->nav[i].title);
+    hg_dict_set(n, "NAV_URL", cfg->nav[i].url);
+  }
+  fill_breadcrumbs(d, p);
+}
+
+static void set_global_str(hg_dict *d, const char *key, const char *fmt_val) {
+  hg_dict_set_global(d, key, fmt_val ? fmt_val : "");
+}
+
+static void fill_common(hg_dict *d, const page *p) {
+  const hg_render_input *in = p->in;
+  const hg_config *cfg = in->cfg;
+  set_global_str(d, "SITE_TITLE", cfg->title);
+  set_global_str(d, "SITE_DESCRIPTION", cfg->description);
+  set_global_str(d, "LANG", cfg->language);
+  set_global_str(d, "DIR", "ltr");
+  set_global_str(d, "ROOT", p->root);
+  char *u = link_to(p, "");
+  set_global_str(d, "HOME_URL", u);
+  free(u);
+  u = link_to(p, "search");
+  set_global_str(d, "SEARCH_URL", u);
+  free(u);
+  if (in->search_index) {
+    u = hg_strdup_printf("%s%s", p->root, in->search_index);
+    set_global_str(d, "SEARCH_INDEX", u);
+    free(u);
+  } else {
+    set_global_str(d, "SEARCH_INDEX", "");
+  }
+  set_global_str(d, "PAGE_TITLE", p->title);
+  set_global_str(d, "PAGE_DESCRIPTION",
+                 p->description && *p->description ? p->description : cfg->description);
+  set_global_str(d, "PAGE_KIND", p->kind);
+  u = strcmp(p->kind, "404") ? abs_url(p, p->url_dir) : NULL;
+  if (u) {
+    set_global_str(d, "CANONICAL_URL", u);
+    hg_dict_show_global(d, "HAS_CANONICAL");
+    free(u);
+  }
+  set_global_str(d, "JSONLD", p->jsonld ? p->jsonld : "");
+  set_global_str(d, "GENERATOR", "helpgen " HG_VERSION);
+  set_global_str(d, "FOOTER_TEXT", cfg->footer);
+  for (size_t i = 0; i < in->theme->nassets; i++) {
+    u = hg_strdup_printf("%s%s", p->root, in->theme->assets[i].out_rel);
+    set_global_str(d, in->theme->assets[i].var, u);
+    free(u);
+  }
+  if (cfg->logo) {
+    char ext[16] = "";
+    const char *dot = strrchr(cfg->logo, '.');
+    if (dot && strlen(dot) < sizeof ext) strcpy(ext, dot);
+    u = hg_strdup_printf("%sassets/logo%s", p->root, ext);
+    set_global_str(d, "LOGO_URL", u);
+    free(u);
+    hg_dict_show_global(d, "HAS_LOGO");
+  }
+  if (cfg->contact_email || cfg->contact_url || cfg->contact_phone) {
+    hg_dict_show_global(d, "HAS_CONTACT");
+    set_global_str(d, "CONTACT_LABEL", cfg->contact_label);
+    if (cfg->contact_email) {
+      hg_dict_show_global(d, "CONTACT_EMAIL_S");
+      set_global_str(d, "CONTACT_EMAIL", cfg->contact_email);
+      u = hg_strdup_printf("mailto:%s", cfg->contact_email);
+      set_global_str(d, "CONTACT_MAILTO", u);
+      free(u);
+    }
+    if (cfg->contact_url) {
+      hg_dict_show_global(d, "CONTACT_URL_S");
+      set_global_str(d, "CONTACT_URL", cfg->contact_url);
+    }
+    if (cfg->contact_phone) {
+      hg_dict_show_global(d, "CONTACT_PHONE_S");
+      set_global_str(d, "CONTACT_PHONE", cfg->contact_phone);
+      hg_buf tel = HG_BUF_INIT;
+      hg_buf_puts(&tel, "tel:");
+      for (const char *q = cfg->contact_phone; *q; q++)
+        if ((*q >= '0' && *q <= '9') || *q == '+') hg_buf_putc(&tel, *q);
+      set_global_str(d, "CONTACT_TEL", hg_buf_cstr(&tel));
+      hg_buf_free(&tel);
+    }
+  }
+  for (size_t i = 0; t_strings[i][0]; i++) set_global_str(d, t_strings[i][0], t_strings[i][1]);
+  fill_sections(d, p);
+  static const char *const partials[][2] = {{"HEAD", "partials/head.tpl"},
+                                            {"HEADER", "partials/header.tpl"},
+                                            {"CONTACT", "partials/contact.tpl"},
+                                            {"FOOTER", "partials/footer.tpl"}};
+  for (size_t i = 0; i < 4; i++) {
+    if (!hg_tpl_has(in->theme->tpl, partials[i][1])) continue;
+    hg_dict *inc = hg_dict_add_include(d, partials[i][0], partials[i][1]);
+    fill_sections(inc, p);
+  }
+}
+
+/* ---- JSON-LD ------------------------------------------------------------ */
+static char *jsonld_script(json_t *v) {
+  char *s = json_dumps(v, JSON_COMPACT);
+  json_decref(v);
+  if (!s) return NULL;
+  hg_buf b = HG_BUF_INIT;
+  hg_buf_puts(&b, "<script type=\"application/ld+json\">");
+  for (const char *q = s; *q; q++) {
+    if (*q == '<') hg_buf_puts(&b, "\\u003c");
+    else if (*q == '>') hg_buf_puts(&b, "\\u003e");
+    else if (*q == '&') hg_buf_puts(&b, "\\u0026");
+    else hg_buf_putc(&b, *q);
+  }
+  hg_buf_puts(&b, "</script>");
+  free(s);
+  return hg_buf_steal(&b);
+}
+
+static json_t *breadcrumb_list(const page *p, const char *self_title) {
+  const hg_site *s = p->in->site;
+  const hg_content *c = s->content;
+  if (!*p->in->cfg->base_url || p->node < 0) return NULL;
+  json_t *items = json_array();
+  size_t chain[64], n = 0;
+  long f = p->self_in_crumbs ? p->node : c->folders[p->node].parent;
+  for (; f > 0 && n < 64; f = c->folders[f].parent) chain[n++] = (size_t)f;
+  int pos = 1;
+  char *u = abs_url(p, "");
+  json_array_append_new(items, json_pack("{s:s,s:i,s:s,s:s}", "@type", "ListItem",
+                                         "position", pos++, "name", "Home", "item", u));
+  free(u);
+  while (n-- > 0) {
+    u = abs_url(p, s->nodes[chain[n]].url_dir);
+    json_array_append_new(items, json_pack("{s:s,s:i,s:s,s:s}", "@type", "ListItem",
+                                           "position", pos++, "name",
+                                           c->folders[chain[n]].title, "item", u));
+    free(u);
+  }
+  json_array_append_new(items, json_pack("{s:s,s:i,s:s}", "@type", "ListItem",
+                                         "position", pos, "name", self_title));
+  return json_pack("{s:s,s:s,s:o}", "@context", "https://schema.org", "@type",
+                   "BreadcrumbList", "itemListElement", items);
+}
+
+/* ---- lists -------------------------------------------------------------- */
+static void fill_article_item(hg_dict *d, const page *p, size_t art) {
+  const hg_site *s = p->in->site;
+  const hg_site_article *sa = &s->arts[art];
+  const hg_article *a = &s->content->articles[sa->article];
+  hg_dict_set(d, "ART_TITLE", a->title);
+  set_link(d, "ART_URL", p, sa->url_dir);
+  hg_dict_set(d, "ART_DESCRIPTION", a->description);
+  if (a->faq) hg_dict_show(d, "IS_FAQ");
+  if (a->promoted) hg_dict_show(d, "IS_PROMOTED");
+}
+
+static void fill_categories(hg_dict *d, const page *p) {
+  const hg_site *s = p->in->site;
+  const hg_content *c = s->content;
+  const hg_site_node *root = &s->nodes[0];
+  for (size_t i = 0; i < root->nchildren; i++) {
+    size_t n = root->children[i];
+    const hg_folder *f = &c->folders[n];
+    hg_dict *cd = hg_dict_add_section(d, "CATEGORIES");
+    hg_dict_set(cd, "CAT_TITLE", f->title);
+    set_link(cd, "CAT_URL", p, s->nodes[n].url_dir);
+    hg_dict_set(cd, "CAT_DESCRIPTION", f->description);
+    if (f->icon) {
+      hg_dict_set(cd, "CAT_ICON", f->icon);
+      hg_dict_show(cd, "HAS_ICON");
+    }
+    hg_dict_set_int(cd, "CAT_COUNT", (long)s->nodes[n].total);
+    for (size_t k = 0; k < s->nodes[n].nchildren; k++) {
+      size_t sn = s->nodes[n].children[k];
+      hg_dict *sd = hg_dict_add_section(cd, "CAT_SECTIONS");
+      hg_dict_set(sd, "SEC_TITLE", c->folders[sn].title);
+      set_link(sd, "SEC_URL", p, s->nodes[sn].url_dir);
+    }
+  }
+}
+
+static void fill_intro(hg_dict *d, const page *p, size_t node) {
+  const hg_md_result *r = &p->in->intros[node];
+  if (r->html && *r->html) {
+    hg_dict_set(d, "INTRO_HTML", r->html);
+    hg_dict_show(d, "HAS_INTRO");
+  }
+}
+
+static void fill_direct_articles(hg_dict *d, const page *p, size_t node) {
+  const hg_site_node *n = &p->in->site->nodes[node];
+  if (!n->narts) return;
+  hg_dict_show(d, "HAS_ARTICLES");
+  for (size_t i = 0; i < n->narts; i++)
+    fill_article_item(hg_dict_add_section(d, "ARTICLES"), p, n->arts[i]);
+}
+
+/* ---- pages -------------------------------------------------------------- */
+static bool expand_write(const page *p, const char *tpl, hg_dict *d, hg_diags *diags) {
+  hg_buf out = HG_BUF_INIT;
+  hg_error *err = NULL;
+  bool ok = hg_tpl_expand(p->in->theme->tpl, tpl, d, &out, &err);
+  char *file = strcmp(p->kind, "404") ? hg_site_page_file(p->url_dir) : hg_xstrdup("404.html");
+  if (ok) ok = hg_output_write(p->in->out, file, out.data ? out.data : "", out.len, &err);
+  if (!ok) {
+    hg_diags_add(diags, HG_ERR, NULL, 0, 0, "%s (while writing %s)", err->msg, file);
+    hg_error_free(err);
+  }
+  free(file);
+  hg_buf_free(&out);
+  return ok;
+}
+
+static void page_init(page *p, const hg_render_input *in, const char *url_dir,
+                      const char *kind, const char *title, const char *desc, long node) {
+  memset(p, 0, sizeof *p);
+  p->in = in;
+  p->url_dir = url_dir;
+  p->root = hg_site_root_prefix(url_dir);
+  p->kind = kind;
+  p->title = title;
+  p->description = desc;
+  p->node = node;
+}
+
+static void page_done(page *p) {
+  free(p->root);
+  free(p->jsonld);
+}
+
+static bool render_home(const hg_render_input *in, hg_diags *diags) {
+  const hg_site *s = in->site;
+  page p;
+  page_init(&p, in, "", "home", in->cfg->title, in->cfg->description, -1);
+  if (*in->cfg->base_url) {
+    char *target = hg_strdup_printf("%ssearch/?q={search_term_string}", in->cfg->base_url);
+    p.jsonld = jsonld_script(json_pack(
+        "{s:s,s:s,s:s,s:s,s:{s:s,s:s,s:s}}", "@context", "https://schema.org", "@type",
+        "WebSite", "name", in->cfg->title, "url", in->cfg->base_url, "potentialAction",
+        "@type", "SearchAction", "target", target, "query-input",
+        "required name=search_term_string"));
+    free(target);
+  }
+  hg_dict *d = hg_dict_new("home");
+  fill_common(d, &p);
+  fill_categories(d, &p);
+  if (s->npromoted) {
+    hg_dict *hp = hg_dict_add_section(d, "HAS_PROMOTED");
+    for (size_t i = 0; i < s->npromoted; i++) {
+      hg_dict *a = hg_dict_add_section(hp, "PROMOTED");
+      fill_article_item(a, &p, s->promoted[i]);
+      char *trail = folder_trail(s, s->content->articles[s->arts[s->promoted[i]].article].folder);
+      hg_dict_set(a, "ART_BREADCRUMB", trail);
+      free(trail);
+    }
+  }
+  fill_intro(d, &p, 0);
+  fill_direct_articles(d, &p, 0);
+  bool ok = expand_write(&p, "home.tpl", d, diags);
+  hg_dict_free(d);
+  page_done(&p);
+  return ok;
+}
+
+static bool render_special(const hg_render_input *in, const char *kind, hg_diags *diags) {
+  page p;
+  bool is404 = !strcmp(kind, "404");
+  page_init(&p, in, is404 ? "" : "search", kind,
+            is404 ? t_strings[12][1] : t_strings[18][1], "", -1);
+  if (is404) {
+    free(p.root);
+    p.root = hg_xstrdup(in->cfg->base_path);
+  }
+  hg_dict *d = hg_dict_new(kind);
+  fill_common(d, &p);
+  fill_categories(d, &p);
+  bool ok = expand_write(&p, is404 ? "404.tpl" : "search.tpl", d, diags);
+  hg_dict_free(d);
+  page_done(&p);
+  return ok;
+}
+
+static bool render_node(const hg_render_input *in, size_t n, hg_diags *diags) {
+  const hg_site *s = in->site;
+  const hg_folder *f = &s->content->folders[n];
+  const hg_site_node *node = &s->nodes[n];
+  page p;
+  page_init(&p, in, node->url_dir, f->depth == 1 ? "category" : "section", f->title,
+            f->description, (long)n);
+  json_t *bl = breadcrumb_list(&p, f->title);
+  if (bl) p.jsonld = jsonld_script(bl);
+  hg_dict *d = hg_dict_new("node");
+  fill_common(d, &p);
+  hg_dict_set(d, "NODE_TITLE", f->title);
+  hg_dict_set(d, "NODE_DESCRIPTION", f->description);
+  if (f->icon) {
+    hg_dict *ic = hg_dict_add_section(d, "HAS_ICON");
+    hg_dict_set(ic, "NODE_ICON", f->icon);
+  }
+  fill_intro(d, &p, n);
+  for (size_t i = 0; i < node->nchildren; i++) {
+    size_t cn = node->children[i];
+    const hg_site_node *child = &s->nodes[cn];
+    hg_dict *cd = hg_dict_add_section(d, "CHILDREN");
+    hg_dict_set(cd, "SEC_TITLE", s->content->folders[cn].title);
+    set_link(cd, "SEC_URL", &p, child->url_dir);
+    hg_dict_set(cd, "SEC_DESCRIPTION", s->content->folders[cn].description);
+    hg_dict_set_int(cd, "SEC_COUNT", (long)child->total);
+    size_t shown = child->narts < 6 ? child->narts : 6;
+    for (size_t k = 0; k < shown; k++)
+      fill_article_item(hg_dict_add_section(cd, "SEC_ARTICLES"), &p, child->arts[k]);
+    if (child->total > shown) {
+      hg_dict *m = hg_dict_add_section(cd, "HAS_MORE");
+      hg_dict_set_int(m, "MORE_COUNT", (long)(child->total - shown));
+    }
+  }
+  fill_direct_articles(d, &p, n);
+  bool ok = expand_write(&p, f->depth == 1 ? "category.tpl" : "section.tpl", d, diags);
+  hg_dict_free(d);
+  page_done(&p);
+  return ok;
+}
+
+static void fill_meta(hg_dict *d, const hg_article *a) {
+  static const char *const known[] = {"title", "description", "slug", "weight", "tags",
+                                      "keywords", "promoted", "date", "updated", "draft",
+                                      "type", "aliases", "review_by", NULL};
+  if (!a->meta) return;
+  for (size_t i = 0; i < a->meta->len; i++) {
+    bool skip = false;
+    for (size_t k = 0; known[k]; k++) skip |= !strcmp(known[k], a->meta->keys[i]);
+    const char *v = hg_value_str(a->meta->items[i]);
+    if (skip || !v) continue;
+    hg_buf key = HG_BUF_INIT;
+    hg_buf_puts(&key, "META_");
+    for (const char *q = a->meta->keys[i]; *q; q++)
+      hg_buf_putc(&key, (*q >= 'a' && *q <= 'z') ? (char)(*q - 32)
+                        : ((*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9')) ? *q : '_');
+    hg_dict_set(d, key.data, v);
+    hg_buf_free(&key);
+  }
+}
+
+static bool render_article(const hg_render_input *in, size_t i, hg_diags *diags) {
+  const hg_site *s = in->site;
+  const hg_site_article *sa = &s->arts[i];
+  const hg_article *a = &s->content->articles[sa->article];
+  const hg_md_result *r = &in->arts[i];
+  page p;
+  page_init(&p, in, sa->url_dir, a->faq ? "faq" : "article", a->title, a->description,
+            (long)a->folder);
+  p.self_in_crumbs = true;
+
+  json_t *graph = json_array();
+  json_t *bl = breadcrumb_list(&p, a->title);
+  if (bl) json_array_append_new(graph, bl);
+  if (a->faq && r->nfaq) {
+    json_t *qs = json_array();
+    for (size_t k = 0; k < r->nfaq; k++)
+      json_array_append_new(qs, json_pack("{s:s,s:s,s:{s:s,s:s}}", "@type", "Question",
+                                          "name", r->faq[k].question, "acceptedAnswer",
+                                          "@type", "Answer", "text", r->faq[k].answer_html));
+    json_array_append_new(graph, json_pack("{s:s,s:s,s:o}", "@context", "https://schema.org",
+                                           "@type", "FAQPage", "mainEntity", qs));
+  } else {
+    json_t *art = json_pack("{s:s,s:s,s:s}", "@context", "https://schema.org", "@type",
+                            "Article", "headline", a->title);
+    if (*a->description) json_object_set_new(art, "description", json_string(a->description));
+    if (a->date) json_object_set_new(art, "datePublished", json_string(a->date));
+    if (a->updated || a->date)
+      json_object_set_new(art, "dateModified", json_string(a->updated ? a->updated : a->date));
+    json_array_append_new(graph, art);
+  }
+  p.jsonld = jsonld_script(graph);
+
+  hg_dict *d = hg_dict_new("article");
+  fill_common(d, &p);
+  hg_dict_set(d, "ART_TITLE", a->title);
+  hg_dict_set(d, "ART_DESCRIPTION", a->description);
+  hg_dict_set(d, "CONTENT", r->html ? r->html : "");
+  hg_dict_set_int(d, "READING_MINUTES", (long)(r->words + 199) / 200 > 0 ? (long)(r->words + 199) / 200 : 1);
+  const char *upd = a->updated ? a->updated : a->date;
+  if (upd) {
+    hg_dict *hd = hg_dict_add_section(d, "HAS_DATES");
+    hg_dict *hu = hg_dict_add_section(hd, "HAS_UPDATED");
+    hg_dict_set(hu, "UPDATED_ISO", upd);
+    char *txt = hg_render_date(upd, in->cfg->language);
+    hg_dict_set(hu, "UPDATED_TEXT", txt);
+    free(txt);
+  }
+  if (r->ntoc >= 2) {
+    hg_dict *ht = hg_dict_add_section(d, "HAS_TOC");
+    for (size_t k = 0; k < r->ntoc; k++) {
+      hg_dict *t = hg_dict_add_section(ht, "TOC");
+      hg_dict_set(t, "TOC_ID", r->toc[k].id);
+      hg_dict_set(t, "TOC_TEXT", r->toc[k].text);
+      hg_dict_set_int(t, "TOC_LEVEL", r->toc[k].level);
+    }
+  }
+  if (a->ntags) {
+    hg_dict *ht = hg_dict_add_section(d, "HAS_TAGS");
+    for (size_t k = 0; k < a->ntags; k++)
+      hg_dict_set(hg_dict_add_section(ht, "TAGS"), "TAG", a->tags[k]);
+  }
+  const hg_site_node *node = &s->nodes[a->folder];
+  if (node->narts > 1 || a->folder != 0) {
+    hg_dict *hs = hg_dict_add_section(d, "HAS_SIDEBAR");
+    hg_dict_set(hs, "SIDEBAR_TITLE", s->content->folders[a->folder].title);
+    set_link(hs, "SIDEBAR_URL", &p, node->url_dir);
+    for (size_t k = 0; k < node->narts; k++) {
+      size_t o = node->arts[k];
+      hg_dict *it = hg_dict_add_section(hs, "SIDEBAR");
+      hg_dict_set(it, "SIDE_TITLE", s->content->articles[s->arts[o].article].title);
+      set_link(it, "SIDE_URL", &p, s->arts[o].url_dir);
+      if (o == i) hg_dict_show(it, "IS_CURRENT");
+    }
+  }
+  if (sa->prev >= 0) {
+    hg_dict *pv = hg_dict_add_section(d, "HAS_PREV");
+    hg_dict_set(pv, "PREV_TITLE", s->content->articles[s->arts[sa->prev].article].title);
+    set_link(pv, "PREV_URL", &p, s->arts[sa->prev].url_dir);
+  }
+  if (sa->next >= 0) {
+    hg_dict *nx = hg_dict_add_section(d, "HAS_NEXT");
+    hg_dict_set(nx, "NEXT_TITLE", s->content->articles[s->arts[sa->next].article].title);
+    set_link(nx, "NEXT_URL", &p, s->arts[sa->next].url_dir);
+  }
+  fill_meta(d, a);
+  bool ok = expand_write(&p, a->faq ? "faq.tpl" : "article.tpl", d, diags);
+  hg_dict_free(d);
+  page_done(&p);
+  return ok;
+}
+
+/* ---- driver ------------------------------------------------------------- */
+typedef struct {
+  const hg_render_input *in;
+  hg_diags *diags; /* one per page */
+} job;
+
+size_t hg_render_page_count(const hg_site *site) {
+  return 3 + (site->nnodes - 1) + site->narts; /* home, search, 404 */
+}
+
+static void render_one(void *ctx, size_t i, int worker) {
+  (void)worker;
+  job *j = ctx;
+  const hg_site *s = j->in->site;
+  hg_diags *dg = &j->diags[i];
+  if (i == 0) render_home(j->in, dg);
+  else if (i == 1) render_special(j->in, "search", dg);
+  else if (i == 2) render_special(j->in, "404", dg);
+  else if (i - 3 < s->nnodes - 1) render_node(j->in, i - 3 + 1, dg);
+  else render_article(j->in, i - 3 - (s->nnodes - 1), dg);
+}
+
+static bool copy_assets(const hg_render_input *in, hg_diags *diags) {
+  hg_error *err = NULL;
+  bool ok = true;
+  for (size_t i = 0; ok && i < in->theme->nassets; i++)
+    ok = hg_output_copy(in->out, in->theme->assets[i].out_rel, in->theme->assets[i].src, &err);
+  if (ok && in->cfg->logo) {
+    char *src = hg_path_join(in->cfg->site_dir, in->cfg->logo);
+    const char *dot = strrchr(in->cfg->logo, '.');
+    char *rel = hg_strdup_printf("assets/logo%s", dot && strlen(dot) < 16 ? dot : "");
+    if (!hg_is_file(src)) {
+      hg_diags_add(diags, HG_WARN, in->cfg->config_path, 0, 0,
+                   "logo '%s' not found (looked for %s)", in->cfg->logo, src);
+    } else {
+      ok = hg_output_copy(in->out, rel, src, &err);
+    }
+    free(src);
+    free(rel);
+  }
+  const hg_site *s = in->site;
+  for (size_t n = 0; ok && n < s->nnodes; n++) {
+    const hg_folder *f = &s->content->folders[n];
+    for (size_t k = 0; ok && k < f->nassets; k++) {
+      char *src = hg_path_join(s->content->content_dir, *f->rel_dir ? f->rel_dir : ".");
+      char *full = hg_path_join(src, f->assets[k]);
+      char *rel = *s->nodes[n].url_dir ? hg_strdup_printf("%s/%s", s->nodes[n].url_dir, f->assets[k])
+                                       : hg_xstrdup(f->assets[k]);
+      ok = hg_output_copy(in->out, rel, full, &err);
+      free(src);
+      free(full);
+      free(rel);
+    }
+  }
+  if (!ok) {
+    hg_diags_add(diags, HG_ERR, NULL, 0, 0, "%s", err->msg);
+    hg_error_free(err);
+  }
+  return ok;
+}
+
+bool hg_render_site(const hg_render_input *in, hg_diags *diags) {
+  size_t n = hg_render_page_count(in->site);
+  job j = {in, hg_xcalloc(n, sizeof(hg_diags))};
+  hg_parallel_for(n, in->threads, render_one, &j);
+  for (size_t i = 0; i < n; i++) hg_diags_move(diags, &j.diags[i]);
+  free(j.diags);
+  copy_assets(in, diags);
+  return hg_diags_count(diags, HG_ERR) == 0;
+}

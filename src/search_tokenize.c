@@ -1,0 +1,198 @@
+/* search_tokenize.c - words for the search index: ICU word breaks, then
+ * diacritic folding that keeps Thai and other scripts' marks. */
+#include "hg_search.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/ubrk.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+#include <unicode/utext.h>
+
+struct hg_search_tokenizer {
+  UBreakIterator *bi;
+  UText *ut;
+  const UNormalizer2 *nfkd, *nfc;
+  UChar *u[3]; /* scratch UTF-16 buffers: 0 the word, 1 and 2 steps */
+  int32_t ucap[3];
+  hg_buf term, exact;
+};
+
+hg_search_tokenizer *hg_search_tokenizer_new(const char *lang,
+                                             hg_error **err) {
+  UErrorCode st = U_ZERO_ERROR;
+  hg_search_tokenizer *tk = hg_xcalloc(1, sizeof *tk);
+  tk->bi = ubrk_open(UBRK_WORD, lang && *lang ? lang : "", NULL, 0, &st);
+  if (U_SUCCESS(st)) tk->nfkd = unorm2_getNFKDInstance(&st);
+  if (U_SUCCESS(st)) tk->nfc = unorm2_getNFCInstance(&st);
+  if (U_FAILURE(st)) {
+    hg_error_set(err, 1, NULL, 0, 0, "search: ICU word breaker for '%s': %s",
+                 lang ? lang : "", u_errorName(st));
+    hg_search_tokenizer_free(tk);
+    return NULL;
+  }
+  return tk;
+}
+
+void hg_search_tokenizer_free(hg_search_tokenizer *tk) {
+  if (!tk) return;
+  if (tk->bi) ubrk_close(tk->bi);
+  if (tk->ut) utext_close(tk->ut);
+  for (int i = 0; i < 3; i++) free(tk->u[i]);
+  hg_buf_free(&tk->term);
+  hg_buf_free(&tk->exact);
+  free(tk);
+}
+
+static void ureserve(hg_search_tokenizer *tk, int i, int32_t n) {
+  if (tk->ucap[i] >= n) return;
+  int32_t cap = tk->ucap[i] ? tk->ucap[i] : 64;
+  while (cap < n) cap *= 2;
+  tk->u[i] = hg_xrealloc(tk->u[i], (size_t)cap * sizeof(UChar));
+  tk->ucap[i] = cap;
+}
+
+/* Runs one ICU string transform from buffer `from` (len n) into the other
+ * buffer, growing it once if ICU asks for more room. */
+typedef int32_t (*utransform)(hg_search_tokenizer *tk, const UChar *src,
+                              int32_t n, UChar *dst, int32_t cap,
+                              UErrorCode *st);
+
+static int32_t t_nfkd(hg_search_tokenizer *tk, const UChar *src, int32_t n,
+                      UChar *dst, int32_t cap, UErrorCode *st) {
+  return unorm2_normalize(tk->nfkd, src, n, dst, cap, st);
+}
+static int32_t t_nfc(hg_search_tokenizer *tk, const UChar *src, int32_t n,
+                     UChar *dst, int32_t cap, UErrorCode *st) {
+  return unorm2_normalize(tk->nfc, src, n, dst, cap, st);
+}
+static int32_t t_lower(hg_search_tokenizer *tk, const UChar *src, int32_t n,
+                       UChar *dst, int32_t cap, UErrorCode *st) {
+  return u_strToLower(dst, cap, src, n, "", st);
+}
+
+static int32_t run(hg_search_tokenizer *tk, utransform fn, int from, int to,
+                   int32_t n) {
+  ureserve(tk, to, n * 2 + 8);
+  UErrorCode st = U_ZERO_ERROR;
+  int32_t m = fn(tk, tk->u[from], n, tk->u[to], tk->ucap[to], &st);
+  if (st == U_BUFFER_OVERFLOW_ERROR) {
+    ureserve(tk, to, m + 1);
+    st = U_ZERO_ERROR;
+    m = fn(tk, tk->u[from], n, tk->u[to], tk->ucap[to], &st);
+  }
+  return U_FAILURE(st) ? -1 : m;
+}
+
+/* Removes U+0300-U+036F and applies the explicit letter map, buffer 2 -> 1. */
+static int32_t strip_and_map(hg_search_tokenizer *tk, int32_t n) {
+  ureserve(tk, 1, n * 2 + 8);
+  const UChar *s = tk->u[2];
+  UChar *d = tk->u[1];
+  int32_t m = 0;
+  for (int32_t i = 0; i < n; i++) {
+    UChar c = s[i];
+    if (c >= 0x300 && c <= 0x36f) continue;
+    switch (c) {
+    case 0xf8: d[m++] = 'o'; break;                /* ø */
+    case 0xe6: d[m++] = 'a'; d[m++] = 'e'; break;  /* æ */
+    case 0xdf: d[m++] = 's'; d[m++] = 's'; break;  /* ß */
+    case 0x111: d[m++] = 'd'; break;               /* đ */
+    case 0x142: d[m++] = 'l'; break;               /* ł */
+    default: d[m++] = c;
+    }
+  }
+  return m;
+}
+
+static void to_utf8(hg_buf *out, const UChar *s, int32_t n) {
+  hg_buf_clear(out);
+  int32_t need = 0;
+  UErrorCode st = U_ZERO_ERROR;
+  u_strToUTF8WithSub(NULL, 0, &need, s, n, 0xfffd, NULL, &st);
+  hg_buf_grow(out, (size_t)need + 1);
+  st = U_ZERO_ERROR;
+  u_strToUTF8WithSub(out->data, need + 1, &need, s, n, 0xfffd, NULL, &st);
+  out->len = (size_t)need;
+  out->data[need] = '\0';
+}
+
+/* Folds word into tk->term and tk->exact (exact.len == 0 when equal). */
+static bool fold(hg_search_tokenizer *tk, const char *w, size_t len) {
+  hg_buf_clear(&tk->term);
+  hg_buf_clear(&tk->exact);
+  bool ascii = true;
+  for (size_t i = 0; i < len; i++)
+    if ((unsigned char)w[i] >= 0x80) {
+      ascii = false;
+      break;
+    }
+  if (ascii) {
+    hg_buf_grow(&tk->term, len + 1);
+    for (size_t i = 0; i < len; i++) {
+      char c = w[i];
+      tk->term.data[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+    }
+    tk->term.len = len;
+    tk->term.data[len] = '\0';
+    return true;
+  }
+  UErrorCode st = U_ZERO_ERROR;
+  int32_t n = 0;
+  ureserve(tk, 0, (int32_t)len + 8);
+  u_strFromUTF8WithSub(tk->u[0], tk->ucap[0], &n, w, (int32_t)len, 0xfffd,
+                       NULL, &st);
+  if (U_FAILURE(st)) return false;
+  /* exact: lowercase, NFC */
+  int32_t m = run(tk, t_lower, 0, 1, n);
+  if (m >= 0) m = run(tk, t_nfc, 1, 2, m);
+  if (m < 0) return false;
+  to_utf8(&tk->exact, tk->u[2], m);
+  /* folded: NFKD, strip marks, lowercase, map, NFC */
+  m = run(tk, t_nfkd, 0, 1, n);
+  if (m >= 0) m = run(tk, t_lower, 1, 2, m);
+  if (m < 0) return false;
+  m = strip_and_map(tk, m);
+  m = run(tk, t_nfc, 1, 2, m);
+  if (m < 0) return false;
+  to_utf8(&tk->term, tk->u[2], m);
+  if (tk->term.len == tk->exact.len &&
+      memcmp(tk->term.data, tk->exact.data, tk->term.len) == 0)
+    hg_buf_clear(&tk->exact);
+  return true;
+}
+
+char *hg_search_fold(hg_search_tokenizer *tk, const char *word, size_t len,
+                     char **exact) {
+  if (exact) *exact = NULL;
+  if (!fold(tk, word, len)) return hg_xstrdup("");
+  if (exact && tk->exact.len)
+    *exact = hg_xstrndup(tk->exact.data, tk->exact.len);
+  return hg_xstrndup(hg_buf_cstr(&tk->term), tk->term.len);
+}
+
+void hg_search_tokenize(hg_search_tokenizer *tk, const char *text, size_t len,
+                        hg_search_token_fn fn, void *ctx) {
+  if (!text || !len) return;
+  UErrorCode st = U_ZERO_ERROR;
+  tk->ut = utext_openUTF8(tk->ut, text, (int64_t)len, &st);
+  if (U_FAILURE(st)) return;
+  ubrk_setUText(tk->bi, tk->ut, &st);
+  if (U_FAILURE(st)) return;
+  int32_t start = ubrk_first(tk->bi);
+  for (int32_t end = ubrk_next(tk->bi); end != UBRK_DONE;
+       start = end, end = ubrk_next(tk->bi)) {
+    if (ubrk_getRuleStatus(tk->bi) < UBRK_WORD_NONE_LIMIT) continue;
+    if (!fold(tk, text + start, (size_t)(end - start))) continue;
+    if (tk->term.len == 0 || tk->term.len > HG_SEARCH_MAX_TERM) continue;
+    hg_search_token tok = {
+        .term = tk->term.data,
+        .term_len = tk->term.len,
+        .exact = tk->exact.len ? tk->exact.data : NULL,
+        .exact_len = tk->exact.len,
+        .start = (size_t)start,
+        .end = (size_t)end,
+    };
+    fn(ctx, &tok);
+  }
+}

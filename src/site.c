@@ -1,0 +1,280 @@
+/* site.c - stage 3: URLs, order, promoted articles, previous/next. */
+#include "hg_site.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Top-level names the build itself writes. */
+static const char *const reserved[] = {"assets", "search", "404", NULL};
+
+typedef struct {
+  const hg_content *c;
+  const hg_site *s;
+} sort_ctx;
+
+static sort_ctx g_sort; /* qsort has no context argument in C11 */
+
+static int by_weight_title(long wa, const char *ta, long wb, const char *tb) {
+  if (wa != wb) return wa < wb ? -1 : 1;
+  return strcmp(ta, tb);
+}
+
+static int cmp_nodes(const void *x, const void *y) {
+  const hg_folder *a = &g_sort.c->folders[*(const size_t *)x];
+  const hg_folder *b = &g_sort.c->folders[*(const size_t *)y];
+  int r = by_weight_title(a->weight, a->title, b->weight, b->title);
+  return r ? r : strcmp(a->rel_dir, b->rel_dir);
+}
+
+static int cmp_arts(const void *x, const void *y) {
+  const hg_article *a = &g_sort.c->articles[*(const size_t *)x];
+  const hg_article *b = &g_sort.c->articles[*(const size_t *)y];
+  int r = by_weight_title(a->weight, a->title, b->weight, b->title);
+  return r ? r : strcmp(a->rel_path, b->rel_path);
+}
+
+char *hg_site_page_file(const char *url_dir) {
+  return *url_dir ? hg_strdup_printf("%s/index.html", url_dir)
+                  : hg_xstrdup("index.html");
+}
+
+static bool is_reserved(const char *slug) {
+  for (size_t i = 0; reserved[i]; i++)
+    if (!strcmp(reserved[i], slug)) return true;
+  return false;
+}
+
+/* Adds node `n`'s articles (content indices in `list`) to site order, then
+ * recurses into its children. */
+static void order_node(hg_site *s, size_t n, size_t **lists, size_t *counts) {
+  hg_site_node *node = &s->nodes[n];
+  size_t *list = lists[n];
+  size_t cnt = counts[n];
+  g_sort.c = s->content;
+  if (cnt > 1) qsort(list, cnt, sizeof *list, cmp_arts);
+  node->arts = hg_xcalloc(cnt, sizeof *node->arts);
+  node->narts = cnt;
+  for (size_t i = 0; i < cnt; i++) {
+    size_t idx = s->narts++;
+    hg_site_article *sa = &s->arts[idx];
+    sa->article = list[i];
+    const hg_article *a = &s->content->articles[list[i]];
+    sa->url_dir = *node->url_dir ? hg_strdup_printf("%s/%s", node->url_dir, a->slug)
+                                 : hg_xstrdup(a->slug);
+    sa->prev = i > 0 ? (long)idx - 1 : -1;
+    sa->next = i + 1 < cnt ? (long)idx + 1 : -1;
+    node->arts[i] = idx;
+    hg_strmap_put(&s->by_path, a->rel_path, (long)idx);
+  }
+  if (node->nchildren > 1)
+    qsort(node->children, node->nchildren, sizeof(size_t), cmp_nodes);
+  for (size_t i = 0; i < node->nchildren; i++)
+    order_node(s, node->children[i], lists, counts);
+}
+
+static size_t count_total(hg_site *s, size_t n) {
+  hg_site_node *node = &s->nodes[n];
+  node->total = node->narts;
+  for (size_t i = 0; i < node->nchildren; i++)
+    node->total += count_total(s, node->children[i]);
+  return node->total;
+}
+
+static int cmp_promoted(const void *x, const void *y) {
+  const hg_site *s = g_sort.s;
+  const hg_article *a = &s->content->articles[s->arts[*(const size_t *)x].article];
+  const hg_article *b = &s->content->articles[s->arts[*(const size_t *)y].article];
+  int r = by_weight_title(a->weight, a->title, b->weight, b->title);
+  return r ? r : (*(const size_t *)x < *(const size_t *)y ? -1 : 1);
+}
+
+hg_site *hg_site_build(const hg_config *cfg, const hg_content *content,
+                       const hg_site_opts *opts, hg_diags *diags) {
+  hg_site *s = hg_xcalloc(1, sizeof *s);
+  s->cfg = cfg;
+  s->content = content;
+  s->nnodes = content->nfolders;
+  s->nodes = hg_xcalloc(s->nnodes, sizeof *s->nodes);
+
+  /* folders: URLs (parents come before children in content order) */
+  hg_strmap urls = {0}; /* url_dir -> 1 (folder) */
+  for (size_t i = 0; i < s->nnodes; i++) {
+    const hg_folder *f = &content->folders[i];
+    hg_site_node *n = &s->nodes[i];
+    n->folder = i;
+    hg_strmap_put(&s->by_dir, f->rel_dir, (long)i);
+    if (f->parent < 0) {
+      n->url_dir = hg_xstrdup("");
+      continue;
+    }
+    hg_site_node *p = &s->nodes[f->parent];
+    n->url_dir = *p->url_dir ? hg_strdup_printf("%s/%s", p->url_dir, f->slug)
+                             : hg_xstrdup(f->slug);
+    if (f->depth == 1 && is_reserved(f->slug))
+      hg_diags_add(diags, HG_ERR, f->path, 0, 0,
+                   "the folder name '%s' is reserved for helpgen's own files "
+                   "(rename the folder or give it another slug in _index.md)", f->slug);
+    if (hg_strmap_get(&urls, n->url_dir, 0))
+      hg_diags_add(diags, HG_ERR, f->path, 0, 0,
+                   "two folders have the URL '%s/' (rename one)", n->url_dir);
+    hg_strmap_put(&urls, n->url_dir, 1);
+    p->children = hg_xrealloc(p->children, (p->nchildren + 1) * sizeof(size_t));
+    p->children[p->nchildren++] = i;
+  }
+
+  /* articles: group by folder, leaving drafts out */
+  size_t **lists = hg_xcalloc(s->nnodes, sizeof *lists);
+  size_t *counts = hg_xcalloc(s->nnodes, sizeof *counts);
+  size_t published = 0;
+  for (size_t i = 0; i < content->narticles; i++) {
+    const hg_article *a = &content->articles[i];
+    if (a->failed) continue;
+    if (a->draft && !(opts && opts->drafts)) {
+      s->ndrafts++;
+      hg_strmap_put(&s->by_path, a->rel_path, -2);
+      continue;
+    }
+    lists[a->folder] = hg_xrealloc(lists[a->folder],
+                                   (counts[a->folder] + 1) * sizeof(size_t));
+    lists[a->folder][counts[a->folder]++] = i;
+    published++;
+  }
+  s->arts = hg_xcalloc(published, sizeof *s->arts);
+  order_node(s, 0, lists, counts);
+  count_total(s, 0);
+  for (size_t i = 0; i < s->nnodes; i++) free(lists[i]);
+  free(lists);
+  free(counts);
+
+  /* article URLs must be unique (against folders and each other) */
+  for (size_t i = 0; i < s->narts; i++) {
+    hg_site_article *sa = &s->arts[i];
+    const hg_article *a = &content->articles[sa->article];
+    long prev = hg_strmap_get(&urls, sa->url_dir, 0);
+    if (prev) {
+      const char *other =
+          prev == 1 ? "a folder" : content->articles[s->arts[prev - 2].article].path;
+      hg_value *sv = hg_value_get(a->meta, "slug");
+      hg_diags_add(diags, HG_ERR, a->path, sv ? sv->line : 0, sv ? sv->col : 0,
+                   "duplicate slug '%s': %s has the same URL '%s/' (set a "
+                   "different 'slug:' in one of them)", a->slug, other, sa->url_dir);
+      continue;
+    }
+    if (content->folders[a->folder].depth == 0 && is_reserved(a->slug))
+      hg_diags_add(diags, HG_ERR, a->path, 0, 0,
+                   "the slug '%s' is reserved for helpgen's own files (set another "
+                   "'slug:')", a->slug);
+    hg_strmap_put(&urls, sa->url_dir, (long)i + 2);
+  }
+  hg_strmap_free(&urls);
+
+  /* promoted articles */
+  for (size_t i = 0; i < s->narts; i++)
+    if (content->articles[s->arts[i].article].promoted) s->npromoted++;
+  s->promoted = hg_xcalloc(s->npromoted, sizeof *s->promoted);
+  s->npromoted = 0;
+  for (size_t i = 0; i < s->narts; i++)
+    if (content->articles[s->arts[i].article].promoted) s->promoted[s->npromoted++] = i;
+  g_sort.s = s;
+  if (s->npromoted > 1) qsort(s->promoted, s->npromoted, sizeof(size_t), cmp_promoted);
+  return s;
+}
+
+void hg_site_free(hg_site *s) {
+  if (!s) return;
+  for (size_t i = 0; i < s->nnodes; i++) {
+    free(s->nodes[i].url_dir);
+    free(s->nodes[i].children);
+    free(s->nodes[i].arts);
+  }
+  free(s->nodes);
+  for (size_t i = 0; i < s->narts; i++) free(s->arts[i].url_dir);
+  free(s->arts);
+  free(s->promoted);
+  hg_strmap_free(&s->by_path);
+  hg_strmap_free(&s->by_dir);
+  free(s);
+}
+
+char *hg_site_root_prefix(const char *url_dir) {
+  if (!*url_dir) return hg_xstrdup("./");
+  hg_buf b = HG_BUF_INIT;
+  hg_buf_puts(&b, "../");
+  for (const char *p = url_dir; *p; p++)
+    if (*p == '/') hg_buf_puts(&b, "../");
+  return hg_buf_steal(&b);
+}
+
+char *hg_site_link(const hg_site *s, const char *root, const char *url_dir) {
+  if (!*url_dir)
+    return s->cfg->pretty_links ? hg_xstrdup(root)
+                                : hg_strdup_printf("%sindex.html", root);
+  return hg_strdup_printf("%s%s/%s", root, url_dir,
+                          s->cfg->pretty_links ? "" : "index.html");
+}
+
+char *hg_site_resolve(const hg_site *s, long art, const char *from_dir,
+                      const char *page_dir, const char *target, bool image,
+                      const char *path, int line, int col, hg_diags *diags) {
+  const hg_content *c = s->content;
+  char *joined = target[0] == '/' ? hg_xstrdup(target + 1)
+                                  : hg_path_join(from_dir, target);
+  char *rel = hg_path_normalize(joined);
+  free(joined);
+  if (!rel) {
+    if (hg_str_has_suffix(target, ".md"))
+      hg_diags_add(diags, HG_ERR, path, line, col,
+                   "link to '%s' leads outside content/", target);
+    return NULL;
+  }
+  char *out = NULL;
+  bool missing = false;
+  char *root = hg_site_root_prefix(page_dir);
+  bool is_md = hg_str_has_suffix(rel, ".md") || hg_str_has_suffix(rel, ".markdown");
+  if (is_md && !strcmp(hg_path_basename(rel), "_index.md")) {
+    char *dir = hg_path_dirname(rel);
+    long n = hg_strmap_get(&s->by_dir, strcmp(dir, ".") ? dir : "", -1);
+    free(dir);
+    if (n >= 0) out = hg_site_link(s, root, s->nodes[n].url_dir);
+    else missing = true;
+  } else if (is_md) {
+    long a = hg_strmap_get(&s->by_path, rel, -1);
+    if (a >= 0) {
+      out = hg_site_link(s, root, s->arts[a].url_dir);
+    } else if (a == -2) {
+      hg_diags_add(diags, HG_WARN, path, line, col,
+                   "link to '%s', a draft that is not published", target);
+    } else {
+      missing = true;
+    }
+  } else {
+    long n = hg_strmap_get(&s->by_dir, rel, -1);
+    if (n >= 0) {
+      out = hg_site_link(s, root, s->nodes[n].url_dir);
+    } else {
+      char *dir = hg_path_dirname(rel);
+      long f = hg_strmap_get(&s->by_dir, strcmp(dir, ".") ? dir : "", -1);
+      free(dir);
+      const char *base = hg_path_basename(rel);
+      if (f >= 0)
+        for (size_t i = 0; i < c->folders[f].nassets; i++)
+          if (!strcmp(c->folders[f].assets[i], base)) {
+            const char *d = s->nodes[f].url_dir;
+            out = *d ? hg_strdup_printf("%s%s/%s", root, d, base)
+                     : hg_strdup_printf("%s%s", root, base);
+            break;
+          }
+      if (!out && image)
+        hg_diags_add(diags, HG_WARN, path, line, col,
+                     "image '%s' not found (expected at content/%s)", target, rel);
+    }
+  }
+  if (missing)
+    hg_diags_add(diags, HG_ERR, path, line, col,
+                 "link to missing article '%s' (no file content/%s; fix the "
+                 "path or remove the link)", target, rel);
+  (void)art;
+  free(root);
+  free(rel);
+  return out;
+}

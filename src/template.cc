@@ -1,0 +1,223 @@
+// template.cc - the one C++ file: Google CTemplate behind the C API of
+// hg_template.h. Everything else in helpgen is C.
+#include "hg_template.h"
+
+#include <ctemplate/template.h>
+#include <ctemplate/template_cache.h>
+#include <ctemplate/template_dictionary.h>
+#include <ctemplate/template_emitter.h>
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <unistd.h>
+
+using ctemplate::TemplateCache;
+using ctemplate::TemplateDictionary;
+
+struct hg_tpl {
+  TemplateCache *cache;
+  std::string names; // '\n'-separated registered names
+};
+
+namespace {
+const ctemplate::Strip kStrip = ctemplate::STRIP_BLANK_LINES;
+
+// ctemplate logs its syntax errors to stderr; catch them for our message.
+std::string capture_stderr_begin(int *saved, FILE **tmp) {
+  fflush(stderr);
+  *tmp = tmpfile();
+  *saved = -1;
+  if (*tmp) {
+    *saved = dup(2);
+    dup2(fileno(*tmp), 2);
+  }
+  return std::string();
+}
+
+std::string capture_stderr_end(int saved, FILE *tmp) {
+  std::string out;
+  fflush(stderr);
+  if (saved >= 0) {
+    dup2(saved, 2);
+    close(saved);
+  }
+  if (tmp) {
+    rewind(tmp);
+    char buf[512];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, tmp)) > 0) out.append(buf, n);
+    fclose(tmp);
+  }
+  return out;
+}
+
+// Our own balance check gives a line and column, which ctemplate may not.
+bool check_sections(const char *path, const char *text, size_t len,
+                    hg_error **err) {
+  std::string stack[64];
+  int stack_line[64];
+  int depth = 0, line = 1;
+  size_t line_start = 0;
+  for (size_t i = 0; i + 1 < len; i++) {
+    if (text[i] == '\n') {
+      line++;
+      line_start = i + 1;
+      continue;
+    }
+    if (text[i] != '{' || text[i + 1] != '{') continue;
+    size_t j = i + 2;
+    const char *close = strstr(text + j, "}}");
+    int col = (int)(i - line_start) + 1;
+    if (!close || (size_t)(close - text) > len) {
+      hg_error_set(err, 2, path, line, col, "template: '{{' is never closed by '}}'");
+      return false;
+    }
+    char kind = text[j];
+    std::string name(text + j + 1, close - text - j - 1);
+    size_t colon = name.find(':');
+    if (colon != std::string::npos) name.resize(colon);
+    if (kind == '#') {
+      if (depth == 64) {
+        hg_error_set(err, 2, path, line, col, "template: sections nested too deeply");
+        return false;
+      }
+      stack_line[depth] = line;
+      stack[depth++] = name;
+    } else if (kind == '/') {
+      if (depth == 0 || stack[depth - 1] != name) {
+        if (depth == 0)
+          hg_error_set(err, 2, path, line, col,
+                       "template: {{/%s}} closes a section that was never opened",
+                       name.c_str());
+        else
+          hg_error_set(err, 2, path, line, col,
+                       "template: {{/%s}} found, but {{#%s}} (line %d) is still open",
+                       name.c_str(), stack[depth - 1].c_str(), stack_line[depth - 1]);
+        return false;
+      }
+      depth--;
+    }
+    for (size_t k = i; k < (size_t)(close - text); k++)
+      if (text[k] == '\n') {
+        line++;
+        line_start = k + 1;
+      }
+    i = close - text + 1;
+  }
+  if (depth > 0) {
+    hg_error_set(err, 2, path, stack_line[depth - 1], 0,
+                 "template: {{#%s}} is never closed (add {{/%s}})",
+                 stack[depth - 1].c_str(), stack[depth - 1].c_str());
+    return false;
+  }
+  return true;
+}
+} // namespace
+
+extern "C" {
+
+hg_tpl *hg_tpl_new(void) {
+  hg_tpl *t = new hg_tpl;
+  t->cache = new TemplateCache();
+  return t;
+}
+
+void hg_tpl_free(hg_tpl *t) {
+  if (!t) return;
+  delete t->cache;
+  delete t;
+}
+
+bool hg_tpl_add(hg_tpl *t, const char *name, const char *path, const char *text,
+                size_t len, hg_error **err) {
+  const char *p = text;
+  while (p < text + len && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) p++;
+  if (strncmp(p, "{{%AUTOESCAPE", 13) != 0) {
+    hg_error_set(err, 2, path, 1, 1,
+                 "template: must start with {{%%AUTOESCAPE context=\"HTML\"}} "
+                 "(every template and partial escapes by default)");
+    return false;
+  }
+  if (!check_sections(path, text, len, err)) return false;
+  int saved;
+  FILE *tmp;
+  capture_stderr_begin(&saved, &tmp);
+  bool ok = t->cache->StringToTemplateCache(name, std::string(text, len), kStrip);
+  std::string log = capture_stderr_end(saved, tmp);
+  if (!ok) {
+    // keep ctemplate's first line, without its "ERROR: " prefix
+    std::string first = log.substr(0, log.find('\n'));
+    size_t e = first.find("ERROR: ");
+    if (e != std::string::npos) first = first.substr(e + 7);
+    if (first.empty()) first = "syntax error";
+    hg_error_set(err, 2, path, 0, 0, "template: %s", first.c_str());
+    return false;
+  }
+  t->names += name;
+  t->names += '\n';
+  return true;
+}
+
+bool hg_tpl_has(const hg_tpl *t, const char *name) {
+  std::string needle = std::string("\n") + name + "\n";
+  return ("\n" + t->names).find(needle) != std::string::npos;
+}
+
+void hg_tpl_freeze(hg_tpl *t) { t->cache->Freeze(); }
+
+bool hg_tpl_expand(hg_tpl *t, const char *name, const hg_dict *d, hg_buf *out,
+                   hg_error **err) {
+  std::string s;
+  ctemplate::StringEmitter emitter(&s);
+  bool ok = t->cache->ExpandNoLoad(name, kStrip,
+                                   reinterpret_cast<const TemplateDictionary *>(d),
+                                   NULL, &emitter);
+  if (!ok) {
+    hg_error_set(err, 2, name, 0, 0, "template: expansion failed (missing template "
+                 "or include?)");
+    return false;
+  }
+  hg_buf_append(out, s.data(), s.size());
+  return true;
+}
+
+hg_dict *hg_dict_new(const char *name) {
+  return reinterpret_cast<hg_dict *>(new TemplateDictionary(name));
+}
+
+void hg_dict_free(hg_dict *d) { delete reinterpret_cast<TemplateDictionary *>(d); }
+
+void hg_dict_set(hg_dict *d, const char *key, const char *value) {
+  reinterpret_cast<TemplateDictionary *>(d)->SetValue(key, value ? value : "");
+}
+
+void hg_dict_set_int(hg_dict *d, const char *key, long value) {
+  reinterpret_cast<TemplateDictionary *>(d)->SetIntValue(key, value);
+}
+
+void hg_dict_show(hg_dict *d, const char *section) {
+  reinterpret_cast<TemplateDictionary *>(d)->ShowSection(section);
+}
+
+void hg_dict_set_global(hg_dict *d, const char *key, const char *value) {
+  reinterpret_cast<TemplateDictionary *>(d)->SetTemplateGlobalValue(key, value ? value : "");
+}
+
+void hg_dict_show_global(hg_dict *d, const char *section) {
+  reinterpret_cast<TemplateDictionary *>(d)->ShowTemplateGlobalSection(section);
+}
+
+hg_dict *hg_dict_add_section(hg_dict *d, const char *section) {
+  return reinterpret_cast<hg_dict *>(
+      reinterpret_cast<TemplateDictionary *>(d)->AddSectionDictionary(section));
+}
+
+hg_dict *hg_dict_add_include(hg_dict *d, const char *name, const char *template_name) {
+  TemplateDictionary *c =
+      reinterpret_cast<TemplateDictionary *>(d)->AddIncludeDictionary(name);
+  c->SetFilename(template_name);
+  return reinterpret_cast<hg_dict *>(c);
+}
+
+} // extern "C"

@@ -1,0 +1,603 @@
+/* util.c - memory, the growable buffer, errors, diagnostics, files, paths
+ * and string helpers shared by every stage. */
+#include "hg_util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <unicode/uchar.h>
+#include <unicode/ustring.h>
+#include <unicode/utf8.h>
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+/* ---- memory ------------------------------------------------------------ */
+static void oom(void) {
+  fputs("helpgen: out of memory\n", stderr);
+  abort();
+}
+
+void *hg_xmalloc(size_t size) {
+  void *p = malloc(size ? size : 1);
+  if (!p) oom();
+  return p;
+}
+
+void *hg_xcalloc(size_t n, size_t size) {
+  void *p = calloc(n ? n : 1, size ? size : 1);
+  if (!p) oom();
+  return p;
+}
+
+void *hg_xrealloc(void *p, size_t size) {
+  void *q = realloc(p, size ? size : 1);
+  if (!q) oom();
+  return q;
+}
+
+char *hg_xstrdup(const char *s) { return hg_xstrndup(s, strlen(s)); }
+
+char *hg_xstrndup(const char *s, size_t n) {
+  char *p = hg_xmalloc(n + 1);
+  memcpy(p, s, n);
+  p[n] = '\0';
+  return p;
+}
+
+char *hg_strdup_printf(const char *fmt, ...) {
+  hg_buf b = HG_BUF_INIT;
+  va_list ap;
+  va_start(ap, fmt);
+  hg_buf_vprintf(&b, fmt, ap);
+  va_end(ap);
+  return hg_buf_steal(&b);
+}
+
+/* ---- buffer ------------------------------------------------------------ */
+void hg_buf_grow(hg_buf *b, size_t extra) {
+  size_t need = b->len + extra + 1;
+  if (need <= b->cap) return;
+  size_t cap = b->cap ? b->cap : 64;
+  while (cap < need) cap += cap / 2 + 64;
+  b->data = hg_xrealloc(b->data, cap);
+  b->cap = cap;
+}
+
+void hg_buf_append(hg_buf *b, const char *s, size_t n) {
+  hg_buf_grow(b, n);
+  if (n) memcpy(b->data + b->len, s, n);
+  b->len += n;
+  b->data[b->len] = '\0';
+}
+
+void hg_buf_puts(hg_buf *b, const char *s) { hg_buf_append(b, s, strlen(s)); }
+
+void hg_buf_putc(hg_buf *b, char c) { hg_buf_append(b, &c, 1); }
+
+void hg_buf_vprintf(hg_buf *b, const char *fmt, va_list ap) {
+  va_list ap2;
+  va_copy(ap2, ap);
+  int n = vsnprintf(NULL, 0, fmt, ap2);
+  va_end(ap2);
+  if (n < 0) return;
+  hg_buf_grow(b, (size_t)n);
+  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+  b->len += (size_t)n;
+}
+
+void hg_buf_printf(hg_buf *b, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  hg_buf_vprintf(b, fmt, ap);
+  va_end(ap);
+}
+
+void hg_buf_put_html(hg_buf *b, const char *s, size_t n) {
+  size_t start = 0;
+  for (size_t i = 0; i < n; i++) {
+    const char *rep = NULL;
+    switch (s[i]) {
+    case '&': rep = "&amp;"; break;
+    case '<': rep = "&lt;"; break;
+    case '>': rep = "&gt;"; break;
+    case '"': rep = "&quot;"; break;
+    case '\'': rep = "&#39;"; break;
+    default: continue;
+    }
+    hg_buf_append(b, s + start, i - start);
+    hg_buf_puts(b, rep);
+    start = i + 1;
+  }
+  hg_buf_append(b, s + start, n - start);
+}
+
+const char *hg_buf_cstr(const hg_buf *b) { return b->data ? b->data : ""; }
+
+void hg_buf_clear(hg_buf *b) {
+  b->len = 0;
+  if (b->data) b->data[0] = '\0';
+}
+
+char *hg_buf_steal(hg_buf *b) {
+  char *d = b->data ? b->data : hg_xstrdup("");
+  b->data = NULL;
+  b->len = b->cap = 0;
+  return d;
+}
+
+void hg_buf_free(hg_buf *b) {
+  free(b->data);
+  b->data = NULL;
+  b->len = b->cap = 0;
+}
+
+/* ---- errors ------------------------------------------------------------ */
+static void put_location(hg_buf *b, const char *path, int line, int col) {
+  if (!path) return;
+  hg_buf_puts(b, path);
+  if (line > 0) {
+    hg_buf_printf(b, ":%d", line);
+    if (col > 0) hg_buf_printf(b, ":%d", col);
+  }
+  hg_buf_puts(b, ": ");
+}
+
+static hg_error *error_vnew(int code, const char *path, int line, int col,
+                            const char *fmt, va_list ap) {
+  hg_buf b = HG_BUF_INIT;
+  put_location(&b, path, line, col);
+  hg_buf_vprintf(&b, fmt, ap);
+  hg_error *e = hg_xmalloc(sizeof *e);
+  e->msg = hg_buf_steal(&b);
+  e->code = code;
+  return e;
+}
+
+hg_error *hg_error_new(int code, const char *path, int line, int col,
+                       const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  hg_error *e = error_vnew(code, path, line, col, fmt, ap);
+  va_end(ap);
+  return e;
+}
+
+void hg_error_set(hg_error **err, int code, const char *path, int line, int col,
+                  const char *fmt, ...) {
+  if (!err) return;
+  va_list ap;
+  va_start(ap, fmt);
+  hg_error *e = error_vnew(code, path, line, col, fmt, ap);
+  va_end(ap);
+  if (*err) hg_error_free(*err);
+  *err = e;
+}
+
+void hg_error_free(hg_error *e) {
+  if (!e) return;
+  free(e->msg);
+  free(e);
+}
+
+/* ---- diagnostics ------------------------------------------------------- */
+void hg_diags_vadd(hg_diags *d, hg_severity sev, const char *path, int line,
+                   int col, const char *fmt, va_list ap) {
+  if (d->len == d->cap) {
+    d->cap = d->cap ? d->cap * 2 : 8;
+    d->items = hg_xrealloc(d->items, d->cap * sizeof *d->items);
+  }
+  hg_diag *g = &d->items[d->len++];
+  g->sev = sev;
+  g->path = path ? hg_xstrdup(path) : NULL;
+  g->line = line;
+  g->col = col;
+  hg_buf b = HG_BUF_INIT;
+  hg_buf_vprintf(&b, fmt, ap);
+  g->msg = hg_buf_steal(&b);
+}
+
+void hg_diags_add(hg_diags *d, hg_severity sev, const char *path, int line,
+                  int col, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  hg_diags_vadd(d, sev, path, line, col, fmt, ap);
+  va_end(ap);
+}
+
+void hg_diags_move(hg_diags *dst, hg_diags *src) {
+  for (size_t i = 0; i < src->len; i++) {
+    if (dst->len == dst->cap) {
+      dst->cap = dst->cap ? dst->cap * 2 : 8;
+      dst->items = hg_xrealloc(dst->items, dst->cap * sizeof *dst->items);
+    }
+    dst->items[dst->len++] = src->items[i];
+  }
+  free(src->items);
+  src->items = NULL;
+  src->len = src->cap = 0;
+}
+
+size_t hg_diags_count(const hg_diags *d, hg_severity sev) {
+  size_t n = 0;
+  for (size_t i = 0; i < d->len; i++)
+    if (d->items[i].sev == sev) n++;
+  return n;
+}
+
+char *hg_diag_format(const hg_diag *d) {
+  hg_buf b = HG_BUF_INIT;
+  put_location(&b, d->path, d->line, d->col);
+  hg_buf_puts(&b, d->sev == HG_ERR ? "error: " : "warning: ");
+  hg_buf_puts(&b, d->msg);
+  return hg_buf_steal(&b);
+}
+
+void hg_diags_free(hg_diags *d) {
+  for (size_t i = 0; i < d->len; i++) {
+    free(d->items[i].path);
+    free(d->items[i].msg);
+  }
+  free(d->items);
+  d->items = NULL;
+  d->len = d->cap = 0;
+}
+
+/* ---- files ------------------------------------------------------------- */
+char *hg_read_file(const char *path, size_t *len, hg_error **err) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    hg_error_set(err, 1, path, 0, 0, "cannot read: %s", strerror(errno));
+    return NULL;
+  }
+  hg_buf b = HG_BUF_INIT;
+  char chunk[65536];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) hg_buf_append(&b, chunk, n);
+  bool bad = ferror(f);
+  fclose(f);
+  if (bad) {
+    hg_buf_free(&b);
+    hg_error_set(err, 1, path, 0, 0, "read error");
+    return NULL;
+  }
+  if (len) *len = b.len;
+  return hg_buf_steal(&b);
+}
+
+bool hg_mkdir_p(const char *path, hg_error **err) {
+  char *p = hg_xstrdup(path);
+  size_t n = strlen(p);
+  for (size_t i = 1; i <= n; i++) {
+    if (p[i] != '/' && p[i] != '\0') continue;
+    char c = p[i];
+    p[i] = '\0';
+    if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+      hg_error_set(err, 1, p, 0, 0, "cannot create folder: %s", strerror(errno));
+      free(p);
+      return false;
+    }
+    p[i] = c;
+  }
+  free(p);
+  if (!hg_is_dir(path)) {
+    hg_error_set(err, 1, path, 0, 0, "cannot create folder: a file is in the way");
+    return false;
+  }
+  return true;
+}
+
+bool hg_write_file(const char *path, const char *data, size_t len,
+                   hg_error **err) {
+  FILE *f = fopen(path, "wb");
+  if (!f && errno == ENOENT) { /* create the folders only when needed */
+    char *dir = hg_path_dirname(path);
+    bool ok = hg_mkdir_p(dir, err);
+    free(dir);
+    if (!ok) return false;
+    f = fopen(path, "wb");
+  }
+  if (!f) {
+    hg_error_set(err, 1, path, 0, 0, "cannot write: %s", strerror(errno));
+    return false;
+  }
+  size_t w = len ? fwrite(data, 1, len, f) : 0;
+  int c = fclose(f);
+  if (w != len || c != 0) {
+    hg_error_set(err, 1, path, 0, 0, "cannot write: %s", strerror(errno));
+    return false;
+  }
+  return true;
+}
+
+bool hg_copy_file(const char *src, const char *dst, hg_error **err) {
+  size_t len;
+  char *data = hg_read_file(src, &len, err);
+  if (!data) return false;
+  bool ok = hg_write_file(dst, data, len, err);
+  free(data);
+  return ok;
+}
+
+bool hg_rm_rf(const char *path) {
+  struct stat st;
+  if (lstat(path, &st) != 0) return errno == ENOENT;
+  if (S_ISDIR(st.st_mode)) {
+    DIR *d = opendir(path);
+    if (!d) return false;
+    struct dirent *e;
+    bool ok = true;
+    while ((e = readdir(d))) {
+      if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+      char *child = hg_path_join(path, e->d_name);
+      ok = hg_rm_rf(child) && ok;
+      free(child);
+    }
+    closedir(d);
+    return rmdir(path) == 0 && ok;
+  }
+  return unlink(path) == 0;
+}
+
+bool hg_is_dir(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool hg_is_file(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+char *hg_path_join(const char *a, const char *b) {
+  if (!a || !*a) return hg_xstrdup(b);
+  if (!b || !*b) return hg_xstrdup(a);
+  size_t la = strlen(a);
+  return hg_strdup_printf("%s%s%s", a, a[la - 1] == '/' ? "" : "/", b);
+}
+
+char *hg_path_dirname(const char *path) {
+  const char *slash = strrchr(path, '/');
+  if (!slash) return hg_xstrdup(".");
+  if (slash == path) return hg_xstrdup("/");
+  return hg_xstrndup(path, (size_t)(slash - path));
+}
+
+const char *hg_path_basename(const char *path) {
+  const char *slash = strrchr(path, '/');
+  return slash ? slash + 1 : path;
+}
+
+char *hg_path_normalize(const char *path) {
+  /* Split on '/', drop "" and ".", pop on "..". */
+  size_t n = strlen(path);
+  char **parts = hg_xmalloc((n / 2 + 2) * sizeof *parts);
+  size_t np = 0;
+  const char *p = path;
+  while (*p) {
+    const char *e = strchr(p, '/');
+    size_t l = e ? (size_t)(e - p) : strlen(p);
+    if (l == 0 || (l == 1 && p[0] == '.')) {
+      /* skip */
+    } else if (l == 2 && p[0] == '.' && p[1] == '.') {
+      if (np == 0) {
+        for (size_t i = 0; i < np; i++) free(parts[i]);
+        free(parts);
+        return NULL;
+      }
+      free(parts[--np]);
+    } else {
+      parts[np++] = hg_xstrndup(p, l);
+    }
+    p += l;
+    if (*p == '/') p++;
+  }
+  hg_buf b = HG_BUF_INIT;
+  for (size_t i = 0; i < np; i++) {
+    if (i) hg_buf_putc(&b, '/');
+    hg_buf_puts(&b, parts[i]);
+    free(parts[i]);
+  }
+  free(parts);
+  return hg_buf_steal(&b);
+}
+
+char *hg_rel_url(const char *from_dir, const char *to) {
+  /* Skip the folders both share (whole segments), climb out of the rest of
+   * from_dir, then descend into the rest of to. */
+  const char *f = from_dir, *t = to;
+  for (;;) {
+    const char *fe = strchr(f, '/'), *te = strchr(t, '/');
+    size_t fl = fe ? (size_t)(fe - f) : strlen(f);
+    if (!*f || !te || fl != (size_t)(te - t) || memcmp(f, t, fl) != 0) break;
+    f += fl + (fe ? 1 : 0);
+    t = te + 1;
+  }
+  hg_buf b = HG_BUF_INIT;
+  if (*f) {
+    hg_buf_puts(&b, "../");
+    for (const char *q = f; *q; q++)
+      if (*q == '/') hg_buf_puts(&b, "../");
+  }
+  hg_buf_puts(&b, t);
+  if (b.len == 0) hg_buf_puts(&b, "./");
+  return hg_buf_steal(&b);
+}
+
+/* ---- strings ----------------------------------------------------------- */
+bool hg_str_has_prefix(const char *s, const char *prefix) {
+  return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool hg_str_has_suffix(const char *s, const char *suffix) {
+  size_t ls = strlen(s), lx = strlen(suffix);
+  return ls >= lx && memcmp(s + ls - lx, suffix, lx) == 0;
+}
+
+bool hg_utf8_valid(const char *s, size_t len, size_t *bad_offset) {
+  const unsigned char *u = (const unsigned char *)s;
+  size_t i = 0;
+  while (i < len) {
+    unsigned char c = u[i];
+    size_t n;
+    uint32_t cp;
+    if (c < 0x80) { i++; continue; }
+    else if ((c & 0xE0) == 0xC0) { n = 1; cp = c & 0x1F; }
+    else if ((c & 0xF0) == 0xE0) { n = 2; cp = c & 0x0F; }
+    else if ((c & 0xF8) == 0xF0) { n = 3; cp = c & 0x07; }
+    else goto bad;
+    for (size_t k = 1; k <= n; k++) {
+      if (i + k >= len || (u[i + k] & 0xC0) != 0x80) goto bad;
+      cp = (cp << 6) | (u[i + k] & 0x3F);
+    }
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
+        (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+      goto bad;
+    i += n + 1;
+  }
+  return true;
+bad:
+  if (bad_offset) *bad_offset = i;
+  return false;
+}
+
+char *hg_slugify(const char *s) {
+  hg_buf b = HG_BUF_INIT;
+  int32_t i = 0, len = (int32_t)strlen(s);
+  bool dash = false;
+  while (i < len) {
+    UChar32 c;
+    U8_NEXT(s, i, len, c);
+    if (c < 0) continue;
+    int8_t t = u_charType(c);
+    bool keep = u_isalnum(c) || t == U_NON_SPACING_MARK ||
+                t == U_COMBINING_SPACING_MARK || t == U_ENCLOSING_MARK ||
+                c == '_';
+    if (!keep) {
+      dash = b.len > 0;
+      continue;
+    }
+    if (dash) hg_buf_putc(&b, '-');
+    dash = false;
+    c = u_tolower(c);
+    char tmp[4];
+    int32_t k = 0;
+    UBool err = 0;
+    U8_APPEND(tmp, k, 4, c, err);
+    if (!err) hg_buf_append(&b, tmp, (size_t)k);
+  }
+  return hg_buf_steal(&b);
+}
+
+uint64_t hg_hash64(const void *data, size_t len) {
+  return XXH3_64bits(data, len);
+}
+
+void hg_hash_hex(const void *data, size_t len, char out[17]) {
+  snprintf(out, 17, "%016llx", (unsigned long long)hg_hash64(data, len));
+}
+
+/* ---- threads ----------------------------------------------------------- */
+#include <pthread.h>
+#include <stdatomic.h>
+
+typedef struct {
+  atomic_size_t next;
+  size_t n;
+  hg_task_fn fn;
+  void *ctx;
+} pool_job;
+
+typedef struct {
+  pool_job *job;
+  int worker;
+} pool_arg;
+
+static void *pool_main(void *p) {
+  pool_arg *a = p;
+  for (;;) {
+    size_t i = atomic_fetch_add(&a->job->next, 1);
+    if (i >= a->job->n) break;
+    a->job->fn(a->job->ctx, i, a->worker);
+  }
+  return NULL;
+}
+
+void hg_parallel_for(size_t n, int threads, hg_task_fn fn, void *ctx) {
+  if (threads < 1) threads = 1;
+  if ((size_t)threads > n) threads = n ? (int)n : 1;
+  pool_job job = {.n = n, .fn = fn, .ctx = ctx};
+  atomic_init(&job.next, 0);
+  pthread_t *tids = hg_xcalloc((size_t)threads, sizeof *tids);
+  pool_arg *args = hg_xcalloc((size_t)threads, sizeof *args);
+  int started = 0;
+  for (int t = 1; t < threads; t++) {
+    args[t].job = &job;
+    args[t].worker = t;
+    if (pthread_create(&tids[t], NULL, pool_main, &args[t]) != 0) break;
+    started = t;
+  }
+  args[0].job = &job;
+  args[0].worker = 0;
+  pool_main(&args[0]);
+  for (int t = 1; t <= started; t++) pthread_join(tids[t], NULL);
+  free(tids);
+  free(args);
+}
+
+int hg_default_threads(void) {
+  const char *e = getenv("HELPGEN_THREADS");
+  if (e && atoi(e) > 0) return atoi(e) > 64 ? 64 : atoi(e);
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
+/* ---- string map -------------------------------------------------------- */
+static size_t strmap_slot(char *const *keys, size_t cap, const char *key) {
+  size_t i = (size_t)hg_hash64(key, strlen(key)) & (cap - 1);
+  while (keys[i] && strcmp(keys[i], key)) i = (i + 1) & (cap - 1);
+  return i;
+}
+
+void hg_strmap_put(hg_strmap *m, const char *key, long val) {
+  if ((m->len + 1) * 2 > m->cap) {
+    size_t ncap = m->cap ? m->cap * 2 : 16;
+    char **nk = hg_xcalloc(ncap, sizeof *nk);
+    long *nv = hg_xcalloc(ncap, sizeof *nv);
+    for (size_t i = 0; i < m->cap; i++) {
+      if (!m->keys[i]) continue;
+      size_t j = strmap_slot(nk, ncap, m->keys[i]);
+      nk[j] = m->keys[i];
+      nv[j] = m->vals[i];
+    }
+    free(m->keys);
+    free(m->vals);
+    m->keys = nk;
+    m->vals = nv;
+    m->cap = ncap;
+  }
+  size_t i = strmap_slot(m->keys, m->cap, key);
+  if (!m->keys[i]) {
+    m->keys[i] = hg_xstrdup(key);
+    m->len++;
+  }
+  m->vals[i] = val;
+}
+
+long hg_strmap_get(const hg_strmap *m, const char *key, long missing) {
+  if (!m->cap) return missing;
+  size_t i = strmap_slot(m->keys, m->cap, key);
+  return m->keys[i] ? m->vals[i] : missing;
+}
+
+void hg_strmap_free(hg_strmap *m) {
+  for (size_t i = 0; i < m->cap; i++) free(m->keys[i]);
+  free(m->keys);
+  free(m->vals);
+  memset(m, 0, sizeof *m);
+}

@@ -1,0 +1,52 @@
+{{%AUTOESCAPE context="HTML"}}
+{{!Home: hero with the big search form, intro, promoted articles, category cards.}}
+<!doctype html>
+<html lang="{{LANG}}" dir="{{DIR}}">
+<head>
+{{>HEAD}}
+</head>
+<body class="page-{{PAGE_KIND}}">
+{{>HEADER}}
+<main id="main" tabindex="-1">
+<div class="hg-hero">
+<h1>{{PAGE_TITLE}}</h1>
+<p class="hg-lead">{{PAGE_DESCRIPTION}}</p>
+<form class="hg-search hg-search-big" role="search" action="{{SEARCH_URL}}" method="get">
+<label for="hg-q-home" class="visually-hidden">{{T_SEARCH}}</label>
+<input id="hg-q-home" type="search" name="q" placeholder="{{T_SEARCH_PLACEHOLDER}}" autocomplete="off">
+<button type="submit">{{T_SEARCH}}</button>
+</form>
+</div>
+<div class="hg-wrap">
+{{#HAS_INTRO}}
+<div class="hg-content hg-intro">{{INTRO_HTML:none}}</div>
+{{/HAS_INTRO}}
+{{#HAS_PROMOTED}}
+<section class="hg-promoted" aria-labelledby="hg-promoted-title">
+<h2 id="hg-promoted-title">{{T_PROMOTED}}</h2>
+<ul class="hg-list">
+{{#PROMOTED}}
+<li><a href="{{ART_URL}}">{{ART_TITLE}}</a><span class="hg-crumb">{{ART_BREADCRUMB}}</span><p>{{ART_DESCRIPTION}}</p></li>
+{{/PROMOTED}}
+</ul>
+</section>
+{{/HAS_PROMOTED}}
+<section aria-labelledby="hg-categories-title">
+<h2 id="hg-categories-title">{{T_CATEGORIES}}</h2>
+<ul class="hg-cards">
+{{#CATEGORIES}}
+<li class="hg-card">
+<h3 class="hg-card-title">{{#HAS_ICON}}<span class="hg-icon" aria-hidden="true">{{CAT_ICON}}</span>{{/HAS_ICON}}<a href="{{CAT_URL}}">{{CAT_TITLE}}</a></h3>
+<p>{{CAT_DESCRIPTION}}</p>
+<ul class="hg-card-links">{{#CAT_SECTIONS}}<li><a href="{{SEC_URL}}">{{SEC_TITLE}}</a></li>{{/CAT_SECTIONS}}</ul>
+<p class="hg-count">{{CAT_COUNT}} {{T_ARTICLES}}</p>
+</li>
+{{/CATEGORIES}}
+</ul>
+</section>
+</div>
+{{>CONTACT}}
+</main>
+{{>FOOTER}}
+</body>
+</html>

@@ -1,0 +1,16 @@
+{{%AUTOESCAPE context="HTML"}}
+{{!Skip link, logo and site title, site nav, and the search form (home has its own big one).}}
+<a class="skip-link" href="#main">{{T_SKIP}}</a>
+<header class="hg-header">
+<div class="hg-header-inner">
+<a class="hg-brand" href="{{HOME_URL}}">{{#HAS_LOGO}}<img class="hg-logo" src="{{LOGO_URL}}" alt="">{{/HAS_LOGO}}<span>{{SITE_TITLE}}</span></a>
+<nav class="hg-nav" aria-label="{{SITE_TITLE}}"><ul>{{#NAV}}<li><a href="{{NAV_URL}}">{{NAV_TITLE}}</a></li>{{/NAV}}</ul></nav>
+{{#NOT_HOME}}
+<form class="hg-search" role="search" action="{{SEARCH_URL}}" method="get">
+<label for="hg-q-header" class="visually-hidden">{{T_SEARCH}}</label>
+<input id="hg-q-header" type="search" name="q" placeholder="{{T_SEARCH_PLACEHOLDER}}" autocomplete="off">
+<button type="submit">{{T_SEARCH}}</button>
+</form>
+{{/NOT_HOME}}
+</div>
+</header>

@@ -1,6 +1,6 @@
 /* hg_search.h - the search stage: one client-side index per language,
  * written as a few hundred small gzip files that assets/search.js fetches on
- * demand (format: docs/search-index.md).
+ * demand (file format: the comment at the top of src/search.c).
  *
  * Thread-safety: hg_search_build and the tokenizer keep no global state; two
  * languages may be built on two threads at once. A tokenizer object is used
@@ -52,8 +52,8 @@ char *hg_search_build(const hg_search_doc *docs, size_t n,
  * Words come from ICU's word break iterator for the locale (only segments
  * with a word-like rule status: letters, numbers, kana, ideographs), then
  * are folded: NFKD, combining marks U+0300-U+036F removed (Thai and other
- * scripts' marks stay), lowercase (root locale), ø→o æ→ae ß→ss đ→d ł→l,
- * NFC. The "exact" form is lowercase+NFC without removing anything.
+ * scripts' marks stay), lowercase (root locale), ø→o æ→ae ß→ss đ→d ł→l
+ * ı→i, NFC. The "exact" form is lowercase+NFC without removing anything.
  * assets/search.js does the same with Intl.Segmenter; tests/js checks that
  * both agree on tests/js/vectors-input.json. */
 #define HG_SEARCH_MAX_TERM 64 /* folded terms longer than this (bytes) are skipped */

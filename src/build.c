@@ -67,6 +67,15 @@ static double now(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* HELPGEN_TIMING=1 prints how long each stage took (for benchmarks). */
+static void stage_done(FILE *log, const char *name, double *t) {
+  static int enabled = -1;
+  if (enabled < 0) enabled = getenv("HELPGEN_TIMING") != NULL;
+  double n = now();
+  if (enabled) fprintf(log, "timing: %-8s %.3f s\n", name, n - *t);
+  *t = n;
+}
+
 static void print_diags(FILE *log, const hg_diags *d) {
   for (size_t i = 0; i < d->len; i++) {
     char *s = hg_diag_format(&d->items[i]);
@@ -96,7 +105,7 @@ static char *join_lines(char *const *items, size_t n, char *const *more, size_t 
 /* Builds the search index for the site language; returns the manifest path
  * (relative to the site root) or NULL with an error in diags. */
 static char *build_search(const hg_config *cfg, const hg_site *s, const hg_md_result *md,
-                          const char *out_root, int threads, hg_diags *diags) {
+                          hg_output *out, int threads, hg_diags *diags) {
   const hg_content *c = s->content;
   hg_search_doc *docs = hg_xcalloc(s->narts ? s->narts : 1, sizeof *docs);
   char **owned = hg_xcalloc(s->narts * 5 + 1, sizeof *owned);
@@ -137,9 +146,14 @@ static char *build_search(const hg_config *cfg, const hg_site *s, const hg_md_re
     d->ntags = a->ntags;
     d->promoted = a->promoted;
   }
-  hg_search_opts so = {.lang = cfg->language, .out_root = out_root, .threads = threads};
+  hg_search_opts so = {.lang = cfg->language, .out_root = hg_output_tmp(out),
+                       .threads = threads};
   hg_error *err = NULL;
-  char *manifest = hg_search_build(docs, s->narts, &so, &err);
+  char *manifest = NULL;
+  char *dir = hg_strdup_printf("search/%s", cfg->language);
+  if (hg_output_claim_dir(out, dir, &err))
+    manifest = hg_search_build(docs, s->narts, &so, &err);
+  free(dir);
   if (!manifest) {
     hg_diags_add(diags, HG_ERR, NULL, 0, 0, "search index: %s", err ? err->msg : "failed");
     hg_error_free(err);
@@ -172,6 +186,7 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
     fprintf(log, "helpgen: site folder '%s' not found\n", site_dir);
     return 2;
   }
+  double ts = t0;
   cfg = hg_config_load(site_dir, &diags, &err);
   if (!cfg) goto fail;
   theme = hg_theme_load(cfg, &err);
@@ -179,6 +194,7 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
   hg_content_opts co = {.threads = threads};
   content = hg_content_load(cfg, &co, &diags, &err);
   if (!content) goto fail;
+  stage_done(log, "content", &ts);
   hg_site_opts so = {.drafts = opts->drafts};
   site = hg_site_build(cfg, content, &so, &diags);
   narts = site->narts;
@@ -191,6 +207,7 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
   hg_parallel_for(narts + nnodes, threads, md_one, &mj);
   for (size_t i = 0; i < narts + nnodes; i++) hg_diags_move(&diags, &mj.diags[i]);
   free(mj.diags);
+  stage_done(log, "markdown", &ts);
   if (interrupted(opts)) goto interrupted;
 
   size_t nerr = hg_diags_count(&diags, HG_ERR), nwarn = hg_diags_count(&diags, HG_WARN);
@@ -202,7 +219,8 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
   out_dir = opts->out_dir ? hg_xstrdup(opts->out_dir) : hg_path_join(site_dir, "public");
   out = hg_output_begin(out_dir, site_dir, &err);
   if (!out) goto fail;
-  manifest = build_search(cfg, site, md, hg_output_tmp(out), threads, &diags);
+  manifest = build_search(cfg, site, md, out, threads, &diags);
+  stage_done(log, "search", &ts);
   if (interrupted(opts)) goto interrupted;
   hg_render_input ri = {cfg, site, theme, md, intros, manifest, out, threads};
   if (!manifest || !hg_render_site(&ri, &diags)) {
@@ -211,6 +229,7 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
     code = 1;
     goto report;
   }
+  stage_done(log, "render", &ts);
   if (interrupted(opts)) goto interrupted;
   stats->pages = hg_render_page_count(site);
   stats->articles = narts;
@@ -219,6 +238,7 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
     goto fail;
   }
   out = NULL;
+  stage_done(log, "output", &ts);
   goto report;
 
 interrupted:

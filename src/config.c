@@ -74,7 +74,8 @@ static bool parse_base_url(hg_config *c, const hg_value *v, hg_diags *d,
     return true;
   }
   const char *p = strstr(u, "://");
-  if (!p || (!hg_str_has_prefix(u, "http://") && !hg_str_has_prefix(u, "https://"))) {
+  if (!p || (!hg_str_has_prefix(u, "http://") && !hg_str_has_prefix(u, "https://")) ||
+      p[3] == '\0' || p[3] == '/') { /* no host */
     hg_error_set(err, 2, c->config_path, v ? v->line : 0, v ? v->col : 0,
                  "base_url must be an absolute http(s) URL such as "
                  "https://example.com/help/, found '%s'", u);
@@ -202,7 +203,10 @@ hg_config *hg_config_load(const char *site_dir, hg_diags *diags, hg_error **err)
   if (!c->contact_label) c->contact_label = hg_xstrdup("Contact support");
 
   hg_value *md = hg_value_get(root, "markdown");
-  if (md) {
+  if (md && md->type != HG_V_MAP && md->type != HG_V_NULL) {
+    hg_diags_add(diags, HG_WARN, cp, md->line, md->col,
+                 "'markdown' should be a map such as {unsafe: false} (ignored)");
+  } else if (md) {
     static const char *const mk[] = {"unsafe", NULL};
     warn_unknown(diags, cp, md, mk, "markdown.");
     c->markdown_unsafe = get_bool(md, "unsafe", false, cp, diags, "markdown.");

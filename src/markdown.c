@@ -604,13 +604,12 @@ static void put_href(hg_buf *b, const char *u) {
 
 /* <img> with loading="lazy" as an HTML_INLINE node (allowed everywhere an
  * image is, table cells included, unlike custom inlines). */
-static void replace_image(cmark_node *img) {
-  hg_buf alt = HG_BUF_INIT, h = HG_BUF_INIT;
-  inline_text(img, &alt);
+static void replace_image(cmark_node *img, const char *alt) {
+  hg_buf h = HG_BUF_INIT;
   hg_buf_puts(&h, "<img src=\"");
   put_href(&h, cmark_node_get_url(img));
   hg_buf_puts(&h, "\" alt=\"");
-  hg_buf_put_html(&h, hg_buf_cstr(&alt), alt.len);
+  hg_buf_put_html(&h, alt, strlen(alt));
   const char *title = cmark_node_get_title(img);
   if (title && *title) {
     hg_buf_puts(&h, "\" title=\"");
@@ -625,7 +624,6 @@ static void replace_image(cmark_node *img) {
   } else {
     cmark_node_free(html);
   }
-  hg_buf_free(&alt);
   hg_buf_free(&h);
 }
 
@@ -644,6 +642,7 @@ static const struct {
 static int callout_kind(cmark_node *bq) {
   cmark_node *para = cmark_node_first_child(bq);
   if (!para || cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH) return -1;
+  cmark_consolidate_text_nodes(para); /* cmark-gfm merges them already; cheap */
   cmark_node *t = cmark_node_first_child(para);
   if (!t || cmark_node_get_type(t) != CMARK_NODE_TEXT) return -1;
   cmark_node *after = cmark_node_next(t);
@@ -762,16 +761,6 @@ static cmark_node *parse(const char *md, size_t len) {
   return doc;
 }
 
-static void collect(cmark_node *root, cmark_node_type type, nodevec *out) {
-  cmark_iter *it = cmark_iter_new(root);
-  cmark_event_type ev;
-  while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-    cmark_node *n = cmark_iter_get_node(it);
-    if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(n) == type) nv_push(out, n);
-  }
-  cmark_iter_free(it);
-}
-
 bool hg_md_render(const char *md, size_t len, const hg_md_opts *opts, hg_md_result *out,
                   hg_diags *diags) {
   static const hg_md_opts defaults = {0};
@@ -786,46 +775,36 @@ bool hg_md_render(const char *md, size_t len, const hg_md_opts *opts, hg_md_resu
   size_t errors_before = hg_diags_count(c.diags, HG_ERR);
 
   cmark_node *doc = parse(c.src, c.len);
-  cmark_consolidate_text_nodes(doc);
 
-  /* first h1, and the leading "# Title" the theme already prints */
-  nodevec heads = {0};
-  collect(doc, CMARK_NODE_HEADING, &heads);
-  for (size_t i = 0; i < heads.n; i++) {
-    if (cmark_node_get_heading_level(heads.v[i]) == 1) {
-      out->first_h1 = heading_text(heads.v[i]);
-      break;
-    }
-  }
-  free(heads.v);
+  /* a leading "# Title" the theme already prints is dropped (after noting
+   * it as the first h1) */
   cmark_node *first = cmark_node_first_child(doc);
-  if (c.o->title && first && cmark_node_get_type(first) == CMARK_NODE_HEADING &&
+  if (first && cmark_node_get_type(first) == CMARK_NODE_HEADING &&
       cmark_node_get_heading_level(first) == 1) {
-    char *t = heading_text(first), *want = trimmed(c.o->title);
-    if (strcmp(t, want) == 0) cmark_node_free(first);
-    free(t);
+    out->first_h1 = heading_text(first);
+    char *want = trimmed(c.o->title);
+    if (want && strcmp(out->first_h1, want) == 0) cmark_node_free(first);
     free(want);
   }
 
-  /* callouts first: they free the marker nodes */
-  nodevec quotes = {0};
-  collect(doc, CMARK_NODE_BLOCK_QUOTE, &quotes);
-  for (size_t i = 0; i < quotes.n; i++) {
-    int kind = callout_kind(quotes.v[i]);
-    if (kind >= 0) make_callout(quotes.v[i], kind);
-  }
-  free(quotes.v);
-
-  /* one walk: raw HTML, template variables, links; collect the rest */
+  /* one walk over the tree: raw HTML, template variables, links, callouts
+   * (converted on EXIT, when cmark allows changing a node); headings, images
+   * and tables are collected for later */
   nodevec images = {0}, tables = {0};
   heading *hs = NULL;
   size_t nh = 0, caph = 0;
   cmark_iter *it = cmark_iter_new(doc);
   cmark_event_type ev;
   while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-    if (ev != CMARK_EVENT_ENTER) continue;
     cmark_node *n = cmark_iter_get_node(it);
     cmark_node_type t = cmark_node_get_type(n);
+    if (ev == CMARK_EVENT_EXIT) {
+      if (t == CMARK_NODE_BLOCK_QUOTE) {
+        int kind = callout_kind(n);
+        if (kind >= 0) make_callout(n, kind);
+      }
+      continue;
+    }
     switch (t) {
     case CMARK_NODE_HTML_BLOCK:
     case CMARK_NODE_HTML_INLINE:
@@ -850,12 +829,13 @@ bool hg_md_render(const char *md, size_t len, const hg_md_opts *opts, hg_md_resu
       hs[nh].level = cmark_node_get_heading_level(n);
       hs[nh].text = heading_text(n);
       hs[nh].id = unique_id(&c, hs[nh].text);
-      hs[nh].question =
-          c.o->faq && hs[nh].level == 2 && cmark_node_parent(n) == doc;
+      hs[nh].question = c.o->faq && hs[nh].level == 2 && cmark_node_parent(n) == doc;
+      if (!out->first_h1 && hs[nh].level == 1) out->first_h1 = hg_xstrdup(hs[nh].text);
       nh++;
       break;
     default:
-      if (t != CMARK_NODE_NONE && strcmp(cmark_node_get_type_string(n), "table") == 0)
+      if (cmark_node_get_syntax_extension(n) &&
+          strcmp(cmark_node_get_type_string(n), "table") == 0)
         nv_push(&tables, n);
       break;
     }
@@ -909,8 +889,19 @@ bool hg_md_render(const char *md, size_t len, const hg_md_opts *opts, hg_md_resu
   out->words = count_words(out->text);
   for (size_t i = 0; i < out->nfaq; i++) out->faq[i].answer_text = block_text(answers[i]);
 
-  /* innermost first: an image inside an image's alt goes before its parent */
-  for (size_t i = images.n; i-- > 0;) replace_image(images.v[i]);
+  /* alt texts first (an image's alt includes images nested in it), then
+   * innermost first, so no image is freed before its turn */
+  char **alts = hg_xcalloc(images.n ? images.n : 1, sizeof *alts);
+  for (size_t i = 0; i < images.n; i++) {
+    hg_buf alt = HG_BUF_INIT;
+    inline_text(images.v[i], &alt);
+    alts[i] = hg_buf_steal(&alt);
+  }
+  for (size_t i = images.n; i-- > 0;) {
+    replace_image(images.v[i], alts[i]);
+    free(alts[i]);
+  }
+  free(alts);
 
   for (size_t i = 0; i < out->nfaq; i++) {
     out->faq[i].answer_html = cmark_render_html(answers[i], RENDER_OPTS, NULL);

@@ -1,17 +1,26 @@
-/* output.c - temporary build folder, safe writes, atomic swap into OUT. */
+/* output.c - the double-buffered build folder, safe writes, atomic swap. */
 #include "hg_output.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct hg_output {
-  char *out;    /* OUT as given */
-  char *tmp;    /* the temporary folder beside it */
+  char *out;      /* OUT as given (no trailing slash) */
+  char *tmp;      /* the build folder beside it */
+  int lock_fd;
+  bool fresh;     /* the build folder was created by this build */
+  pthread_mutex_t mu;
+  hg_strmap written; /* rel paths written by this build */
+  char **claimed;    /* folders written by others, kept whole */
+  size_t nclaimed;
 };
 
 static char *abs_path(const char *p) {
@@ -39,20 +48,22 @@ static bool dir_empty(const char *path) {
   return empty;
 }
 
-/* Leftovers of killed builds: ".NAME.helpgen-tmp-*" beside OUT. */
-static void remove_leftovers(const char *parent, const char *base) {
-  DIR *d = opendir(parent);
-  if (!d) return;
-  char *prefix = hg_strdup_printf(".%s.helpgen-tmp-", base);
-  struct dirent *e;
-  while ((e = readdir(d))) {
-    if (!hg_str_has_prefix(e->d_name, prefix)) continue;
-    char *p = hg_path_join(parent, e->d_name);
-    hg_rm_rf(p);
-    free(p);
-  }
-  free(prefix);
-  closedir(d);
+static bool has_marker(const char *dir) {
+  char *m = hg_path_join(dir, HG_OUTPUT_MARKER);
+  bool r = hg_is_dir(dir) && hg_is_file(m);
+  free(m);
+  return r;
+}
+
+static void output_free(hg_output *o) {
+  if (o->lock_fd >= 0) close(o->lock_fd); /* releases the lock */
+  pthread_mutex_destroy(&o->mu);
+  hg_strmap_free(&o->written);
+  for (size_t i = 0; i < o->nclaimed; i++) free(o->claimed[i]);
+  free(o->claimed);
+  free(o->out);
+  free(o->tmp);
+  free(o);
 }
 
 hg_output *hg_output_begin(const char *out_dir, const char *site_dir,
@@ -60,7 +71,8 @@ hg_output *hg_output_begin(const char *out_dir, const char *site_dir,
   size_t l = strlen(out_dir);
   char *out = hg_xstrdup(out_dir);
   while (l > 1 && out[l - 1] == '/') out[--l] = '\0';
-  if (!*out || !strcmp(out, "/") || !strcmp(out, ".")) {
+  const char *base = hg_path_basename(out);
+  if (!*out || !strcmp(out, "/") || !strcmp(base, ".") || !strcmp(base, "..")) {
     hg_error_set(err, 2, NULL, 0, 0, "refusing to use '%s' as the output folder "
                  "(name a folder of its own, e.g. -o public)", out_dir);
     free(out);
@@ -84,36 +96,48 @@ hg_output *hg_output_begin(const char *out_dir, const char *site_dir,
     free(out);
     return NULL;
   }
-  if (hg_is_file(out) || (hg_is_dir(out) && !dir_empty(out))) {
-    char *marker = hg_path_join(out, HG_OUTPUT_MARKER);
-    bool ours = hg_is_dir(out) && hg_is_file(marker);
-    free(marker);
-    if (!ours) {
-      hg_error_set(err, 2, NULL, 0, 0,
-                   "refusing to replace '%s': it is not empty and was not built by "
-                   "helpgen (no %s file). Choose another -o or empty it first",
-                   out, HG_OUTPUT_MARKER);
-      free(parent);
-      free(out);
-      return NULL;
-    }
-  }
-  const char *base = hg_path_basename(out);
-  remove_leftovers(parent, base);
-  char *tmpl = hg_strdup_printf("%s/.%s.helpgen-tmp-XXXXXX", parent, base);
-  free(parent);
-  if (!mkdtemp(tmpl)) {
-    hg_error_set(err, 2, NULL, 0, 0, "cannot write the output folder '%s': %s",
-                 out, strerror(errno));
-    free(tmpl);
+  if (hg_is_file(out) || (hg_is_dir(out) && !dir_empty(out) && !has_marker(out))) {
+    hg_error_set(err, 2, NULL, 0, 0,
+                 "refusing to replace '%s': it is not empty and was not built by "
+                 "helpgen (no %s file). Choose another -o or empty it first",
+                 out, HG_OUTPUT_MARKER);
+    free(parent);
     free(out);
     return NULL;
   }
   hg_output *o = hg_xcalloc(1, sizeof *o);
+  pthread_mutex_init(&o->mu, NULL);
   o->out = out;
-  o->tmp = tmpl;
+  o->tmp = hg_strdup_printf("%s/.%s.helpgen-next", parent, base);
+  char *lock = hg_strdup_printf("%s/.%s.helpgen-lock", parent, base);
+  free(parent);
+  o->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  free(lock);
+  if (o->lock_fd < 0) {
+    hg_error_set(err, 2, NULL, 0, 0, "cannot write beside the output folder '%s': %s",
+                 out, strerror(errno));
+    output_free(o);
+    return NULL;
+  }
+  if (flock(o->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    hg_error_set(err, 2, NULL, 0, 0, "another helpgen build is writing '%s'; wait "
+                 "for it to finish", out);
+    output_free(o);
+    return NULL;
+  }
+  if (hg_is_dir(o->tmp) && !has_marker(o->tmp)) hg_rm_rf(o->tmp); /* a killed first build */
+  if (!hg_is_dir(o->tmp)) {
+    o->fresh = true;
+    if (mkdir(o->tmp, 0755) != 0) {
+      hg_error_set(err, 2, NULL, 0, 0, "cannot write the output folder '%s': %s",
+                   out, strerror(errno));
+      output_free(o);
+      return NULL;
+    }
+  }
   if (!hg_output_write(o, HG_OUTPUT_MARKER, "helpgen " HG_VERSION "\n",
                        strlen("helpgen " HG_VERSION "\n"), err)) {
+    (*err)->code = 2;
     hg_output_abort(o);
     return NULL;
   }
@@ -142,8 +166,14 @@ bool hg_output_write(hg_output *o, const char *rel, const char *data, size_t len
     return false;
   }
   char *p = hg_path_join(o->tmp, rel);
+  if (hg_is_dir(p)) hg_rm_rf(p); /* a folder of the previous site is in the way */
   bool ok = hg_write_file(p, data, len, err);
   free(p);
+  if (ok) {
+    pthread_mutex_lock(&o->mu);
+    hg_strmap_put(&o->written, rel, 1);
+    pthread_mutex_unlock(&o->mu);
+  }
   return ok;
 }
 
@@ -156,42 +186,85 @@ bool hg_output_copy(hg_output *o, const char *rel, const char *src, hg_error **e
   return ok;
 }
 
+bool hg_output_claim_dir(hg_output *o, const char *rel, hg_error **err) {
+  if (!hg_output_rel_ok(rel)) {
+    hg_error_set(err, 1, NULL, 0, 0, "refusing to use '%s': not a path inside the "
+                 "output folder", rel);
+    return false;
+  }
+  char *p = hg_path_join(o->tmp, rel);
+  hg_rm_rf(p);
+  bool ok = hg_mkdir_p(p, err);
+  free(p);
+  pthread_mutex_lock(&o->mu);
+  o->claimed = hg_xrealloc(o->claimed, (o->nclaimed + 1) * sizeof *o->claimed);
+  o->claimed[o->nclaimed++] = hg_xstrdup(rel);
+  pthread_mutex_unlock(&o->mu);
+  return ok;
+}
+
+/* Removes what this build did not write from folder `rel` of the build
+ * folder. Returns true if the folder is left empty. */
+static bool prune(hg_output *o, const char *rel) {
+  for (size_t i = 0; i < o->nclaimed; i++)
+    if (!strcmp(o->claimed[i], rel)) return false;
+  char *dir = *rel ? hg_path_join(o->tmp, rel) : hg_xstrdup(o->tmp);
+  DIR *d = opendir(dir);
+  if (!d) {
+    free(dir);
+    return false;
+  }
+  bool empty = true;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+    char *r = *rel ? hg_path_join(rel, e->d_name) : hg_xstrdup(e->d_name);
+    char *full = hg_path_join(o->tmp, r);
+    bool isdir = e->d_type == DT_DIR || (e->d_type == DT_UNKNOWN && hg_is_dir(full));
+    if (isdir) {
+      if (prune(o, r)) rmdir(full);
+      else empty = false;
+    } else if (hg_strmap_get(&o->written, r, 0)) {
+      empty = false;
+    } else {
+      unlink(full);
+    }
+    free(full);
+    free(r);
+  }
+  closedir(d);
+  free(dir);
+  return empty;
+}
+
 bool hg_output_commit(hg_output *o, hg_error **err) {
   bool ok = true;
+  prune(o, "");
   if (hg_is_dir(o->out)) {
-    if (renameat2(AT_FDCWD, o->tmp, AT_FDCWD, o->out, RENAME_EXCHANGE) == 0) {
-      hg_rm_rf(o->tmp); /* now the previous site */
-    } else {
+    if (renameat2(AT_FDCWD, o->tmp, AT_FDCWD, o->out, RENAME_EXCHANGE) != 0) {
       /* no exchange on this file system: move the old one aside first */
-      char *old = hg_strdup_printf("%s.helpgen-old", o->tmp);
+      char *old = hg_strdup_printf("%s.old", o->tmp);
+      hg_rm_rf(old);
       if (rename(o->out, old) != 0 || rename(o->tmp, o->out) != 0) {
         hg_error_set(err, 2, NULL, 0, 0, "cannot replace '%s': %s", o->out,
                      strerror(errno));
         if (!hg_is_dir(o->out)) rename(old, o->out);
         ok = false;
+      } else {
+        rename(old, o->tmp); /* the previous site: next build's scratch */
       }
-      hg_rm_rf(ok ? old : o->tmp);
       free(old);
     }
-  } else {
-    if (hg_is_file(o->out)) unlink(o->out);
-    if (rename(o->tmp, o->out) != 0) {
-      hg_error_set(err, 2, NULL, 0, 0, "cannot create '%s': %s", o->out,
-                   strerror(errno));
-      hg_rm_rf(o->tmp);
-      ok = false;
-    }
+  } else if (rename(o->tmp, o->out) != 0) {
+    hg_error_set(err, 2, NULL, 0, 0, "cannot create '%s': %s", o->out, strerror(errno));
+    ok = false;
   }
-  free(o->out);
-  free(o->tmp);
-  free(o);
+  output_free(o);
   return ok;
 }
 
 void hg_output_abort(hg_output *o) {
   if (!o) return;
-  hg_rm_rf(o->tmp);
-  free(o->out);
-  free(o->tmp);
-  free(o);
+  if (o->fresh) hg_rm_rf(o->tmp);
+  output_free(o);
 }

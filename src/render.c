@@ -30,6 +30,14 @@ static const char *const t_strings[][2] = {
     {"T_SEARCH_RESULTS", "Search results"},
     {NULL, NULL}};
 
+#define SIDEBAR_MAX 12
+
+static const char *t_get(const char *key) {
+  for (size_t i = 0; t_strings[i][0]; i++)
+    if (!strcmp(t_strings[i][0], key)) return t_strings[i][1];
+  return key;
+}
+
 static const char *const months[] = {"January", "February", "March",     "April",
                                      "May",     "June",     "July",      "August",
                                      "September", "October", "November", "December"};
@@ -91,8 +99,7 @@ static void fill_breadcrumbs(hg_dict *d, const page *p) {
   long f = p->self_in_crumbs ? p->node : c->folders[p->node].parent;
   for (; f > 0 && n < 64; f = c->folders[f].parent) chain[n++] = (size_t)f;
   hg_dict *home = hg_dict_add_section(d, "BREADCRUMBS");
-  hg_dict_set(home, "CRUMB_TITLE", c->folders[0].title && *c->folders[0].title
-                                       ? c->folders[0].title : "Home");
+  hg_dict_set(home, "CRUMB_TITLE", t_get("T_HOME"));
   set_link(home, "CRUMB_URL", p, "");
   while (n-- > 0) {
     hg_dict *cr = hg_dict_add_section(d, "BREADCRUMBS");
@@ -371,7 +378,7 @@ static bool render_special(const hg_render_input *in, const char *kind, hg_diags
   page p;
   bool is404 = !strcmp(kind, "404");
   page_init(&p, in, is404 ? "" : "search", kind,
-            is404 ? t_strings[12][1] : t_strings[18][1], "", -1);
+            is404 ? t_get("T_NOT_FOUND") : t_get("T_SEARCH_RESULTS"), "", -1);
   if (is404) {
     free(p.root);
     p.root = hg_xstrdup(in->cfg->base_path);
@@ -512,12 +519,23 @@ static bool render_article(const hg_render_input *in, size_t i, hg_diags *diags)
     hg_dict *hs = hg_dict_add_section(d, "HAS_SIDEBAR");
     hg_dict_set(hs, "SIDEBAR_TITLE", s->content->folders[a->folder].title);
     set_link(hs, "SIDEBAR_URL", &p, node->url_dir);
-    for (size_t k = 0; k < node->narts; k++) {
+    /* a window of SIDEBAR_MAX articles around this one; the section page
+     * lists them all */
+    size_t pos = 0;
+    while (pos < node->narts && node->arts[pos] != i) pos++;
+    size_t lo = pos > SIDEBAR_MAX / 2 ? pos - SIDEBAR_MAX / 2 : 0;
+    size_t hi = lo + SIDEBAR_MAX < node->narts ? lo + SIDEBAR_MAX : node->narts;
+    lo = hi > SIDEBAR_MAX ? hi - SIDEBAR_MAX : 0;
+    for (size_t k = lo; k < hi; k++) {
       size_t o = node->arts[k];
       hg_dict *it = hg_dict_add_section(hs, "SIDEBAR");
       hg_dict_set(it, "SIDE_TITLE", s->content->articles[s->arts[o].article].title);
       set_link(it, "SIDE_URL", &p, s->arts[o].url_dir);
       if (o == i) hg_dict_show(it, "IS_CURRENT");
+    }
+    if (node->narts > hi - lo) {
+      hg_dict *m = hg_dict_add_section(hs, "SIDEBAR_MORE");
+      hg_dict_set_int(m, "SIDEBAR_TOTAL", (long)node->narts);
     }
   }
   if (sa->prev >= 0) {

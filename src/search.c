@@ -277,12 +277,13 @@ static void tok_doc(void *ctx, size_t i, int wi) {
   dt->terms = hg_xmalloc(w->terms.arena.len + 1);
   memcpy(dt->terms, hg_buf_cstr(&w->terms.arena), w->terms.arena.len);
   dt->tf = hg_xmalloc(w->terms.n * NF * sizeof *dt->tf + 1);
-  memcpy(dt->tf, w->tf, w->terms.n * NF * sizeof *dt->tf);
+  if (w->terms.n) memcpy(dt->tf, w->tf, w->terms.n * NF * sizeof *dt->tf);
   dt->nexacts = (uint32_t)w->exacts.n;
   dt->exacts = hg_xmalloc(w->exacts.arena.len + 1);
   memcpy(dt->exacts, hg_buf_cstr(&w->exacts.arena), w->exacts.arena.len);
   dt->exact_term = hg_xmalloc(w->exacts.n * sizeof *dt->exact_term + 1);
-  memcpy(dt->exact_term, w->exact_term, w->exacts.n * sizeof *dt->exact_term);
+  if (w->exacts.n)
+    memcpy(dt->exact_term, w->exact_term, w->exacts.n * sizeof *dt->exact_term);
   memcpy(dt->dl, w->dl, sizeof w->dl);
 
   char *text = excerpt_text(doc->body);

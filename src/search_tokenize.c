@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/ubrk.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 #include <unicode/utext.h>
@@ -99,6 +101,7 @@ static int32_t strip_and_map(hg_search_tokenizer *tk, int32_t n) {
     case 0xdf: d[m++] = 's'; d[m++] = 's'; break;  /* ß */
     case 0x111: d[m++] = 'd'; break;               /* đ */
     case 0x142: d[m++] = 'l'; break;               /* ł */
+    case 0x131: d[m++] = 'i'; break;               /* ı (Turkish dotless i) */
     default: d[m++] = c;
     }
   }
@@ -171,6 +174,54 @@ char *hg_search_fold(hg_search_tokenizer *tk, const char *word, size_t len,
   return hg_xstrndup(hg_buf_cstr(&tk->term), tk->term.len);
 }
 
+/* Inside a word-like segment, words are the runs of letters, marks, numbers,
+ * connector punctuation and . ' ’ (trimmed of . ' ’ at both ends) that hold
+ * a letter or number: this takes apart what one ICU version keeps whole and
+ * another splits ("support@example.com"), so that the C and JS sides agree. */
+static bool word_char(UChar32 c, bool *alnum) {
+  if (c == '.' || c == '\'' || c == 0x2019) return true;
+  switch (u_charType(c)) {
+  case U_UPPERCASE_LETTER: case U_LOWERCASE_LETTER: case U_TITLECASE_LETTER:
+  case U_MODIFIER_LETTER: case U_OTHER_LETTER: case U_DECIMAL_DIGIT_NUMBER:
+  case U_LETTER_NUMBER: case U_OTHER_NUMBER:
+    *alnum = true;
+    return true;
+  case U_NON_SPACING_MARK: case U_ENCLOSING_MARK: case U_COMBINING_SPACING_MARK:
+  case U_CONNECTOR_PUNCTUATION:
+    return true;
+  default:
+    return false;
+  }
+}
+
+static bool trim_char(char c) { return c == '.' || c == '\''; }
+
+static void emit(hg_search_tokenizer *tk, const char *text, int32_t s,
+                 int32_t e, hg_search_token_fn fn, void *ctx) {
+  /* trim . ' ’ */
+  for (;;) {
+    if (s < e && trim_char(text[s])) s++;
+    else if (e - s >= 3 && memcmp(text + s, "\xe2\x80\x99", 3) == 0) s += 3;
+    else break;
+  }
+  for (;;) {
+    if (e > s && trim_char(text[e - 1])) e--;
+    else if (e - s >= 3 && memcmp(text + e - 3, "\xe2\x80\x99", 3) == 0) e -= 3;
+    else break;
+  }
+  if (s >= e || !fold(tk, text + s, (size_t)(e - s))) return;
+  if (tk->term.len == 0 || tk->term.len > HG_SEARCH_MAX_TERM) return;
+  hg_search_token tok = {
+      .term = tk->term.data,
+      .term_len = tk->term.len,
+      .exact = tk->exact.len ? tk->exact.data : NULL,
+      .exact_len = tk->exact.len,
+      .start = (size_t)s,
+      .end = (size_t)e,
+  };
+  fn(ctx, &tok);
+}
+
 void hg_search_tokenize(hg_search_tokenizer *tk, const char *text, size_t len,
                         hg_search_token_fn fn, void *ctx) {
   if (!text || !len) return;
@@ -183,16 +234,22 @@ void hg_search_tokenize(hg_search_tokenizer *tk, const char *text, size_t len,
   for (int32_t end = ubrk_next(tk->bi); end != UBRK_DONE;
        start = end, end = ubrk_next(tk->bi)) {
     if (ubrk_getRuleStatus(tk->bi) < UBRK_WORD_NONE_LIMIT) continue;
-    if (!fold(tk, text + start, (size_t)(end - start))) continue;
-    if (tk->term.len == 0 || tk->term.len > HG_SEARCH_MAX_TERM) continue;
-    hg_search_token tok = {
-        .term = tk->term.data,
-        .term_len = tk->term.len,
-        .exact = tk->exact.len ? tk->exact.data : NULL,
-        .exact_len = tk->exact.len,
-        .start = (size_t)start,
-        .end = (size_t)end,
-    };
-    fn(ctx, &tok);
+    int32_t run = -1, i = start;
+    bool alnum = false;
+    while (i < end) {
+      int32_t at = i;
+      UChar32 c;
+      U8_NEXT(text, i, end, c);
+      bool a = false;
+      if (c >= 0 && word_char(c, &a)) {
+        if (run < 0) run = at;
+        alnum |= a;
+        continue;
+      }
+      if (run >= 0 && alnum) emit(tk, text, run, at, fn, ctx);
+      run = -1;
+      alnum = false;
+    }
+    if (run >= 0 && alnum) emit(tk, text, run, end, fn, ctx);
   }
 }

@@ -52,8 +52,11 @@ unit: $(UNIT_BIN)
 e2e: helpgen
 	sh tests/e2e/run.sh
 
-test: deps
-	$(MAKE) unit e2e
+test:
+	@HG_EXTRA_PKGS="chromium" sh .ci/deps.sh
+	$(MAKE) helpgen
+	$(MAKE) unit
+	$(MAKE) e2e
 	$(MAKE) asan
 	sh tests/run-extra.sh
 

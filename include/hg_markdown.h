@@ -30,7 +30,9 @@ enum { HG_LINK_LINK = 0, HG_LINK_IMAGE = 1 };
 /* Called for every local link or image target (no URL scheme, not starting
  * with '#' or '//'), with the path part percent-decoded and the "#fragment"
  * and "?query" split off (they are re-appended to whatever is returned).
- * `line`/`col` are positions in the article file (front matter counted).
+ * `line`/`col` are positions in the article file (front matter counted;
+ * col counts characters, 1-based). Targets containing "{{" are not passed
+ * (they get the template-variable warning instead).
  * Returns a new malloc'd URL to use instead, or NULL to keep the original.
  * The resolver reports problems (missing article...) into `diags` itself. */
 typedef char *(*hg_md_resolve_fn)(void *ctx, const char *target, int kind,
@@ -39,7 +41,12 @@ typedef char *(*hg_md_resolve_fn)(void *ctx, const char *target, int kind,
 typedef struct {
   const char *path;   /* file name used in messages */
   int line_offset;    /* lines before the body in the file (front matter) */
-  bool unsafe;        /* keep raw HTML (site config markdown.unsafe) */
+  bool unsafe;        /* keep raw HTML (site config markdown.unsafe). When
+                         false, raw HTML becomes "<!-- raw HTML omitted -->"
+                         (one warning per file; pure <!-- comments --> are
+                         dropped without one) and javascript:, vbscript:,
+                         file: and non-image data: URLs become "", as in
+                         cmark's safe mode. */
   bool faq;           /* type: faq -> every ## becomes a <details> item */
   const char *title;  /* page title: a leading "# title" equal to it is
                          dropped (the theme prints the title). May be NULL. */
@@ -55,7 +62,9 @@ typedef struct {
   size_t ntoc;
   hg_faq_item *faq;     /* only when opts->faq */
   size_t nfaq;
-  size_t words;         /* word count of text (reading time) */
+  size_t words;         /* word count of text (reading time): runs between
+                           spaces count 1; Han/kana ~1 per 2 characters,
+                           Thai/Lao/Khmer/Myanmar ~1 per 4 code points */
 } hg_md_result;
 
 void hg_md_init(void);
@@ -66,7 +75,8 @@ void hg_md_init(void);
 bool hg_md_render(const char *md, size_t len, const hg_md_opts *opts,
                   hg_md_result *out, hg_diags *diags);
 void hg_md_result_free(hg_md_result *r);
-/* Plain text of the first "# heading" in md (skipping fenced code), or NULL. */
+/* Plain text of the first non-empty ATX "# heading" in md (skipping fenced
+ * code), or NULL. Cheap: only that one line is parsed. */
 char *hg_md_first_h1(const char *md, size_t len);
 
 #endif

@@ -21,6 +21,36 @@ static char *display_path(const char *p) {
   return hg_xstrdup(p);
 }
 
+/* Length of a file name without its .md or .markdown extension. */
+static size_t stem_len(const char *base) {
+  size_t l = strlen(base);
+  if (l > 3 && hg_str_has_suffix(base, ".md")) return l - 3;
+  if (l > 9 && hg_str_has_suffix(base, ".markdown")) return l - 9;
+  return l;
+}
+
+/* Adds err (about the file `err_path`) as an error diagnostic of `path`,
+ * splitting its "err_path:line:col: " prefix back into the diagnostic's
+ * location so it prints like every other one. */
+static void diag_from_error(hg_diags *d, const char *path, const char *err_path,
+                            const hg_error *err) {
+  const char *m = err->msg;
+  size_t pl = strlen(err_path);
+  int line = 0, col = 0, n = 0;
+  if (strncmp(m, err_path, pl) != 0 || m[pl] != ':') {
+    hg_diags_add(d, HG_ERR, NULL, 0, 0, "%s", m);
+    return;
+  }
+  m += pl + 1;
+  if (sscanf(m, "%d:%d: %n", &line, &col, &n) != 2 || n == 0) {
+    col = n = 0;
+    if (sscanf(m, "%d: %n", &line, &n) != 1 || n == 0) line = n = 0;
+  }
+  m += n;
+  while (*m == ' ') m++;
+  hg_diags_add(d, HG_ERR, path, line, col, "%s", m);
+}
+
 /* ---- front matter fields ------------------------------------------------ */
 typedef struct {
   const char *path;
@@ -229,7 +259,7 @@ bool hg_article_parse(hg_article *a, char *text, size_t len, hg_diags *diags) {
       hg_error *err = NULL;
       hg_value *v = hg_yaml_parse(fm, (size_t)(close - fm), a->path, 1, &err);
       if (err) {
-        hg_diags_add(diags, HG_ERR, NULL, 0, 0, "%s", err->msg);
+        diag_from_error(diags, a->path, a->path, err);
         hg_error_free(err);
         a->failed = true;
         return false;
@@ -270,14 +300,13 @@ bool hg_article_parse(hg_article *a, char *text, size_t len, hg_diags *diags) {
     } else {
       free(h1);
       const char *base = hg_path_basename(a->rel_path);
-      size_t l = strlen(base);
-      if (l > 3 && hg_str_has_suffix(base, ".md")) l -= 3;
-      a->title = hg_xstrndup(base, l);
+      a->title = hg_xstrndup(base, stem_len(base));
       for (char *q = a->title; *q; q++)
         if (*q == '-' || *q == '_') *q = ' ';
-      hg_diags_add(diags, HG_WARN, a->path, 1, 0,
-                   "no title: using '%s' from the file name (add 'title:' to the "
-                   "front matter)", a->title);
+      if (strcmp(base, "_index.md")) /* a folder's title is its name */
+        hg_diags_add(diags, HG_WARN, a->path, 1, 0,
+                     "no title: using '%s' from the file name (add 'title:' to the "
+                     "front matter)", a->title);
     }
   }
   a->description = fm_string(&c, m, "description");
@@ -302,7 +331,7 @@ bool hg_article_parse(hg_article *a, char *text, size_t len, hg_diags *diags) {
     }
   } else {
     const char *base = hg_path_basename(a->rel_path);
-    char *stem = hg_xstrndup(base, strlen(base) - 3);
+    char *stem = hg_xstrndup(base, stem_len(base));
     a->slug = hg_slugify(stem);
     free(stem);
     if (!*a->slug) {
@@ -379,7 +408,7 @@ static void load_one(void *p, size_t i, int worker) {
   size_t len;
   char *text = hg_read_file(lc->paths[i], &len, &err);
   if (!text) {
-    hg_diags_add(&lc->diags[i], HG_ERR, NULL, 0, 0, "%s", err->msg);
+    diag_from_error(&lc->diags[i], a->path, lc->paths[i], err);
     hg_error_free(err);
     a->failed = true;
     return;
@@ -425,7 +454,9 @@ static void load_index(hg_folder *f, const char *path, hg_diags *d) {
   size_t len;
   char *text = hg_read_file(path, &len, &err);
   if (!text) {
-    hg_diags_add(d, HG_ERR, NULL, 0, 0, "%s", err->msg);
+    char *shown = display_path(path);
+    diag_from_error(d, shown, path, err);
+    free(shown);
     hg_error_free(err);
     return;
   }

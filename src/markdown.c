@@ -989,7 +989,7 @@ char *hg_md_first_h1(const char *md, size_t len) {
     } else if (!fence && indent < 4 && p < eol && md[p] == '#' &&
                (p + 1 == eol || md[p + 1] == ' ' || md[p + 1] == '\t')) {
       /* parse just this line: inline markup becomes plain text */
-      cmark_node *doc = cmark_parse_document(md + p, eol - p, CMARK_OPT_VALIDATE_UTF8);
+      cmark_node *doc = parse(md + p, eol - p);
       cmark_node *h = cmark_node_first_child(doc);
       char *t = h && cmark_node_get_type(h) == CMARK_NODE_HEADING ? heading_text(h) : NULL;
       cmark_node_free(doc);

@@ -135,6 +135,7 @@ hg_output *hg_output_begin(const char *out_dir, const char *site_dir,
       return NULL;
     }
   }
+  chmod(o->tmp, 0755); /* the published folder is world-readable */
   if (!hg_output_write(o, HG_OUTPUT_MARKER, "helpgen " HG_VERSION "\n",
                        strlen("helpgen " HG_VERSION "\n"), err)) {
     (*err)->code = 2;
@@ -158,6 +159,17 @@ bool hg_output_rel_ok(const char *rel) {
   return true;
 }
 
+/* Removes files of the previous site that stand where `rel` needs a folder. */
+static void clear_parents(const hg_output *o, const char *rel) {
+  char *p = hg_path_join(o->tmp, rel);
+  for (char *s = p + strlen(o->tmp) + 1; (s = strchr(s, '/')) != NULL; s++) {
+    *s = '\0';
+    if (!hg_is_dir(p)) unlink(p);
+    *s = '/';
+  }
+  free(p);
+}
+
 bool hg_output_write(hg_output *o, const char *rel, const char *data, size_t len,
                      hg_error **err) {
   if (!hg_output_rel_ok(rel)) {
@@ -167,7 +179,11 @@ bool hg_output_write(hg_output *o, const char *rel, const char *data, size_t len
   }
   char *p = hg_path_join(o->tmp, rel);
   if (hg_is_dir(p)) hg_rm_rf(p); /* a folder of the previous site is in the way */
-  bool ok = hg_write_file(p, data, len, err);
+  bool ok = hg_write_file(p, data, len, NULL);
+  if (!ok) { /* or a file of it where this path needs a folder */
+    clear_parents(o, rel);
+    ok = hg_write_file(p, data, len, err);
+  }
   free(p);
   if (ok) {
     pthread_mutex_lock(&o->mu);

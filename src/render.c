@@ -149,6 +149,7 @@ static void fill_common(hg_dict *d, const page *p) {
   set_global_str(d, "PAGE_DESCRIPTION",
                  p->description && *p->description ? p->description : cfg->description);
   set_global_str(d, "PAGE_KIND", p->kind);
+  if (strcmp(p->kind, "home")) hg_dict_show_global(d, "NOT_HOME");
   u = strcmp(p->kind, "404") ? abs_url(p, p->url_dir) : NULL;
   if (u) {
     set_global_str(d, "CANONICAL_URL", u);
@@ -194,6 +195,7 @@ static void fill_common(hg_dict *d, const page *p) {
       for (const char *q = cfg->contact_phone; *q; q++)
         if ((*q >= '0' && *q <= '9') || *q == '+') hg_buf_putc(&tel, *q);
       set_global_str(d, "CONTACT_TEL", hg_buf_cstr(&tel));
+      set_global_str(d, "CONTACT_TEL_NUMBER", hg_buf_cstr(&tel) + strlen("tel:"));
       hg_buf_free(&tel);
     }
   }

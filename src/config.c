@@ -56,6 +56,13 @@ static bool get_bool(const hg_value *map, const char *key, bool def,
   return v->b;
 }
 
+/* CTemplate's URL escaping turns any scheme but http(s) into "#". */
+static bool url_survives_escaping(const char *u) {
+  const char *colon = strchr(u, ':'), *slash = strchr(u, '/');
+  if (!colon || (slash && slash < colon)) return true; /* relative */
+  return hg_str_has_prefix(u, "http://") || hg_str_has_prefix(u, "https://");
+}
+
 static char *title_from_dir(const char *site_dir) {
   char *abs = realpath(site_dir, NULL);
   const char *base = hg_path_basename(abs ? abs : site_dir);
@@ -114,6 +121,10 @@ static void load_nav(hg_config *c, const hg_value *nav, hg_diags *d) {
     }
     static const char *const nav_keys[] = {"title", "url", NULL};
     warn_unknown(d, c->config_path, it, nav_keys, "nav.");
+    if (!url_survives_escaping(u))
+      hg_diags_add(d, HG_WARN, c->config_path, it->line, it->col,
+                   "nav url '%s' is not an http(s) URL: the theme's escaping turns "
+                   "it into '#'", u);
     c->nav[c->nnav].title = hg_xstrdup(t);
     c->nav[c->nnav].url = hg_xstrdup(u);
     c->nnav++;
@@ -177,6 +188,18 @@ hg_config *hg_config_load(const char *site_dir, hg_diags *diags, hg_error **err)
   c->language = get_str(root, "language", cp, diags, "");
   if (!c->language) c->language = hg_xstrdup("en");
   c->logo = get_str(root, "logo", cp, diags, "");
+  if (c->logo) {
+    char *lp = hg_path_join(site_dir, c->logo);
+    if (!hg_is_file(lp)) {
+      hg_value *lv = hg_value_get(root, "logo");
+      hg_diags_add(diags, HG_WARN, cp, lv->line, lv->col,
+                   "logo '%s' not found (looked for %s; the path is relative to the "
+                   "site folder)", c->logo, lp);
+      free(c->logo);
+      c->logo = NULL;
+    }
+    free(lp);
+  }
   c->theme = get_str(root, "theme", cp, diags, "");
   if (!c->theme) c->theme = hg_xstrdup("default");
   if (strchr(c->theme, '/') || c->theme[0] == '.') {
@@ -197,6 +220,14 @@ hg_config *hg_config_load(const char *site_dir, hg_diags *diags, hg_error **err)
     warn_unknown(diags, cp, contact, ck, "contact.");
     c->contact_email = get_str(contact, "email", cp, diags, "contact.");
     c->contact_url = get_str(contact, "url", cp, diags, "contact.");
+    if (c->contact_url && !url_survives_escaping(c->contact_url)) {
+      hg_value *uv = hg_value_get(contact, "url");
+      hg_diags_add(diags, HG_WARN, cp, uv->line, uv->col,
+                   "contact.url should start with https:// (for an address use "
+                   "contact.email, for a phone number contact.phone); ignored");
+      free(c->contact_url);
+      c->contact_url = NULL;
+    }
     c->contact_phone = get_str(contact, "phone", cp, diags, "contact.");
     c->contact_label = get_str(contact, "label", cp, diags, "contact.");
   }

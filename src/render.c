@@ -28,6 +28,7 @@ static const char *const t_strings[][2] = {
     {"T_TAGS", "Tags"},
     {"T_MIN_READ", "min read"},
     {"T_SEARCH_RESULTS", "Search results"},
+    {"T_MORE_ARTICLES", "More articles"},
     {NULL, NULL}};
 
 #define SIDEBAR_MAX 12
@@ -345,7 +346,11 @@ static void page_done(page *p) {
 static bool render_home(const hg_render_input *in, hg_diags *diags) {
   const hg_site *s = in->site;
   page p;
-  page_init(&p, in, "", "home", in->cfg->title, in->cfg->description, -1);
+  /* content/_index.md may give the home page its own heading and lead */
+  const hg_folder *rootf = &s->content->folders[0];
+  bool own = rootf->meta && hg_value_get(rootf->meta, "title");
+  page_init(&p, in, "", "home", own ? rootf->title : in->cfg->title,
+            own && *rootf->description ? rootf->description : in->cfg->description, -1);
   if (*in->cfg->base_url) {
     char *target = hg_strdup_printf("%ssearch/?q={search_term_string}", in->cfg->base_url);
     p.jsonld = jsonld_script(json_pack(
@@ -588,12 +593,7 @@ static bool copy_assets(const hg_render_input *in, hg_diags *diags) {
     char *src = hg_path_join(in->cfg->site_dir, in->cfg->logo);
     const char *dot = strrchr(in->cfg->logo, '.');
     char *rel = hg_strdup_printf("assets/logo%s", dot && strlen(dot) < 16 ? dot : "");
-    if (!hg_is_file(src)) {
-      hg_diags_add(diags, HG_WARN, in->cfg->config_path, 0, 0,
-                   "logo '%s' not found (looked for %s)", in->cfg->logo, src);
-    } else {
-      ok = hg_output_copy(in->out, rel, src, &err);
-    }
+    ok = hg_output_copy(in->out, rel, src, &err);
     free(src);
     free(rel);
   }

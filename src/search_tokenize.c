@@ -102,6 +102,7 @@ static int32_t strip_and_map(hg_search_tokenizer *tk, int32_t n) {
     case 0x111: d[m++] = 'd'; break;               /* đ */
     case 0x142: d[m++] = 'l'; break;               /* ł */
     case 0x131: d[m++] = 'i'; break;               /* ı (Turkish dotless i) */
+    case 0x2019: d[m++] = '\''; break;            /* ’ */
     default: d[m++] = c;
     }
   }
@@ -175,37 +176,40 @@ char *hg_search_fold(hg_search_tokenizer *tk, const char *word, size_t len,
 }
 
 /* Inside a word-like segment, words are the runs of letters, marks, numbers,
- * connector punctuation and . ' ’ (trimmed of . ' ’ at both ends) that hold
- * a letter or number: this takes apart what one ICU version keeps whole and
- * another splits ("support@example.com"), so that the C and JS sides agree. */
-static bool word_char(UChar32 c, bool *alnum) {
-  if (c == '.' || c == '\'' || c == 0x2019) return true;
+ * connector punctuation, apostrophes (' ’, trimmed at both ends) and '.'
+ * between two numbers, that hold a letter or number: this takes apart what
+ * one ICU build keeps whole and another splits ("support@example.com",
+ * Chromium's "example.com"), so that the C and JS sides agree. */
+static int char_class(UChar32 c) { /* 0 no, 1 joins, 2 letter or number */
+  if (c == '\'' || c == 0x2019) return 1;
   switch (u_charType(c)) {
   case U_UPPERCASE_LETTER: case U_LOWERCASE_LETTER: case U_TITLECASE_LETTER:
   case U_MODIFIER_LETTER: case U_OTHER_LETTER: case U_DECIMAL_DIGIT_NUMBER:
   case U_LETTER_NUMBER: case U_OTHER_NUMBER:
-    *alnum = true;
-    return true;
+    return 2;
   case U_NON_SPACING_MARK: case U_ENCLOSING_MARK: case U_COMBINING_SPACING_MARK:
   case U_CONNECTOR_PUNCTUATION:
-    return true;
+    return 1;
   default:
-    return false;
+    return 0;
   }
 }
 
-static bool trim_char(char c) { return c == '.' || c == '\''; }
+static bool is_number(UChar32 c) {
+  int t = u_charType(c);
+  return t == U_DECIMAL_DIGIT_NUMBER || t == U_LETTER_NUMBER || t == U_OTHER_NUMBER;
+}
+
+static bool is_apos(const char *s, int32_t i, int32_t end) {
+  if (s[i] == '\'') return true;
+  return end - i >= 3 && memcmp(s + i, "\xe2\x80\x99", 3) == 0;
+}
 
 static void emit(hg_search_tokenizer *tk, const char *text, int32_t s,
                  int32_t e, hg_search_token_fn fn, void *ctx) {
-  /* trim . ' ’ */
-  for (;;) {
-    if (s < e && trim_char(text[s])) s++;
-    else if (e - s >= 3 && memcmp(text + s, "\xe2\x80\x99", 3) == 0) s += 3;
-    else break;
-  }
-  for (;;) {
-    if (e > s && trim_char(text[e - 1])) e--;
+  for (;;) { /* trim apostrophes */
+    if (s < e && is_apos(text, s, e)) s += text[s] == '\'' ? 1 : 3;
+    else if (e > s && text[e - 1] == '\'') e--;
     else if (e - s >= 3 && memcmp(text + e - 3, "\xe2\x80\x99", 3) == 0) e -= 3;
     else break;
   }
@@ -236,14 +240,22 @@ void hg_search_tokenize(hg_search_tokenizer *tk, const char *text, size_t len,
     if (ubrk_getRuleStatus(tk->bi) < UBRK_WORD_NONE_LIMIT) continue;
     int32_t run = -1, i = start;
     bool alnum = false;
+    UChar32 prev = -1;
     while (i < end) {
       int32_t at = i;
       UChar32 c;
       U8_NEXT(text, i, end, c);
-      bool a = false;
-      if (c >= 0 && word_char(c, &a)) {
+      int k = c < 0 ? 0 : char_class(c);
+      if (c == '.' && prev >= 0 && is_number(prev) && i < end) {
+        int32_t j = i;
+        UChar32 next;
+        U8_NEXT(text, j, end, next);
+        if (next >= 0 && is_number(next)) k = 1;
+      }
+      prev = c;
+      if (k) {
         if (run < 0) run = at;
-        alnum |= a;
+        alnum |= k == 2;
         continue;
       }
       if (run >= 0 && alnum) emit(tk, text, run, at, fn, ctx);

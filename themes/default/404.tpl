@@ -8,7 +8,7 @@
 <body class="page-{{PAGE_KIND}}">
 {{>HEADER}}
 <main id="main" tabindex="-1">
-<div class="hg-wrap hg-narrow">
+<div class="hg-wrap">
 <header class="hg-page-head">
 <h1>{{T_NOT_FOUND}}</h1>
 <p class="hg-lead">{{T_NOT_FOUND_TEXT}}</p>

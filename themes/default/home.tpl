@@ -44,6 +44,16 @@
 {{/CATEGORIES}}
 </ul>
 </section>
+{{#HAS_ARTICLES}}
+<section aria-labelledby="hg-more-title">
+<h2 id="hg-more-title">{{T_MORE_ARTICLES}}</h2>
+<ul class="hg-list">
+{{#ARTICLES}}
+<li><a href="{{ART_URL}}">{{ART_TITLE}}</a><p>{{ART_DESCRIPTION}}</p></li>
+{{/ARTICLES}}
+</ul>
+</section>
+{{/HAS_ARTICLES}}
 </div>
 {{>CONTACT}}
 </main>

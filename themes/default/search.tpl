@@ -8,7 +8,7 @@
 <body class="page-{{PAGE_KIND}}">
 {{>HEADER}}
 <main id="main" tabindex="-1">
-<div class="hg-wrap hg-narrow">
+<div class="hg-wrap">
 {{#HAS_BREADCRUMBS}}
 <nav class="hg-crumbs" aria-label="Breadcrumb"><ol>{{#BREADCRUMBS}}<li><a href="{{CRUMB_URL}}">{{CRUMB_TITLE}}</a></li>{{/BREADCRUMBS}}<li aria-current="page">{{PAGE_TITLE}}</li></ol></nav>
 {{/HAS_BREADCRUMBS}}

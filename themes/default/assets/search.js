@@ -1,0 +1,657 @@
+// helpgen search: the query engine for the index that `helpgen build` writes
+// (format: the top of src/search.c) and the search box / results page UI.
+// One self-contained module; the page works without it.
+
+// ---- tokenizer: must agree with src/search_tokenize.c ---------------------
+const MAX_TERM = 64;
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+const FOLD_MAP = { 'ø': 'o', 'æ': 'ae', 'ß': 'ss', 'đ': 'd', 'ł': 'l', 'ı': 'i', '\u2019': "'" };
+const segmenters = new Map();
+
+// {term, exact}: term is the folded form (NFKD, marks U+0300-U+036F removed,
+// lowercase, ø/æ/ß/đ/ł/ı/’ mapped, NFC); exact the lowercase NFC form, or null
+// when it equals term.
+export function fold(w) {
+  if (/^[\x00-\x7f]*$/.test(w)) return { term: w.toLowerCase(), exact: null };
+  const exact = w.toLowerCase().normalize('NFC');
+  const term = w.normalize('NFKD').toLowerCase().replace(/[\u0300-\u036f]/g, '')
+    .replace(/[øæßđłı\u2019]/g, (c) => FOLD_MAP[c]).normalize('NFC');
+  return { term, exact: exact === term ? null : exact };
+}
+
+function segmenter(lang) {
+  let s = segmenters.get(lang);
+  if (!s) {
+    try { s = new Intl.Segmenter(lang || undefined, { granularity: 'word' }); } catch { s = new Intl.Segmenter(undefined, { granularity: 'word' }); }
+    segmenters.set(lang, s);
+  }
+  return s;
+}
+
+// Inside a word-like segment, words are the runs of letters, marks, numbers,
+// connector punctuation, apostrophes (' ’, trimmed at both ends) and '.'
+// between two numbers, that hold a letter or number: this takes apart what
+// one ICU build keeps whole and another splits ("support@example.com",
+// Chromium's "example.com"), so that the C and JS sides agree.
+const RUN = /(?:[\p{L}\p{M}\p{N}\p{Pc}'\u2019]|(?<=\p{N})\.(?=\p{N}))+/gu, ALNUM = /[\p{L}\p{N}]/u;
+
+// Words of text, folded: [{term, exact, start, end}] (UTF-16 offsets).
+export function tokenize(text, lang) {
+  const out = [];
+  for (const s of segmenter(lang).segment(text)) {
+    if (!s.isWordLike) continue;
+    for (const m of s.segment.matchAll(RUN)) {
+      if (!ALNUM.test(m[0])) continue;
+      const w = m[0].replace(/^['\u2019]+|['\u2019]+$/g, '');
+      const f = fold(w);
+      if (!f.term || enc.encode(f.term).length > MAX_TERM) continue;
+      const start = s.index + m.index + m[0].search(/[^'\u2019]/);
+      out.push({ term: f.term, exact: f.exact, start, end: start + w.length });
+    }
+  }
+  return out;
+}
+
+// Optimal string alignment distance between code point arrays a and b (a
+// swapped pair is one edit), or max + 1 once it exceeds max.
+export function editDistance(a, b, max) {
+  const m = a.length, n = b.length;
+  if (Math.abs(m - n) > max) return max + 1;
+  let p2 = [], p = [], c;
+  for (let j = 0; j <= n; j++) p[j] = j;
+  for (let i = 1; i <= m; i++) {
+    c = [i];
+    let low = i;
+    for (let j = 1; j <= n; j++) {
+      let v = Math.min(p[j] + 1, c[j - 1] + 1, p[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, p2[j - 2] + 1);
+      c[j] = v;
+      if (v < low) low = v;
+    }
+    if (low > max) return max + 1;
+    p2 = p; p = c;
+  }
+  return p[n];
+}
+
+// Words of these scripts come from dictionaries, not spaces: every query word
+// also matches as a prefix, and one letter is enough to expand.
+const NO_SPACE = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+
+// ---- index files ------------------------------------------------------------
+class Reader {
+  constructor(b, p = 0) { this.b = b; this.p = p; }
+  v() { let x = 0, s = 1, c; do { c = this.b[this.p++]; x += (c & 127) * s; s *= 128; } while (c & 128); return x; }
+  bytes(n) { const r = this.b.subarray(this.p, this.p + n); this.p += n; return r; }
+}
+
+function cmpBytes(a, b) {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+}
+
+// Front-coded term list: calls row(term, reader) for each entry.
+function frontCoded(bytes, row) {
+  const r = new Reader(bytes), n = r.v();
+  let prev = new Uint8Array(0);
+  for (let i = 0; i < n; i++) {
+    const shared = r.v(), suffix = r.bytes(r.v()), cur = new Uint8Array(shared + suffix.length);
+    cur.set(prev.subarray(0, shared));
+    cur.set(suffix, shared);
+    prev = cur;
+    row(dec.decode(cur), r);
+  }
+}
+
+function parseShard(bytes) {
+  const terms = new Map(), list = [];
+  frontCoded(bytes, (term, r) => {
+    const df = r.v(), len = r.v(), e = { term, df, at: r.p, bytes };
+    r.p += len;
+    terms.set(term, e);
+    list.push(e);
+  });
+  return { terms, list };
+}
+
+// Decodes a term's postings on first use: docs, scores, variants (exact form -> Set of docs).
+function postings(e) {
+  if (e.docs) return e;
+  const r = new Reader(e.bytes, e.at), n = r.v(), docs = new Uint32Array(n), q = new Uint8Array(n);
+  for (let i = 0, d = 0; i < n; i++) { d += r.v(); docs[i] = d; q[i] = e.bytes[r.p++]; }
+  const variants = new Map();
+  for (let k = r.v(); k > 0; k--) {
+    const form = dec.decode(r.bytes(r.v())), set = new Set();
+    for (let c = r.v(), d = 0; c > 0; c--) { d += r.v(); set.add(d); }
+    variants.set(form, set);
+  }
+  Object.assign(e, { docs, q, variants });
+  return e;
+}
+
+async function gunzip(buf) {
+  const stream = new Blob([buf]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+const W_PREFIX = 0.7, W_SYNONYM = 0.8, W_TYPO = [1, 0.5, 0.3], EXACT_BONUS = 1.15, PROMOTED_BOOST = 1.1;
+const MAX_WORDS = 10, MAX_EXPANSIONS = 30, MAX_PREFIX_SHARDS = 3, MAX_TYPO = 4;
+
+export class SearchIndex {
+  // manifestUrl: absolute URL of manifest.<hash>.bin. options.fetch(url) ->
+  // Promise<Uint8Array | ArrayBuffer> replaces window.fetch (tests).
+  constructor(manifestUrl, options = {}) {
+    this.url = new URL(manifestUrl);
+    this.get = options.fetch || null;
+    this.cache = new Map();
+    this.stats = { requests: 0, bytes: 0 };
+  }
+
+  // Fetches and decompresses one file once; bytes counts what went over the wire.
+  file(name) {
+    let p = this.cache.get(name);
+    if (!p) {
+      const url = new URL(name, this.url).href;
+      p = (async () => {
+        let b;
+        if (this.get) b = await this.get(url);
+        else {
+          const res = await fetch(url);
+          if (!res.ok) throw new Error(`search: ${url}: HTTP ${res.status}`);
+          b = await res.arrayBuffer();
+        }
+        b = new Uint8Array(b);
+        this.stats.requests++;
+        this.stats.bytes += b.length;
+        // a host may already have taken the gzip layer off
+        return b[0] === 0x1f && b[1] === 0x8b ? gunzip(b) : b;
+      })();
+      this.cache.set(name, p);
+      p.catch(() => this.cache.delete(name));
+    }
+    return p;
+  }
+
+  load() {
+    return this.ready || (this.ready = (async () => {
+      const m = JSON.parse(dec.decode(await this.file(this.url.pathname.split('/').pop())));
+      this.m = m;
+      this.n = m.docs;
+      this.lang = m.lang;
+      this.keys = m.terms.keys.map((k) => enc.encode(k));
+      this.promoted = new Set(m.promoted);
+      this.root = new URL('../../', this.url);
+      this.syn = new Map(); // word -> [group index]
+      m.synonyms.forEach((g, i) => g.forEach((words) => {
+        if (words.length === 1) this.syn.set(words[0], [...(this.syn.get(words[0]) || []), i]);
+      }));
+      return this;
+    })());
+  }
+
+  shardOf(term) {
+    const t = enc.encode(term), k = this.keys;
+    let lo = 0, hi = k.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (cmpBytes(k[mid], t) <= 0) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  async shard(i) {
+    const f = `t.${this.m.terms.files[i]}.bin`;
+    const c = this.cache.get('p' + f);
+    if (c) return c;
+    const p = this.file(f).then(parseShard);
+    this.cache.set('p' + f, p);
+    return p;
+  }
+
+  // Shards that may hold terms starting with prefix.
+  prefixShards(prefix) {
+    const first = this.shardOf(prefix), out = [first], t = enc.encode(prefix);
+    for (let i = first + 1; i < this.keys.length && out.length < MAX_PREFIX_SHARDS; i++) {
+      const k = this.keys[i];
+      if (k.length < t.length || cmpBytes(k.subarray(0, t.length), t) !== 0) break;
+      out.push(i);
+    }
+    return out;
+  }
+
+  async entry(term) {
+    if (!this.keys.length) return null;
+    return (await this.shard(this.shardOf(term))).terms.get(term) || null;
+  }
+
+  async expand(prefix) {
+    const found = [];
+    for (const i of this.prefixShards(prefix)) {
+      for (const e of (await this.shard(i)).list) if (e.term.startsWith(prefix) && e.term !== prefix) found.push(e);
+    }
+    return found.sort((a, b) => b.df - a.df).slice(0, MAX_EXPANSIONS);
+  }
+
+  // Index terms within the allowed edits of term (same first letter), best first.
+  async typos(term) {
+    const cps = [...term], L = cps.length;
+    if (L < 5 || /^\p{N}/u.test(term)) return [];
+    const max = L >= 9 ? 2 : 1, c = cps[0].codePointAt(0), keys = this.m.vocab.keys;
+    const cmpKey = (k, cp, len) => (k[0].codePointAt(0) - cp) || (k[1] - len);
+    const files = [];
+    for (let i = 0; i < keys.length; i++) {
+      if (cmpKey(keys[i], c, L + max) > 0) break;
+      if (i + 1 < keys.length && cmpKey(keys[i + 1], c, L - max) <= 0) continue;
+      files.push(this.file(`v.${this.m.vocab.files[i]}.bin`));
+    }
+    const cands = [];
+    for (const bytes of await Promise.all(files)) {
+      frontCoded(bytes, (t, r) => {
+        const df = r.v(), tc = [...t];
+        if (tc[0] !== cps[0] || Math.abs(tc.length - L) > max || t === term) return;
+        const d = editDistance(cps, tc, max);
+        if (d <= max) cands.push({ term: t, d, df });
+      });
+    }
+    cands.sort((a, b) => a.d - b.d || b.df - a.df);
+    return cands.slice(0, MAX_TYPO);
+  }
+
+  idf(df) { return Math.log(1 + (this.n - df + 0.5) / (df + 0.5)); }
+
+  // Groups query tokens into words; a multi-word synonym entry found in the
+  // query becomes one word.
+  words(toks) {
+    const words = [], syn = this.m.synonyms;
+    for (let i = 0; i < toks.length && words.length < MAX_WORDS; i++) {
+      let w = null;
+      for (const g of syn) {
+        for (const e of g) {
+          if (e.length > 1 && e.every((t, k) => toks[i + k] && toks[i + k].term === t)) {
+            w = { term: e.join(' '), exact: null, phrase: e, alts: g.filter((x) => x !== e) };
+            i += e.length - 1;
+            break;
+          }
+        }
+        if (w) break;
+      }
+      words.push(w || { term: toks[i].term, exact: toks[i].exact });
+    }
+    return words;
+  }
+
+  // Runs a query. Returns {words, results: [{id, score, all}], terms: Set of
+  // matched index terms, prefix} with results sorted best first.
+  async search(query, options = {}) {
+    await this.load();
+    const toks = tokenize(query, this.lang), words = this.words(toks);
+    const res = { query, words, results: [], terms: new Set(), prefixes: [] };
+    if (!words.length || !this.n) return res;
+    const open = !/[\s\p{P}]$/u.test(query) && options.prefix !== false;
+    // clauses: [{terms: [term], weight, word}]; a clause matches docs holding all its terms
+    const clauses = [];
+    const add = (wi, terms, weight, kind) => clauses.push({ wi, terms, weight, kind });
+    words.forEach((w, wi) => {
+      if (w.phrase) add(wi, w.phrase, 1, 'exact'); else add(wi, [w.term], 1, 'exact');
+      for (const alt of w.alts || []) add(wi, alt, W_SYNONYM, 'syn');
+      for (const g of (!w.phrase && this.syn.get(w.term)) || []) {
+        for (const e of this.m.synonyms[g]) if (!(e.length === 1 && e[0] === w.term)) add(wi, e, W_SYNONYM, 'syn');
+      }
+      w.prefix = !w.phrase && ((open && wi === words.length - 1) || NO_SPACE.test(w.term)) &&
+        ([...w.term].length >= 2 || NO_SPACE.test(w.term));
+    });
+    // fetch every shard needed for exact, synonym and prefix terms at once
+    const need = new Set();
+    for (const c of clauses) for (const t of c.terms) need.add(this.shardOf(t));
+    for (const w of words) if (w.prefix) for (const i of this.prefixShards(w.term)) need.add(i);
+    await Promise.all([...need].map((i) => this.shard(i)));
+    for (const [wi, w] of words.entries()) {
+      if (w.prefix) {
+        for (const e of await this.expand(w.term)) {
+          const len = [...e.term].length, plen = [...w.term].length;
+          add(wi, [e.term], W_PREFIX + (1 - W_PREFIX) * plen / len * 0.5, 'prefix');
+        }
+        res.prefixes.push(w.term);
+      }
+    }
+    // typo tolerance for words that match (almost) nothing
+    const entries = new Map();
+    const look = async (t) => { if (!entries.has(t)) entries.set(t, await this.entry(t)); return entries.get(t); };
+    for (const c of clauses) for (const t of c.terms) await look(t);
+    const typoWork = [];
+    words.forEach((w, wi) => {
+      if (w.phrase) return;
+      let df = 0;
+      for (const c of clauses) if (c.wi === wi && c.terms.length === 1) df += (entries.get(c.terms[0]) || { df: 0 }).df;
+      if (df < 2) typoWork.push(this.typos(w.term).then((cands) => cands.forEach((t) => add(wi, [t.term], W_TYPO[t.d], 'typo'))));
+    });
+    if (typoWork.length) {
+      await Promise.all(typoWork);
+      await Promise.all(clauses.map((c) => Promise.all(c.terms.map(look))));
+    }
+    // score: per word the best clause, per document the sum over words
+    const total = new Map(), mask = new Map();
+    for (const [wi, w] of words.entries()) {
+      const best = new Map();
+      for (const c of clauses) {
+        if (c.wi !== wi) continue;
+        let acc = null;
+        for (const t of c.terms) {
+          const e = entries.get(t);
+          if (!e) { acc = null; break; }
+          postings(e);
+          const idf = this.idf(e.df), s = this.m.smax / 255, m = new Map();
+          for (let i = 0; i < e.docs.length; i++) {
+            const d = e.docs[i];
+            if (acc && !acc.has(d)) continue;
+            m.set(d, (acc ? acc.get(d) : 0) + idf * e.q[i] * s);
+          }
+          acc = m;
+        }
+        if (!acc || !acc.size) continue;
+        for (const t of c.terms) res.terms.add(t);
+        const bonus = c.kind === 'exact' && w.exact && entries.get(w.term).variants.get(w.exact);
+        for (const [d, v] of acc) {
+          const sc = v * c.weight * (bonus && bonus.has(d) ? EXACT_BONUS : 1);
+          if (!(best.get(d) >= sc)) best.set(d, sc);
+        }
+      }
+      for (const [d, v] of best) {
+        total.set(d, (total.get(d) || 0) + v);
+        mask.set(d, (mask.get(d) || 0) | (1 << wi));
+      }
+    }
+    const full = (1 << words.length) - 1;
+    for (const [d, v] of total) {
+      const m = mask.get(d);
+      let bits = 0;
+      for (let x = m; x; x &= x - 1) bits++;
+      const all = m === full;
+      res.results.push({ id: d, all, score: v * (this.promoted.has(d) ? PROMOTED_BOOST : 1) * (all ? 1 : bits / words.length) });
+    }
+    res.results.sort((a, b) => (b.all - a.all) || (b.score - a.score) || (a.id - b.id));
+    return res;
+  }
+
+  // The stored record of a document: {id, url (absolute), title, breadcrumb, description, text, category}.
+  async doc(id) {
+    const st = this.m.store, g = Math.floor(id / st.group);
+    const rows = await this.file(`d${g}.${st.hash}.bin`).then((b) => b.rows || (b.rows = JSON.parse(dec.decode(b))));
+    const [url, title, breadcrumb, description, text] = rows[id - g * st.group];
+    const cat = this.m.categories.find((c) => id >= c[1] && id < c[1] + c[2]);
+    return { id, url: new URL(url, this.root).href, title, breadcrumb, description, text, category: cat ? cat[0] : '' };
+  }
+
+  // tag -> Set of doc ids (results page filters), or an empty Map.
+  tags() {
+    if (!this.m.facets) return Promise.resolve(new Map());
+    return this.facets || (this.facets = this.file(`f.${this.m.facets}.bin`).then((b) => {
+      const map = new Map();
+      for (const [tag, gaps] of JSON.parse(dec.decode(b)).tags) {
+        let d = 0;
+        map.set(tag, new Set(gaps.map((g) => (d += g))));
+      }
+      return map;
+    }));
+  }
+}
+
+// Splits text into [string, marked] parts: the words whose folded form was
+// matched (or starts with a matched prefix) are marked; with max, a window of
+// about max characters around the best cluster of matches, or null when text
+// has no match.
+export function highlight(text, res, lang, max = 0) {
+  const toks = tokenize(text || '', lang);
+  const hit = (t) => res.terms.has(t.term) || res.prefixes.some((p) => t.term.startsWith(p));
+  const marks = toks.filter(hit);
+  if (!marks.length) return null;
+  let from = 0, to = text.length;
+  if (max && text.length > max) {
+    let best = 0, bestN = -1;
+    for (let i = 0; i < marks.length; i++) {
+      const seen = new Set();
+      for (let j = i; j < marks.length && marks[j].end - marks[i].start <= max; j++) seen.add(marks[j].term);
+      if (seen.size > bestN) { bestN = seen.size; best = i; }
+    }
+    from = Math.max(0, marks[best].start - Math.floor(max / 4));
+    const sp = text.lastIndexOf(' ', marks[best].start);
+    if (sp >= from) from = sp + 1;
+    else if (from > 0) { const w = toks.find((t) => t.end > from); from = w ? Math.min(w.start, marks[best].start) : from; }
+    to = Math.min(text.length, from + max);
+    const sp2 = text.lastIndexOf(' ', to);
+    if (to < text.length && sp2 > marks[best].end) to = sp2;
+  }
+  const parts = [];
+  let at = from;
+  for (const m of marks) {
+    if (m.start < from || m.end > to) continue;
+    if (m.start > at) parts.push([text.slice(at, m.start), false]);
+    parts.push([text.slice(m.start, m.end), true]);
+    at = m.end;
+  }
+  if (at < to) parts.push([text.slice(at, to), false]);
+  if (from > 0) parts.unshift(['… ', false]);
+  if (to < text.length) parts.push([' …', false]);
+  return parts;
+}
+
+// ---- UI -------------------------------------------------------------------------
+const T = {
+  noResults: 'No results for “%s”.',
+  contact: 'Still need help? Contact us:',
+  all: 'See all results',
+  count: '%d results for “%s”',
+  more: 'Show more',
+  category: 'Category',
+  tags: 'Tags',
+  any: 'All',
+};
+
+function h(tag, attrs, ...kids) {
+  const el = document.createElement(tag);
+  for (const k in attrs || {}) {
+    if (k === 'class') el.className = attrs[k];
+    else if (k === 'text') el.textContent = attrs[k];
+    else el.setAttribute(k, attrs[k]);
+  }
+  for (const k of kids) if (k) el.append(k);
+  return el;
+}
+
+function marked(parts) {
+  const f = document.createDocumentFragment();
+  for (const [s, m] of parts) f.append(m ? h('mark', { text: s }) : document.createTextNode(s));
+  return f;
+}
+
+let index = null;
+function getIndex() {
+  const meta = document.querySelector('meta[name="helpgen:search"]');
+  if (!meta || !meta.content) return null;
+  if (!index) index = new SearchIndex(new URL(meta.content, document.baseURI).href);
+  return index;
+}
+
+function beacon(data) {
+  const meta = document.querySelector('meta[name="helpgen:search-analytics"]');
+  if (!meta || !meta.content || !navigator.sendBeacon) return;
+  try { navigator.sendBeacon(meta.content, new Blob([JSON.stringify({ ...data, lang: document.documentElement.lang })], { type: 'text/plain' })); } catch { /* best effort */ }
+}
+
+function resultsPage(form) {
+  return form.dataset.hgResults || form.getAttribute('action') || 'search/index.html';
+}
+
+// The page's contact links, cloned (text and href only), or null.
+function contactLinks() {
+  const links = document.querySelectorAll('.hg-contact a[href], .contact a[href]');
+  if (!links.length) return null;
+  const ul = h('ul', { class: 'hg-search-contact' });
+  for (const a of links) ul.append(h('li', null, h('a', { href: a.getAttribute('href'), text: a.textContent.trim() })));
+  return h('div', { class: 'hg-search-empty' }, h('p', { text: T.contact }), ul);
+}
+
+// One result as <a> with title, breadcrumb and excerpt.
+async function resultLink(idx, r, res, lang, excerptLen) {
+  const doc = await idx.doc(r.id);
+  const title = highlight(doc.title, res, lang);
+  const ex = highlight(doc.text, res, lang, excerptLen) || highlight(doc.description, res, lang, excerptLen);
+  const a = h('a', { href: doc.url },
+    h('span', { class: 'hg-result-title' }, title ? marked(title) : doc.title),
+    doc.breadcrumb ? h('span', { class: 'hg-result-crumb', text: doc.breadcrumb }) : null,
+    h('span', { class: 'hg-result-excerpt' }, ex ? marked(ex) : (doc.description || doc.text.slice(0, excerptLen) + (doc.text.length > excerptLen ? ' …' : ''))));
+  return { a, doc };
+}
+
+let uid = 0;
+function enhance(form) {
+  const input = form.querySelector('input[name="q"]');
+  if (!input || form.dataset.hgReady) return;
+  form.dataset.hgReady = '1';
+  const lang = document.documentElement.lang || 'en';
+  const id = `hg-sr-${++uid}`;
+  const box = h('div', { class: 'hg-search-results', id, hidden: '' });
+  form.append(box);
+  Object.entries({ role: 'combobox', 'aria-autocomplete': 'list', 'aria-expanded': 'false', 'aria-controls': id }).forEach(([k, v]) => input.setAttribute(k, v));
+  let seq = 0, active = -1, options = [], timer = 0, lastQuery = '', empty = '';
+  const close = () => { box.hidden = true; input.setAttribute('aria-expanded', 'false'); input.removeAttribute('aria-activedescendant'); active = -1; };
+  const setActive = (i) => {
+    options.forEach((o, k) => o.setAttribute('aria-selected', String(k === i)));
+    active = i;
+    if (i >= 0) { input.setAttribute('aria-activedescendant', options[i].id); options[i].scrollIntoView({ block: 'nearest' }); } else input.removeAttribute('aria-activedescendant');
+  };
+  const allUrl = (q) => { const u = new URL(resultsPage(form), document.baseURI); u.searchParams.set('q', q); return u.href; };
+  const run = async () => {
+    const q = input.value.trim(), my = ++seq, idx = getIndex();
+    if (!q || !idx) { close(); box.replaceChildren(); return; }
+    let res;
+    try { res = await idx.search(input.value); } catch (e) { console.error(e); return; }
+    const top = res.results.slice(0, 6);
+    const links = await Promise.all(top.map((r) => resultLink(idx, r, res, lang, 120).catch(() => null)));
+    if (my !== seq) return;
+    lastQuery = q;
+    const ul = h('ul', { role: 'listbox', 'aria-label': input.getAttribute('placeholder') || 'Search' });
+    options = [];
+    links.forEach((l, k) => {
+      if (!l) return;
+      const li = h('li', { role: 'option', id: `${id}-${k}`, 'aria-selected': 'false' }, l.a);
+      l.a.tabIndex = -1;
+      l.a.addEventListener('click', () => beacon({ type: 'click', q, url: l.doc.url, rank: k + 1 }));
+      options.push(li);
+      ul.append(li);
+    });
+    if (!options.length) {
+      box.replaceChildren(h('p', { class: 'hg-search-empty', role: 'status', text: T.noResults.replace('%s', q) }), contactLinks() || '');
+      if (empty !== q) { empty = q; clearTimeout(form.hgBeacon); form.hgBeacon = setTimeout(() => { if (lastQuery === q && !options.length) beacon({ type: 'no_results', q }); }, 1500); }
+    } else {
+      box.replaceChildren(ul, h('p', { class: 'hg-search-all' }, h('a', { href: allUrl(q), text: T.all })));
+    }
+    active = -1;
+    box.hidden = false;
+    input.setAttribute('aria-expanded', 'true');
+  };
+  input.addEventListener('focus', () => { const idx = getIndex(); if (idx) idx.load().catch(() => {}); });
+  input.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(run, 60); });
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      if (box.hidden) { if (input.value.trim()) run(); return; }
+      e.preventDefault();
+      if (!options.length) return;
+      const n = options.length;
+      setActive(e.key === 'ArrowDown' ? (active + 1) % n : (active <= 0 ? n - 1 : active - 1));
+    } else if (e.key === 'Enter') {
+      if (active >= 0 && !box.hidden) { e.preventDefault(); options[active].querySelector('a').click(); }
+    } else if (e.key === 'Escape') {
+      if (!box.hidden) { e.preventDefault(); close(); } else if (input.value) { input.value = ''; }
+    }
+  });
+  form.addEventListener('submit', (e) => {
+    const q = input.value.trim();
+    e.preventDefault();
+    if (q) location.href = allUrl(q);
+  });
+  document.addEventListener('click', (e) => { if (!form.contains(e.target)) close(); });
+  form.addEventListener('focusout', (e) => { if (e.relatedTarget && !form.contains(e.relatedTarget)) close(); });
+}
+
+// The results page: fills [data-hg-search-results] from ?q= (&category= &tag=).
+async function resultsView(el) {
+  const idx = getIndex(), params = new URLSearchParams(location.search), q = (params.get('q') || '').trim();
+  const lang = document.documentElement.lang || 'en';
+  for (const i of document.querySelectorAll('form.hg-search input[name="q"]')) if (!i.value) i.value = q;
+  if (!q || !idx) return;
+  const fallback = document.querySelector('[data-hg-search-fallback]');
+  const res = await idx.search(q, { prefix: false });
+  const tags = res.results.length ? await idx.tags() : new Map();
+  let cat = params.get('category') || '', tag = params.get('tag') || '', shown = 10;
+  const status = h('p', { class: 'hg-search-count', role: 'status' });
+  const filters = h('div', { class: 'hg-search-filters' });
+  const list = h('ul', { class: 'hg-search-list' });
+  const more = h('button', { type: 'button', class: 'hg-button hg-search-more', text: T.more });
+  el.replaceChildren(status, filters, list, more);
+  // categories of all results come from id ranges; nothing to fetch
+  const catOf = (id) => { const c = idx.m.categories.find((x) => id >= x[1] && id < x[1] + x[2]); return c ? c[0] : ''; };
+  const chips = (label, name, counts, value, set) => {
+    if (counts.size < 2 && !value) return null;
+    const g = h('div', { role: 'group', 'aria-label': label, class: 'hg-search-facet' }, h('span', { text: label + ':' }));
+    const btn = (v, text) => {
+      const b = h('button', { type: 'button', 'aria-pressed': String(v === value), text });
+      b.addEventListener('click', () => { set(v); shown = 10; render(); });
+      return b;
+    };
+    g.append(btn('', T.any));
+    for (const [v, n] of [...counts].sort((a, b) => b[1] - a[1]).slice(0, 20)) g.append(btn(v, `${v} (${n})`));
+    return g;
+  };
+  const render = async () => {
+    const hits = res.results.filter((r) => (!cat || catOf(r.id) === cat) && (!tag || (tags.get(tag) || new Set()).has(r.id)));
+    const cc = new Map(), tc = new Map();
+    for (const r of res.results) {
+      const c = catOf(r.id);
+      if (c) cc.set(c, (cc.get(c) || 0) + 1);
+    }
+    const ids = new Set(res.results.map((r) => r.id));
+    for (const [t, s] of tags) { let n = 0; for (const d of s) if (ids.has(d)) n++; if (n) tc.set(t, n); }
+    filters.replaceChildren(chips(T.category, 'category', cc, cat, (v) => { cat = v; }) || '', chips(T.tags, 'tag', tc, tag, (v) => { tag = v; }) || '');
+    const u = new URL(location.href);
+    for (const [k, v] of [['category', cat], ['tag', tag]]) if (v) u.searchParams.set(k, v); else u.searchParams.delete(k);
+    history.replaceState(null, '', u.href);
+    status.textContent = T.count.replace('%d', hits.length).replace('%s', q);
+    const links = await Promise.all(hits.slice(0, shown).map((r) => resultLink(idx, r, res, lang, 240).catch(() => null)));
+    list.replaceChildren(...links.filter(Boolean).map((l, k) => {
+      l.a.addEventListener('click', () => beacon({ type: 'click', q, url: l.doc.url, rank: k + 1 }));
+      return h('li', null, l.a);
+    }));
+    more.hidden = hits.length <= shown;
+    if (!hits.length) {
+      status.textContent = T.noResults.replace('%s', q);
+      const c = contactLinks();
+      if (c) list.replaceChildren(h('li', null, c));
+      beacon({ type: 'no_results', q });
+    }
+    if (fallback) fallback.hidden = hits.length > 0;
+  };
+  more.addEventListener('click', () => { shown += 10; render(); });
+  await render();
+}
+
+function init() {
+  const strings = document.querySelector('[data-hg-search-strings]');
+  if (strings) { try { Object.assign(T, JSON.parse(strings.textContent)); } catch { /* keep English */ } }
+  document.querySelectorAll('form.hg-search').forEach(enhance);
+  const el = document.querySelector('[data-hg-search-results]');
+  if (el) resultsView(el).catch((e) => console.error(e));
+  document.addEventListener('keydown', (e) => {
+    if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey) return;
+    const t = e.target;
+    if (t.closest && t.closest('input, textarea, select, [contenteditable]:not([contenteditable="false"])')) return;
+    const input = document.querySelector('.hg-header form.hg-search input[name="q"]') || document.querySelector('form.hg-search input[name="q"]');
+    if (input) { e.preventDefault(); input.focus(); input.select(); }
+  });
+}
+
+if (typeof document !== 'undefined') {
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init); else init();
+}

@@ -15,8 +15,18 @@
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm-extension_api.h>
 #include <cmark-gfm.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* cmark-gfm 0.29 keeps the inline parser's table of special characters in a
+ * process-wide array: every parser adds its extensions' characters (':' 'w'
+ * '~') when it starts parsing inlines and removes them when it is done, so
+ * a parser finishing on one thread switches autolinks and strikethrough off
+ * for a parser still working on another (github/cmark-gfm#221). Inline
+ * parsing (cmark_parser_finish) is therefore serialized; block parsing,
+ * the tree rewriting and HTML rendering still run in parallel. */
+static pthread_mutex_t g_inline_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Set once by hg_md_init (before threads), read-only afterwards. */
 static cmark_syntax_extension *g_ext[4];
@@ -139,9 +149,12 @@ static cmark_node *custom_node(cmark_node_type t, const char *enter, const char 
 }
 
 /* Moves every child of `from` to the end of `to`; a child `to` refuses is
- * dropped (never happens for the node kinds we use, but must not loop). */
+ * dropped (never happens for the node kinds we use, but must not loop).
+ * cmark-gfm 0.29 lets inline literals point into their block's buffer, so
+ * the children are made to own their text first: `from` may be freed next. */
 static void move_children(cmark_node *from, cmark_node *to) {
   cmark_node *c;
+  cmark_node_own(from);
   while ((c = cmark_node_first_child(from)) != NULL) {
     if (!cmark_node_append_child(to, c)) {
       cmark_node_unlink(c);
@@ -756,7 +769,9 @@ static cmark_node *parse(const char *md, size_t len) {
     if (e) cmark_parser_attach_syntax_extension(p, e);
   }
   cmark_parser_feed(p, md, len);
+  pthread_mutex_lock(&g_inline_lock);
   cmark_node *doc = cmark_parser_finish(p);
+  pthread_mutex_unlock(&g_inline_lock);
   cmark_parser_free(p);
   return doc;
 }

@@ -1,0 +1,455 @@
+#!/bin/sh
+# End-to-end tests for `helpgen build` (make e2e): real sites built by the real
+# binary, checked from the outside.
+#   1. the repo's guide (content/), examples/store and ../shared/corpora/sendgrid-docs
+#      build; page counts, internal links and breadcrumbs; the corpus' quirks warn;
+#      output is byte-identical with 1 and 2 threads;
+#   2. bad input: exact message (path:line:col), exit code, previous site untouched;
+#   3. XSS payloads come out escaped on every page.
+# Everything is written under one mktemp folder in /tmp (removed at exit; kept
+# with HG_E2E_KEEP=1). The shared corpus is only read. Prints TAP-like lines and a
+# last line "N passed, M failed"; exits 1 if anything failed.
+set -u
+cd "$(dirname "$0")/../.." || exit 2
+ROOT=$(pwd)
+HG="$ROOT/helpgen"
+FIX="$ROOT/tests/e2e/fixtures"
+CORPUS="$ROOT/../shared/corpora/sendgrid-docs"
+PY=${PYTHON:-python3}
+
+PASS=0
+FAIL=0
+T=$(mktemp -d /tmp/helpgen-e2e.XXXXXX) || exit 2
+MOUNTED=""
+cleanup() {
+  [ -n "$MOUNTED" ] && umount "$MOUNTED" 2>/dev/null
+  if [ "${HG_E2E_KEEP:-0}" = 1 ]; then echo "# kept $T"; else rm -rf "$T"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+ok() { PASS=$((PASS + 1)); echo "ok $((PASS + FAIL)) - $1"; }
+not_ok() {
+  FAIL=$((FAIL + 1)); echo "not ok $((PASS + FAIL)) - $1"
+  [ $# -gt 1 ] && [ -f "$2" ] && head -n 25 "$2" | sed 's/^/#   /'
+  return 0
+}
+skip() { echo "# skip - $1"; }
+section() { echo "# --- $1"; }
+
+# check DESC CMD...: passes when CMD exits 0 (its output is shown on failure).
+check() {
+  desc=$1; shift
+  if "$@" >"$T/check.log" 2>&1; then ok "$desc"; else not_ok "$desc" "$T/check.log"; fi
+}
+# expect_rc DESC WANT GOT LOG
+expect_rc() {
+  if [ "$3" = "$2" ]; then ok "$1: exit code $2"; else
+    echo "exit code $3, want $2" >"$T/rc.log"; cat "$4" >>"$T/rc.log"; not_ok "$1: exit code $2" "$T/rc.log"; fi
+}
+# expect_msg DESC LOG TEXT: LOG holds TEXT (fixed string).
+expect_msg() {
+  if grep -qF -- "$3" "$2"; then ok "$1: message"; else
+    { echo "want: $3"; echo "got:"; cat "$2"; } >"$T/msg.log"; not_ok "$1: message" "$T/msg.log"; fi
+}
+# same_tree DESC A B: diff -r finds no difference.
+same_tree() {
+  if diff -r "$2" "$3" >"$T/diff.log" 2>&1; then ok "$1"; else not_ok "$1" "$T/diff.log"; fi
+}
+# no_leftovers DESC DIR: no ".*.helpgen-tmp-*" temporary build folder left in DIR.
+no_leftovers() {
+  left=$(find "$2" -maxdepth 1 -name '.*helpgen-tmp-*' 2>/dev/null)
+  if [ -z "$left" ]; then ok "$1: no temporary folder left behind"; else
+    echo "$left" >"$T/left.log"; not_ok "$1: no temporary folder left behind" "$T/left.log"; fi
+}
+# hg LOG ARGS...: runs helpgen, output to LOG, exit code in $RC.
+hg() { log=$1; shift; "$HG" "$@" >"$log" 2>&1; RC=$?; }
+
+# Number of published articles and of folders (categories + sections) under a
+# content/ folder: an article is a .md file other than _index.md, not a draft.
+count_articles() {
+  n=0
+  find "$1" -name '*.md' ! -name '_index.md' >"$T/articles.list"
+  while IFS= read -r f; do
+    sed -n '1,/^---[[:space:]]*$/p' "$f" | grep -qE '^draft:[[:space:]]*true' || n=$((n + 1))
+  done <"$T/articles.list"
+  echo "$n"
+}
+# The path part of SITE/helpgen.yaml's base_url ("/" when absent): the prefix of
+# 404.html's root-absolute links.
+base_path_of() {
+  u=$(sed -n "s/^base_url:[[:space:]]*[\"']\{0,1\}\([^\"' ]*\).*/\1/p" "$1/helpgen.yaml" | head -n 1)
+  p=$(printf '%s' "$u" | sed -n 's|^[a-zA-Z][a-zA-Z0-9+.-]*://[^/]*||p')
+  case $p in "") p=/ ;; */) ;; *) p="$p/" ;; esac
+  echo "$p"
+}
+count_folders() { find "$1" -mindepth 1 -type d | wc -l | tr -d ' '; }
+count_index() { find "$1" -name index.html | wc -l | tr -d ' '; }
+
+if [ ! -x "$HG" ]; then echo "e2e: $HG is missing (run make helpgen)"; echo "0 passed, 1 failed"; exit 1; fi
+
+# ---------------------------------------------------------------------------
+# A good site end to end: exit 0, summary, page count, links, breadcrumbs.
+# good_site NAME SITE OUT [extra checklinks args...]
+good_site() {
+  name=$1 site=$2 out=$3; shift 3
+  arts=$(count_articles "$site/content")
+  dirs=$(count_folders "$site/content")
+  hg "$T/$name.log" build "$site" -o "$out" --threads 2
+  expect_rc "$name builds" 0 "$RC" "$T/$name.log"
+  if [ "$RC" != 0 ]; then not_ok "$name: output checks (not run: the build failed)"; return; fi
+  expect_msg "$name summary counts articles" "$T/$name.log" "($arts articles)"
+  want=$((arts + dirs + 2)) # articles, categories and sections, home, search
+  got=$(count_index "$out")
+  if [ "$got" = "$want" ]; then ok "$name: $got index.html pages ($arts articles + $dirs folders + home + search)"
+  else echo "got $got index.html files, want $want" >"$T/count.log"; not_ok "$name: page count" "$T/count.log"; fi
+  check "$name: 404.html and the .helpgen-build marker exist" test -f "$out/404.html" -a -f "$out/.helpgen-build"
+  check "$name: every internal href/src resolves" "$PY" "$ROOT/tests/e2e/checklinks.py" "$out" --base-path "$(base_path_of "$site")" "$@"
+  check "$name: breadcrumbs on every article, category and section page" \
+    "$PY" "$ROOT/tests/e2e/checkcrumbs.py" "$out" $((arts + dirs))
+}
+
+section "content/ (helpgen's own guide)"
+if [ -n "$(find content -name '*.md' ! -name '_index.md' 2>/dev/null | head -n 1)" ]; then
+  good_site guide "$ROOT" "$T/guide"
+else
+  skip "content/ has no articles yet"
+fi
+
+section "examples/store"
+STORE="$ROOT/examples/store"
+good_site store "$STORE" "$T/store2"
+n=$(count_articles "$STORE/content")
+check "store: at least 25 articles (has $n)" test "$n" -ge 25
+check "store: two FAQ pages" test "$(grep -rlE '^type:[[:space:]]*faq' "$STORE/content" | wc -l)" -ge 2
+check "store: no warnings" grep -qF ", 0 warnings" "$T/store.log"
+check "store: an article page's <title> names the article" \
+  grep -qF '<title>Track your order – Northwind Help Center</title>' "$T/store2/orders/tracking/track-order/index.html"
+check "store: the contact block dials the configured phone number" \
+  grep -qF 'href="tel:+15550100"' "$T/store2/orders/tracking/track-order/index.html"
+check "store: images next to articles are copied" test -f "$T/store2/orders/tracking/order-page.svg"
+check "store: assets are fingerprinted" sh -c "ls '$T/store2/assets' | grep -qE '^style\.[0-9a-f]{8,}\.css$'"
+
+section "determinism"
+hg "$T/store1.log" build "$STORE" -o "$T/store1" --threads 1
+expect_rc "store with --threads 1" 0 "$RC" "$T/store1.log"
+same_tree "store: --threads 1 and --threads 2 give byte-identical output" "$T/store1" "$T/store2"
+hg "$T/store2b.log" build "$STORE" -o "$T/store2" --threads 2
+same_tree "store: a rebuild into the same folder gives byte-identical output" "$T/store1" "$T/store2"
+# Parallel rendering must not change what Markdown means: 300 articles with 40
+# bare URLs each (GFM autolinks) -> exactly 12000 links of each kind, whatever
+# the thread count. (cmark-gfm keeps its inline "special characters" in a
+# process-wide table that each parse adds to and removes from.)
+AL="$T/autolinks"
+mkdir -p "$AL/content/links"
+printf 'title: Autolinks\nbase_url: https://help.example.com/\n' >"$AL/helpgen.yaml"
+"$PY" - "$AL/content/links" <<'EOF'
+import sys
+for a in range(300):
+    with open('%s/a%03d.md' % (sys.argv[1], a), 'w') as f:
+        f.write('---\ntitle: Article %d\n---\n' % a)
+        for i in range(40):
+            f.write('Visit https://example.com/%d/%d or www.example.org/%d for more.\n\n' % (a, i, i))
+EOF
+for th in 1 2 8; do
+  hg "$T/al$th.log" build "$AL" -o "$T/al$th" --quiet --threads "$th"
+  n1=$(cat "$T/al$th"/links/*/index.html 2>/dev/null | grep -o 'href="https://example.com/' | wc -l | tr -d ' ')
+  n2=$(cat "$T/al$th"/links/*/index.html 2>/dev/null | grep -o 'href="http://www.example.org/' | wc -l | tr -d ' ')
+  check "autolinks with --threads $th: 12000 + 12000 links (got $n1 + $n2)" test "$RC" = 0 -a "$n1" = 12000 -a "$n2" = 12000
+done
+same_tree "autolinks: --threads 1 and --threads 2 give byte-identical output" "$T/al1" "$T/al2"
+
+section "../shared/corpora/sendgrid-docs (read-only)"
+if [ -d "$CORPUS/content" ]; then
+  # The corpus links to its original site's root (/ui/...), has empty links
+  # ([text]()) and literal {{root_url}}: authored, skipped by the link check.
+  good_site sendgrid "$CORPUS" "$T/sg2" --allow-prefix / --allow-prefix '%7B%7Broot_url%7D%7D' \
+    --allow-prefix '{{root_url}}' --allow-empty
+  check "sendgrid: 473 articles" test "$(count_articles "$CORPUS/content")" = 473
+  if grep -qE 'AddressSanitizer|runtime error|Segmentation|Aborted' "$T/sendgrid.log"; then
+    not_ok "sendgrid: no crash or sanitizer report" "$T/sendgrid.log"; else ok "sendgrid: no crash or sanitizer report"; fi
+  cr=$(printf '\r')
+  ncrlf=0
+  grep -rlF "$cr" "$CORPUS/content" >"$T/crlf.list"
+  while IFS= read -r f; do
+    ncrlf=$((ncrlf + 1))
+    expect_msg "sendgrid: CRLF warning for ${f#"$CORPUS"/}" "$T/sendgrid.log" "$f:1: warning: CRLF line endings"
+  done <"$T/crlf.list"
+  check "sendgrid: the corpus has the two CRLF files (found $ncrlf)" test "$ncrlf" = 2
+  check "sendgrid: exactly two CRLF warnings" test "$(grep -c 'warning: CRLF line endings' "$T/sendgrid.log")" = 2
+  expect_msg "sendgrid: '--' front matter warns" "$T/sendgrid.log" \
+    "$CORPUS/content/docs/glossary/fqdn.md:1:1: warning: front matter should open with '---', found '--'"
+  check "sendgrid: glossary/fqdn.md still published with its title" \
+    grep -qF '<h1>Fully Qualified Domain Name (FQDN)</h1>' "$T/sg2/docs/glossary/fqdn/index.html"
+  nroot=$(grep -rlF '{{root_url}}' "$CORPUS/content" | wc -l | tr -d ' ')
+  nwarn=$(grep -F 'warning: unresolved template variable {{root_url}}' "$T/sendgrid.log" | cut -d: -f1 | sort -u | wc -l | tr -d ' ')
+  check "sendgrid: {{root_url}} warns in each of the $nroot files using it (warned: $nwarn)" test "$nroot" = "$nwarn" -a "$nroot" -gt 0
+  hg "$T/sg1.log" build "$CORPUS" -o "$T/sg1" --threads 1 --quiet
+  expect_rc "sendgrid with --threads 1" 0 "$RC" "$T/sg1.log"
+  same_tree "sendgrid: --threads 1 and --threads 2 give byte-identical output" "$T/sg1" "$T/sg2"
+  check "sendgrid: the corpus was not written to" sh -c "! find '$CORPUS' -newer '$T/store1.log' | grep -q ."
+else
+  not_ok "sendgrid corpus missing at $CORPUS"
+fi
+
+# ---------------------------------------------------------------------------
+# Bad input. new_site NAME: a copy of fixtures/tiny in $S, built into $O, with a
+# copy of that good output in $SNAP. Then the caller breaks $S and calls
+# expect_fail NAME RC MESSAGE [build args...]: the build into the same $O must
+# exit RC, print MESSAGE, and leave $O byte-identical.
+new_site() {
+  D="$T/bad-$1"; S="$D/site"; O="$D/out"; SNAP="$D/snap"
+  mkdir -p "$D" && cp -R "$FIX/tiny" "$S"
+  hg "$D/good.log" build "$S" -o "$O" --quiet
+  [ "$RC" = 0 ] || not_ok "$1: the good fixture builds first" "$D/good.log"
+  cp -R "$O" "$SNAP"
+}
+expect_fail() {
+  name=$1 want=$2 msg=$3; shift 3
+  hg "$D/bad.log" build "$S" -o "$O" "$@"
+  expect_rc "$name" "$want" "$RC" "$D/bad.log"
+  expect_msg "$name" "$D/bad.log" "$msg"
+  same_tree "$name: previous output untouched" "$SNAP" "$O"
+  no_leftovers "$name" "$D"
+}
+B=content/billing/payments  # the fixture's section
+
+section "bad input"
+new_site yaml
+printf -- '---\ntitle: X\ndescription: a: b\n---\nbody\n' >"$S/$B/bad.md"
+expect_fail "malformed YAML" 1 \
+  "$S/$B/bad.md:3:15: error: YAML syntax error: mapping values are not allowed in this context"
+
+new_site list
+printf -- '---\n- a\n- b\n---\nbody\n' >"$S/$B/bad.md"
+expect_fail "front matter is a list" 1 \
+  "$S/$B/bad.md:2:1: error: front matter: expected a map of keys (title: ...), found a list"
+
+new_site unclosed
+printf -- '---\ntitle: X\nno closing line\n' >"$S/$B/bad.md"
+expect_fail "unclosed front matter" 1 \
+  "$S/$B/bad.md:1:1: error: front matter opened here is never closed"
+
+new_site utf8
+printf -- '---\ntitle: X\n---\nhello \377\376 world\n' >"$S/$B/bad.md"
+expect_fail "non-UTF-8 bytes" 1 "$S/$B/bad.md:4:7: error: not valid UTF-8 (byte 0xFF)"
+
+new_site dupslug
+printf -- '---\ntitle: X\nslug: refunds\n---\nbody\n' >"$S/$B/bad.md"
+expect_fail "duplicate slug in one section" 1 \
+  "$S/$B/bad.md:3:7: error: duplicate slug 'refunds': $S/$B/refunds.md has the same URL 'billing/payments/refunds/'"
+
+new_site dotslug
+printf -- '---\ntitle: X\nslug: ../evil\n---\nbody\n' >"$S/$B/bad.md"
+expect_fail "slug with ../" 1 \
+  "$S/$B/bad.md:3:7: error: front matter: slug '../evil' must not contain '/', '\\' or '..'"
+check "slug with ../: nothing written outside the output folder" test ! -e "$D/evil" -a ! -e "$O/billing/evil"
+
+new_site slashslug
+printf -- '---\ntitle: X\nslug: a/b\n---\nbody\n' >"$S/$B/bad.md"
+expect_fail "slug with /" 1 \
+  "$S/$B/bad.md:3:7: error: front matter: slug 'a/b' must not contain '/', '\\' or '..'"
+
+new_site link
+printf -- '---\ntitle: X\n---\nSee [x](nope.md).\n' >"$S/$B/bad.md"
+expect_fail "link to a missing article" 1 \
+  "$S/$B/bad.md:4:5: error: link to missing article 'nope.md'"
+
+new_site notpl
+mkdir -p "$S/themes/mytheme"
+for f in "$ROOT"/themes/default/*.tpl; do
+  [ "$(basename "$f")" = faq.tpl ] || cp "$f" "$S/themes/mytheme/"
+done
+echo "theme: mytheme" >>"$S/helpgen.yaml"
+expect_fail "missing template" 2 "theme 'mytheme' has no template faq.tpl"
+
+new_site tplsyntax
+mkdir -p "$S/themes/default"
+printf '{{%%AUTOESCAPE context="HTML"}}\n<p>{{#X}}oops</p>\n' >"$S/themes/default/article.tpl"
+expect_fail "template syntax error" 2 "$S/themes/default/article.tpl:2: template: {{#X}} is never closed"
+
+new_site noescape
+mkdir -p "$S/themes/default"
+printf '<p>{{PAGE_TITLE}}</p>\n' >"$S/themes/default/article.tpl"
+expect_fail "template without AUTOESCAPE" 2 \
+  "$S/themes/default/article.tpl:1:1: template: must start with {{%AUTOESCAPE context=\"HTML\"}}"
+
+new_site noescape-partial
+mkdir -p "$S/themes/default/partials"
+printf '<footer>{{FOOTER}}</footer>\n' >"$S/themes/default/partials/footer.tpl"
+expect_fail "partial without AUTOESCAPE" 2 \
+  "$S/themes/default/partials/footer.tpl:1:1: template: must start with {{%AUTOESCAPE context=\"HTML\"}}"
+
+new_site strict
+printf -- '---\ntitle: W\n---\nText\n\n<div>raw</div>\n' >"$S/$B/w.md"
+expect_fail "--strict with a warning" 1 "helpgen: 1 warning and --strict: nothing was written" --strict
+expect_msg "--strict names the warning" "$D/bad.log" "$S/$B/w.md:6:1: warning: raw HTML omitted"
+hg "$D/nostrict.log" build "$S" -o "$D/out-nostrict"
+expect_rc "the same warning without --strict" 0 "$RC" "$D/nostrict.log"
+
+new_site option
+expect_fail "unknown option" 2 "helpgen build: unknown option '--bogus'" --bogus
+
+new_site nosite
+hg "$D/bad.log" build "$D/no-such-site" -o "$O"
+expect_rc "missing site folder" 2 "$RC" "$D/bad.log"
+expect_msg "missing site folder" "$D/bad.log" "helpgen: site folder '$D/no-such-site' not found"
+same_tree "missing site folder: previous output untouched" "$SNAP" "$O"
+
+new_site config
+echo "colour: blue" >>"$S/helpgen.yaml"
+hg "$D/warn.log" build "$S" -o "$O"
+expect_rc "unknown helpgen.yaml key" 0 "$RC" "$D/warn.log"
+expect_msg "unknown helpgen.yaml key" "$D/warn.log" "$S/helpgen.yaml:8: warning: unknown key 'colour'"
+
+new_site foreign
+F="$D/foreign"
+mkdir -p "$F/sub" && echo "my notes" >"$F/notes.txt" && echo "keep" >"$F/sub/keep.txt"
+cp -R "$F" "$D/foreign.snap"
+hg "$D/bad.log" build "$S" -o "$F"
+expect_rc "non-empty output folder not built by helpgen" 2 "$RC" "$D/bad.log"
+expect_msg "non-empty output folder not built by helpgen" "$D/bad.log" \
+  "refusing to replace '$F': it is not empty and was not built by helpgen"
+same_tree "non-empty output folder not built by helpgen: its files untouched" "$D/foreign.snap" "$F"
+no_leftovers "non-empty output folder not built by helpgen" "$D"
+
+new_site fileinway
+echo "I am a file" >"$D/afile"
+hg "$D/bad.log" build "$S" -o "$D/afile/out"
+expect_rc "output folder's parent is a file" 2 "$RC" "$D/bad.log"
+expect_msg "output folder's parent is a file" "$D/bad.log" "$D/afile: cannot create folder: a file is in the way"
+check "output folder's parent is a file: the file is untouched" sh -c "[ \"\$(cat '$D/afile')\" = 'I am a file' ]"
+
+# An unwritable output folder that holds the previous site. As root, chmod does
+# not stop writes: use a tmpfs remounted read-only. Otherwise a chmod 555 parent.
+new_site readonly
+RO="$D/ro"
+mkdir -p "$RO"
+if [ "$(id -u)" = 0 ]; then
+  if mount -t tmpfs -o size=16m tmpfs "$RO" 2>"$D/mount.log"; then
+    MOUNTED=$RO
+    cp -R "$O" "$RO/site"
+    if mount -o remount,ro "$RO" 2>>"$D/mount.log"; then
+      hg "$D/bad.log" build "$S" -o "$RO/site"
+      expect_rc "read-only output folder" 2 "$RC" "$D/bad.log"
+      expect_msg "read-only output folder" "$D/bad.log" "the output folder '$RO/site': Read-only file system"
+      same_tree "read-only output folder: previous output untouched" "$SNAP" "$RO/site"
+    else
+      skip "read-only output folder: cannot remount tmpfs read-only ($(cat "$D/mount.log"))"
+    fi
+    umount "$RO" && MOUNTED=""
+  else
+    skip "read-only output folder: cannot mount a tmpfs ($(cat "$D/mount.log"))"
+  fi
+else
+  cp -R "$O" "$RO/site"
+  chmod 555 "$RO"
+  hg "$D/bad.log" build "$S" -o "$RO/site"
+  chmod 755 "$RO"
+  expect_rc "unwritable output folder (chmod 555 parent)" 2 "$RC" "$D/bad.log"
+  expect_msg "unwritable output folder (chmod 555 parent)" "$D/bad.log" "the output folder '$RO/site': Permission denied"
+  same_tree "unwritable output folder: previous output untouched" "$SNAP" "$RO/site"
+fi
+
+# A 50 MB article builds (under the 64 MiB per-file limit) and is complete; a
+# bigger one (a sparse file: the size is checked before reading) is refused.
+new_site big
+"$PY" - "$S/$B/huge.md" <<'EOF'
+import sys
+para = ('Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod '
+        'tempor incididunt ut labore et dolore magna aliqua. ') * 8 + '\n\n'
+with open(sys.argv[1], 'w') as f:
+    f.write('---\ntitle: Huge article\n---\n')
+    n, i = 0, 0
+    while n < 50 * 1000 * 1000:
+        s = ('## Part %d\n\n' % i if i % 50 == 0 else '') + para
+        f.write(s)
+        n += len(s)
+        i += 1
+    f.write('## The very end\n\nLast words.\n')
+EOF
+hg "$D/big.log" build "$S" -o "$O" --quiet
+expect_rc "50 MB article" 0 "$RC" "$D/big.log"
+check "50 MB article: its page is complete" grep -qF '>The very end</h2>' "$O/billing/payments/huge/index.html"
+check "50 MB article: the other pages are there" test -f "$O/billing/payments/refunds/index.html"
+rm -f "$S/$B/huge.md"
+hg "$D/good2.log" build "$S" -o "$O" --quiet
+rm -rf "$SNAP" && cp -R "$O" "$SNAP"
+truncate -s 70M "$S/$B/huge.md"
+expect_fail "70 MB article" 1 "$S/$B/huge.md: error: file is 70 MB, over the 64 MB limit for one article"
+rm -f "$S/$B/huge.md"
+
+# Not errors: handled quietly or with a warning.
+new_site quirks
+printf '\357\273\277---\ntitle: With BOM\n---\nhi\n' >"$S/$B/bom.md"
+printf -- '---\r\ntitle: With CRLF\r\n---\r\nline one\r\n' >"$S/$B/crlf.md"
+: >"$S/$B/empty.md"
+hg "$D/q.log" build "$S" -o "$O"
+expect_rc "BOM, CRLF and empty files" 0 "$RC" "$D/q.log"
+check "BOM: front matter read (title used)" grep -qF '<h1>With BOM</h1>' "$O/billing/payments/bom/index.html"
+check "CRLF: front matter read (title used)" grep -qF '<h1>With CRLF</h1>' "$O/billing/payments/crlf/index.html"
+expect_msg "CRLF warns" "$D/q.log" "$S/$B/crlf.md:1: warning: CRLF line endings"
+expect_msg "empty file warns" "$D/q.log" "$S/$B/empty.md:1: warning: empty file"
+
+# base_url with a sub-path: pages stay relative, 404.html (served at any URL)
+# links through the sub-path.
+new_site subpath
+sed 's|^base_url:.*|base_url: https://example.com/help/|' "$S/helpgen.yaml" >"$D/y" && mv "$D/y" "$S/helpgen.yaml"
+hg "$D/s.log" build "$S" -o "$O"
+expect_rc "base_url with a sub-path" 0 "$RC" "$D/s.log"
+check "base_url with a sub-path: 404.html links through /help/" grep -qF 'href="/help/index.html"' "$O/404.html"
+check "base_url with a sub-path: every internal href/src resolves" \
+  "$PY" "$ROOT/tests/e2e/checklinks.py" "$O" --base-path "$(base_path_of "$S")"
+
+# Raw HTML allowed (markdown.unsafe: true) inside an h2 that gets an id.
+new_site unsafe
+printf 'markdown:\n  unsafe: true\n' >>"$S/helpgen.yaml"
+printf -- '---\ntitle: Raw\n---\n## <b>Bold</b> heading\n\nAfter the heading.\n' >"$S/$B/raw.md"
+hg "$D/u.log" build "$S" -o "$O"
+expect_rc "unsafe raw HTML in a heading" 0 "$RC" "$D/u.log"
+check "unsafe raw HTML in a heading: rendered intact" \
+  grep -qF '<h2 id="bold-heading"><b>Bold</b> heading</h2>' "$O/billing/payments/raw/index.html"
+check "unsafe raw HTML in a heading: the paragraph after it is intact" \
+  grep -qF '<p>After the heading.</p>' "$O/billing/payments/raw/index.html"
+
+# ---------------------------------------------------------------------------
+# The checkers must be able to fail: break a copy of a good site three ways.
+section "checker self-test"
+C="$T/selftest"
+cp -R "$T/bad-list/snap" "$C"
+check "self-test: the good tiny site passes checklinks" "$PY" "$ROOT/tests/e2e/checklinks.py" "$C" --base-path /
+check "self-test: the good tiny site passes checkcrumbs" "$PY" "$ROOT/tests/e2e/checkcrumbs.py" "$C" 5
+rm "$C/billing/payments/cards/index.html"
+check "self-test: checklinks reports a missing page" sh -c "! $PY '$ROOT/tests/e2e/checklinks.py' '$C' --base-path / >/dev/null"
+check "self-test: checkcrumbs reports a page-count mismatch" sh -c "! $PY '$ROOT/tests/e2e/checkcrumbs.py' '$C' 5 >/dev/null"
+sed 's/aria-label="Breadcrumb"/aria-label="Trail"/' "$C/billing/index.html" >"$C/x" && mv "$C/x" "$C/billing/index.html"
+check "self-test: checkcrumbs reports a page without breadcrumbs" sh -c "! $PY '$ROOT/tests/e2e/checkcrumbs.py' '$C' 4 >/dev/null"
+echo '<p>"><img src=x onerror=alert(1)></p>' >>"$C/billing/payments/refunds/index.html"
+check "self-test: checkxss reports an injected handler" sh -c "! $PY '$ROOT/tests/e2e/checkxss.py' '$C' >/dev/null"
+
+# ---------------------------------------------------------------------------
+section "XSS"
+X="$T/xss"
+hg "$T/xss.log" build "$FIX/xss" -o "$X"
+expect_rc "XSS fixture builds" 0 "$RC" "$T/xss.log"
+check "XSS: no raw <script>alert in any output file" sh -c "! grep -rniF '<script>alert' '$X'"
+check "XSS: no raw <img src=x onerror in any output file" sh -c "! grep -rniF '<img src=x onerror' '$X'"
+check "XSS: no raw </script><script> in any output file" sh -c "! grep -rniF '</script><script>' '$X'"
+check "XSS: no javascript: link" sh -c "! grep -rniE '(href|src)=\"?javascript:' '$X'"
+check "XSS: parsed pages hold no handler, javascript: URL or inline alert script" \
+  "$PY" "$ROOT/tests/e2e/checkxss.py" "$X"
+E='&lt;script&gt;alert(1)&lt;/script&gt;'
+I='&quot;&gt;&lt;img src=x onerror=alert(1)&gt;'
+A="$X/x-cat/x-sec/evil/index.html"
+check "XSS: article title shown escaped" grep -qF "<h1>Evil &lt;/script&gt;$E $I</h1>" "$A"
+check "XSS: description shown escaped" grep -qF "content=\"Desc $E $I\"" "$A"
+check "XSS: tags shown escaped" sh -c "grep -qF '<li>$E</li>' '$A' && grep -qF '<li>$I</li>' '$A'"
+check "XSS: category title shown escaped" grep -qF "Cat $E $I" "$X/x-cat/index.html"
+check "XSS: category title escaped in the article's breadcrumbs" grep -qF ">Cat $E $I</a>" "$A"
+# Raw HTML in bodies is dropped (markdown.unsafe is off); the text around stays.
+check "XSS: category body rendered" grep -qE 'Category body .*&quot;&gt;.* here\.</p>' "$X/x-cat/index.html"
+check "XSS: article body rendered" grep -qE 'Body text .*&quot;&gt;.* inline\.</p>' "$A"
+check "XSS: home lists the promoted article escaped" grep -qF "Evil &lt;/script&gt;$E" "$X/index.html"
+
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" = 0 ]

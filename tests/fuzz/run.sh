@@ -1,0 +1,140 @@
+#!/bin/sh
+# make fuzz: builds tests/fuzz/fuzz_content.c as a libFuzzer target with
+# clang (-fsanitize=fuzzer,address,undefined) against the helpgen sources
+# (src/*.c except main.c) into build-fuzz/, and runs it for
+# FUZZ_SECONDS (default 60) over a seed corpus made from examples/store,
+# tests/cases and a few hand-made front matter quirks.
+#   FUZZ_SECONDS=300 make fuzz      run longer
+#   FUZZ_JOBS=2 make fuzz           run 2 fuzzing processes
+# New interesting inputs are kept in build-fuzz/corpus/ (reused next run);
+# a crash is saved as build-fuzz/crash-* and the script exits non-zero.
+# Reproduce one: build-fuzz/fuzz_content build-fuzz/crash-<hash>
+set -eu
+cd "$(dirname "$0")/../.."
+B=build-fuzz
+SECONDS_=${FUZZ_SECONDS:-60}
+JOBS=${FUZZ_JOBS:-1}
+PKGS="libcmark-gfm yaml-0.1 lua5.4 libctemplate icu-uc icu-i18n libxxhash jansson zlib"
+CC=${FUZZ_CC:-clang}
+CXX=${FUZZ_CXX:-clang++}
+
+# clang and its libFuzzer runtime
+if ! command -v "$CC" >/dev/null 2>&1 || ! command -v "$CXX" >/dev/null 2>&1 ||
+   ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "fuzz: installing clang and libclang-rt-14-dev"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q clang libclang-rt-14-dev >/dev/null
+  else
+    echo "fuzz: clang with libFuzzer is missing. Run:" >&2
+    echo "  sudo apt-get install -y clang libclang-rt-14-dev" >&2
+    exit 2
+  fi
+fi
+
+SAN="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+CFLAGS="-std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Wno-unused-parameter -Iinclude $(pkg-config --cflags $PKGS)"
+CXXFLAGS="-std=c++11 -g -O1 -Wall -Wno-unused-parameter -Iinclude $(pkg-config --cflags $PKGS)"
+LIBS="$(pkg-config --libs $PKGS) -lcmark-gfm-extensions -lpthread -lm"
+
+mkdir -p "$B/obj" "$B/corpus"
+# Compile each source (instrumented for coverage) when it changed; the objects
+# go into an archive so the linker pulls in only what the target uses.
+objs=""
+for src in src/*.c src/*.cc; do
+  [ -f "$src" ] || continue
+  [ "$src" = src/main.c ] && continue
+  obj="$B/obj/$(basename "$src").o"
+  if [ ! -f "$obj" ] || [ -n "$(find "$src" include -newer "$obj" 2>/dev/null | head -n 1)" ]; then
+    case $src in
+      *.cc) $CXX $CXXFLAGS $SAN -c -o "$obj" "$src" ;;
+      *) $CC $CFLAGS $SAN -c -o "$obj" "$src" ;;
+    esac
+  fi
+  objs="$objs $obj"
+done
+rm -f "$B/libhg.a"
+ar rcs "$B/libhg.a" $objs
+$CC $CFLAGS $SAN -c -o "$B/fuzz_content.o" tests/fuzz/fuzz_content.c
+$CXX $SAN -o "$B/fuzz_content" "$B/fuzz_content.o" "$B/libhg.a" $LIBS
+echo "fuzz: built $B/fuzz_content"
+
+# Seed corpus: real articles, the Markdown case files, and front matter quirks.
+SEED="$B/seed"
+rm -rf "$SEED"
+mkdir -p "$SEED"
+i=0
+for f in $(find examples/store/content tests/cases -name '*.md' | sort); do
+  i=$((i + 1))
+  cp "$f" "$SEED/store-$i.md"
+done
+printf -- '---\r\ntitle: CRLF\r\n---\r\nBody\r\n' >"$SEED/crlf.md"
+printf '\357\273\277---\ntitle: BOM\n---\nBody\n' >"$SEED/bom.md"
+printf -- '--\ntitle: two dashes\n---\nBody\n' >"$SEED/dashdash.md"
+printf -- '---\ntitle: never closed\n' >"$SEED/unclosed.md"
+printf -- '---\n- a\n- b\n---\nlist\n' >"$SEED/list.md"
+printf -- '---\ntitle: [x\n---\n' >"$SEED/badyaml.md"
+printf -- '---\ntitle: &a x\nslug: *a\ntags: {a: 1}\ndate: 2026-02-30\nweight: 99999999999999999999\n---\n# Hi\n' >"$SEED/anchors.md"
+printf -- '---\ntype: faq\ntitle: F\n---\n## Q?\n\nA [x](other.md#frag) [m](missing.md) ![i](pic.png)\n\n> [!WARNING]\n> careful\n' >"$SEED/faq.md"
+printf 'no front matter {{root_url}}/x <call-out>hi</call-out>\n' >"$SEED/plain.md"
+printf -- '---\ntitle: H\n---\n## <b>x</b> y\n\n### a <span>b</span>\n' >"$SEED/heading-html.md"
+: >"$SEED/empty.md"
+
+# A dictionary of the syntax both parsers care about.
+cat >"$B/content.dict" <<'DICT'
+"---"
+"--"
+"..."
+"\x0d\x0a"
+"\xef\xbb\xbf"
+"title: "
+"slug: "
+"type: faq"
+"tags: ["
+"draft: true"
+"weight: "
+"date: "
+"aliases:"
+"- "
+"&a "
+"*a"
+"!!str "
+"? "
+"{"
+"}"
+"## "
+"# "
+"> [!NOTE]"
+"> [!CAUTION]"
+"```"
+"|---|"
+"- [ ] "
+"[^1]"
+"[^1]: "
+"]("
+".md"
+".md#"
+"![a]("
+"<details>"
+"<script>"
+"{{"
+"}}"
+"&amp;"
+"\\"
+DICT
+
+echo "fuzz: running for ${SECONDS_}s ($JOBS job(s)); new inputs in $B/corpus"
+set +e
+if [ "$JOBS" -gt 1 ]; then
+  (cd "$B" && ./fuzz_content -max_total_time="$SECONDS_" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+    -dict=content.dict -artifact_prefix=./ -jobs="$JOBS" -workers="$JOBS" -print_final_stats=1 corpus seed)
+else
+  "$B/fuzz_content" -max_total_time="$SECONDS_" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+    -dict="$B/content.dict" -artifact_prefix="$B/" -print_final_stats=1 "$B/corpus" "$SEED"
+fi
+rc=$?
+set -e
+if [ "$rc" != 0 ]; then
+  echo "fuzz: FAILED (exit $rc); reproduce with: $B/fuzz_content $(ls -t $B/crash-* $B/leak-* $B/timeout-* $B/oom-* 2>/dev/null | head -n 1)" >&2
+  exit 1
+fi
+echo "fuzz: no crash in ${SECONDS_}s"

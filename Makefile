@@ -5,12 +5,12 @@
 PREFIX ?= /usr/local
 CC  ?= cc
 CXX ?= c++
-PKGS := libcmark-gfm yaml-0.1 lua5.4 libctemplate icu-uc icu-i18n libxxhash jansson zlib
+PKGS := libcmark-gfm yaml-0.1 lua5.4 libctemplate icu-uc icu-i18n libxxhash jansson zlib libmicrohttpd
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 OPT ?= -O2 -g
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions
-CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -Iinclude $(PKG_CFLAGS) $(CFLAGS) -DHG_PREFIX='"$(PREFIX)"'
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -DHG_HAVE_MHD $(OPT) $(WARN) -Iinclude $(PKG_CFLAGS) $(CFLAGS) -DHG_PREFIX='"$(PREFIX)"'
 CXXFLAGS_ALL = -std=c++11 $(OPT) -Wall -Wextra -Werror -Wno-unused-parameter -Iinclude $(PKG_CFLAGS) $(CXXFLAGS)
 LIBS = $(PKG_LIBS) -lpthread -lm
 
@@ -51,6 +51,7 @@ unit: $(UNIT_BIN)
 
 e2e: helpgen
 	sh tests/e2e/run.sh
+	sh tests/e2e/cli.sh
 
 test:
 	@HG_EXTRA_PKGS="chromium" sh .ci/deps.sh

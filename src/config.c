@@ -10,6 +10,7 @@ static const char *const known_keys[] = {
     "title",  "base_url", "language", "description", "logo",     "theme",
     "contact", "markdown", "nav",     "footer",      "links",    "search",
     "hooks",  "languages", "feedback", "popular",    "flows",    "params",
+    "check",  "llms",
     NULL};
 
 static bool is_known(const char *key, const char *const *list) {

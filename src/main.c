@@ -1,11 +1,17 @@
-/* main.c - the helpgen command line. */
+/* main.c - the helpgen command line: build, serve, new, check, help. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hg_build.h"
+#include "hg_check.h"
+#include "hg_config.h"
 #include "hg_markdown.h"
+#include "hg_scaffold.h"
+#include "hg_serve.h"
+#include "hg_term.h"
 
 static volatile sig_atomic_t g_interrupted;
 
@@ -14,19 +20,36 @@ static void on_signal(int sig) {
   g_interrupted = 1;
 }
 
+/* SIGINT and SIGTERM set g_interrupted (no SA_RESTART: a blocking poll
+ * returns at once). */
+static void catch_signals(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+}
+
 static const char usage[] =
     "helpgen " HG_VERSION " - a static help-center generator\n"
     "\n"
     "Usage:\n"
     "  helpgen build [SITE] [-o OUT] [--strict] [--quiet] [--drafts] [--threads N]\n"
+    "  helpgen serve [SITE] [--port N] [--bind ADDR] [-o OUT] [--drafts]\n"
+    "  helpgen new article|faq|category|flow PATH [--title T] [--lang L] [--site SITE]\n"
+    "  helpgen check [SITE] [--format text|json|junit] [-o FILE] [--today YYYY-MM-DD] [--strict]\n"
     "  helpgen help [COMMAND]\n"
     "  helpgen --help | --version\n"
     "\n"
     "Commands:\n"
     "  build   turn SITE/content/ (Markdown articles) into a help center in OUT\n"
+    "  serve   preview the site on http://127.0.0.1:1313/, rebuilt and reloaded on every change\n"
+    "  new     create an article, FAQ page, category or flow from a template\n"
+    "  check   report broken links, orphans, overdue reviews... (text, JSON or JUnit)\n"
     "  help    show help for a command\n"
     "\n"
-    "Exit codes: 0 built, 1 content errors, 2 usage or configuration errors.\n";
+    "Colours are used on a terminal only, never when NO_COLOR is set.\n"
+    "Exit codes: 0 success, 1 content errors, 2 usage or configuration errors.\n";
 
 static const char usage_build[] =
     "Usage: helpgen build [SITE] [-o OUT] [--strict] [--quiet] [--drafts] [--threads N]\n"
@@ -35,48 +58,199 @@ static const char usage_build[] =
     "helpgen.yaml and content/, into OUT (default: SITE/public).\n"
     "The site is built in a temporary folder beside OUT that replaces OUT only\n"
     "when everything succeeded: a failed build leaves the previous site intact.\n"
+    "On a terminal, a build that takes more than a second shows a progress line.\n"
     "\n"
     "Options:\n"
     "  -o, --output OUT   output folder (replaced only if empty or built by helpgen)\n"
     "  --strict           treat warnings as errors (for CI)\n"
-    "  --quiet            no summary line (warnings and errors are still printed)\n"
+    "  -q, --quiet        no progress line and no summary (warnings and errors are\n"
+    "                     still printed)\n"
     "  --drafts           publish articles with draft: true\n"
     "  --threads N        worker threads (default: all cores, or $HELPGEN_THREADS)\n"
     "  -h, --help         this help\n"
     "\n"
     "Exit codes: 0 built, 1 content errors (or warnings with --strict),\n"
-    "2 usage, configuration or theme errors.\n";
+    "2 usage, configuration or theme errors, 130 interrupted.\n";
+
+static const char usage_serve[] =
+    "Usage: helpgen serve [SITE] [--port N] [--bind ADDR] [-o OUT] [--drafts] [--threads N]\n"
+    "\n"
+    "Builds SITE and serves it on http://127.0.0.1:1313/ (at the path of base_url,\n"
+    "e.g. /help/). Every change to content/, themes/, hooks/, flows/, data/ or\n"
+    "helpgen.yaml rebuilds the site, and open pages reload themselves. When a build\n"
+    "fails, its messages appear in the terminal and over the page in the browser,\n"
+    "and the last good site is still served. Ctrl+C stops the server.\n"
+    "\n"
+    "The site is built into a new folder under $TMPDIR (or /tmp), removed when the\n"
+    "server stops; SITE/public is not touched. Pages get a small live-reload script\n"
+    "(BASE/__helpgen/live.js) that a normal build never contains.\n"
+    "\n"
+    "Options:\n"
+    "  --port N           TCP port (default 1313; 0 picks a free one)\n"
+    "  --bind ADDR        address to listen on (default 127.0.0.1; the server is for\n"
+    "                     previewing: do not expose it to a network)\n"
+    "  -o, --output OUT   build into OUT instead of a temporary folder (kept)\n"
+    "  --drafts           publish articles with draft: true\n"
+    "  --threads N        build threads (default: all cores)\n"
+    "  -h, --help         this help\n"
+    "\n"
+    "Exit codes: 0 stopped, 2 usage error or the port cannot be used.\n";
+
+static const char usage_new[] =
+    "Usage: helpgen new article|faq|category|flow PATH [--title T] [--lang L] [--site SITE]\n"
+    "\n"
+    "Creates a file from the theme's scaffold template, with title, date and slug\n"
+    "filled in. It never overwrites a file.\n"
+    "  article   content/PATH.md                e.g. helpgen new article orders/track-order\n"
+    "  faq       content/PATH.md (type: faq)    e.g. helpgen new faq shipping/shipping-faq\n"
+    "  category  content/PATH/_index.md         e.g. helpgen new category orders\n"
+    "            (a folder inside a category is a section: orders/tracking)\n"
+    "  flow      flows/PATH.yaml                e.g. helpgen new flow track-my-order\n"
+    "PATH is relative to content/ (flows/ for a flow); a leading content/ is accepted.\n"
+    "Templates: themes/default/scaffold/{article,faq,category}.md and flow.yaml; put\n"
+    "your own under SITE/themes/default/scaffold/ (with --lang L, KIND.L.md wins).\n"
+    "\n"
+    "Options:\n"
+    "  --title T          title (default: from the name, 'track-order' -> 'Track order')\n"
+    "  --lang L           language code written as lang: L\n"
+    "  --site SITE        the site folder (default: the current folder)\n"
+    "  -h, --help         this help\n"
+    "\n"
+    "Exit codes: 0 created, 1 the file exists, 2 usage errors.\n";
+
+static const char usage_check[] =
+    "Usage: helpgen check [SITE] [--format text|json|junit] [-o FILE] [--today YYYY-MM-DD]\n"
+    "                     [--strict] [--drafts] [--max-image-kb N] [--quiet]\n"
+    "\n"
+    "Reads SITE like a build does, writes nothing, and reports problems, each with\n"
+    "path:line:col and a rule name:\n"
+    "%s"
+    "An orphan is an article that no other article and no folder intro (_index.md)\n"
+    "links to, and that is not promoted: readers only reach it by browsing its\n"
+    "section or by searching.\n"
+    "\n"
+    "Options:\n"
+    "  --format F         text (default), json, or junit (JUnit XML for CI systems)\n"
+    "  -o, --output FILE  write the report to FILE (the findings are still printed\n"
+    "                     as text on stderr)\n"
+    "  --today DATE       compare review_by dates with DATE instead of today\n"
+    "  --strict           warnings fail too (exit code 1)\n"
+    "  --drafts           check drafts like published articles\n"
+    "  --max-image-kb N   size limit of images (default: check.max_image_kb in\n"
+    "                     helpgen.yaml, else 500)\n"
+    "  -q, --quiet        no summary line\n"
+    "  -h, --help         this help\n"
+    "\n"
+    "Exit codes: 0 no errors (no warnings either, with --strict), 1 errors (or\n"
+    "warnings with --strict), 2 usage errors or a site that cannot be read.\n";
+
+static void print_check_usage(FILE *f) {
+  hg_buf rules = HG_BUF_INIT;
+  for (size_t i = 0; hg_check_rules[i].name; i++)
+    hg_buf_printf(&rules, "  %-20s %s%s\n", hg_check_rules[i].name,
+                  hg_check_rules[i].sev == HG_ERR    ? "error: "
+                  : hg_check_rules[i].sev == HG_WARN ? "warning: "
+                                                     : "",
+                  hg_check_rules[i].about);
+  fprintf(f, usage_check, hg_buf_cstr(&rules));
+  hg_buf_free(&rules);
+}
+
+/* ---- shared option parsing ---------------------------------------------------- */
+
+typedef struct {
+  const char *cmd;
+  int argc;
+  char **argv;
+  int i;
+} args;
+
+/* The value of option `a` (given as "--opt VALUE" or "--opt=VALUE"), or NULL
+ * (with a message) when it is missing. */
+static const char *opt_value(args *g, const char *name) {
+  const char *a = g->argv[g->i];
+  size_t n = strlen(name);
+  if (!strncmp(a, name, n) && a[n] == '=') return a + n + 1;
+  if (g->i + 1 >= g->argc) {
+    fprintf(stderr, "helpgen %s: %s needs a value (see helpgen help %s)\n", g->cmd, name, g->cmd);
+    return NULL;
+  }
+  return g->argv[++g->i];
+}
+
+static bool is_opt(const char *a, const char *name) {
+  size_t n = strlen(name);
+  return !strncmp(a, name, n) && (a[n] == '\0' || (a[n] == '=' && name[1] == '-'));
+}
+
+static bool parse_int(const char *cmd, const char *opt, const char *s, long min, long max,
+                      long *out) {
+  char *end;
+  long v = s ? strtol(s, &end, 10) : 0;
+  if (!s || !*s || *end || v < min || v > max) {
+    fprintf(stderr, "helpgen %s: %s needs a number from %ld to %ld\n", cmd, opt, min, max);
+    return false;
+  }
+  *out = v;
+  return true;
+}
+
+static int unknown_option(const char *cmd, const char *a) {
+  fprintf(stderr, "helpgen %s: unknown option '%s' (see helpgen help %s)\n", cmd, a, cmd);
+  return 2;
+}
+
+/* ---- build ---------------------------------------------------------------------- */
+
+/* Number of languages the site is built in (1 until `languages:` exists). */
+static size_t site_languages(const char *site) {
+  hg_diags d = {0};
+  hg_config *cfg = hg_config_load(site, &d, NULL);
+  const hg_value *l = cfg ? hg_value_get(cfg->root, "languages") : NULL;
+  size_t n = l && (l->type == HG_V_LIST || l->type == HG_V_MAP) && l->len ? l->len : 1;
+  hg_config_free(cfg);
+  hg_diags_free(&d);
+  return n;
+}
+
+static void print_summary(hg_term *t, const hg_build_opts *o, const hg_build_stats *st) {
+  char *out = o->out_dir ? hg_xstrdup(o->out_dir)
+                         : hg_path_join(o->site_dir ? o->site_dir : ".", "public");
+  size_t langs = site_languages(o->site_dir ? o->site_dir : ".");
+  char *warn = hg_strdup_printf("%zu warning%s", st->warnings, st->warnings == 1 ? "" : "s");
+  char *painted = st->warnings ? hg_term_paint(t, "35", warn) : hg_xstrdup(warn);
+  char *built = hg_term_paint(t, "1;32", "built");
+  fprintf(hg_term_file(t), "helpgen: %s %zu pages (%zu articles, %zu language%s) into %s in %.2f s, %s\n",
+          built, st->pages, st->articles, langs, langs == 1 ? "" : "s", out, st->seconds, painted);
+  free(built);
+  free(painted);
+  free(warn);
+  free(out);
+}
 
 static int cmd_build(int argc, char **argv) {
-  hg_build_opts o = {.log = stderr, .interrupted = &g_interrupted};
-  for (int i = 0; i < argc; i++) {
-    const char *a = argv[i];
-    if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-      if (i + 1 >= argc) {
-        fprintf(stderr, "helpgen build: %s needs a folder\n", a);
-        return 2;
-      }
-      o.out_dir = argv[++i];
-    } else if (!strncmp(a, "--output=", 9)) {
-      o.out_dir = a + 9;
+  hg_build_opts o = {.interrupted = &g_interrupted};
+  args g = {"build", argc, argv, 0};
+  bool quiet = false;
+  for (; g.i < argc; g.i++) {
+    const char *a = argv[g.i];
+    if (is_opt(a, "-o") || is_opt(a, "--output")) {
+      if (!(o.out_dir = opt_value(&g, a[1] == '-' ? "--output" : "-o"))) return 2;
     } else if (!strcmp(a, "--strict")) {
       o.strict = true;
     } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
-      o.quiet = true;
+      quiet = true;
     } else if (!strcmp(a, "--drafts")) {
       o.drafts = true;
-    } else if (!strcmp(a, "--threads")) {
-      if (i + 1 >= argc || atoi(argv[i + 1]) < 1) {
-        fprintf(stderr, "helpgen build: --threads needs a number of 1 or more\n");
-        return 2;
-      }
-      o.threads = atoi(argv[++i]);
+    } else if (is_opt(a, "--threads")) {
+      long n;
+      if (!parse_int("build", "--threads", opt_value(&g, "--threads"), 1, 4096, &n)) return 2;
+      o.threads = (int)n;
     } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
       fputs(usage_build, stdout);
       return 0;
     } else if (a[0] == '-' && a[1]) {
-      fprintf(stderr, "helpgen build: unknown option '%s' (see helpgen help build)\n", a);
-      return 2;
+      return unknown_option("build", a);
     } else if (!o.site_dir) {
       o.site_dir = a;
     } else {
@@ -84,15 +258,204 @@ static int cmd_build(int argc, char **argv) {
       return 2;
     }
   }
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigaction(SIGINT, &sa, NULL);
-  sigaction(SIGTERM, &sa, NULL);
+  catch_signals();
   hg_md_init();
+  hg_term *t = hg_term_open(stderr, hg_term_color(stderr), !quiet && isatty(STDERR_FILENO));
+  o.log = hg_term_file(t);
+  o.quiet = true; /* the summary is printed here, with the language count */
   hg_build_stats st;
-  return hg_build(&o, &st);
+  hg_term_progress_begin(t, "helpgen: building");
+  int code = hg_build(&o, &st);
+  hg_term_progress_end(t);
+  if (code == 0 && !quiet) print_summary(t, &o, &st);
+  hg_term_close(t);
+  return code;
 }
+
+/* ---- serve ---------------------------------------------------------------------- */
+
+static int cmd_serve(int argc, char **argv) {
+  hg_serve_opts o = {.port = -1, .interrupted = &g_interrupted};
+  args g = {"serve", argc, argv, 0};
+  for (; g.i < argc; g.i++) {
+    const char *a = argv[g.i];
+    long n;
+    if (is_opt(a, "--port") || is_opt(a, "-p")) {
+      if (!parse_int("serve", "--port", opt_value(&g, a[1] == '-' ? "--port" : "-p"), 0, 65535, &n))
+        return 2;
+      o.port = (int)n;
+    } else if (is_opt(a, "--bind")) {
+      if (!(o.bind = opt_value(&g, "--bind"))) return 2;
+    } else if (is_opt(a, "-o") || is_opt(a, "--output")) {
+      if (!(o.out_dir = opt_value(&g, a[1] == '-' ? "--output" : "-o"))) return 2;
+    } else if (!strcmp(a, "--drafts")) {
+      o.drafts = true;
+    } else if (is_opt(a, "--threads")) {
+      if (!parse_int("serve", "--threads", opt_value(&g, "--threads"), 1, 4096, &n)) return 2;
+      o.threads = (int)n;
+    } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+      fputs(usage_serve, stdout);
+      return 0;
+    } else if (a[0] == '-' && a[1]) {
+      return unknown_option("serve", a);
+    } else if (!o.site_dir) {
+      o.site_dir = a;
+    } else {
+      fprintf(stderr, "helpgen serve: unexpected argument '%s' (one SITE folder only)\n", a);
+      return 2;
+    }
+  }
+  catch_signals();
+  signal(SIGPIPE, SIG_IGN);
+  hg_md_init();
+  hg_term *t = hg_term_open(stderr, hg_term_color(stderr), false);
+  o.log = hg_term_file(t);
+  int code = hg_serve(&o);
+  hg_term_close(t);
+  return code;
+}
+
+/* ---- new ------------------------------------------------------------------------ */
+
+static int cmd_new(int argc, char **argv) {
+  hg_new_opts o = {0};
+  args g = {"new", argc, argv, 0};
+  const char *kind = NULL;
+  for (; g.i < argc; g.i++) {
+    const char *a = argv[g.i];
+    if (is_opt(a, "--title")) {
+      if (!(o.title = opt_value(&g, "--title"))) return 2;
+    } else if (is_opt(a, "--lang")) {
+      if (!(o.lang = opt_value(&g, "--lang"))) return 2;
+    } else if (is_opt(a, "--site")) {
+      if (!(o.site_dir = opt_value(&g, "--site"))) return 2;
+    } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+      fputs(usage_new, stdout);
+      return 0;
+    } else if (a[0] == '-' && a[1]) {
+      return unknown_option("new", a);
+    } else if (!kind) {
+      kind = a;
+    } else if (!o.path) {
+      o.path = a;
+    } else {
+      fprintf(stderr, "helpgen new: unexpected argument '%s' (one PATH only)\n", a);
+      return 2;
+    }
+  }
+  if (!kind || !o.path) {
+    fputs(usage_new, stderr);
+    return 2;
+  }
+  if (!hg_new_kind_parse(kind, &o.kind)) {
+    fprintf(stderr, "helpgen new: unknown kind '%s' (article, faq, category or flow)\n", kind);
+    return 2;
+  }
+  if (o.title && !*o.title) {
+    fprintf(stderr, "helpgen new: --title must not be empty\n");
+    return 2;
+  }
+  hg_error *err = NULL;
+  char *file = hg_scaffold_new(&o, &err);
+  if (!file) {
+    fprintf(stderr, "helpgen new: %s %s\n",
+            hg_term_color(stderr) ? "\033[1;31merror:\033[0m" : "error:", err ? err->msg : "failed");
+    int code = err ? err->code : 1;
+    hg_error_free(err);
+    return code;
+  }
+  printf("created %s\n", file);
+  free(file);
+  return 0;
+}
+
+/* ---- check ---------------------------------------------------------------------- */
+
+static int cmd_check(int argc, char **argv) {
+  hg_check_opts o = {0};
+  args g = {"check", argc, argv, 0};
+  const char *format = "text", *output = NULL;
+  bool strict = false, quiet = false;
+  for (; g.i < argc; g.i++) {
+    const char *a = argv[g.i];
+    long n;
+    if (is_opt(a, "--format") || is_opt(a, "-f")) {
+      if (!(format = opt_value(&g, a[1] == '-' ? "--format" : "-f"))) return 2;
+    } else if (is_opt(a, "-o") || is_opt(a, "--output")) {
+      if (!(output = opt_value(&g, a[1] == '-' ? "--output" : "-o"))) return 2;
+    } else if (is_opt(a, "--today")) {
+      if (!(o.today = opt_value(&g, "--today"))) return 2;
+    } else if (!strcmp(a, "--strict")) {
+      strict = true;
+    } else if (!strcmp(a, "--drafts")) {
+      o.drafts = true;
+    } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
+      quiet = true;
+    } else if (is_opt(a, "--max-image-kb")) {
+      if (!parse_int("check", "--max-image-kb", opt_value(&g, "--max-image-kb"), 1, 1000000, &n))
+        return 2;
+      o.max_image_kb = n;
+    } else if (is_opt(a, "--threads")) {
+      if (!parse_int("check", "--threads", opt_value(&g, "--threads"), 1, 4096, &n)) return 2;
+      o.threads = (int)n;
+    } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+      print_check_usage(stdout);
+      return 0;
+    } else if (a[0] == '-' && a[1]) {
+      return unknown_option("check", a);
+    } else if (!o.site_dir) {
+      o.site_dir = a;
+    } else {
+      fprintf(stderr, "helpgen check: unexpected argument '%s' (one SITE folder only)\n", a);
+      return 2;
+    }
+  }
+  if (strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "junit")) {
+    fprintf(stderr, "helpgen check: --format must be text, json or junit, not '%s'\n", format);
+    return 2;
+  }
+  hg_md_init();
+  hg_check_report r;
+  hg_error *err = NULL;
+  if (!hg_check_run(&o, &r, &err)) {
+    fprintf(stderr, "helpgen check: %s\n", err ? err->msg : "failed");
+    hg_error_free(err);
+    return 2;
+  }
+  FILE *out = stdout;
+  if (output && !(out = fopen(output, "w"))) {
+    fprintf(stderr, "helpgen check: cannot write %s\n", output);
+    hg_check_report_free(&r);
+    return 2;
+  }
+  bool text = !strcmp(format, "text");
+  char *report = text ? hg_check_format_text(&r, !output && hg_term_color(stdout))
+                 : !strcmp(format, "json") ? hg_check_format_json(&r, strict)
+                                           : hg_check_format_junit(&r, strict);
+  fputs(report, out);
+  free(report);
+  bool write_ok = output ? fclose(out) == 0 : fflush(out) == 0;
+  if (output) { /* the findings for people, beside the file for machines */
+    char *lines = hg_check_format_text(&r, hg_term_color(stderr));
+    fputs(lines, stderr);
+    free(lines);
+  }
+  if (!quiet) {
+    char *sum = hg_check_summary(&r);
+    fprintf(stderr, "%s\n", sum);
+    free(sum);
+  }
+  int code = hg_check_exit_code(&r, strict);
+  hg_check_report_free(&r);
+  if (!write_ok) {
+    fprintf(stderr, "helpgen check: cannot write the report%s%s\n", output ? " to " : "",
+            output ? output : "");
+    return 2;
+  }
+  return code;
+}
+
+/* ---- main ----------------------------------------------------------------------- */
 
 int main(int argc, char **argv) {
   if (argc < 2) {
@@ -109,18 +472,22 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (!strcmp(cmd, "help")) {
-    if (argc > 2 && !strcmp(argv[2], "build")) {
-      fputs(usage_build, stdout);
-      return 0;
-    }
-    if (argc > 2) {
-      fprintf(stderr, "helpgen help: unknown command '%s'\n", argv[2]);
+    const char *what = argc > 2 ? argv[2] : NULL;
+    if (!what) fputs(usage, stdout);
+    else if (!strcmp(what, "build")) fputs(usage_build, stdout);
+    else if (!strcmp(what, "serve")) fputs(usage_serve, stdout);
+    else if (!strcmp(what, "new")) fputs(usage_new, stdout);
+    else if (!strcmp(what, "check")) print_check_usage(stdout);
+    else {
+      fprintf(stderr, "helpgen help: unknown command '%s'\n", what);
       return 2;
     }
-    fputs(usage, stdout);
     return 0;
   }
   if (!strcmp(cmd, "build")) return cmd_build(argc - 2, argv + 2);
+  if (!strcmp(cmd, "serve")) return cmd_serve(argc - 2, argv + 2);
+  if (!strcmp(cmd, "new")) return cmd_new(argc - 2, argv + 2);
+  if (!strcmp(cmd, "check")) return cmd_check(argc - 2, argv + 2);
   fprintf(stderr, "helpgen: unknown command '%s'\n\n%s", cmd, usage);
   return 2;
 }

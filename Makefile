@@ -73,6 +73,9 @@ leakcheck: $(UNIT_BIN) helpgen
 bench: helpgen
 	sh bench/run.sh
 
+bench-search: helpgen
+	node bench/search/run.mjs
+
 fuzz:
 	sh tests/fuzz/run.sh
 

@@ -37,7 +37,14 @@ typedef struct {
   /* Tuning for benchmarks and tests; 0 means the default. */
   size_t shard_bytes; /* uncompressed size a term shard is closed at */
   size_t group_bytes; /* uncompressed size a document group aims at */
+  size_t top_postings; /* scores kept per term (default max(1000, n/16)) */
   int threads;        /* tokenizer threads (default hg_default_threads()) */
+  /* When set, every file goes through write(write_ctx, "search/<lang>/NAME",
+   * ...) instead of being written under out_root (the build passes
+   * hg_output_write, which tracks and reuses files). */
+  bool (*write)(void *write_ctx, const char *rel, const char *data, size_t len,
+                hg_error **err);
+  void *write_ctx;
 } hg_search_opts;
 
 /* Builds one language's index under out_root/search/<lang>/ (the folder is
@@ -50,12 +57,13 @@ char *hg_search_build(const hg_search_doc *docs, size_t n,
 
 /* ---- tokenizer (used by hg_search_build; public for tests and tools) ----
  * Words come from ICU's word break iterator for the locale (only segments
- * with a word-like rule status: letters, numbers, kana, ideographs), then
- * are folded: NFKD, combining marks U+0300-U+036F removed (Thai and other
+ * with a word-like rule status: letters, numbers, kana, ideographs), split
+ * further into runs of letters, marks, numbers, '_' and apostrophes (and '.'
+ * between two digits) so that differing ICU builds agree, then are folded: NFKD, combining marks U+0300-U+036F removed (Thai and other
  * scripts' marks stay), lowercase (root locale), ø→o æ→ae ß→ss đ→d ł→l
- * ı→i, NFC. The "exact" form is lowercase+NFC without removing anything.
+ * ı→i ’→', NFC. The "exact" form is lowercase+NFC without removing anything.
  * assets/search.js does the same with Intl.Segmenter; tests/js checks that
- * both agree on tests/js/vectors-input.json. */
+ * both agree on tests/js/fixtures/vectors-input.json (in Node and Chromium). */
 #define HG_SEARCH_MAX_TERM 64 /* folded terms longer than this (bytes) are skipped */
 
 typedef struct hg_search_tokenizer hg_search_tokenizer;

@@ -170,6 +170,39 @@ static void clear_parents(const hg_output *o, const char *rel) {
   free(p);
 }
 
+/* What is at p now: SAME (a file with exactly these bytes), DIFFERENT (a
+ * file with others, or nothing) or FOLDER. Reading and comparing is much
+ * cheaper than truncating and rewriting an unchanged page, and most pages
+ * of a rebuild are unchanged. */
+enum { DIFFERENT, SAME, FOLDER };
+
+static int existing(const char *p, const char *data, size_t len) {
+  int fd = open(p, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return DIFFERENT;
+  struct stat st;
+  int r = DIFFERENT;
+  if (fstat(fd, &st) != 0) {
+    r = DIFFERENT;
+  } else if (S_ISDIR(st.st_mode)) {
+    r = FOLDER;
+  } else if (S_ISREG(st.st_mode) && (size_t)st.st_size == len) {
+    char buf[16384];
+    size_t off = 0;
+    r = SAME;
+    while (off < len) {
+      size_t want = len - off < sizeof buf ? len - off : sizeof buf;
+      ssize_t n = read(fd, buf, want);
+      if (n <= 0 || memcmp(buf, data + off, (size_t)n) != 0) {
+        r = DIFFERENT;
+        break;
+      }
+      off += (size_t)n;
+    }
+  }
+  close(fd);
+  return r;
+}
+
 bool hg_output_write(hg_output *o, const char *rel, const char *data, size_t len,
                      hg_error **err) {
   if (!hg_output_rel_ok(rel)) {
@@ -178,8 +211,9 @@ bool hg_output_write(hg_output *o, const char *rel, const char *data, size_t len
     return false;
   }
   char *p = hg_path_join(o->tmp, rel);
-  if (hg_is_dir(p)) hg_rm_rf(p); /* a folder of the previous site is in the way */
-  bool ok = hg_write_file(p, data, len, NULL);
+  int now = existing(p, data, len);
+  if (now == FOLDER) hg_rm_rf(p); /* a folder of the previous site is in the way */
+  bool ok = now == SAME || hg_write_file(p, data, len, NULL);
   if (!ok) { /* or a file of it where this path needs a folder */
     clear_parents(o, rel);
     ok = hg_write_file(p, data, len, err);

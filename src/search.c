@@ -6,7 +6,7 @@
  * that no host adds a Content-Encoding of its own):
  *
  *   manifest.<h>.bin  JSON, a few kB, nothing per document:
- *     {"v":1, "lang":"en", "docs":N, "smax":2.2,
+ *     {"v":2, "lang":"en", "docs":N, "smax":2.2, "qbits":4,
  *      "terms":{"keys":[k0,k1,...], "files":[h0,h1,...]},  term shard i holds
  *          the terms t with keys[i] <= t < keys[i+1] (UTF-8 byte order);
  *          file t.<h>.bin
@@ -19,10 +19,16 @@
  *   t.<h>.bin  term shard, binary, every integer an unsigned LEB128 varint:
  *     nterms, then per term (sorted by UTF-8 bytes): shared-prefix length,
  *     suffix length, suffix bytes, df, block length, block =
- *       npostings, npostings x (doc id gap, 1 score byte),
+ *       n, [if n < df: tail score level byte, set kind byte, the df
+ *          documents as doc id gaps (kind 0) or a bitmap of ceil(docs/8)
+ *          bytes (kind 1)],
+ *       n x (doc id gap << (qbits + 1) | in-title bit << qbits | score
+ *          level): all postings, or when n < df the n best ones (title
+ *          matches first, then by score; the others score the tail level),
  *       nvariants, nvariants x (form length, form bytes, count, doc id gaps)
- *     The score byte is the BM25F saturated field-weighted term frequency,
- *     score = byte / 255 * smax; idf is computed by the reader from df.
+ *     A score level k (0 to 2^qbits - 1, qbits = 4) stands for the BM25F
+ *     saturated field-weighted term frequency smax * ((k + 0.5) / 2^qbits)^1.5;
+ *     the reader computes idf from df.
  *     Variants are the unfolded (lowercase, NFC) spellings seen for a folded
  *     term with the documents that contain them ("účet" under "ucet").
  *   v.<h>.bin  typo vocabulary: terms of 4+ code points starting with a
@@ -37,6 +43,8 @@
 #include "hg_search.h"
 
 #include <jansson.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/uchar.h>
@@ -49,10 +57,11 @@ static const double field_b[NF] = {0.5, 0.5, 0.3, 0.5, 0.75};
 #define K1 1.2
 #define SMAX (K1 + 1.0)
 
-#define DEFAULT_SHARD_BYTES (40 * 1024)
+#define DEFAULT_SHARD_BYTES (8 * 1024)
 #define DEFAULT_GROUP_BYTES (6 * 1024)
 #define VOCAB_BYTES (12 * 1024)
-#define TEXT_BYTES 1000
+#define TEXT_BYTES 600
+#define DEFAULT_TOP 1000
 #define HASH_LEN 12
 
 /* ---- string dictionary: arena + open addressing ------------------------- */
@@ -321,8 +330,10 @@ typedef struct {
   uint32_t *post_off; /* terms.n + 1 */
   uint32_t *post_doc;
   uint8_t *post_q;
+  uint8_t *post_t;    /* 1 when the term is in the title */
   dict variants;  /* exact forms */
   uint32_t *vterm, *vdf, *vpost_off, *vpost_doc;
+  size_t top;     /* scores kept per term */
   hg_buf gz;
   json_t *manifest;
 } index_state;
@@ -346,7 +357,8 @@ static int cmp_term_id(const void *pa, const void *pb) {
 static bool write_file(index_state *st, const char *prefix, const char *data,
                        size_t len, const char *fixed_hash,
                        char hash_out[HASH_LEN + 1], hg_error **err) {
-  if (!gzip(data, len, 9, &st->gz)) {
+  /* the many document groups: a faster level, nearly the same size */
+  if (!gzip(data, len, fixed_hash ? 6 : 9, &st->gz)) {
     hg_error_set(err, 1, NULL, 0, 0, "search: zlib compression failed");
     return false;
   }
@@ -358,9 +370,16 @@ static bool write_file(index_state *st, const char *prefix, const char *data,
   }
   h[HASH_LEN] = '\0';
   if (hash_out) memcpy(hash_out, h, HASH_LEN + 1);
-  char *name = hg_strdup_printf("%s/%s%s.bin", st->dir, prefix, h);
-  bool ok = hg_write_file(name, st->gz.data, st->gz.len, err);
-  free(name);
+  bool ok;
+  if (st->opts->write) {
+    char *rel = hg_strdup_printf("search/%s/%s%s.bin", st->opts->lang, prefix, h);
+    ok = st->opts->write(st->opts->write_ctx, rel, st->gz.data, st->gz.len, err);
+    free(rel);
+  } else {
+    char *name = hg_strdup_printf("%s/%s%s.bin", st->dir, prefix, h);
+    ok = hg_write_file(name, st->gz.data, st->gz.len, err);
+    free(name);
+  }
   return ok;
 }
 
@@ -378,16 +397,83 @@ static UChar32 first_cp(const char *s, size_t n) {
   return c;
 }
 
+/* The 4-bit score level written for an 8-bit score q = sat / smax * 255:
+ * level k stands for smax * ((k + 0.5) / 16)^1.5, finer at the low end. */
+#define QBITS 4
+static unsigned level(uint8_t q) {
+  double k = (double)(1 << QBITS) * pow(q / 255.0, 1.0 / 1.5) - 0.5;
+  long r = lround(k);
+  long mx = (1 << QBITS) - 1;
+  return (unsigned)(r < 0 ? 0 : r > mx ? mx : r);
+}
+
+/* A posting's low bits: the score level, and above it the title bit. */
+static uint64_t posting(const index_state *st, uint32_t p, uint32_t gap) {
+  return (uint64_t)gap << (QBITS + 1) | (uint64_t)st->post_t[p] << QBITS |
+         level(st->post_q[p]);
+}
+
+static __thread const index_state *tl_top_state;
+static int cmp_top(const void *pa, const void *pb) {
+  uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+  const uint8_t *q = tl_top_state->post_q, *t = tl_top_state->post_t;
+  if (t[a] != t[b]) return t[a] > t[b] ? -1 : 1;
+  if (q[a] != q[b]) return q[a] > q[b] ? -1 : 1;
+  return a < b ? -1 : a > b;
+}
+static int cmp_u32(const void *pa, const void *pb) {
+  uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+  return a < b ? -1 : a > b;
+}
+
+/* A term's postings. A term in more than `top` documents keeps the scores of
+ * its `top` best documents only; the others get one tail score, and the set
+ * of all its documents is kept (gaps or a bitmap) so that matching every
+ * query word stays exact. */
 static void put_term_block(index_state *st, uint32_t t, const uint32_t *vids,
                            size_t nv, hg_buf *blk) {
   hg_buf_clear(blk);
-  uint32_t a = st->post_off[t], b = st->post_off[t + 1];
-  put_varint(blk, b - a);
+  uint32_t a = st->post_off[t], b = st->post_off[t + 1], df = b - a;
+  size_t top = st->top;
   uint32_t prev = 0;
-  for (uint32_t p = a; p < b; p++) {
-    put_varint(blk, st->post_doc[p] - prev);
-    prev = st->post_doc[p];
-    hg_buf_putc(blk, (char)st->post_q[p]);
+  if (df <= top) {
+    put_varint(blk, df);
+    for (uint32_t p = a; p < b; p++) {
+      put_varint(blk, posting(st, p, st->post_doc[p] - prev));
+      prev = st->post_doc[p];
+    }
+  } else {
+    uint32_t *idx = hg_xmalloc(df * sizeof *idx);
+    for (uint32_t p = a; p < b; p++) idx[p - a] = p;
+    tl_top_state = st;
+    qsort(idx, df, sizeof *idx, cmp_top);
+    uint8_t tail = st->post_q[idx[top]];
+    qsort(idx, top, sizeof *idx, cmp_u32); /* the best, in document order */
+    put_varint(blk, top);
+    hg_buf_putc(blk, (char)level(tail));
+    size_t bitmap = (st->ndocs + 7) / 8;
+    if (bitmap < df) {
+      hg_buf_putc(blk, 1);
+      size_t at = blk->len;
+      hg_buf_grow(blk, bitmap);
+      memset(blk->data + at, 0, bitmap);
+      for (uint32_t p = a; p < b; p++)
+        blk->data[at + st->post_doc[p] / 8] |= (char)(1u << (st->post_doc[p] % 8));
+      blk->len += bitmap;
+    } else {
+      hg_buf_putc(blk, 0);
+      for (uint32_t p = a; p < b; p++) {
+        put_varint(blk, st->post_doc[p] - prev);
+        prev = st->post_doc[p];
+      }
+    }
+    prev = 0;
+    for (size_t k = 0; k < top; k++) {
+      uint32_t p = idx[k];
+      put_varint(blk, posting(st, p, st->post_doc[p] - prev));
+      prev = st->post_doc[p];
+    }
+    free(idx);
   }
   put_varint(blk, nv);
   for (size_t k = 0; k < nv; k++) {
@@ -764,6 +850,7 @@ static void index_free(index_state *st) {
   free(st->post_off);
   free(st->post_doc);
   free(st->post_q);
+  free(st->post_t);
   dict_free(&st->variants);
   free(st->vterm);
   free(st->vdf);
@@ -785,13 +872,16 @@ char *hg_search_build(const hg_search_doc *docs, size_t n,
     return NULL;
   }
   index_state st = {.opts = opts, .ndocs = n};
+  st.top = opts->top_postings ? opts->top_postings
+                              : (n / 16 > DEFAULT_TOP ? n / 16 : DEFAULT_TOP);
   char *result = NULL;
   st.dir = hg_strdup_printf("%s/search/%s", opts->out_root, opts->lang);
   st.manifest = json_object();
-  json_object_set_new(st.manifest, "v", json_integer(1));
+  json_object_set_new(st.manifest, "v", json_integer(2));
   json_object_set_new(st.manifest, "lang", json_string(opts->lang));
   json_object_set_new(st.manifest, "docs", json_integer((json_int_t)n));
   json_object_set_new(st.manifest, "smax", json_real(SMAX));
+  json_object_set_new(st.manifest, "qbits", json_integer(QBITS));
   json_t *cats = json_array();
   size_t *order = category_order(docs, n, cats);
   json_object_set_new(st.manifest, "categories", cats);
@@ -875,6 +965,7 @@ char *hg_search_build(const hg_search_doc *docs, size_t n,
   for (size_t t = 0; t < nt; t++) st.post_off[t + 1] = st.post_off[t] + st.df[t];
   st.post_doc = hg_xmalloc((size_t)st.post_off[nt] * sizeof *st.post_doc + 1);
   st.post_q = hg_xmalloc((size_t)st.post_off[nt] + 1);
+  st.post_t = hg_xmalloc((size_t)st.post_off[nt] + 1);
   st.vpost_off = hg_xcalloc(nv + 2, sizeof *st.vpost_off);
   for (size_t v = 0; v < nv; v++)
     st.vpost_off[v + 1] = st.vpost_off[v] + st.vdf[v];
@@ -887,6 +978,7 @@ char *hg_search_build(const hg_search_doc *docs, size_t n,
       uint32_t p = fill[dt->gid[i]]++;
       st.post_doc[p] = (uint32_t)d;
       st.post_q[p] = quantize(dt->tf + (size_t)i * NF, dt->dl, avg);
+      st.post_t[p] = dt->tf[(size_t)i * NF + F_TITLE] > 0;
     }
   }
   memcpy(fill, st.vpost_off, nv * sizeof *fill);
@@ -900,7 +992,7 @@ char *hg_search_build(const hg_search_doc *docs, size_t n,
   for (uint32_t t = 0; t < nt; t++) sorted[t] = t;
   tl_sort_dict = &st.terms;
   qsort(sorted, nt, sizeof *sorted, cmp_term_id);
-  ok = hg_mkdir_p(st.dir, err) && write_shards(&st, sorted, err) &&
+  ok = (opts->write || hg_mkdir_p(st.dir, err)) && write_shards(&st, sorted, err) &&
        write_vocab(&st, err) && write_store(&st, dts, err) &&
        write_facets(&st, docs, order, err);
   free(sorted);

@@ -21,5 +21,8 @@ for f in tests/js/fixtures/*.json; do
   name=$(basename "$f" .json)
   [ "$name" = vectors-input ] && continue
   "$B/tests/search_fixture" index "$f" "$OUT/$name" > "$OUT/$name.manifest"
+  # the same site again with tiny shards, so that queries cross shard
+  # boundaries, and scores kept for 3 documents per term only
+  "$B/tests/search_fixture" index "$f" "$OUT/$name-tiny" 600 3 > "$OUT/$name-tiny.manifest"
 done
 "$B/tests/search_fixture" vectors tests/js/fixtures/vectors-input.json "$OUT/vectors.json"

@@ -1,7 +1,7 @@
 /* search_fixture.c - drives the search index writer and tokenizer from JSON,
  * for tests/js (node) and tests/browser, which cannot run the C side.
  *
- *   search_fixture index SITE.json OUT_ROOT
+ *   search_fixture index SITE.json OUT_ROOT [SHARD_BYTES [TOP_POSTINGS]]
  *       SITE.json: {"lang":"en", "synonyms":[["a","b"],...],
  *                   "docs":[{"url","title","breadcrumb","category","headings",
  *                            "keywords","description","body","tags":[],
@@ -24,7 +24,8 @@ static const char *str(json_t *o, const char *key) {
   return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-static int cmd_index(const char *site, const char *out) {
+static int cmd_index(const char *site, const char *out, size_t shard_bytes,
+                     size_t top) {
   json_error_t je;
   json_t *root = json_load_file(site, 0, &je);
   if (!root) {
@@ -64,13 +65,13 @@ static int cmd_index(const char *site, const char *out) {
     for (size_t k = 0; k < json_array_size(grp); k++)
       syn[g][k] = json_string_value(json_array_get(grp, k));
   }
-  json_t *jshard = json_object_get(root, "shard_bytes");
   hg_search_opts opts = {
       .lang = str(root, "lang") ? str(root, "lang") : "en",
       .out_root = out,
       .synonyms = (const char *const *const *)syn,
       .nsynonyms = ns,
-      .shard_bytes = json_is_integer(jshard) ? (size_t)json_integer_value(jshard) : 0,
+      .shard_bytes = shard_bytes,
+      .top_postings = top,
   };
   hg_error *err = NULL;
   char *manifest = hg_search_build(docs, n, &opts, &err);
@@ -163,12 +164,13 @@ static int cmd_fold(const char *word) {
 }
 
 int main(int argc, char **argv) {
-  if (argc == 4 && strcmp(argv[1], "index") == 0)
-    return cmd_index(argv[2], argv[3]);
+  if (argc >= 4 && argc <= 6 && strcmp(argv[1], "index") == 0)
+    return cmd_index(argv[2], argv[3], argc >= 5 ? strtoul(argv[4], NULL, 10) : 0,
+                     argc >= 6 ? strtoul(argv[5], NULL, 10) : 0);
   if (argc == 4 && strcmp(argv[1], "vectors") == 0)
     return cmd_vectors(argv[2], argv[3]);
   if (argc == 3 && strcmp(argv[1], "fold") == 0) return cmd_fold(argv[2]);
-  fprintf(stderr, "usage: search_fixture index SITE.json OUT_ROOT\n"
+  fprintf(stderr, "usage: search_fixture index SITE.json OUT_ROOT [SHARD_BYTES [TOP_POSTINGS]]\n"
                   "       search_fixture vectors IN.json OUT.json\n"
                   "       search_fixture fold WORD\n");
   return 2;

@@ -1,5 +1,7 @@
 {{%AUTOESCAPE context="HTML"}}
-{{!Search results page (placeholder; search.js owns the results). Without JS the categories below still lead somewhere.}}
+{{!Search results page (search/index.html). assets/search.js reads ?q= (&category= &tag=), fills [data-hg-search-results]}}
+{{!with the results, category and tag filters and a no-results state, and hides [data-hg-search-fallback] when}}
+{{!there are results. Without JS (or without a query) the category list below still leads somewhere.}}
 <!doctype html>
 <html lang="{{LANG}}" dir="{{DIR}}">
 <head>

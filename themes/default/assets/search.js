@@ -116,11 +116,35 @@ function parseShard(bytes) {
   return { terms, list };
 }
 
-// Decodes a term's postings on first use: docs, scores, variants (exact form -> Set of docs).
-function postings(e) {
+// Decodes a term's postings on first use: docs, q (score level, plus 2^qbits
+// when in the title), variants (exact form -> Set of docs). ndocs: documents
+// in the index.
+function postings(e, ndocs, QS) { // QS: 2 << qbits
   if (e.docs) return e;
-  const r = new Reader(e.bytes, e.at), n = r.v(), docs = new Uint32Array(n), q = new Uint8Array(n);
-  for (let i = 0, d = 0; i < n; i++) { d += r.v(); docs[i] = d; q[i] = e.bytes[r.p++]; }
+  const b = e.bytes, r = new Reader(b, e.at), n = r.v();
+  let docs, q;
+  if (n < e.df) { // the n best scores, a tail score for the other documents
+    const tail = b[r.p++], kind = b[r.p++];
+    docs = new Uint32Array(e.df);
+    if (kind === 1) {
+      let k = 0;
+      for (let d = 0; d < ndocs; d++) if (b[r.p + (d >> 3)] & (1 << (d & 7))) docs[k++] = d;
+      r.p += (ndocs + 7) >> 3;
+    } else {
+      for (let i = 0, d = 0; i < e.df; i++) { d += r.v(); docs[i] = d; }
+    }
+    q = new Uint8Array(e.df).fill(tail);
+    for (let i = 0, d = 0, k = 0; i < n; i++) {
+      const v = r.v();
+      d += Math.floor(v / QS);
+      while (docs[k] < d) k++;
+      q[k] = v % QS;
+    }
+  } else {
+    docs = new Uint32Array(n);
+    q = new Uint8Array(n);
+    for (let i = 0, d = 0; i < n; i++) { const v = r.v(); d += Math.floor(v / QS); docs[i] = d; q[i] = v % QS; }
+  }
   const variants = new Map();
   for (let k = r.v(); k > 0; k--) {
     const form = dec.decode(r.bytes(r.v())), set = new Set();
@@ -136,7 +160,8 @@ async function gunzip(buf) {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-const W_PREFIX = 0.7, W_SYNONYM = 0.8, W_TYPO = [1, 0.5, 0.3], EXACT_BONUS = 1.15, PROMOTED_BOOST = 1.1;
+const TITLE = 0.5; // a word in the title adds this share of smax
+const W_PREFIX = 0.7, W_SPLIT = 0.9, W_SYNONYM = 0.8, W_TYPO = [1, 0.5, 0.3], EXACT_BONUS = 1.15, PROMOTED_BOOST = 1.1;
 const MAX_WORDS = 10, MAX_EXPANSIONS = 30, MAX_PREFIX_SHARDS = 3, MAX_TYPO = 4;
 
 export class SearchIndex {
@@ -182,6 +207,7 @@ export class SearchIndex {
       this.lang = m.lang;
       this.keys = m.terms.keys.map((k) => enc.encode(k));
       this.promoted = new Set(m.promoted);
+      this.levels = Array.from({ length: 1 << m.qbits }, (_, k) => ((k + 0.5) / (1 << m.qbits)) ** 1.5); // score level -> share of smax
       this.root = new URL('../../', this.url);
       this.syn = new Map(); // word -> [group index]
       m.synonyms.forEach((g, i) => g.forEach((words) => {
@@ -259,6 +285,22 @@ export class SearchIndex {
     return cands.slice(0, MAX_TYPO);
   }
 
+  // [head, tail] when both halves of word are indexed terms (longest head
+  // first; at most 4 shards fetched), else null.
+  async split(word) {
+    const cps = [...word];
+    if (cps.length < 2 || cps.length > 16) return null;
+    const halves = [];
+    for (let k = cps.length - 1; k >= 1; k--) halves.push([cps.slice(0, k).join(''), cps.slice(k).join('')]);
+    const need = [...new Set(halves.flat().map((t) => this.shardOf(t)))].slice(0, 4);
+    await Promise.all(need.map((i) => this.shard(i)));
+    for (const [a, b] of halves) {
+      if (!need.includes(this.shardOf(a)) || !need.includes(this.shardOf(b))) continue;
+      if ((await this.entry(a)) && (await this.entry(b))) return [a, b];
+    }
+    return null;
+  }
+
   idf(df) { return Math.log(1 + (this.n - df + 0.5) / (df + 0.5)); }
 
   // Groups query tokens into words; a multi-word synonym entry found in the
@@ -282,8 +324,10 @@ export class SearchIndex {
     return words;
   }
 
-  // Runs a query. Returns {words, results: [{id, score, all}], terms: Set of
-  // matched index terms, prefix} with results sorted best first.
+  // Runs a query. Returns {query, words, results: [{id, score, all}] best
+  // first (all: the document matches every word), terms: Set of the index
+  // terms that matched, prefixes: words matched as prefixes} (the last two
+  // for highlight()). options.prefix = false: the last word is complete.
   async search(query, options = {}) {
     await this.load();
     const toks = tokenize(query, this.lang), words = this.words(toks);
@@ -325,51 +369,74 @@ export class SearchIndex {
       if (w.phrase) return;
       let df = 0;
       for (const c of clauses) if (c.wi === wi && c.terms.length === 1) df += (entries.get(c.terms[0]) || { df: 0 }).df;
-      if (df < 2) typoWork.push(this.typos(w.term).then((cands) => cands.forEach((t) => add(wi, [t.term], W_TYPO[t.d], 'typo'))));
+      if (df >= 2) return;
+      typoWork.push(this.typos(w.term).then((cands) => cands.forEach((t) => add(wi, [t.term], W_TYPO[t.d], 'typo'))));
+      // a word of a script without spaces that the browser's dictionary left
+      // whole where the build's split it: try it as two indexed words
+      if (!df && NO_SPACE.test(w.term)) typoWork.push(this.split(w.term).then((p) => p && add(wi, p, W_SPLIT, 'split')));
     });
     if (typoWork.length) {
       await Promise.all(typoWork);
       await Promise.all(clauses.map((c) => Promise.all(c.terms.map(look))));
     }
-    // score: per word the best clause, per document the sum over words
-    const total = new Map(), mask = new Map();
+    // score: per word the best clause, per document the sum over words. A
+    // word typed so far counts as all its completions: their idf is that of
+    // all of them together, so a rare completion (or a rare exact "auth" for
+    // "authentication") does not outweigh a good match. A synonym or typo
+    // never weighs more than the word itself.
+    const N = this.n, total = new Float64Array(N), mask = new Uint32Array(N), qmask = (1 << this.m.qbits) - 1;
+    const value = new Float64Array(2 << this.m.qbits); // q -> share of smax
+    value.forEach((_, q) => { value[q] = this.m.smax * (this.levels[q & qmask] + (q > qmask ? TITLE : 0)); });
     for (const [wi, w] of words.entries()) {
-      const best = new Map();
+      const best = new Float64Array(N);
+      const own = entries.get(w.term);
+      let cap = own ? this.idf(own.df) : Infinity;
+      if (w.prefix) {
+        let df = own ? own.df : 0;
+        for (const c of clauses) if (c.wi === wi && c.kind === 'prefix') df += entries.get(c.terms[0]).df;
+        if (df) cap = this.idf(Math.min(df, N));
+      }
       for (const c of clauses) {
         if (c.wi !== wi) continue;
-        let acc = null;
-        for (const t of c.terms) {
-          const e = entries.get(t);
-          if (!e) { acc = null; break; }
-          postings(e);
-          const idf = this.idf(e.df), s = this.m.smax / 255, m = new Map();
-          for (let i = 0; i < e.docs.length; i++) {
-            const d = e.docs[i];
-            if (acc && !acc.has(d)) continue;
-            m.set(d, (acc ? acc.get(d) : 0) + idf * e.q[i] * s);
+        const es = c.terms.map((t) => entries.get(t));
+        if (es.some((e) => !e)) continue;
+        for (const e of es) postings(e, N, 2 << this.m.qbits);
+        const idf = (e) => (c.kind === 'exact' && !w.prefix ? this.idf(e.df) : Math.min(cap, this.idf(e.df)));
+        let acc; // doc -> score, for a clause of several terms (all must match)
+        if (es.length > 1) {
+          acc = null;
+          for (const e of es) {
+            const m = new Map(), f = idf(e);
+            for (let i = 0; i < e.docs.length; i++) {
+              const d = e.docs[i];
+              if (!acc || acc.has(d)) m.set(d, (acc ? acc.get(d) : 0) + f * value[e.q[i]]);
+            }
+            acc = m;
           }
-          acc = m;
+          if (!acc.size) continue;
         }
-        if (!acc || !acc.size) continue;
         for (const t of c.terms) res.terms.add(t);
-        const bonus = c.kind === 'exact' && w.exact && entries.get(w.term).variants.get(w.exact);
-        for (const [d, v] of acc) {
+        const bonus = c.kind === 'exact' && w.exact && own && own.variants.get(w.exact);
+        const put = (d, v) => {
           const sc = v * c.weight * (bonus && bonus.has(d) ? EXACT_BONUS : 1);
-          if (!(best.get(d) >= sc)) best.set(d, sc);
+          if (sc > best[d]) best[d] = sc;
+        };
+        if (acc) for (const [d, v] of acc) put(d, v);
+        else {
+          const e = es[0], f = idf(e);
+          for (let i = 0; i < e.docs.length; i++) put(e.docs[i], f * value[e.q[i]]);
         }
       }
-      for (const [d, v] of best) {
-        total.set(d, (total.get(d) || 0) + v);
-        mask.set(d, (mask.get(d) || 0) | (1 << wi));
-      }
+      for (let d = 0; d < N; d++) if (best[d] > 0) { total[d] += best[d]; mask[d] |= 1 << wi; }
     }
     const full = (1 << words.length) - 1;
-    for (const [d, v] of total) {
-      const m = mask.get(d);
+    for (let d = 0; d < N; d++) {
+      const m = mask[d];
+      if (!m) continue;
       let bits = 0;
       for (let x = m; x; x &= x - 1) bits++;
       const all = m === full;
-      res.results.push({ id: d, all, score: v * (this.promoted.has(d) ? PROMOTED_BOOST : 1) * (all ? 1 : bits / words.length) });
+      res.results.push({ id: d, all, score: total[d] * (this.promoted.has(d) ? PROMOTED_BOOST : 1) * (all ? 1 : bits / words.length) });
     }
     res.results.sort((a, b) => (b.all - a.all) || (b.score - a.score) || (a.id - b.id));
     return res;
@@ -415,10 +482,9 @@ export function highlight(text, res, lang, max = 0) {
       for (let j = i; j < marks.length && marks[j].end - marks[i].start <= max; j++) seen.add(marks[j].term);
       if (seen.size > bestN) { bestN = seen.size; best = i; }
     }
+    // start a little before the best cluster, on a word boundary
     from = Math.max(0, marks[best].start - Math.floor(max / 4));
-    const sp = text.lastIndexOf(' ', marks[best].start);
-    if (sp >= from) from = sp + 1;
-    else if (from > 0) { const w = toks.find((t) => t.end > from); from = w ? Math.min(w.start, marks[best].start) : from; }
+    if (from > 0) { const w = toks.find((t) => t.start >= from); from = w ? Math.min(w.start, marks[best].start) : marks[best].start; }
     to = Math.min(text.length, from + max);
     const sp2 = text.lastIndexOf(' ', to);
     if (to < text.length && sp2 > marks[best].end) to = sp2;
@@ -513,7 +579,8 @@ function enhance(form) {
   const lang = document.documentElement.lang || 'en';
   const id = `hg-sr-${++uid}`;
   const box = h('div', { class: 'hg-search-results', id, hidden: '' });
-  form.append(box);
+  const live = h('p', { class: 'visually-hidden', role: 'status' }); // announces the result count
+  form.append(box, live);
   Object.entries({ role: 'combobox', 'aria-autocomplete': 'list', 'aria-expanded': 'false', 'aria-controls': id }).forEach(([k, v]) => input.setAttribute(k, v));
   let seq = 0, active = -1, options = [], timer = 0, lastQuery = '', empty = '';
   const close = () => { box.hidden = true; input.setAttribute('aria-expanded', 'false'); input.removeAttribute('aria-activedescendant'); active = -1; };
@@ -548,6 +615,7 @@ function enhance(form) {
     } else {
       box.replaceChildren(ul, h('p', { class: 'hg-search-all' }, h('a', { href: allUrl(q), text: T.all })));
     }
+    live.textContent = T.count.replace('%d', res.results.length).replace('%s', q);
     active = -1;
     box.hidden = false;
     input.setAttribute('aria-expanded', 'true');
@@ -602,7 +670,7 @@ async function resultsView(el) {
       return b;
     };
     g.append(btn('', T.any));
-    for (const [v, n] of [...counts].sort((a, b) => b[1] - a[1]).slice(0, 20)) g.append(btn(v, `${v} (${n})`));
+    for (const [v, n] of [...counts].sort((a, b) => b[1] - a[1]).slice(0, 12)) g.append(btn(v, `${v} (${n})`));
     return g;
   };
   const render = async () => {

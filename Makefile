@@ -39,7 +39,7 @@ $(BUILD)/%.o: src/%.cc $(wildcard include/*.h) | $(BUILD)
 $(BUILD):
 	mkdir -p $(BUILD)/tests
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) | $(BUILD)
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/helpers.h $(LIB_OBJ) | $(BUILD)
 	$(CC) $(CFLAGS_ALL) $(shell pkg-config --cflags cmocka) -c -o $@.o $<
 	$(CXX) -o $@ $@.o $(LIB_OBJ) $(LIBS) $(shell pkg-config --libs cmocka)
 

@@ -80,5 +80,8 @@ void hg_content_free(hg_content *c);
 /* `text` must have room for a NUL at text[len] (hg_read_file gives that). */
 bool hg_article_parse(hg_article *a, char *text, size_t len, hg_diags *diags);
 void hg_article_clear(hg_article *a);
+/* (Re)derives title, slug, tags... from a->meta and a->body (after a hook
+ * changed them). Returns false if an error was added to diags. */
+bool hg_article_apply_meta(hg_article *a, hg_diags *diags);
 
 #endif

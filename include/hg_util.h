@@ -57,8 +57,11 @@ void hg_buf_free(hg_buf *b);
  * trailing `hg_error **err`; on failure they set *err (if err is not NULL)
  * and return false/NULL/-1. The caller frees with hg_error_free. */
 typedef struct {
-  char *msg;
-  int code; /* exit code class: 1 content error, 2 usage/config error */
+  char *msg;  /* "path:line:col: text" */
+  int code;   /* exit code class: 1 content error, 2 usage/config error */
+  char *path; /* the parts of msg: path (may be NULL), line, col (0: unknown) */
+  int line, col;
+  char *text;
 } hg_error;
 
 hg_error *hg_error_new(int code, const char *path, int line, int col,
@@ -68,6 +71,8 @@ void hg_error_set(hg_error **err, int code, const char *path, int line, int col,
                   const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 void hg_error_free(hg_error *e);
+/* "path:line:col: error: text", like a printed diagnostic. Caller frees. */
+char *hg_error_format(const hg_error *e);
 
 /* ---- diagnostics ---------------------------------------------------------
  * Warnings and errors gathered during a build, printed in a stable order. */
@@ -89,6 +94,8 @@ void hg_diags_add(hg_diags *d, hg_severity sev, const char *path, int line,
     __attribute__((format(printf, 6, 7)));
 void hg_diags_vadd(hg_diags *d, hg_severity sev, const char *path, int line,
                    int col, const char *fmt, va_list ap);
+/* Adds an hg_error as a diagnostic, keeping its location. */
+void hg_diags_add_error(hg_diags *d, hg_severity sev, const hg_error *e);
 /* Moves every item of src to the end of dst; src is left empty. */
 void hg_diags_move(hg_diags *dst, hg_diags *src);
 size_t hg_diags_count(const hg_diags *d, hg_severity sev);

@@ -142,7 +142,7 @@ hg_config *hg_config_load(const char *site_dir, hg_diags *diags, hg_error **err)
     size_t len;
     char *text = hg_read_file(path, &len, err);
     if (!text) {
-      (*err)->code = 2;
+      if (err && *err) (*err)->code = 2;
       hg_config_free(c);
       return NULL;
     }

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define DEFAULT_MAX_FILE (64u << 20)
+#define DEFAULT_MAX_FILE (16u << 20) /* a help article is rarely over 100 kB */
 
 static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
@@ -27,28 +27,6 @@ static size_t stem_len(const char *base) {
   if (l > 3 && hg_str_has_suffix(base, ".md")) return l - 3;
   if (l > 9 && hg_str_has_suffix(base, ".markdown")) return l - 9;
   return l;
-}
-
-/* Adds err (about the file `err_path`) as an error diagnostic of `path`,
- * splitting its "err_path:line:col: " prefix back into the diagnostic's
- * location so it prints like every other one. */
-static void diag_from_error(hg_diags *d, const char *path, const char *err_path,
-                            const hg_error *err) {
-  const char *m = err->msg;
-  size_t pl = strlen(err_path);
-  int line = 0, col = 0, n = 0;
-  if (strncmp(m, err_path, pl) != 0 || m[pl] != ':') {
-    hg_diags_add(d, HG_ERR, NULL, 0, 0, "%s", m);
-    return;
-  }
-  m += pl + 1;
-  if (sscanf(m, "%d:%d: %n", &line, &col, &n) != 2 || n == 0) {
-    col = n = 0;
-    if (sscanf(m, "%d: %n", &line, &n) != 1 || n == 0) line = n = 0;
-  }
-  m += n;
-  while (*m == ' ') m++;
-  hg_diags_add(d, HG_ERR, path, line, col, "%s", m);
 }
 
 /* ---- front matter fields ------------------------------------------------ */
@@ -259,7 +237,7 @@ bool hg_article_parse(hg_article *a, char *text, size_t len, hg_diags *diags) {
       hg_error *err = NULL;
       hg_value *v = hg_yaml_parse(fm, (size_t)(close - fm), a->path, 1, &err);
       if (err) {
-        diag_from_error(diags, a->path, a->path, err);
+        hg_diags_add_error(diags, HG_ERR, err);
         hg_error_free(err);
         a->failed = true;
         return false;
@@ -281,7 +259,33 @@ bool hg_article_parse(hg_article *a, char *text, size_t len, hg_diags *diags) {
   a->body_len = (size_t)(end - body);
   a->body = hg_xstrndup(body, a->body_len);
   a->body_line = body_line;
+  bool ok = hg_article_apply_meta(a, diags);
+  if (a->body_len == 0 && !a->meta)
+    hg_diags_add(diags, HG_WARN, a->path, 1, 0, "empty file (nothing to publish)");
+  return ok;
+}
 
+/* Frees the fields derived from front matter, before they are derived again. */
+static void clear_fields(hg_article *a) {
+  free(a->title);
+  free(a->description);
+  free(a->slug);
+  free_list(a->tags, a->ntags);
+  free_list(a->keywords, a->nkeywords);
+  free_list(a->aliases, a->naliases);
+  free(a->date);
+  free(a->updated);
+  free(a->review_by);
+  a->title = a->description = a->slug = a->date = a->updated = a->review_by = NULL;
+  a->tags = a->keywords = a->aliases = NULL;
+  a->ntags = a->nkeywords = a->naliases = 0;
+  a->title_line = 0;
+  a->weight = 0;
+  a->promoted = a->draft = a->faq = false;
+}
+
+bool hg_article_apply_meta(hg_article *a, hg_diags *diags) {
+  clear_fields(a);
   fm_ctx c = {a->path, diags, false};
   const hg_value *m = a->meta;
   a->title = fm_string(&c, m, "title");
@@ -296,7 +300,7 @@ bool hg_article_parse(hg_article *a, char *text, size_t len, hg_diags *diags) {
     char *h1 = hg_md_first_h1(a->body, a->body_len);
     if (h1 && *h1) {
       a->title = h1;
-      a->title_line = body_line + 1;
+      a->title_line = a->body_line + 1;
     } else {
       free(h1);
       const char *base = hg_path_basename(a->rel_path);
@@ -361,8 +365,6 @@ bool hg_article_parse(hg_article *a, char *text, size_t len, hg_diags *diags) {
                    "front matter: type should be 'article' or 'faq', found '%s'", type);
     free(type);
   }
-  if (a->body_len == 0 && !a->meta)
-    hg_diags_add(diags, HG_WARN, a->path, 1, 0, "empty file (nothing to publish)");
   if (c.failed) a->failed = true;
   return !c.failed;
 }
@@ -372,15 +374,7 @@ void hg_article_clear(hg_article *a) {
   free(a->rel_path);
   hg_value_free(a->meta);
   free(a->body);
-  free(a->title);
-  free(a->description);
-  free(a->slug);
-  free_list(a->tags, a->ntags);
-  free_list(a->keywords, a->nkeywords);
-  free_list(a->aliases, a->naliases);
-  free(a->date);
-  free(a->updated);
-  free(a->review_by);
+  clear_fields(a);
   memset(a, 0, sizeof *a);
 }
 
@@ -408,7 +402,7 @@ static void load_one(void *p, size_t i, int worker) {
   size_t len;
   char *text = hg_read_file(lc->paths[i], &len, &err);
   if (!text) {
-    diag_from_error(&lc->diags[i], a->path, lc->paths[i], err);
+    hg_diags_add(&lc->diags[i], HG_ERR, a->path, err->line, err->col, "%s", err->text);
     hg_error_free(err);
     a->failed = true;
     return;
@@ -455,7 +449,7 @@ static void load_index(hg_folder *f, const char *path, hg_diags *d) {
   char *text = hg_read_file(path, &len, &err);
   if (!text) {
     char *shown = display_path(path);
-    diag_from_error(d, shown, path, err);
+    hg_diags_add(d, HG_ERR, shown, err->line, err->col, "%s", err->text);
     free(shown);
     hg_error_free(err);
     return;

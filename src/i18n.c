@@ -71,14 +71,14 @@ static void read_file(hg_i18n *t, const char *path, bool complete, hg_diags *d) 
   size_t len;
   char *text = hg_read_file(path, &len, &err);
   if (!text) {
-    hg_diags_add(d, HG_ERR, NULL, 0, 0, "%s", err->msg);
+    hg_diags_add_error(d, HG_ERR, err);
     hg_error_free(err);
     return;
   }
   hg_value *root = hg_yaml_parse(text, len, path, 0, &err);
   free(text);
   if (err) {
-    hg_diags_add(d, HG_ERR, NULL, 0, 0, "%s", err->msg);
+    hg_diags_add_error(d, HG_ERR, err);
     hg_error_free(err);
     return;
   }

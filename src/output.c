@@ -80,7 +80,7 @@ hg_output *hg_output_begin(const char *out_dir, const char *site_dir,
   }
   char *parent = hg_path_dirname(out);
   if (!hg_mkdir_p(parent, err)) {
-    (*err)->code = 2;
+    if (err && *err) (*err)->code = 2;
     free(parent);
     free(out);
     return NULL;
@@ -138,7 +138,7 @@ hg_output *hg_output_begin(const char *out_dir, const char *site_dir,
   chmod(o->tmp, 0755); /* the published folder is world-readable */
   if (!hg_output_write(o, HG_OUTPUT_MARKER, "helpgen " HG_VERSION "\n",
                        strlen("helpgen " HG_VERSION "\n"), err)) {
-    (*err)->code = 2;
+    if (err && *err) (*err)->code = 2;
     hg_output_abort(o);
     return NULL;
   }

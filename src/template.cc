@@ -67,14 +67,16 @@ bool check_sections(const char *path, const char *text, size_t len,
     }
     if (text[i] != '{' || text[i + 1] != '{') continue;
     size_t j = i + 2;
-    const char *close = strstr(text + j, "}}");
+    // text need not end in a NUL: search only its len bytes
+    const char *close = static_cast<const char *>(memmem(text + j, len - j, "}}", 2));
     int col = (int)(i - line_start) + 1;
-    if (!close || (size_t)(close - text) > len) {
+    if (!close) {
       hg_error_set(err, 2, path, line, col, "template: '{{' is never closed by '}}'");
       return false;
     }
     char kind = text[j];
-    std::string name(text + j + 1, close - text - j - 1);
+    std::string name;
+    if (close > text + j) name.assign(text + j + 1, close - text - j - 1);
     size_t colon = name.find(':');
     if (colon != std::string::npos) name.resize(colon);
     if (kind == '#') {
@@ -133,7 +135,7 @@ bool hg_tpl_add(hg_tpl *t, const char *name, const char *path, const char *text,
                 size_t len, hg_error **err) {
   const char *p = text;
   while (p < text + len && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) p++;
-  if (strncmp(p, "{{%AUTOESCAPE", 13) != 0) {
+  if ((size_t)(text + len - p) < 13 || strncmp(p, "{{%AUTOESCAPE", 13) != 0) {
     hg_error_set(err, 2, path, 1, 1,
                  "template: must start with {{%%AUTOESCAPE context=\"HTML\"}} "
                  "(every template and partial escapes by default)");
@@ -146,9 +148,9 @@ bool hg_tpl_add(hg_tpl *t, const char *name, const char *path, const char *text,
   bool ok = t->cache->StringToTemplateCache(name, std::string(text, len), kStrip);
   std::string log = capture_stderr_end(saved, tmp);
   if (!ok) {
-    // keep ctemplate's first line, without its "ERROR: " prefix
+    // keep ctemplate's first line, without its "ERROR: Template : ERROR: "
     std::string first = log.substr(0, log.find('\n'));
-    size_t e = first.find("ERROR: ");
+    size_t e = first.rfind("ERROR: ");
     if (e != std::string::npos) first = first.substr(e + 7);
     if (first.empty()) first = "syntax error";
     hg_error_set(err, 2, path, 0, 0, "template: %s", first.c_str());

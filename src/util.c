@@ -149,12 +149,17 @@ static void put_location(hg_buf *b, const char *path, int line, int col) {
 
 static hg_error *error_vnew(int code, const char *path, int line, int col,
                             const char *fmt, va_list ap) {
-  hg_buf b = HG_BUF_INIT;
+  hg_buf t = HG_BUF_INIT, b = HG_BUF_INIT;
+  hg_buf_vprintf(&t, fmt, ap);
   put_location(&b, path, line, col);
-  hg_buf_vprintf(&b, fmt, ap);
+  hg_buf_puts(&b, hg_buf_cstr(&t));
   hg_error *e = hg_xmalloc(sizeof *e);
   e->msg = hg_buf_steal(&b);
+  e->text = hg_buf_steal(&t);
   e->code = code;
+  e->path = path ? hg_xstrdup(path) : NULL;
+  e->line = path ? line : 0;
+  e->col = path && line > 0 ? col : 0;
   return e;
 }
 
@@ -181,7 +186,14 @@ void hg_error_set(hg_error **err, int code, const char *path, int line, int col,
 void hg_error_free(hg_error *e) {
   if (!e) return;
   free(e->msg);
+  free(e->text);
+  free(e->path);
   free(e);
+}
+
+char *hg_error_format(const hg_error *e) {
+  hg_diag d = {HG_ERR, e->path, e->line, e->col, e->text};
+  return hg_diag_format(&d);
 }
 
 /* ---- diagnostics ------------------------------------------------------- */
@@ -207,6 +219,10 @@ void hg_diags_add(hg_diags *d, hg_severity sev, const char *path, int line,
   va_start(ap, fmt);
   hg_diags_vadd(d, sev, path, line, col, fmt, ap);
   va_end(ap);
+}
+
+void hg_diags_add_error(hg_diags *d, hg_severity sev, const hg_error *e) {
+  hg_diags_add(d, sev, e->path, e->line, e->col, "%s", e->text);
 }
 
 void hg_diags_move(hg_diags *dst, hg_diags *src) {

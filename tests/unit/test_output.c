@@ -1,0 +1,461 @@
+/* test_output.c - unit tests for src/output.c: which output folders are
+ * refused, the temporary folder, atomic commit, abort, and cleanup of
+ * leftovers from killed builds. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <dirent.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hg_output.h"
+#include "helpers.h"
+
+typedef struct {
+  char *dir;  /* the temp root */
+  char *site; /* dir/site, an existing site folder */
+  char *out;  /* dir/out, not created */
+  hg_error *err;
+} fixture;
+
+static int setup(void **state) {
+  fixture *f = hg_xcalloc(1, sizeof *f);
+  f->dir = tmp_new();
+  f->site = hg_path_join(f->dir, "site");
+  f->out = hg_path_join(f->dir, "out");
+  put_file(f->site, "content/a.md", "# A\n");
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  fixture *f = *state;
+  hg_error_free(f->err);
+  free(f->site);
+  free(f->out);
+  tmp_remove(f->dir);
+  free(f);
+  return 0;
+}
+
+static hg_output *begin_ok(fixture *f, const char *out) {
+  hg_output *o = hg_output_begin(out, f->site, &f->err);
+  if (!o) fail_msg("hg_output_begin(%s): %s", out, f->err ? f->err->msg : "?");
+  return o;
+}
+
+/* hg_output_begin must refuse `out`; returns the message. */
+static const char *refused(fixture *f, const char *out) {
+  hg_error_free(f->err);
+  f->err = NULL;
+  hg_output *o = hg_output_begin(out, f->site, &f->err);
+  if (o) {
+    hg_output_abort(o);
+    fail_msg("'%s' was accepted as the output folder", out);
+  }
+  assert_non_null(f->err);
+  assert_int_equal(f->err->code, 2);
+  return f->err->msg;
+}
+
+static void write_ok(hg_output *o, const char *rel, const char *text) {
+  hg_error *err = NULL;
+  if (!hg_output_write(o, rel, text, strlen(text), &err))
+    fail_msg("write %s: %s", rel, err ? err->msg : "?");
+}
+
+/* Names in `dir` (not . and ..), sorted, joined with spaces. */
+static char *listing(const char *dir) {
+  DIR *d = opendir(dir);
+  assert_non_null(d);
+  char *names[64];
+  size_t n = 0;
+  struct dirent *e;
+  while ((e = readdir(d)) && n < 64)
+    if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) names[n++] = hg_xstrdup(e->d_name);
+  closedir(d);
+  for (size_t i = 1; i < n; i++)
+    for (size_t k = i; k > 0 && strcmp(names[k - 1], names[k]) > 0; k--) {
+      char *t = names[k];
+      names[k] = names[k - 1];
+      names[k - 1] = t;
+    }
+  hg_buf b = HG_BUF_INIT;
+  for (size_t i = 0; i < n; i++) {
+    if (i) hg_buf_putc(&b, ' ');
+    hg_buf_puts(&b, names[i]);
+    free(names[i]);
+  }
+  return hg_buf_steal(&b);
+}
+
+static void assert_listing(const char *dir, const char *want) {
+  char *got = listing(dir);
+  if (strcmp(got, want)) fail_msg("%s holds\n  %s\nexpected\n  %s", dir, got, want);
+  free(got);
+}
+
+/* ---- refusals ----------------------------------------------------------- */
+static void test_refuses_root_and_dot(void **state) {
+  fixture *f = *state;
+  static const char *const bad[] = {"/", ".", "./", "//", "", "..", "site/..", "a/./"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    const char *m = refused(f, bad[i]);
+    char *want = hg_strdup_printf("refusing to use '%s' as the output folder (name a folder "
+                                  "of its own, e.g. -o public)", bad[i]);
+    assert_string_equal(m, want);
+    free(want);
+  }
+}
+
+static void test_refuses_foreign_folder(void **state) {
+  fixture *f = *state;
+  put_file(f->out, "family-photos/1.jpg", "JPEG");
+  const char *m = refused(f, f->out);
+  char *want = hg_strdup_printf("refusing to replace '%s': it is not empty and was not built "
+                                "by helpgen (no .helpgen-build file). Choose another -o or "
+                                "empty it first", f->out);
+  assert_string_equal(m, want);
+  free(want);
+  /* nothing was touched, and no temporary folder was left behind */
+  char *photo = get_file(f->out, "family-photos/1.jpg");
+  assert_string_equal(photo, "JPEG");
+  free(photo);
+  assert_listing(f->dir, "out site");
+
+  /* a marker that is a folder is no marker */
+  char *fake = hg_path_join(f->out, HG_OUTPUT_MARKER);
+  assert_true(hg_mkdir_p(fake, NULL));
+  refused(f, f->out);
+  free(fake);
+}
+
+static void test_refuses_a_file(void **state) {
+  fixture *f = *state;
+  put_file(f->dir, "notes.txt", "keep me");
+  char *p = hg_path_join(f->dir, "notes.txt");
+  assert_contains(refused(f, p), "refusing to replace");
+  char *back = get_file(f->dir, "notes.txt");
+  assert_string_equal(back, "keep me");
+  free(back);
+  free(p);
+}
+
+static void test_refuses_site_folder(void **state) {
+  fixture *f = *state;
+  char *want = hg_strdup_printf("refusing to build into '%s': it holds the site's own files "
+                                "(choose another -o)", f->site);
+  assert_string_equal(refused(f, f->site), want);
+  free(want);
+  /* the same folder spelled differently, its parent, a link to it */
+  char *dotted = hg_strdup_printf("%s/./site", f->dir);
+  assert_contains(refused(f, dotted), "it holds the site's own files");
+  assert_contains(refused(f, f->dir), "it holds the site's own files");
+  char *link = hg_path_join(f->dir, "link");
+  assert_int_equal(symlink(f->site, link), 0);
+  assert_contains(refused(f, link), "it holds the site's own files");
+  char *slash = hg_strdup_printf("%s/", f->site);
+  assert_contains(refused(f, slash), "it holds the site's own files");
+  assert_true(path_exists(f->site, "content/a.md"));
+  free(slash);
+  free(link);
+  free(dotted);
+}
+
+static void test_accepts_site_public_and_empty(void **state) {
+  fixture *f = *state;
+  char *pub = hg_path_join(f->site, "public");
+  hg_output *o = begin_ok(f, pub); /* inside the site is fine */
+  assert_true(hg_output_commit(o, &f->err));
+  assert_true(path_exists(pub, HG_OUTPUT_MARKER));
+  free(pub);
+
+  assert_true(hg_mkdir_p(f->out, NULL)); /* an empty folder is fine */
+  o = begin_ok(f, f->out);
+  write_ok(o, "index.html", "x");
+  assert_true(hg_output_commit(o, &f->err));
+  assert_listing(f->out, ".helpgen-build index.html");
+}
+
+/* ---- writing and committing -------------------------------------------- */
+static void test_commit_replaces_previous(void **state) {
+  fixture *f = *state;
+  hg_output *o = begin_ok(f, f->out);
+  const char *tmp = hg_output_tmp(o);
+  char *parent = hg_path_dirname(tmp);
+  assert_string_equal(parent, f->dir); /* beside OUT, on the same file system */
+  free(parent);
+  assert_string_equal(hg_path_basename(tmp), ".out.helpgen-next");
+  write_ok(o, "index.html", "<p>one</p>");
+  write_ok(o, "old/deep/page/index.html", "old");
+  write_ok(o, "b", "a file where build 3 needs a folder");
+  assert_false(hg_is_dir(f->out)); /* nothing in place before the commit */
+  assert_true(path_exists(tmp, "old/deep/page/index.html"));
+  assert_true(hg_output_commit(o, &f->err));
+  assert_null(f->err);
+
+  char *s = get_file(f->out, "index.html");
+  assert_string_equal(s, "<p>one</p>");
+  free(s);
+  s = get_file(f->out, HG_OUTPUT_MARKER);
+  assert_string_equal(s, "helpgen " HG_VERSION "\n");
+  free(s);
+  assert_listing(f->out, ".helpgen-build b index.html old");
+  assert_listing(f->dir, ".out.helpgen-lock out site");
+
+  /* the second build replaces the whole site */
+  o = begin_ok(f, f->out);
+  write_ok(o, "index.html", "<p>two</p>");
+  write_ok(o, "new.html", "new");
+  s = get_file(f->out, "index.html"); /* still the old site until commit */
+  assert_string_equal(s, "<p>one</p>");
+  free(s);
+  assert_true(hg_output_commit(o, &f->err));
+  s = get_file(f->out, "index.html");
+  assert_string_equal(s, "<p>two</p>");
+  free(s);
+  assert_listing(f->out, ".helpgen-build index.html new.html");
+
+  /* the third build writes over the first site (kept as scratch): whatever
+   * it did not write is gone, and files give way to folders and back */
+  assert_true(path_exists(f->dir, ".out.helpgen-next/old/deep/page/index.html"));
+  o = begin_ok(f, f->out);
+  write_ok(o, "index.html", "<p>three</p>");
+  write_ok(o, "b/index.html", "b is a folder now");
+  write_ok(o, "old", "old is a file now");
+  assert_true(hg_output_commit(o, &f->err));
+  assert_listing(f->out, ".helpgen-build b index.html old");
+  s = get_file(f->out, "index.html");
+  assert_string_equal(s, "<p>three</p>");
+  free(s);
+  s = get_file(f->out, "b/index.html");
+  assert_string_equal(s, "b is a folder now");
+  free(s);
+  s = get_file(f->out, "old");
+  assert_string_equal(s, "old is a file now");
+  free(s);
+}
+
+static void test_abort_leaves_previous(void **state) {
+  fixture *f = *state;
+  hg_output *o = begin_ok(f, f->out);
+  write_ok(o, "index.html", "good");
+  assert_true(hg_output_commit(o, &f->err));
+
+  /* a fresh build folder is removed by abort */
+  o = begin_ok(f, f->out);
+  write_ok(o, "index.html", "half-written");
+  write_ok(o, "extra.html", "x");
+  hg_output_abort(o);
+  char *s = get_file(f->out, "index.html");
+  assert_string_equal(s, "good");
+  free(s);
+  assert_listing(f->out, ".helpgen-build index.html");
+  assert_listing(f->dir, ".out.helpgen-lock out site");
+
+  /* a reused one stays as scratch; OUT is untouched either way */
+  o = begin_ok(f, f->out);
+  assert_true(hg_output_commit(o, &f->err)); /* now the scratch holds a site */
+  o = begin_ok(f, f->out);
+  write_ok(o, "index.html", "half-written");
+  hg_output_abort(o);
+  assert_listing(f->out, ".helpgen-build");
+  assert_true(path_exists(f->dir, ".out.helpgen-next/" HG_OUTPUT_MARKER));
+  /* and the next build does not publish what the aborted one left there */
+  o = begin_ok(f, f->out);
+  write_ok(o, "final.html", "final");
+  assert_true(hg_output_commit(o, &f->err));
+  assert_listing(f->out, ".helpgen-build final.html");
+  hg_output_abort(NULL);
+}
+
+static void test_lock(void **state) {
+  fixture *f = *state;
+  hg_output *o = begin_ok(f, f->out);
+  const char *m = refused(f, f->out);
+  char *want = hg_strdup_printf("another helpgen build is writing '%s'; wait for it to finish",
+                                f->out);
+  assert_string_equal(m, want);
+  free(want);
+  hg_output_abort(o);
+  o = begin_ok(f, f->out); /* released */
+  hg_output_abort(o);
+}
+
+static void test_claim_dir(void **state) {
+  fixture *f = *state;
+  hg_output *o = begin_ok(f, f->out);
+  write_ok(o, "search/old.json", "stale");
+  assert_true(hg_output_claim_dir(o, "search", &f->err)); /* emptied */
+  assert_false(path_exists(hg_output_tmp(o), "search/old.json"));
+  put_file(hg_output_tmp(o), "search/index/part1.json", "{}"); /* written directly */
+  hg_error *err = NULL;
+  assert_false(hg_output_claim_dir(o, "../search", &err));
+  assert_non_null(err);
+  hg_error_free(err);
+  assert_true(hg_output_commit(o, &f->err));
+  assert_true(path_exists(f->out, "search/index/part1.json"));
+}
+
+static void test_nested_out_and_trailing_slash(void **state) {
+  fixture *f = *state;
+  char *deep = hg_path_join(f->dir, "x/y/out/");
+  hg_output *o = begin_ok(f, deep); /* parents are created */
+  write_ok(o, "a.html", "a");
+  assert_true(hg_output_commit(o, &f->err));
+  char *s = get_file(f->dir, "x/y/out/a.html");
+  assert_string_equal(s, "a");
+  free(s);
+  assert_listing(f->dir, "site x");
+  free(deep);
+}
+
+static void test_rel_ok(void **state) {
+  (void)state;
+  static const char *const good[] = {"index.html", "a/b/index.html", "assets/style.1a2b.css",
+                                     ".helpgen-build", "a/..b/c..", "ž/ö.html"};
+  static const char *const bad[] = {"",       "/etc/passwd", "../x",  "a/../b", "a/..",
+                                    "..",     "a\\b",        "..\\x", "a//b",   "./a",
+                                    "a/./b",  "/"};
+  for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+    if (!hg_output_rel_ok(good[i])) fail_msg("'%s' should be accepted", good[i]);
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    if (hg_output_rel_ok(bad[i])) fail_msg("'%s' should be refused", bad[i]);
+}
+
+static void test_write_refuses_escapes(void **state) {
+  fixture *f = *state;
+  hg_output *o = begin_ok(f, f->out);
+  hg_error *err = NULL;
+  assert_false(hg_output_write(o, "../escaped.html", "x", 1, &err));
+  assert_non_null(err);
+  assert_string_equal(err->msg, "refusing to write '../escaped.html': not a path inside the "
+                                "output folder");
+  hg_error_free(err);
+  err = NULL;
+  char *abs = hg_path_join(f->dir, "abs.html");
+  assert_false(hg_output_write(o, abs, "x", 1, &err));
+  hg_error_free(err);
+  err = NULL;
+  char *src = hg_path_join(f->site, "content/a.md");
+  assert_false(hg_output_copy(o, "../copy.html", src, &err));
+  assert_non_null(err);
+  assert_contains(err->msg, "refusing to write '../copy.html'");
+  hg_error_free(err);
+  free(src);
+  assert_false(path_exists(f->dir, "escaped.html"));
+  assert_false(path_exists(f->dir, "abs.html"));
+  assert_false(path_exists(f->dir, "copy.html"));
+  hg_output_abort(o);
+  free(abs);
+}
+
+static void test_copy(void **state) {
+  fixture *f = *state;
+  put_file(f->site, "logo.svg", "<svg/>");
+  char *src = hg_path_join(f->site, "logo.svg");
+  hg_output *o = begin_ok(f, f->out);
+  assert_true(hg_output_copy(o, "assets/logo.svg", src, &f->err));
+  hg_error *err = NULL;
+  assert_false(hg_output_copy(o, "assets/none.svg", "/nonexistent/none.svg", &err));
+  assert_non_null(err);
+  assert_contains(err->msg, "/nonexistent/none.svg");
+  hg_error_free(err);
+  assert_true(hg_output_commit(o, &f->err));
+  char *s = get_file(f->out, "assets/logo.svg");
+  assert_string_equal(s, "<svg/>");
+  free(s);
+  free(src);
+}
+
+static void test_leftovers_cleaned(void **state) {
+  fixture *f = *state;
+  /* a build killed after it began: its folder holds the marker and stale
+   * pages; the next build reuses it and publishes only what it wrote */
+  put_file(f->dir, ".out.helpgen-next/" HG_OUTPUT_MARKER, "helpgen 0.0.1\n");
+  put_file(f->dir, ".out.helpgen-next/stale/index.html", "stale");
+  put_file(f->dir, ".out.helpgen-next/index.html", "stale home");
+  put_file(f->dir, ".other.helpgen-next/keep.html", "not ours");
+  hg_output *o = begin_ok(f, f->out);
+  write_ok(o, "index.html", "fresh home");
+  assert_true(hg_output_commit(o, &f->err));
+  assert_listing(f->out, ".helpgen-build index.html");
+  char *s = get_file(f->out, "index.html");
+  assert_string_equal(s, "fresh home");
+  free(s);
+  s = get_file(f->out, HG_OUTPUT_MARKER);
+  assert_string_equal(s, "helpgen " HG_VERSION "\n");
+  free(s);
+  assert_true(path_exists(f->dir, ".other.helpgen-next/keep.html"));
+}
+
+static void test_foreign_build_folder_replaced(void **state) {
+  fixture *f = *state;
+  /* a build folder without the marker is not ours to reuse: it is replaced */
+  put_file(f->dir, ".out.helpgen-next/photo.jpg", "JPEG");
+  hg_output *o = begin_ok(f, f->out);
+  assert_false(path_exists(hg_output_tmp(o), "photo.jpg"));
+  hg_output_abort(o);
+  assert_false(path_exists(f->dir, ".out.helpgen-next"));
+}
+
+typedef struct {
+  hg_output *o;
+  atomic_int failures;
+} par_write;
+
+static void write_one(void *ctx, size_t i, int worker) {
+  par_write *p = ctx;
+  char rel[64], body[64];
+  snprintf(rel, sizeof rel, "d%zu/p%zu/index.html", i % 7, i);
+  snprintf(body, sizeof body, "page %zu by %d", i, worker);
+  if (!hg_output_write(p->o, rel, body, strlen(body), NULL)) atomic_fetch_add(&p->failures, 1);
+}
+
+static void test_parallel_writes(void **state) {
+  fixture *f = *state;
+  par_write p = {.o = begin_ok(f, f->out)};
+  atomic_init(&p.failures, 0);
+  hg_parallel_for(300, 8, write_one, &p);
+  assert_int_equal(atomic_load(&p.failures), 0);
+  assert_true(hg_output_commit(p.o, &f->err));
+  for (size_t i = 0; i < 300; i++) {
+    char rel[64];
+    snprintf(rel, sizeof rel, "d%zu/p%zu/index.html", i % 7, i);
+    char *s = get_file(f->out, rel);
+    if (!s) fail_msg("%s missing", rel);
+    char want[32];
+    snprintf(want, sizeof want, "page %zu by", i);
+    assert_true(hg_str_has_prefix(s, want));
+    free(s);
+  }
+}
+
+int main(void) {
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+  const struct CMUnitTest tests[] = {
+      T(test_refuses_root_and_dot),
+      T(test_refuses_foreign_folder),
+      T(test_refuses_a_file),
+      T(test_refuses_site_folder),
+      T(test_accepts_site_public_and_empty),
+      T(test_commit_replaces_previous),
+      T(test_abort_leaves_previous),
+      T(test_lock),
+      T(test_claim_dir),
+      T(test_nested_out_and_trailing_slash),
+      T(test_rel_ok),
+      T(test_write_refuses_escapes),
+      T(test_copy),
+      T(test_leftovers_cleaned),
+      T(test_foreign_build_folder_replaced),
+      T(test_parallel_writes),
+  };
+#undef T
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,412 @@
+/* test_value.c - unit tests for src/value.c: YAML text to typed hg_value
+ * trees with positions, and the errors for what helpgen refuses. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hg_value.h"
+#include "helpers.h"
+
+static hg_value *parse_ok(const char *text, int line_offset) {
+  hg_error *err = NULL;
+  hg_value *v = hg_yaml_parse(text, strlen(text), "t.yaml", line_offset, &err);
+  if (err) fail_msg("unexpected error: %s", err->msg);
+  return v;
+}
+
+/* Parses text that must fail; returns the message (caller frees). */
+static char *parse_err(const char *text, int line_offset) {
+  hg_error *err = NULL;
+  hg_value *v = hg_yaml_parse(text, strlen(text), "t.yaml", line_offset, &err);
+  if (v) fail_msg("expected an error for:\n%s", text);
+  assert_non_null(err);
+  char *m = hg_xstrdup(err->msg);
+  hg_error_free(err);
+  return m;
+}
+
+static const hg_value *get(const hg_value *map, const char *key) {
+  const hg_value *v = hg_value_get(map, key);
+  if (!v) fail_msg("no key '%s'", key);
+  return v;
+}
+
+/* ---- scalars ------------------------------------------------------------ */
+static void test_scalar_types(void **state) {
+  (void)state;
+  hg_value *m = parse_ok("int: 42\n"
+                         "neg: -17\n"
+                         "plus: +7\n"
+                         "zeros: 007\n"
+                         "float: 3.25\n"
+                         "exp: 1e3\n"
+                         "dot: .5\n"
+                         "yes1: true\n"
+                         "yes2: True\n"
+                         "yes3: yes\n"
+                         "no1: false\n"
+                         "no2: NO\n"
+                         "no3: no\n"
+                         "nul1: ~\n"
+                         "nul2: null\n"
+                         "nul3:\n"
+                         "date: 2026-03-01\n"
+                         "datetime: 2026-03-01T10:30:00Z\n"
+                         "str: hello world\n"
+                         "mixed: 12abc\n"
+                         "version: 1.2.3\n"
+                         "inf: inf\n"
+                         "sign: +\n"
+                         "notdate: 2026-3-1\n"
+                         "unicode: Příliš žluťoučký\n",
+                         0);
+  assert_non_null(m);
+  assert_int_equal(m->type, HG_V_MAP);
+  assert_int_equal(m->len, 25);
+
+  const hg_value *v = get(m, "int");
+  assert_int_equal(v->type, HG_V_INT);
+  assert_int_equal(v->i, 42);
+  assert_string_equal(v->str, "42");
+  v = get(m, "neg");
+  assert_int_equal(v->type, HG_V_INT);
+  assert_int_equal(v->i, -17);
+  v = get(m, "plus");
+  assert_int_equal(v->type, HG_V_INT);
+  assert_int_equal(v->i, 7);
+  v = get(m, "zeros");
+  assert_int_equal(v->type, HG_V_INT);
+  assert_int_equal(v->i, 7);
+
+  v = get(m, "float");
+  assert_int_equal(v->type, HG_V_FLOAT);
+  assert_true(v->f == 3.25);
+  v = get(m, "exp");
+  assert_int_equal(v->type, HG_V_FLOAT);
+  assert_true(v->f == 1000.0);
+  v = get(m, "dot");
+  assert_int_equal(v->type, HG_V_FLOAT);
+  assert_true(v->f == 0.5);
+
+  static const char *const trues[] = {"yes1", "yes2", "yes3"};
+  static const char *const falses[] = {"no1", "no3"};
+  for (size_t i = 0; i < 3; i++) {
+    v = get(m, trues[i]);
+    assert_int_equal(v->type, HG_V_BOOL);
+    assert_true(v->b);
+    assert_true(hg_value_bool(v, false));
+  }
+  for (size_t i = 0; i < 2; i++) {
+    v = get(m, falses[i]);
+    assert_int_equal(v->type, HG_V_BOOL);
+    assert_false(v->b);
+    assert_false(hg_value_bool(v, true));
+  }
+  v = get(m, "no2"); /* "NO" is not one of the spellings: a string */
+  assert_int_equal(v->type, HG_V_STRING);
+
+  static const char *const nulls[] = {"nul1", "nul2", "nul3"};
+  for (size_t i = 0; i < 3; i++) {
+    v = get(m, nulls[i]);
+    assert_int_equal(v->type, HG_V_NULL);
+    assert_null(hg_value_str(v));
+  }
+
+  v = get(m, "date");
+  assert_int_equal(v->type, HG_V_DATE);
+  assert_string_equal(hg_value_str(v), "2026-03-01");
+  v = get(m, "datetime");
+  assert_int_equal(v->type, HG_V_DATE);
+  assert_string_equal(v->str, "2026-03-01T10:30:00Z");
+
+  static const char *const strings[] = {"str", "mixed", "version", "inf", "sign", "notdate",
+                                        "unicode"};
+  for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++) {
+    v = get(m, strings[i]);
+    if (v->type != HG_V_STRING)
+      fail_msg("'%s' is a %s, expected a string", strings[i], hg_value_type_name(v->type));
+  }
+  assert_string_equal(get(m, "str")->str, "hello world");
+  assert_string_equal(get(m, "unicode")->str, "Příliš žluťoučký");
+  assert_string_equal(hg_value_str(get(m, "int")), "42");
+  assert_string_equal(hg_value_str(get(m, "yes3")), "yes");
+  hg_value_free(m);
+}
+
+static void test_quoted_stay_strings(void **state) {
+  (void)state;
+  hg_value *m = parse_ok("a: \"42\"\n"
+                         "b: 'true'\n"
+                         "c: \"2026-03-01\"\n"
+                         "d: \"~\"\n"
+                         "e: ''\n"
+                         "f: !!str 17\n"
+                         "g: \"3.5\"\n"
+                         "h: |\n"
+                         "  no\n"
+                         "i: >\n"
+                         "  null\n",
+                         0);
+  const char *keys = "abcdefghi";
+  for (const char *k = keys; *k; k++) {
+    char key[2] = {*k, '\0'};
+    const hg_value *v = get(m, key);
+    if (v->type != HG_V_STRING)
+      fail_msg("'%s' is a %s, expected a string", key, hg_value_type_name(v->type));
+  }
+  assert_string_equal(get(m, "a")->str, "42");
+  assert_string_equal(get(m, "e")->str, "");
+  assert_string_equal(get(m, "h")->str, "no\n");
+  assert_string_equal(get(m, "i")->str, "null\n");
+  assert_false(hg_value_bool(get(m, "b"), false)); /* a string is not a bool */
+  hg_value_free(m);
+}
+
+static void test_empty_documents(void **state) {
+  (void)state;
+  static const char *const empties[] = {"", "\n\n", "# only a comment\n", "~\n", "null",
+                                        "---\n"};
+  for (size_t i = 0; i < sizeof empties / sizeof empties[0]; i++) {
+    hg_error *err = NULL;
+    hg_value *v = hg_yaml_parse(empties[i], strlen(empties[i]), "t.yaml", 0, &err);
+    if (v || err) fail_msg("case %zu: expected NULL without error", i);
+  }
+  hg_value *s = parse_ok("just text", 0);
+  assert_int_equal(s->type, HG_V_STRING);
+  assert_string_equal(s->str, "just text");
+  hg_value_free(s);
+  /* only len bytes are read */
+  const char *text = "a: 1\nb: 2\n";
+  hg_value *m = hg_yaml_parse(text, 5, "t.yaml", 0, NULL);
+  assert_non_null(m);
+  assert_int_equal(m->len, 1);
+  assert_null(hg_value_get(m, "b"));
+  hg_value_free(m);
+}
+
+/* ---- structure and positions ------------------------------------------- */
+static const char nested_doc[] = "title: Hello\n"        /* 1 */
+                                 "tags:\n"               /* 2 */
+                                 "  - a\n"               /* 3 */
+                                 "  - 2\n"               /* 4 */
+                                 "nested:\n"             /* 5 */
+                                 "  deep:\n"             /* 6 */
+                                 "    x: 1\n"            /* 7 */
+                                 "    list: [p, q]\n"    /* 8 */
+                                 "flow: {k: v}\n";       /* 9 */
+
+static void check_nested(const hg_value *m, int off) {
+  assert_int_equal(m->type, HG_V_MAP);
+  assert_int_equal(m->len, 4);
+  assert_string_equal(m->keys[0], "title");
+  assert_string_equal(m->keys[3], "flow");
+  assert_int_equal(m->key_lines[0], 1 + off);
+  assert_int_equal(m->key_lines[1], 2 + off);
+  assert_int_equal(m->key_lines[2], 5 + off);
+  assert_int_equal(m->key_lines[3], 9 + off);
+
+  const hg_value *t = get(m, "title");
+  assert_int_equal(t->line, 1 + off);
+  assert_int_equal(t->col, 8);
+
+  const hg_value *tags = get(m, "tags");
+  assert_int_equal(tags->type, HG_V_LIST);
+  assert_int_equal(tags->len, 2);
+  assert_int_equal(tags->line, 3 + off);
+  assert_int_equal(tags->col, 3);
+  assert_null(tags->keys);
+  assert_int_equal(tags->items[0]->type, HG_V_STRING);
+  assert_string_equal(tags->items[0]->str, "a");
+  assert_int_equal(tags->items[0]->line, 3 + off);
+  assert_int_equal(tags->items[0]->col, 5);
+  assert_int_equal(tags->items[1]->type, HG_V_INT);
+  assert_int_equal(tags->items[1]->line, 4 + off);
+
+  const hg_value *deep = get(get(m, "nested"), "deep");
+  assert_int_equal(deep->type, HG_V_MAP);
+  assert_int_equal(deep->line, 7 + off);
+  assert_int_equal(deep->col, 5);
+  const hg_value *x = get(deep, "x");
+  assert_int_equal(x->i, 1);
+  assert_int_equal(x->line, 7 + off);
+  assert_int_equal(x->col, 8);
+  const hg_value *list = get(deep, "list");
+  assert_int_equal(list->len, 2);
+  assert_int_equal(list->line, 8 + off);
+  assert_int_equal(list->col, 11);
+  assert_int_equal(list->items[1]->col, 15);
+  assert_string_equal(list->items[1]->str, "q");
+
+  const hg_value *flow = get(m, "flow");
+  assert_int_equal(flow->type, HG_V_MAP);
+  assert_string_equal(get(flow, "k")->str, "v");
+  assert_int_equal(get(flow, "k")->line, 9 + off);
+  assert_int_equal(get(flow, "k")->col, 11);
+}
+
+static void test_nested_positions(void **state) {
+  (void)state;
+  hg_value *m = parse_ok(nested_doc, 0);
+  check_nested(m, 0);
+  hg_value_free(m);
+  /* front matter: the opening --- is line 1, so the YAML starts on line 2 */
+  m = parse_ok(nested_doc, 1);
+  check_nested(m, 1);
+  hg_value_free(m);
+  m = parse_ok(nested_doc, 40);
+  check_nested(m, 40);
+  hg_value_free(m);
+}
+
+static void test_getters(void **state) {
+  (void)state;
+  hg_value *m = parse_ok("a: 1\nb: [x]\na: 2\nc: {d: e}\nflag: true\n", 0);
+  assert_int_equal(get(m, "a")->i, 2); /* the last duplicate wins */
+  assert_null(hg_value_get(m, "missing"));
+  assert_null(hg_value_get(NULL, "a"));
+  assert_null(hg_value_get(get(m, "b"), "x")); /* not a map */
+  assert_null(hg_value_str(get(m, "b")));
+  assert_null(hg_value_str(get(m, "c")));
+  assert_null(hg_value_str(NULL));
+  assert_true(hg_value_bool(get(m, "flag"), false));
+  assert_true(hg_value_bool(get(m, "a"), true)); /* not a bool: default */
+  assert_false(hg_value_bool(NULL, false));
+  assert_string_equal(hg_value_type_name(HG_V_NULL), "null");
+  assert_string_equal(hg_value_type_name(HG_V_LIST), "list");
+  assert_string_equal(hg_value_type_name(HG_V_MAP), "map");
+  assert_string_equal(hg_value_type_name(HG_V_STRING), "string");
+  assert_string_equal(hg_value_type_name(HG_V_INT), "integer");
+  hg_value_free(m);
+}
+
+static void test_copy(void **state) {
+  (void)state;
+  hg_value *m = parse_ok(nested_doc, 3);
+  hg_value *c = hg_value_copy(m);
+  hg_value_free(m); /* the copy must not share anything with the original */
+  check_nested(c, 3);
+  assert_null(hg_value_copy(NULL));
+  hg_value_free(c);
+  hg_value_free(NULL);
+}
+
+/* ---- errors ------------------------------------------------------------- */
+static void test_syntax_errors(void **state) {
+  (void)state;
+  char *m = parse_err("title: ok\nbad: a: b\n", 0);
+  assert_true(hg_str_has_prefix(m, "t.yaml:2:7: YAML syntax error: "));
+  assert_contains(m, "mapping values are not allowed");
+  free(m);
+  /* the same error inside front matter reads one line further down */
+  m = parse_err("title: ok\nbad: a: b\n", 1);
+  assert_true(hg_str_has_prefix(m, "t.yaml:3:7: YAML syntax error: "));
+  free(m);
+
+  m = parse_err("title: \"unclosed\nnext: 1\n", 0);
+  assert_true(hg_str_has_prefix(m, "t.yaml:"));
+  assert_contains(m, "YAML syntax error: ");
+  free(m);
+
+  m = parse_err("a:\n\tb: 1\n", 0); /* a tab in the indentation */
+  assert_true(hg_str_has_prefix(m, "t.yaml:2:1: YAML syntax error: "));
+  free(m);
+
+  m = parse_err("list: [a, b\nother: 1\n", 0);
+  assert_contains(m, "YAML syntax error");
+  assert_true(hg_str_has_prefix(m, "t.yaml:"));
+  free(m);
+
+  /* without an err pointer the failure is still a NULL result */
+  assert_null(hg_yaml_parse("a: b: c", 7, "t.yaml", 0, NULL));
+}
+
+static void test_aliases_rejected(void **state) {
+  (void)state;
+  char *m = parse_err("a: &anchor 1\nb: *anchor\n", 0);
+  assert_string_equal(m, "t.yaml:2:4: YAML aliases (*name) are not supported; repeat the value");
+  free(m);
+  m = parse_err("*x\n", 0);
+  assert_contains(m, "aliases");
+  free(m);
+  m = parse_err("base: &b {x: 1}\nlist:\n  - *b\n", 5);
+  assert_true(hg_str_has_prefix(m, "t.yaml:8:5: YAML aliases"));
+  free(m);
+}
+
+static char *nested_lists(int depth) {
+  hg_buf b = HG_BUF_INIT;
+  for (int i = 0; i < depth; i++) hg_buf_putc(&b, '[');
+  hg_buf_putc(&b, '1');
+  for (int i = 0; i < depth; i++) hg_buf_putc(&b, ']');
+  return hg_buf_steal(&b);
+}
+
+static void test_deep_nesting_rejected(void **state) {
+  (void)state;
+  char *ok = nested_lists(30);
+  hg_value *v = parse_ok(ok, 0);
+  assert_int_equal(v->type, HG_V_LIST);
+  free(ok);
+  hg_value_free(v);
+
+  static const int depths[] = {100, 5000};
+  for (size_t i = 0; i < 2; i++) {
+    char *deep = nested_lists(depths[i]);
+    char *m = parse_err(deep, 0);
+    assert_true(hg_str_has_prefix(m, "t.yaml:1:"));
+    assert_contains(m, "nested too deeply");
+    free(m);
+    free(deep);
+  }
+
+  /* block maps nest too */
+  hg_buf b = HG_BUF_INIT;
+  for (int i = 0; i < 100; i++) {
+    for (int k = 0; k < i; k++) hg_buf_putc(&b, ' ');
+    hg_buf_puts(&b, "k:\n");
+  }
+  char *m = parse_err(hg_buf_cstr(&b), 0);
+  assert_contains(m, "nested too deeply");
+  free(m);
+  hg_buf_free(&b);
+}
+
+static void test_multiple_documents_rejected(void **state) {
+  (void)state;
+  char *m = parse_err("a: 1\n---\nb: 2\n", 0);
+  assert_string_equal(m, "t.yaml:2:1: more than one YAML document (a stray '---'?)");
+  free(m);
+  m = parse_err("---\na: 1\n---\n", 2);
+  assert_true(hg_str_has_prefix(m, "t.yaml:5:1: more than one YAML document"));
+  free(m);
+}
+
+static void test_complex_key_rejected(void **state) {
+  (void)state;
+  char *m = parse_err("? [a, b]\n: 1\n", 0);
+  assert_true(hg_str_has_prefix(m, "t.yaml:1:3: "));
+  assert_contains(m, "a map key must be a plain string");
+  free(m);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_scalar_types),
+      cmocka_unit_test(test_quoted_stay_strings),
+      cmocka_unit_test(test_empty_documents),
+      cmocka_unit_test(test_nested_positions),
+      cmocka_unit_test(test_getters),
+      cmocka_unit_test(test_copy),
+      cmocka_unit_test(test_syntax_errors),
+      cmocka_unit_test(test_aliases_rejected),
+      cmocka_unit_test(test_deep_nesting_rejected),
+      cmocka_unit_test(test_multiple_documents_rejected),
+      cmocka_unit_test(test_complex_key_rejected),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -644,12 +644,12 @@ static void test_too_large_article(void **state) {
 
 static void test_too_large_default_limit(void **state) {
   tree *t = *state;
-  make_sparse(t->dir, "content/huge.md", ((off_t)64 << 20) + 1);
+  make_sparse(t->dir, "content/huge.md", (off_t)50 << 20); /* the 50 MB */
   hg_content *c = load_tree(t, NULL);
   assert_non_null(c);
   assert_true(c->articles[0].failed);
   assert_diag_counts(&t->d, 1, 0);
-  assert_diag(&t->d, HG_ERR, "content/huge.md: error: file is 64 MB, over the 64 MB limit");
+  assert_diag(&t->d, HG_ERR, "content/huge.md: error: file is 50 MB, over the 16 MB limit");
 }
 
 static void test_no_content_folder(void **state) {

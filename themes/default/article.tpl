@@ -13,7 +13,7 @@
 <nav class="hg-crumbs" aria-label="Breadcrumb"><ol>{{#BREADCRUMBS}}<li><a href="{{CRUMB_URL}}">{{CRUMB_TITLE}}</a></li>{{/BREADCRUMBS}}<li aria-current="page">{{PAGE_TITLE}}</li></ol></nav>
 {{/HAS_BREADCRUMBS}}
 <div class="hg-doc">
-<article class="hg-article">
+<article class="hg-article" data-hg-recent-path="{{PAGE_PATH}}" data-hg-recent-title="{{ART_TITLE}}">
 <header class="hg-page-head">
 <h1>{{ART_TITLE}}</h1>
 <p class="hg-meta">{{#HAS_DATES}}{{#HAS_UPDATED}}<span>{{T_UPDATED}} <time datetime="{{UPDATED_ISO}}">{{UPDATED_TEXT}}</time></span>{{/HAS_UPDATED}}{{/HAS_DATES}}<span>{{READING_MINUTES}} {{T_MIN_READ}}</span></p>
@@ -30,6 +30,8 @@
 {{#HAS_TAGS}}
 <div class="hg-tags"><h2>{{T_TAGS}}</h2><ul>{{#TAGS}}<li>{{TAG}}</li>{{/TAGS}}</ul></div>
 {{/HAS_TAGS}}
+{{>FEEDBACK}}
+{{>RELATED_ARTICLES}}
 <nav class="hg-pager" aria-label="{{T_PREV}} / {{T_NEXT}}">
 {{#HAS_PREV}}
 <a class="hg-prev" href="{{PREV_URL}}" rel="prev"><span class="hg-pager-label">{{T_PREV}}</span>{{PREV_TITLE}}</a>

@@ -1,5 +1,5 @@
 {{%AUTOESCAPE context="HTML"}}
-{{!A top-level folder: its sections as cards (first articles of each), then the articles directly in it.}}
+{{!A top-level folder: popular articles in it, its sections as cards (first articles of each), then the articles directly in it.}}
 <!doctype html>
 <html lang="{{LANG}}" dir="{{DIR}}">
 <head>
@@ -19,6 +19,16 @@
 {{#HAS_INTRO}}
 <div class="hg-content hg-intro">{{INTRO_HTML:none}}</div>
 {{/HAS_INTRO}}
+{{#HAS_PROMOTED}}
+<section class="hg-promoted" aria-labelledby="hg-promoted-title">
+<h2 id="hg-promoted-title">{{T_PROMOTED}}</h2>
+<ul class="hg-list">
+{{#PROMOTED}}
+<li><a href="{{ART_URL}}">{{ART_TITLE}}</a><span class="hg-crumb">{{ART_BREADCRUMB}}</span><p>{{ART_DESCRIPTION}}</p></li>
+{{/PROMOTED}}
+</ul>
+</section>
+{{/HAS_PROMOTED}}
 <ul class="hg-cards hg-sections">
 {{#CHILDREN}}
 <li class="hg-card">

@@ -1,5 +1,5 @@
 {{%AUTOESCAPE context="HTML"}}
-{{!Home: hero with the big search form, intro, promoted articles, category cards.}}
+{{!Home: hero with the big search form, intro, popular articles, recently viewed (filled by main.js), category cards.}}
 <!doctype html>
 <html lang="{{LANG}}" dir="{{DIR}}">
 <head>
@@ -31,6 +31,10 @@
 </ul>
 </section>
 {{/HAS_PROMOTED}}
+<section class="hg-recent" aria-labelledby="hg-recent-title" data-hg-recent-list data-hg-root="{{ROOT}}" hidden>
+<h2 id="hg-recent-title">{{T_RECENTLY_VIEWED}}</h2>
+<ul class="hg-list"></ul>
+</section>
 <section aria-labelledby="hg-categories-title">
 <h2 id="hg-categories-title">{{T_CATEGORIES}}</h2>
 <ul class="hg-cards">

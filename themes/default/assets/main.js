@@ -56,7 +56,115 @@
     closedForPrint = [];
   });
 
+  // localStorage, when the browser allows it (never cookies).
+  function load(key) {
+    try {
+      return JSON.parse(localStorage.getItem(key));
+    } catch (e) {
+      return null;
+    }
+  }
+  function save(key, value) {
+    try {
+      localStorage.setItem(key, JSON.stringify(value));
+    } catch (e) { /* private mode, storage full or disabled */ }
+  }
+
+  // "Was this helpful?": POST the vote as JSON to feedback.endpoint (fetch with keepalive, else
+  // sendBeacon) instead of submitting the form; mailto votes open the mail app as plain links do.
+  // Then say thanks, and after "No" show the ways to reach a person.
+  function sendVote(endpoint, data) {
+    var body = JSON.stringify(data);
+    if (window.fetch) {
+      fetch(endpoint, {
+        method: 'POST', body: body, keepalive: true, credentials: 'omit', mode: 'cors',
+        headers: { 'Content-Type': 'application/json' }
+      }).catch(function () {});
+    } else if (navigator.sendBeacon) {
+      try { navigator.sendBeacon(endpoint, new Blob([body], { type: 'application/json' })); } catch (e) {}
+    }
+  }
+
+  function watchFeedback() {
+    var box = document.querySelector('[data-hg-feedback]');
+    if (!box) return;
+    var endpoint = box.getAttribute('data-hg-endpoint');
+    box.addEventListener('click', function (ev) {
+      var vote = ev.target.closest && ev.target.closest('[data-hg-vote]');
+      if (!vote || !box.contains(vote)) return;
+      var helpful = vote.getAttribute('data-hg-vote') === 'yes';
+      if (endpoint) {
+        ev.preventDefault();
+        sendVote(endpoint, {
+          page: box.getAttribute('data-hg-page'),
+          url: box.getAttribute('data-hg-url') || location.href.split(/[?#]/)[0],
+          title: box.getAttribute('data-hg-title'),
+          lang: document.documentElement.lang,
+          helpful: helpful
+        });
+      }
+      var votes = box.querySelector('.hg-feedback-votes');
+      var status = box.querySelector('[data-hg-feedback-status]');
+      var no = box.querySelector('[data-hg-feedback-no]');
+      if (status) status.textContent = box.getAttribute('data-hg-thanks');
+      if (!helpful && no) {
+        no.hidden = false;
+        no.focus();
+      } else if (status) {
+        status.setAttribute('tabindex', '-1');
+        status.focus();
+      }
+      // leave the mailto link its click before it disappears
+      if (votes) setTimeout(function () { votes.hidden = true; }, 0);
+    });
+  }
+
+  // Recently viewed: an article records itself (data-hg-recent-path, relative to the site root);
+  // the home page lists the last few. Kept per site name and language.
+  var RECENT_KEEP = 10, RECENT_SHOW = 5;
+  function recentKey() {
+    var site = document.querySelector('meta[property="og:site_name"]');
+    return 'helpgen:recent:' + (site ? site.content : '') + ':' + document.documentElement.lang;
+  }
+  // Only paths inside the site: no scheme, query, fragment, leading slash, backslash or "..".
+  function sitePath(p) {
+    return typeof p === 'string' && p !== '' && !/[:?#\\]/.test(p) && p.charAt(0) !== '/' &&
+      !/(^|\/)\.\.(\/|$)/.test(p);
+  }
+  function recentList() {
+    var list = load(recentKey());
+    return Array.isArray(list) ? list.filter(function (r) {
+      return r && sitePath(r.path) && typeof r.title === 'string';
+    }) : [];
+  }
+  function recordVisit() {
+    var el = document.querySelector('[data-hg-recent-path]');
+    var path = el && el.getAttribute('data-hg-recent-path');
+    if (!sitePath(path)) return;
+    var list = recentList().filter(function (r) { return r.path !== path; });
+    list.unshift({ path: path, title: el.getAttribute('data-hg-recent-title') || path });
+    save(recentKey(), list.slice(0, RECENT_KEEP));
+  }
+  function showRecent() {
+    var box = document.querySelector('[data-hg-recent-list]');
+    var ul = box && box.querySelector('ul');
+    if (!ul) return;
+    var root = box.getAttribute('data-hg-root') || './';
+    recentList().slice(0, RECENT_SHOW).forEach(function (r) {
+      var li = document.createElement('li');
+      var a = document.createElement('a');
+      a.href = root + r.path;
+      a.textContent = r.title;
+      li.appendChild(a);
+      ul.appendChild(li);
+    });
+    if (ul.children.length) box.hidden = false;
+  }
+
   window.addEventListener('hashchange', openHashTarget);
   openHashTarget();
   watchToc();
+  watchFeedback();
+  recordVisit();
+  showRecent();
 })();

@@ -1,5 +1,5 @@
 {{%AUTOESCAPE context="HTML"}}
-{{!Inside <head> on every page: metadata, stylesheet, search manifest, JSON-LD.}}
+{{!Inside <head> on every page: metadata, stylesheet, feeds, search manifest, JSON-LD.}}
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{#NOT_HOME}}{{PAGE_TITLE}} – {{/NOT_HOME}}{{SITE_TITLE}}</title>
@@ -18,5 +18,14 @@
 <link rel="icon" href="{{LOGO_URL}}">
 {{/HAS_LOGO}}
 <link rel="stylesheet" href="{{ASSET_STYLE_CSS}}">
+{{#HAS_FEED}}
+<link rel="alternate" type="application/atom+xml" title="{{SITE_TITLE}}" href="{{FEED_URL}}">
+{{/HAS_FEED}}
+{{#HAS_CATEGORY_FEED}}
+<link rel="alternate" type="application/atom+xml" title="{{CATEGORY_FEED_TITLE}} – {{SITE_TITLE}}" href="{{CATEGORY_FEED_URL}}">
+{{/HAS_CATEGORY_FEED}}
+{{#HAS_MARKDOWN}}
+<link rel="alternate" type="text/markdown" href="{{MARKDOWN_URL}}">
+{{/HAS_MARKDOWN}}
 <meta name="helpgen:search" content="{{SEARCH_INDEX}}">
 {{JSONLD:none}}

@@ -51,6 +51,7 @@ unit: $(UNIT_BIN)
 
 e2e: helpgen
 	sh tests/e2e/run.sh
+	sh tests/e2e/hooks.sh
 	sh tests/e2e/cli.sh
 
 test:
@@ -68,6 +69,7 @@ asan:
 leakcheck: $(UNIT_BIN) helpgen
 	@set -e; for t in $(UNIT_BIN); do valgrind -q --leak-check=full --error-exitcode=9 $$t >/dev/null; done
 	valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=9 ./helpgen build examples/store -o $(BUILD)/leak-site --quiet
+	valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=9 ./helpgen build examples/hooks -o $(BUILD)/leak-hooks --quiet
 	@echo "leakcheck: clean"
 
 bench: helpgen

@@ -7,6 +7,7 @@
 #ifndef HG_RENDER_H
 #define HG_RENDER_H
 
+#include "hg_hooks.h"
 #include "hg_markdown.h"
 #include "hg_output.h"
 #include "hg_site.h"
@@ -21,6 +22,7 @@ typedef struct {
   const char *search_index;   /* manifest path relative to the site root, or NULL */
   hg_output *out;
   int threads;
+  hg_hooks *hooks;            /* on_page runs before each page; may be NULL */
 } hg_render_input;
 
 /* Renders and writes every page. Returns false if an error went to diags. */

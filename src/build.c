@@ -7,6 +7,7 @@
 
 #include "hg_config.h"
 #include "hg_content.h"
+#include "hg_hooks.h"
 #include "hg_markdown.h"
 #include "hg_output.h"
 #include "hg_render.h"
@@ -19,6 +20,8 @@ typedef struct {
   hg_md_result *arts;
   hg_md_result *intros;
   hg_diags *diags; /* narts + nnodes slots */
+  hg_hooks *hooks;
+  const hg_strmap *dropped; /* content paths of articles a hook left out */
 } md_job;
 
 typedef struct {
@@ -27,38 +30,126 @@ typedef struct {
   const char *from_dir;
   const char *page_dir;
   const char *path;
+  const hg_strmap *dropped;
 } resolve_ctx;
+
+/* Is `target` (a link in folder from_dir) an article a hook dropped? */
+static bool links_dropped(const resolve_ctx *r, const char *target) {
+  if (!r->dropped->len || !hg_str_has_suffix(target, ".md")) return false;
+  char *joined = target[0] == '/' ? hg_xstrdup(target + 1) : hg_path_join(r->from_dir, target);
+  char *rel = hg_path_normalize(joined);
+  bool hit = rel && hg_strmap_get(r->dropped, rel, 0);
+  free(joined);
+  free(rel);
+  return hit;
+}
 
 static char *resolve(void *ctx, const char *target, int kind, int line, int col,
                      hg_diags *diags) {
   resolve_ctx *r = ctx;
+  if (kind == HG_LINK_LINK && links_dropped(r, target)) {
+    hg_diags_add(diags, HG_WARN, r->path, line, col,
+                 "link to '%s', an article a hook left out (on_article returned false)", target);
+    return NULL;
+  }
   return hg_site_resolve(r->site, r->art, r->from_dir, r->page_dir, target,
                          kind == HG_LINK_IMAGE, r->path, line, col, diags);
 }
 
+/* Markdown to HTML with the hooks around it: shortcodes before, their HTML
+ * and on_html after. */
+static void render_doc(const md_job *j, int worker, const hg_hooks_doc *doc, const char *md,
+                       size_t len, const hg_md_opts *o, hg_md_result *out, hg_diags *diags) {
+  hg_hooks_html *html = NULL;
+  size_t n = 0;
+  char *expanded = hg_hooks_shortcodes(j->hooks, worker, doc, md, len, &n, &html, diags);
+  hg_md_render(expanded ? expanded : md, expanded ? n : len, o, out, diags);
+  free(expanded);
+  hg_hooks_html_apply(html, out);
+  hg_hooks_on_html(j->hooks, worker, doc, out, diags);
+}
+
 static void md_one(void *ctx, size_t i, int worker) {
-  (void)worker;
   md_job *j = ctx;
   const hg_site *s = j->site;
   const hg_content *c = s->content;
   bool unsafe = s->cfg->markdown_unsafe;
   if (i < s->narts) {
     const hg_article *a = &c->articles[s->arts[i].article];
-    resolve_ctx rc = {s, (long)i, c->folders[a->folder].rel_dir, s->arts[i].url_dir, a->path};
+    resolve_ctx rc = {s, (long)i, c->folders[a->folder].rel_dir, s->arts[i].url_dir, a->path,
+                      j->dropped};
     hg_md_opts o = {.path = a->path, .line_offset = a->body_line, .unsafe = unsafe,
                     .faq = a->faq, .title = a->title, .resolve = resolve,
                     .resolve_ctx = &rc};
-    hg_md_render(a->body, a->body_len, &o, &j->arts[i], &j->diags[i]);
+    hg_hooks_doc doc = {(long)i, -1};
+    render_doc(j, worker, &doc, a->body, a->body_len, &o, &j->arts[i], &j->diags[i]);
   } else {
     size_t n = i - s->narts;
     const hg_folder *f = &c->folders[n];
     if (!f->intro) return;
-    resolve_ctx rc = {s, -1, f->rel_dir, s->nodes[n].url_dir, f->index_path};
+    resolve_ctx rc = {s, -1, f->rel_dir, s->nodes[n].url_dir, f->index_path, j->dropped};
     hg_md_opts o = {.path = f->index_path, .line_offset = f->intro_line,
                     .unsafe = unsafe, .title = f->title, .resolve = resolve,
                     .resolve_ctx = &rc};
-    hg_md_render(f->intro, f->intro_len, &o, &j->intros[n], &j->diags[i]);
+    hg_hooks_doc doc = {-1, (long)n};
+    render_doc(j, worker, &doc, f->intro, f->intro_len, &o, &j->intros[n], &j->diags[i]);
   }
+}
+
+/* ---- on_article, in parallel ---------------------------------------------- */
+typedef struct {
+  hg_hooks *hooks;
+  hg_content *content;
+  hg_diags *diags;      /* one per article */
+  hg_hook_result *res;  /* one per article */
+} article_job;
+
+static void article_one(void *ctx, size_t i, int worker) {
+  article_job *j = ctx;
+  j->res[i] = hg_hooks_on_article(j->hooks, worker, &j->content->articles[i], j->content,
+                                  &j->diags[i]);
+}
+
+/* Runs on_article over every article. Dropped articles leave `content`
+ * (their paths go to `dropped`); messages keep article order, and one equal
+ * to an earlier message is left out (front matter a hook changed is derived
+ * again, which repeats its warnings). */
+static void run_article_hooks(hg_hooks *hooks, hg_content *c, int threads, hg_strmap *dropped,
+                              hg_diags *diags) {
+  size_t n = c->narticles;
+  article_job j = {hooks, c, hg_xcalloc(n ? n : 1, sizeof(hg_diags)),
+                   hg_xcalloc(n ? n : 1, sizeof(hg_hook_result))};
+  hg_parallel_for(n, threads, article_one, &j);
+  hg_strmap seen = {0};
+  for (size_t i = 0; i < diags->len; i++) {
+    char *f = hg_diag_format(&diags->items[i]);
+    hg_strmap_put(&seen, f, 1);
+    free(f);
+  }
+  size_t w = 0;
+  for (size_t i = 0; i < n; i++) {
+    for (size_t k = 0; k < j.diags[i].len; k++) {
+      const hg_diag *d = &j.diags[i].items[k];
+      char *f = hg_diag_format(d);
+      if (!hg_strmap_get(&seen, f, 0))
+        hg_diags_add(diags, d->sev, d->path, d->line, d->col, "%s", d->msg);
+      free(f);
+    }
+    hg_diags_free(&j.diags[i]);
+    hg_article *a = &c->articles[i];
+    if (j.res[i] == HG_HOOK_ERROR) a->failed = true;
+    if (j.res[i] == HG_HOOK_DROP) {
+      hg_strmap_put(dropped, a->rel_path, 1);
+      hg_article_clear(a);
+      continue;
+    }
+    if (w != i) c->articles[w] = *a;
+    w++;
+  }
+  c->narticles = w;
+  hg_strmap_free(&seen);
+  free(j.diags);
+  free(j.res);
 }
 
 static double now(void) {
@@ -110,6 +201,11 @@ static char *join_lines(char *const *items, size_t n, char *const *more, size_t 
   return hg_buf_steal(&b);
 }
 
+static bool search_write(void *ctx, const char *rel, const char *data, size_t len,
+                         hg_error **err) {
+  return hg_output_write(ctx, rel, data, len, err);
+}
+
 /* Builds the search index for the site language; returns the manifest path
  * (relative to the site root) or NULL with an error in diags. */
 static char *build_search(const hg_config *cfg, const hg_site *s, const hg_md_result *md,
@@ -154,14 +250,32 @@ static char *build_search(const hg_config *cfg, const hg_site *s, const hg_md_re
     d->ntags = a->ntags;
     d->promoted = a->promoted;
   }
+  /* search.synonyms: a list of groups, each a list of words or phrases */
+  hg_value *syn = hg_value_get(hg_value_get(cfg->root, "search"), "synonyms");
+  size_t ngroups = syn && syn->type == HG_V_LIST ? syn->len : 0;
+  const char ***groups = hg_xcalloc(ngroups + 1, sizeof *groups);
+  size_t ng = 0;
+  for (size_t g = 0; g < ngroups; g++) {
+    hg_value *grp = syn->items[g];
+    if (grp->type != HG_V_LIST) {
+      hg_diags_add(diags, HG_WARN, cfg->config_path, grp->line, grp->col,
+                   "search.synonyms: each entry should be a list of equivalent words");
+      continue;
+    }
+    const char **words = hg_xcalloc(grp->len + 1, sizeof *words);
+    size_t nw = 0;
+    for (size_t k = 0; k < grp->len; k++)
+      if (hg_value_str(grp->items[k])) words[nw++] = hg_value_str(grp->items[k]);
+    groups[ng++] = words;
+  }
   hg_search_opts so = {.lang = cfg->language, .out_root = hg_output_tmp(out),
-                       .threads = threads};
+                       .threads = threads,
+                       .synonyms = (const char *const *const *)groups, .nsynonyms = ng,
+                       .write = search_write, .write_ctx = out};
   hg_error *err = NULL;
-  char *manifest = NULL;
-  char *dir = hg_strdup_printf("search/%s", cfg->language);
-  if (hg_output_claim_dir(out, dir, &err))
-    manifest = hg_search_build(docs, s->narts, &so, &err);
-  free(dir);
+  char *manifest = hg_search_build(docs, s->narts, &so, &err);
+  for (size_t g = 0; g < ng; g++) free(groups[g]);
+  free(groups);
   if (!manifest) {
     hg_diags_add(diags, HG_ERR, NULL, 0, 0, "search index: %s", err ? err->msg : "failed");
     hg_error_free(err);
@@ -186,6 +300,8 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
   hg_site *site = NULL;
   hg_md_result *md = NULL, *intros = NULL;
   hg_output *out = NULL;
+  hg_hooks *hooks = NULL;
+  hg_strmap dropped = {0};
   char *out_dir = NULL, *manifest = NULL;
   size_t narts = 0, nnodes = 0;
   memset(stats, 0, sizeof *stats);
@@ -197,21 +313,32 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
   double ts = t0;
   cfg = hg_config_load(site_dir, &diags, &err);
   if (!cfg) goto fail;
+  hooks = hg_hooks_load(cfg, threads, &diags, &err);
+  if (!hooks && err) goto fail;
+  if (hg_diags_count(&diags, HG_ERR) || !hg_hooks_on_config(hooks, cfg, &diags)) {
+    code = 1;
+    goto report;
+  }
   theme = hg_theme_load(cfg, &err);
   if (!theme) goto fail;
   hg_content_opts co = {.threads = threads};
   content = hg_content_load(cfg, &co, &diags, &err);
   if (!content) goto fail;
   stage_done(log, "content", &ts);
+  if (hg_hooks_has_on_article(hooks)) {
+    run_article_hooks(hooks, content, threads, &dropped, &diags);
+    stage_done(log, "hooks", &ts);
+  }
   hg_site_opts so = {.drafts = opts->drafts};
   site = hg_site_build(cfg, content, &so, &diags);
+  hg_hooks_set_site(hooks, site);
   narts = site->narts;
   nnodes = site->nnodes;
 
   /* markdown, in parallel; diagnostics kept in article order */
   md = hg_xcalloc(narts ? narts : 1, sizeof *md);
   intros = hg_xcalloc(nnodes, sizeof *intros);
-  md_job mj = {site, md, intros, hg_xcalloc(narts + nnodes, sizeof(hg_diags))};
+  md_job mj = {site, md, intros, hg_xcalloc(narts + nnodes, sizeof(hg_diags)), hooks, &dropped};
   hg_parallel_for(narts + nnodes, threads, md_one, &mj);
   for (size_t i = 0; i < narts + nnodes; i++) hg_diags_move(&diags, &mj.diags[i]);
   free(mj.diags);
@@ -230,8 +357,9 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
   manifest = build_search(cfg, site, md, out, threads, &diags);
   stage_done(log, "search", &ts);
   if (interrupted(opts)) goto interrupted;
-  hg_render_input ri = {cfg, site, theme, md, intros, manifest, out, threads};
-  if (!manifest || !hg_render_site(&ri, &diags)) {
+  hg_render_input ri = {cfg, site, theme, md, intros, manifest, out, threads, .hooks = hooks};
+  if (!manifest || !hg_render_site(&ri, &diags) ||
+      !hg_hooks_on_build_end(hooks, md, out, &diags)) {
     hg_output_abort(out);
     out = NULL;
     code = 1;
@@ -283,6 +411,8 @@ report:
   free(intros);
   free(manifest);
   free(out_dir);
+  hg_hooks_free(hooks);
+  hg_strmap_free(&dropped);
   hg_site_free(site);
   hg_content_free(content);
   hg_theme_free(theme);

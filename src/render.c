@@ -61,6 +61,8 @@ typedef struct {
   long node;           /* folder of the page (for breadcrumbs), -1 none */
   bool self_in_crumbs; /* the folder itself is an ancestor (article pages) */
   char *jsonld;
+  long art;            /* site->arts index of an article or FAQ page, else -1 */
+  int worker;          /* the thread rendering it (its Lua state for on_page) */
 } page;
 
 static char *link_to(const page *p, const char *url_dir) {
@@ -311,7 +313,17 @@ static void fill_direct_articles(hg_dict *d, const page *p, size_t node) {
 }
 
 /* ---- pages -------------------------------------------------------------- */
+/* on_page: values a hook adds for the theme (HOOK_<KEY>). */
+static bool page_hooks(const page *p, hg_dict *d, hg_diags *diags) {
+  if (!p->in->hooks) return true;
+  bool folder = !strcmp(p->kind, "category") || !strcmp(p->kind, "section");
+  hg_hooks_page hp = {p->kind, p->title, p->url_dir, p->art, folder ? p->node : -1,
+                      p->art >= 0 ? &p->in->arts[p->art] : NULL};
+  return hg_hooks_on_page(p->in->hooks, p->worker, &hp, d, diags);
+}
+
 static bool expand_write(const page *p, const char *tpl, hg_dict *d, hg_diags *diags) {
+  if (!page_hooks(p, d, diags)) return false;
   hg_buf out = HG_BUF_INIT;
   hg_error *err = NULL;
   bool ok = hg_tpl_expand(p->in->theme->tpl, tpl, d, &out, &err);
@@ -326,10 +338,12 @@ static bool expand_write(const page *p, const char *tpl, hg_dict *d, hg_diags *d
   return ok;
 }
 
-static void page_init(page *p, const hg_render_input *in, const char *url_dir,
+static void page_init(page *p, const hg_render_input *in, int worker, const char *url_dir,
                       const char *kind, const char *title, const char *desc, long node) {
   memset(p, 0, sizeof *p);
   p->in = in;
+  p->worker = worker;
+  p->art = -1;
   p->url_dir = url_dir;
   p->root = hg_site_root_prefix(url_dir);
   p->kind = kind;
@@ -343,13 +357,13 @@ static void page_done(page *p) {
   free(p->jsonld);
 }
 
-static bool render_home(const hg_render_input *in, hg_diags *diags) {
+static bool render_home(const hg_render_input *in, int worker, hg_diags *diags) {
   const hg_site *s = in->site;
   page p;
   /* content/_index.md may give the home page its own heading and lead */
   const hg_folder *rootf = &s->content->folders[0];
   bool own = rootf->meta && hg_value_get(rootf->meta, "title");
-  page_init(&p, in, "", "home", own ? rootf->title : in->cfg->title,
+  page_init(&p, in, worker, "", "home", own ? rootf->title : in->cfg->title,
             own && *rootf->description ? rootf->description : in->cfg->description, -1);
   if (*in->cfg->base_url) {
     char *target = hg_strdup_printf("%ssearch/?q={search_term_string}", in->cfg->base_url);
@@ -381,10 +395,11 @@ static bool render_home(const hg_render_input *in, hg_diags *diags) {
   return ok;
 }
 
-static bool render_special(const hg_render_input *in, const char *kind, hg_diags *diags) {
+static bool render_special(const hg_render_input *in, int worker, const char *kind,
+                           hg_diags *diags) {
   page p;
   bool is404 = !strcmp(kind, "404");
-  page_init(&p, in, is404 ? "" : "search", kind,
+  page_init(&p, in, worker, is404 ? "" : "search", kind,
             is404 ? t_get("T_NOT_FOUND") : t_get("T_SEARCH_RESULTS"), "", -1);
   if (is404) {
     free(p.root);
@@ -399,12 +414,12 @@ static bool render_special(const hg_render_input *in, const char *kind, hg_diags
   return ok;
 }
 
-static bool render_node(const hg_render_input *in, size_t n, hg_diags *diags) {
+static bool render_node(const hg_render_input *in, int worker, size_t n, hg_diags *diags) {
   const hg_site *s = in->site;
   const hg_folder *f = &s->content->folders[n];
   const hg_site_node *node = &s->nodes[n];
   page p;
-  page_init(&p, in, node->url_dir, f->depth == 1 ? "category" : "section", f->title,
+  page_init(&p, in, worker, node->url_dir, f->depth == 1 ? "category" : "section", f->title,
             f->description, (long)n);
   json_t *bl = breadcrumb_list(&p, f->title);
   if (bl) p.jsonld = jsonld_script(bl);
@@ -460,15 +475,16 @@ static void fill_meta(hg_dict *d, const hg_article *a) {
   }
 }
 
-static bool render_article(const hg_render_input *in, size_t i, hg_diags *diags) {
+static bool render_article(const hg_render_input *in, int worker, size_t i, hg_diags *diags) {
   const hg_site *s = in->site;
   const hg_site_article *sa = &s->arts[i];
   const hg_article *a = &s->content->articles[sa->article];
   const hg_md_result *r = &in->arts[i];
   page p;
-  page_init(&p, in, sa->url_dir, a->faq ? "faq" : "article", a->title, a->description,
+  page_init(&p, in, worker, sa->url_dir, a->faq ? "faq" : "article", a->title, a->description,
             (long)a->folder);
   p.self_in_crumbs = true;
+  p.art = (long)i;
 
   json_t *graph = json_array();
   json_t *bl = breadcrumb_list(&p, a->title);
@@ -573,15 +589,14 @@ size_t hg_render_page_count(const hg_site *site) {
 }
 
 static void render_one(void *ctx, size_t i, int worker) {
-  (void)worker;
   job *j = ctx;
   const hg_site *s = j->in->site;
   hg_diags *dg = &j->diags[i];
-  if (i == 0) render_home(j->in, dg);
-  else if (i == 1) render_special(j->in, "search", dg);
-  else if (i == 2) render_special(j->in, "404", dg);
-  else if (i - 3 < s->nnodes - 1) render_node(j->in, i - 3 + 1, dg);
-  else render_article(j->in, i - 3 - (s->nnodes - 1), dg);
+  if (i == 0) render_home(j->in, worker, dg);
+  else if (i == 1) render_special(j->in, worker, "search", dg);
+  else if (i == 2) render_special(j->in, worker, "404", dg);
+  else if (i - 3 < s->nnodes - 1) render_node(j->in, worker, i - 3 + 1, dg);
+  else render_article(j->in, worker, i - 3 - (s->nnodes - 1), dg);
 }
 
 static bool copy_assets(const hg_render_input *in, hg_diags *diags) {

@@ -10,6 +10,7 @@
 #include "hg_hooks.h"
 #include "hg_markdown.h"
 #include "hg_output.h"
+#include "hg_seo.h"
 #include "hg_site.h"
 #include "hg_theme.h"
 
@@ -22,6 +23,11 @@ typedef struct {
   const char *search_index;   /* manifest path relative to the site root, or NULL */
   hg_output *out;
   int threads;
+  const size_t *related;      /* hg_related_compute: nrelated per article, or NULL */
+  size_t nrelated;
+  const size_t *popular;      /* hg_related_popular: site->arts indices */
+  size_t npopular;
+  const hg_seo_settings *seo; /* feedback and llms settings; may be NULL */
   hg_hooks *hooks;            /* on_page runs before each page; may be NULL */
 } hg_render_input;
 

@@ -10,8 +10,10 @@
 #include "hg_hooks.h"
 #include "hg_markdown.h"
 #include "hg_output.h"
+#include "hg_related.h"
 #include "hg_render.h"
 #include "hg_search.h"
+#include "hg_seo.h"
 #include "hg_site.h"
 #include "hg_theme.h"
 
@@ -304,6 +306,8 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
   hg_strmap dropped = {0};
   char *out_dir = NULL, *manifest = NULL;
   size_t narts = 0, nnodes = 0;
+  hg_seo_settings seo = {0};
+  size_t *related = NULL, *popular = NULL, npopular = 0;
   memset(stats, 0, sizeof *stats);
 
   if (!hg_is_dir(site_dir)) {
@@ -313,6 +317,7 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
   double ts = t0;
   cfg = hg_config_load(site_dir, &diags, &err);
   if (!cfg) goto fail;
+  hg_seo_settings_read(cfg, &seo, &diags);
   hooks = hg_hooks_load(cfg, threads, &diags, &err);
   if (!hooks && err) goto fail;
   if (hg_diags_count(&diags, HG_ERR) || !hg_hooks_on_config(hooks, cfg, &diags)) {
@@ -334,6 +339,8 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
   hg_hooks_set_site(hooks, site);
   narts = site->narts;
   nnodes = site->nnodes;
+  hg_seo_check(site, &diags); /* alias errors stop the build before OUT is touched */
+  popular = hg_related_popular(site, &diags, &npopular);
 
   /* markdown, in parallel; diagnostics kept in article order */
   md = hg_xcalloc(narts ? narts : 1, sizeof *md);
@@ -351,14 +358,20 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
     goto report;
   }
 
+  related = hg_related_compute(site, md, 5, threads);
+  stage_done(log, "related", &ts);
+
   out_dir = opts->out_dir ? hg_xstrdup(opts->out_dir) : hg_path_join(site_dir, "public");
   out = hg_output_begin(out_dir, site_dir, &err);
   if (!out) goto fail;
   manifest = build_search(cfg, site, md, out, threads, &diags);
   stage_done(log, "search", &ts);
   if (interrupted(opts)) goto interrupted;
-  hg_render_input ri = {cfg, site, theme, md, intros, manifest, out, threads, .hooks = hooks};
+  hg_render_input ri = {cfg, site, theme, md, intros, manifest, out, threads, .hooks = hooks,
+                        .related = related, .nrelated = 5, .popular = popular,
+                        .npopular = npopular, .seo = &seo};
   if (!manifest || !hg_render_site(&ri, &diags) ||
+      !hg_seo_write(site, md, &seo, out, threads, &diags) ||
       !hg_hooks_on_build_end(hooks, md, out, &diags)) {
     hg_output_abort(out);
     out = NULL;
@@ -409,6 +422,8 @@ report:
   for (size_t i = 0; intros && i < nnodes; i++) hg_md_result_free(&intros[i]);
   free(md);
   free(intros);
+  free(related);
+  free(popular);
   free(manifest);
   free(out_dir);
   hg_hooks_free(hooks);

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hg_related.h"
+
 /* English defaults for the theme's strings (translations come from the
  * theme's i18n files). */
 static const char *const t_strings[][2] = {
@@ -29,6 +31,13 @@ static const char *const t_strings[][2] = {
     {"T_MIN_READ", "min read"},
     {"T_SEARCH_RESULTS", "Search results"},
     {"T_MORE_ARTICLES", "More articles"},
+    {"T_WAS_HELPFUL", "Was this article helpful?"},
+    {"T_YES", "Yes"},
+    {"T_NO", "No"},
+    {"T_THANKS", "Thanks for your feedback!"},
+    {"T_TELL_US", "Tell us what was missing"},
+    {"T_RELATED", "Related articles"},
+    {"T_RECENTLY_VIEWED", "Recently viewed"},
     {NULL, NULL}};
 
 #define SIDEBAR_MAX 12
@@ -94,6 +103,12 @@ static char *folder_trail(const hg_site *s, size_t folder) {
   return hg_buf_steal(&b);
 }
 
+/* The category (top-level folder) holding folder `f`, or 0 at the top. */
+static size_t top_folder(const hg_content *c, size_t f) {
+  while (f > 0 && c->folders[f].parent > 0) f = (size_t)c->folders[f].parent;
+  return f;
+}
+
 static void fill_breadcrumbs(hg_dict *d, const page *p) {
   if (p->node < 0) return;
   const hg_site *s = p->in->site;
@@ -152,6 +167,27 @@ static void fill_common(hg_dict *d, const page *p) {
   set_global_str(d, "PAGE_DESCRIPTION",
                  p->description && *p->description ? p->description : cfg->description);
   set_global_str(d, "PAGE_KIND", p->kind);
+  u = hg_site_link(in->site, "", p->url_dir);
+  set_global_str(d, "PAGE_PATH", u); /* the page from the site root */
+  free(u);
+  char *feed = hg_seo_feed_file(in->site, 0);
+  if (feed) {
+    hg_dict_show_global(d, "HAS_FEED");
+    u = hg_strdup_printf("%s%s", p->root, feed);
+    set_global_str(d, "FEED_URL", u);
+    free(u);
+    free(feed);
+  }
+  size_t cat = p->node > 0 ? top_folder(in->site->content, (size_t)p->node) : 0;
+  feed = cat ? hg_seo_feed_file(in->site, cat) : NULL;
+  if (feed) {
+    hg_dict_show_global(d, "HAS_CATEGORY_FEED");
+    u = hg_strdup_printf("%s%s", p->root, feed);
+    set_global_str(d, "CATEGORY_FEED_URL", u);
+    free(u);
+    set_global_str(d, "CATEGORY_FEED_TITLE", in->site->content->folders[cat].title);
+    free(feed);
+  }
   if (strcmp(p->kind, "home")) hg_dict_show_global(d, "NOT_HOME");
   u = strcmp(p->kind, "404") ? abs_url(p, p->url_dir) : NULL;
   if (u) {
@@ -312,6 +348,87 @@ static void fill_direct_articles(hg_dict *d, const page *p, size_t node) {
     fill_article_item(hg_dict_add_section(d, "ARTICLES"), p, n->arts[i]);
 }
 
+/* The popular list (helpgen.yaml `popular:`, then promoted articles); on a
+ * category page only the ones inside it (`category` > 0). */
+static void fill_popular(hg_dict *d, const page *p, size_t category) {
+  const hg_site *s = p->in->site;
+  hg_dict *hp = NULL;
+  for (size_t i = 0; i < p->in->npopular; i++) {
+    size_t art = p->in->popular[i];
+    size_t folder = s->content->articles[s->arts[art].article].folder;
+    if (category && top_folder(s->content, folder) != category) continue;
+    if (!hp) hp = hg_dict_add_section(d, "HAS_PROMOTED");
+    hg_dict *a = hg_dict_add_section(hp, "PROMOTED");
+    fill_article_item(a, p, art);
+    char *trail = folder_trail(s, folder);
+    hg_dict_set(a, "ART_BREADCRUMB", trail);
+    free(trail);
+  }
+}
+
+/* Related articles of article i: HAS_RELATED { RELATED { REL_TITLE, REL_URL,
+ * REL_DESCRIPTION } }. */
+static void fill_related(hg_dict *d, const page *p, size_t i) {
+  const hg_render_input *in = p->in;
+  const hg_site *s = in->site;
+  if (!in->related) return;
+  hg_dict *hr = NULL;
+  for (size_t k = 0; k < in->nrelated; k++) {
+    size_t r = in->related[i * in->nrelated + k];
+    if (r == HG_RELATED_NONE) break;
+    const hg_article *a = &s->content->articles[s->arts[r].article];
+    if (!hr) hr = hg_dict_add_section(d, "HAS_RELATED");
+    hg_dict *it = hg_dict_add_section(hr, "RELATED");
+    hg_dict_set(it, "REL_TITLE", a->title);
+    set_link(it, "REL_URL", p, s->arts[r].url_dir);
+    hg_dict_set(it, "REL_DESCRIPTION", a->description);
+  }
+}
+
+/* "Was this helpful?": HAS_FEEDBACK { FEEDBACK_PAGE, FEEDBACK_URL,
+ * FEEDBACK_TITLE, and one or two of: FEEDBACK_FORM { FEEDBACK_ENDPOINT }
+ * (votes post to the endpoint), FEEDBACK_MAIL_VOTES { FEEDBACK_MAILTO,
+ * FEEDBACK_SUBJECT_YES, FEEDBACK_SUBJECT_NO } (mailto only: votes are
+ * emails), FEEDBACK_TELL_US { FEEDBACK_MAILTO, FEEDBACK_SUBJECT_NO }
+ * (endpoint and mailto: an email link after "No") }. */
+static void set_mail(hg_dict *m, const char *mailto, const char *title, bool yes) {
+  static const char hex[] = "0123456789ABCDEF";
+  hg_dict_set(m, "FEEDBACK_MAILTO", mailto);
+  for (int k = yes ? 0 : 1; k < 2; k++) {
+    char *subj = hg_strdup_printf("%s %s – %s", t_get("T_WAS_HELPFUL"),
+                                  t_get(k ? "T_NO" : "T_YES"), title);
+    hg_buf q = HG_BUF_INIT; /* percent-encoded for the ?subject= of the mailto: link */
+    for (const unsigned char *c = (const unsigned char *)subj; *c; c++) {
+      if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+          strchr("-._~", *c))
+        hg_buf_putc(&q, (char)*c);
+      else
+        hg_buf_printf(&q, "%%%c%c", hex[*c >> 4], hex[*c & 15]);
+    }
+    hg_dict_set(m, k ? "FEEDBACK_SUBJECT_NO" : "FEEDBACK_SUBJECT_YES", hg_buf_cstr(&q));
+    hg_buf_free(&q);
+    free(subj);
+  }
+}
+
+static void fill_feedback(hg_dict *d, const page *p, const hg_article *a) {
+  const hg_seo_settings *seo = p->in->seo;
+  if (!seo || (!seo->feedback_endpoint && !seo->feedback_mailto)) return;
+  hg_dict *f = hg_dict_add_section(d, "HAS_FEEDBACK");
+  hg_dict_set(f, "FEEDBACK_PAGE", p->url_dir);
+  char *u = abs_url(p, p->url_dir);
+  hg_dict_set(f, "FEEDBACK_URL", u ? u : "");
+  free(u);
+  hg_dict_set(f, "FEEDBACK_TITLE", a->title);
+  if (seo->feedback_endpoint)
+    hg_dict_set(hg_dict_add_section(f, "FEEDBACK_FORM"), "FEEDBACK_ENDPOINT",
+                seo->feedback_endpoint);
+  if (seo->feedback_mailto && !seo->feedback_endpoint)
+    set_mail(hg_dict_add_section(f, "FEEDBACK_MAIL_VOTES"), seo->feedback_mailto, a->title, true);
+  if (seo->feedback_mailto && seo->feedback_endpoint)
+    set_mail(hg_dict_add_section(f, "FEEDBACK_TELL_US"), seo->feedback_mailto, a->title, false);
+}
+
 /* ---- pages -------------------------------------------------------------- */
 /* on_page: values a hook adds for the theme (HOOK_<KEY>). */
 static bool page_hooks(const page *p, hg_dict *d, hg_diags *diags) {
@@ -377,16 +494,7 @@ static bool render_home(const hg_render_input *in, int worker, hg_diags *diags) 
   hg_dict *d = hg_dict_new("home");
   fill_common(d, &p);
   fill_categories(d, &p);
-  if (s->npromoted) {
-    hg_dict *hp = hg_dict_add_section(d, "HAS_PROMOTED");
-    for (size_t i = 0; i < s->npromoted; i++) {
-      hg_dict *a = hg_dict_add_section(hp, "PROMOTED");
-      fill_article_item(a, &p, s->promoted[i]);
-      char *trail = folder_trail(s, s->content->articles[s->arts[s->promoted[i]].article].folder);
-      hg_dict_set(a, "ART_BREADCRUMB", trail);
-      free(trail);
-    }
-  }
+  fill_popular(d, &p, 0);
   fill_intro(d, &p, 0);
   fill_direct_articles(d, &p, 0);
   bool ok = expand_write(&p, "home.tpl", d, diags);
@@ -432,6 +540,7 @@ static bool render_node(const hg_render_input *in, int worker, size_t n, hg_diag
     hg_dict_set(ic, "NODE_ICON", f->icon);
   }
   fill_intro(d, &p, n);
+  if (f->depth == 1) fill_popular(d, &p, n);
   for (size_t i = 0; i < node->nchildren; i++) {
     size_t cn = node->children[i];
     const hg_site_node *child = &s->nodes[cn];
@@ -572,6 +681,17 @@ static bool render_article(const hg_render_input *in, int worker, size_t i, hg_d
     set_link(nx, "NEXT_URL", &p, s->arts[sa->next].url_dir);
   }
   fill_meta(d, a);
+  fill_related(d, &p, i);
+  fill_feedback(d, &p, a);
+  /* the same blocks for the partials (an include sees only its own values) */
+  if (hg_tpl_has(in->theme->tpl, "partials/related.tpl"))
+    fill_related(hg_dict_add_include(d, "RELATED_ARTICLES", "partials/related.tpl"), &p, i);
+  if (hg_tpl_has(in->theme->tpl, "partials/feedback.tpl"))
+    fill_feedback(hg_dict_add_include(d, "FEEDBACK", "partials/feedback.tpl"), &p, a);
+  if (in->seo && in->seo->llms) {
+    hg_dict_show_global(d, "HAS_MARKDOWN");
+    set_global_str(d, "MARKDOWN_URL", "index.md");
+  }
   bool ok = expand_write(&p, a->faq ? "faq.tpl" : "article.tpl", d, diags);
   hg_dict_free(d);
   page_done(&p);

@@ -57,6 +57,9 @@ ar rcs "$B/libhg.a" $objs
 $CC $CFLAGS $SAN -c -o "$B/fuzz_content.o" tests/fuzz/fuzz_content.c
 $CXX $SAN -o "$B/fuzz_content" "$B/fuzz_content.o" "$B/libhg.a" $LIBS
 echo "fuzz: built $B/fuzz_content"
+$CC $CFLAGS $SAN -c -o "$B/fuzz_shortcodes.o" tests/fuzz/fuzz_shortcodes.c
+$CXX $SAN -o "$B/fuzz_shortcodes" "$B/fuzz_shortcodes.o" "$B/libhg.a" $LIBS
+echo "fuzz: built $B/fuzz_shortcodes"
 
 # Seed corpus: real articles, the Markdown case files, and front matter quirks.
 SEED="$B/seed"
@@ -137,4 +140,17 @@ if [ "$rc" != 0 ]; then
   echo "fuzz: FAILED (exit $rc); reproduce with: $B/fuzz_content $(ls -t $B/crash-* $B/leak-* $B/timeout-* $B/oom-* 2>/dev/null | head -n 1)" >&2
   exit 1
 fi
-echo "fuzz: no crash in ${SECONDS_}s"
+echo "fuzz: fuzz_content: no crash in ${SECONDS_}s"
+
+# The shortcode parser and the hooks bridge (Lua) over the same time.
+mkdir -p "$B/corpus-shortcodes"
+set +e
+"$B/fuzz_shortcodes" -max_total_time="$SECONDS_" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
+  -artifact_prefix="$B/" -print_final_stats=1 "$B/corpus-shortcodes"
+rc=$?
+set -e
+if [ "$rc" != 0 ]; then
+  echo "fuzz: fuzz_shortcodes FAILED (exit $rc); reproduce with: $B/fuzz_shortcodes $(ls -t $B/crash-* $B/leak-* $B/timeout-* $B/oom-* 2>/dev/null | head -n 1)" >&2
+  exit 1
+fi
+echo "fuzz: fuzz_shortcodes: no crash in ${SECONDS_}s"

@@ -762,3 +762,17 @@ bool hg_render_site(const hg_render_input *in, hg_diags *diags) {
   copy_assets(in, diags);
   return hg_diags_count(diags, HG_ERR) == 0;
 }
+
+bool hg_render_extra_page(const hg_render_input *in, const char *url_dir, const char *kind,
+                          const char *title, const char *description, const char *tpl,
+                          hg_render_fill_fn fill, void *ctx, hg_diags *diags) {
+  page p;
+  page_init(&p, in, 0, url_dir, kind, title, description, -1);
+  hg_dict *d = hg_dict_new(kind);
+  fill_common(d, &p);
+  if (fill) fill(ctx, d, p.root);
+  bool ok = expand_write(&p, tpl, d, diags);
+  hg_dict_free(d);
+  page_done(&p);
+  return ok;
+}

@@ -76,6 +76,7 @@ bench: helpgen
 	sh bench/run.sh
 
 bench-search: helpgen
+	@[ -x node_modules/.bin/pagefind ] || npm install --no-save --no-audit --no-fund pagefind@1.6.0
 	node bench/search/run.mjs
 
 fuzz:

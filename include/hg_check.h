@@ -78,7 +78,6 @@ char *hg_check_summary(const hg_check_report *r);
 /* Appends s to b escaped for XML text and attribute values: & < > " ' as
  * entities, tab/LF/CR as character references, and characters XML 1.0
  * forbids (other C0 controls, U+FFFE, U+FFFF) and DEL as U+FFFD. */
-void hg_check_put_xml(hg_buf *b, const char *s);
 
 /* true if s is a valid date "YYYY-MM-DD". */
 bool hg_check_date_ok(const char *s);

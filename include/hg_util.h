@@ -131,6 +131,14 @@ bool hg_str_has_prefix(const char *s, const char *prefix);
 bool hg_str_has_suffix(const char *s, const char *suffix);
 /* Checks UTF-8 validity; on failure *bad_offset is the first bad byte. */
 bool hg_utf8_valid(const char *s, size_t len, size_t *bad_offset);
+/* Appends s escaped for XML text and attributes (& < > " ' and tab, LF,
+ * CR as character references); characters XML 1.0 forbids (C0 controls,
+ * DEL, U+FFFE, U+FFFF) become U+FFFD. */
+void hg_buf_put_xml(hg_buf *b, const char *s);
+/* Does the URL name a scheme ("https:", "mailto:") or start with "//"? */
+bool hg_url_has_scheme(const char *u);
+/* %XX decoded ("%00" stays encoded). Caller frees. */
+char *hg_percent_decode(const char *s, size_t n);
 /* Unicode-aware slug: lowercase, letters/digits/marks of any script kept,
  * every other run of characters becomes one '-'; trimmed of '-'.
  * Returns "" (a new empty string) when nothing is left. */

@@ -153,42 +153,6 @@ typedef struct {
 #define NEXT 4
 static const char *const ext_names[NEXT] = {"table", "strikethrough", "autolink", "tasklist"};
 
-static bool is_alpha(char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'); }
-static bool is_digit(char ch) { return ch >= '0' && ch <= '9'; }
-
-/* A link the build resolves: no scheme, not protocol-relative. */
-static bool url_local(const char *u) {
-  if (u[0] == '/' && u[1] == '/') return false;
-  if (is_alpha(u[0])) {
-    size_t i = 1;
-    while (is_alpha(u[i]) || is_digit(u[i]) || u[i] == '+' || u[i] == '-' || u[i] == '.') i++;
-    if (u[i] == ':') return false;
-  }
-  return true;
-}
-
-static int hexval(char ch) {
-  if (is_digit(ch)) return ch - '0';
-  if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
-  if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
-  return -1;
-}
-
-static char *percent_decode(const char *s, size_t n) {
-  hg_buf b = HG_BUF_INIT;
-  hg_buf_puts(&b, "");
-  for (size_t i = 0; i < n; i++) {
-    int h, l;
-    if (s[i] == '%' && i + 2 < n && (h = hexval(s[i + 1])) >= 0 &&
-        (l = hexval(s[i + 2])) >= 0 && (h || l)) { /* %00 stays encoded */
-      hg_buf_putc(&b, (char)(h * 16 + l));
-      i += 2;
-    } else {
-      hg_buf_putc(&b, s[i]);
-    }
-  }
-  return hg_buf_steal(&b);
-}
 
 /* File line and 1-based character column of cmark's (body line, byte
  * column), as the build reports positions. */
@@ -229,7 +193,7 @@ static void collect_links(page *p, cmark_syntax_extension *const *exts) {
     cmark_node_type t = cmark_node_get_type(n);
     if (ev != CMARK_EVENT_ENTER || (t != CMARK_NODE_LINK && t != CMARK_NODE_IMAGE)) continue;
     const char *url = cmark_node_get_url(n);
-    if (!url || !*url || !url_local(url) || strstr(url, "{{")) continue;
+    if (!url || !*url || hg_url_has_scheme(url) || strstr(url, "{{")) continue;
     size_t pathlen = strcspn(url, "?#");
     const char *hash = strchr(url + pathlen, '#');
     if (pathlen == 0 && !hash) continue; /* "?query" only */
@@ -238,8 +202,8 @@ static void collect_links(page *p, cmark_syntax_extension *const *exts) {
       p->links = hg_xrealloc(p->links, lcap * sizeof *p->links);
     }
     link_ref *l = &p->links[p->nlinks++];
-    l->path = percent_decode(url, pathlen);
-    l->frag = hash && hash[1] ? percent_decode(hash + 1, strlen(hash + 1)) : NULL;
+    l->path = hg_percent_decode(url, pathlen);
+    l->frag = hash && hash[1] ? hg_percent_decode(hash + 1, strlen(hash + 1)) : NULL;
     l->image = t == CMARK_NODE_IMAGE;
     position(p, starts, nstarts, n, &l->line, &l->col);
   }
@@ -732,29 +696,6 @@ char *hg_check_format_json(const hg_check_report *r, bool strict) {
   return out;
 }
 
-void hg_check_put_xml(hg_buf *b, const char *s) {
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    switch (*p) {
-    case '&': hg_buf_puts(b, "&amp;"); break;
-    case '<': hg_buf_puts(b, "&lt;"); break;
-    case '>': hg_buf_puts(b, "&gt;"); break;
-    case '"': hg_buf_puts(b, "&quot;"); break;
-    case '\'': hg_buf_puts(b, "&apos;"); break;
-    case '\t': hg_buf_puts(b, "&#9;"); break;
-    case '\n': hg_buf_puts(b, "&#10;"); break;
-    case '\r': hg_buf_puts(b, "&#13;"); break;
-    default:
-      if (*p < 0x20 || *p == 0x7f) {
-        hg_buf_puts(b, "\xEF\xBF\xBD");
-      } else if (p[0] == 0xEF && p[1] == 0xBF && (p[2] == 0xBE || p[2] == 0xBF)) {
-        hg_buf_puts(b, "\xEF\xBF\xBD"); /* U+FFFE, U+FFFF */
-        p += 2;
-      } else {
-        hg_buf_putc(b, (char)*p);
-      }
-    }
-  }
-}
 
 char *hg_check_format_junit(const hg_check_report *r, bool strict) {
   size_t nrules = 0;
@@ -793,23 +734,23 @@ char *hg_check_format_junit(const hg_check_report *r, bool strict) {
       if (loc.len >= 2) loc.data[loc.len -= 2] = '\0'; /* drop ": " */
       put_line(&line, f, false);
       hg_buf_printf(&b, "    <testcase classname=\"helpgen.check.%s\" name=\"", rule);
-      hg_check_put_xml(&b, loc.len ? loc.data : rule);
+      hg_buf_put_xml(&b, loc.len ? loc.data : rule);
       hg_buf_puts(&b, "\"");
       if (f->path) {
         hg_buf_puts(&b, " file=\"");
-        hg_check_put_xml(&b, f->path);
+        hg_buf_put_xml(&b, f->path);
         hg_buf_printf(&b, "\" line=\"%d\"", f->line);
       }
       hg_buf_puts(&b, ">\n");
       if (f->sev == HG_ERR || strict) {
         hg_buf_printf(&b, "      <failure type=\"%s\" message=\"", f->sev == HG_ERR ? "error" : "warning");
-        hg_check_put_xml(&b, f->msg);
+        hg_buf_put_xml(&b, f->msg);
         hg_buf_puts(&b, "\">");
-        hg_check_put_xml(&b, line.data);
+        hg_buf_put_xml(&b, line.data);
         hg_buf_puts(&b, "</failure>\n");
       } else {
         hg_buf_puts(&b, "      <system-out>");
-        hg_check_put_xml(&b, line.data);
+        hg_buf_put_xml(&b, line.data);
         hg_buf_puts(&b, "</system-out>\n");
       }
       hg_buf_puts(&b, "    </testcase>\n");

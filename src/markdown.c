@@ -552,34 +552,7 @@ static bool is_alpha(char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= 'A' &&
 static bool is_digit(char ch) { return ch >= '0' && ch <= '9'; }
 
 static bool url_local(const char *u) {
-  if (!*u || u[0] == '#' || (u[0] == '/' && u[1] == '/')) return false;
-  if (is_alpha(u[0])) {
-    size_t i = 1;
-    while (is_alpha(u[i]) || is_digit(u[i]) || u[i] == '+' || u[i] == '-' || u[i] == '.') i++;
-    if (u[i] == ':') return false;
-  }
-  return true;
-}
-
-static int hexval(char ch) {
-  if (is_digit(ch)) return ch - '0';
-  ch = lower(ch);
-  return ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
-}
-
-static char *percent_decode(const char *s, size_t n) {
-  hg_buf b = HG_BUF_INIT;
-  for (size_t i = 0; i < n; i++) {
-    int h, l;
-    if (s[i] == '%' && i + 2 < n && (h = hexval(s[i + 1])) >= 0 &&
-        (l = hexval(s[i + 2])) >= 0 && (h || l)) { /* %00 stays encoded */
-      hg_buf_putc(&b, (char)(h * 16 + l));
-      i += 2;
-    } else {
-      hg_buf_putc(&b, s[i]);
-    }
-  }
-  return hg_buf_steal(&b);
+  return *u && u[0] != '#' && !hg_url_has_scheme(u);
 }
 
 static void resolve_url(md_ctx *c, cmark_node *n, int kind) {
@@ -587,7 +560,7 @@ static void resolve_url(md_ctx *c, cmark_node *n, int kind) {
   if (!url || !url_local(url) || strstr(url, "{{")) return;
   size_t pathlen = strcspn(url, "?#");
   if (pathlen == 0) return;
-  char *path = percent_decode(url, pathlen);
+  char *path = hg_percent_decode(url, pathlen);
   int line, col;
   node_report_pos(c, n, &line, &col);
   char *to = c->o->resolve(c->o->resolve_ctx, path, kind, line, col, c->diags);

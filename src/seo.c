@@ -67,26 +67,6 @@ void hg_seo_settings_read(const hg_config *cfg, hg_seo_settings *out, hg_diags *
 }
 
 /* ---- small helpers ------------------------------------------------------ */
-/* Appends s escaped for XML text and attributes; drops the characters XML
- * 1.0 does not allow (C0 controls but tab/LF/CR, U+FFFE, U+FFFF). */
-static void xml_put(hg_buf *b, const char *s) {
-  for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
-    switch (*p) {
-    case '&': hg_buf_puts(b, "&amp;"); break;
-    case '<': hg_buf_puts(b, "&lt;"); break;
-    case '>': hg_buf_puts(b, "&gt;"); break;
-    case '"': hg_buf_puts(b, "&quot;"); break;
-    case '\'': hg_buf_puts(b, "&apos;"); break;
-    default:
-      if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') break;
-      if (p[0] == 0xEF && p[1] == 0xBF && (p[2] == 0xBE || p[2] == 0xBF)) {
-        p += 2;
-        break;
-      }
-      hg_buf_putc(b, (char)*p);
-    }
-  }
-}
 
 /* Appends a URL path with every byte but unreserved characters and '/'
  * percent-encoded (UTF-8 slugs become %C3%BA...). */
@@ -638,7 +618,7 @@ static void put_alternates(hg_buf *b, const hg_site *s, const char *url_dir) {
 static void put_url(hg_buf *b, const hg_site *s, const char *url_dir, const char *day) {
   char *u = abs_url(s, url_dir);
   hg_buf_puts(b, "<url><loc>");
-  xml_put(b, u);
+  hg_buf_put_xml(b, u);
   hg_buf_puts(b, "</loc>");
   if (*day) hg_buf_printf(b, "<lastmod>%s</lastmod>", day);
   put_alternates(b, s, url_dir);
@@ -682,7 +662,7 @@ static bool write_sitemap(const hg_site *s, const day_t *art_day_v, hg_output *o
                     "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for (size_t part = 0; part < nfiles; part++) {
       hg_buf_puts(&b, "<sitemap><loc>");
-      xml_put(&b, s->cfg->base_url);
+      hg_buf_put_xml(&b, s->cfg->base_url);
       hg_buf_printf(&b, "sitemap-%zu.xml</loc>", part + 1);
       if (node_day[0].day[0]) hg_buf_printf(&b, "<lastmod>%s</lastmod>", node_day[0].day);
       hg_buf_puts(&b, "</sitemap>\n");
@@ -738,42 +718,42 @@ static bool write_feed(const hg_site *s, const hg_md_result *md, size_t node,
   hg_buf b = HG_BUF_INIT;
   hg_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
                   "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"");
-  xml_put(&b, cfg->language);
+  hg_buf_put_xml(&b, cfg->language);
   hg_buf_puts(&b, "\">\n<title>");
   if (node) {
-    xml_put(&b, f->title);
+    hg_buf_put_xml(&b, f->title);
     hg_buf_puts(&b, " – ");
   }
-  xml_put(&b, cfg->title);
+  hg_buf_put_xml(&b, cfg->title);
   hg_buf_puts(&b, "</title>\n");
   const char *sub = node ? f->description : cfg->description;
   if (sub && *sub) {
     hg_buf_puts(&b, "<subtitle>");
-    xml_put(&b, sub);
+    hg_buf_put_xml(&b, sub);
     hg_buf_puts(&b, "</subtitle>\n");
   }
   hg_buf_puts(&b, "<id>");
-  xml_put(&b, page);
+  hg_buf_put_xml(&b, page);
   hg_buf_puts(&b, "</id>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"");
-  xml_put(&b, self.data);
+  hg_buf_put_xml(&b, self.data);
   hg_buf_puts(&b, "\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
-  xml_put(&b, page);
+  hg_buf_put_xml(&b, page);
   hg_buf_puts(&b, "\"/>\n");
   /* with no dated article the feed still needs an <updated> */
   put_day(&b, "updated", n ? days[arts[0]].day : "1970-01-01");
   hg_buf_puts(&b, "<author><name>");
-  xml_put(&b, cfg->title);
+  hg_buf_put_xml(&b, cfg->title);
   hg_buf_puts(&b, "</name></author>\n<generator version=\"" HG_VERSION "\">helpgen</generator>\n");
   for (size_t k = 0; k < n; k++) {
     size_t i = arts[k];
     const hg_article *a = &s->content->articles[s->arts[i].article];
     char *u = abs_url(s, s->arts[i].url_dir);
     hg_buf_puts(&b, "<entry>\n<title>");
-    xml_put(&b, a->title);
+    hg_buf_put_xml(&b, a->title);
     hg_buf_puts(&b, "</title>\n<id>");
-    xml_put(&b, u);
+    hg_buf_put_xml(&b, u);
     hg_buf_puts(&b, "</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
-    xml_put(&b, u);
+    hg_buf_put_xml(&b, u);
     hg_buf_puts(&b, "\"/>\n");
     hg_article pub = {.date = a->date};
     char pday[11];
@@ -782,20 +762,20 @@ static bool write_feed(const hg_site *s, const hg_md_result *md, size_t node,
     put_day(&b, "updated", days[i].day);
     for (size_t t = 0; t < a->ntags; t++) {
       hg_buf_puts(&b, "<category term=\"");
-      xml_put(&b, a->tags[t]);
+      hg_buf_put_xml(&b, a->tags[t]);
       hg_buf_puts(&b, "\"/>\n");
     }
     if (*a->description) {
       hg_buf_puts(&b, "<summary>");
-      xml_put(&b, a->description);
+      hg_buf_put_xml(&b, a->description);
       hg_buf_puts(&b, "</summary>\n");
     }
     if (md && md[i].html && *md[i].html) {
       /* relative links in the HTML resolve against the article's page */
       hg_buf_puts(&b, "<content type=\"html\" xml:base=\"");
-      xml_put(&b, u);
+      hg_buf_put_xml(&b, u);
       hg_buf_puts(&b, "\">");
-      xml_put(&b, md[i].html);
+      hg_buf_put_xml(&b, md[i].html);
       hg_buf_puts(&b, "</content>\n");
     }
     hg_buf_puts(&b, "</entry>\n");

@@ -482,6 +482,64 @@ bad:
   return false;
 }
 
+void hg_buf_put_xml(hg_buf *b, const char *s) {
+  for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+    switch (*p) {
+    case '&': hg_buf_puts(b, "&amp;"); break;
+    case '<': hg_buf_puts(b, "&lt;"); break;
+    case '>': hg_buf_puts(b, "&gt;"); break;
+    case '"': hg_buf_puts(b, "&quot;"); break;
+    case '\'': hg_buf_puts(b, "&apos;"); break;
+    case '\t': hg_buf_puts(b, "&#9;"); break;
+    case '\n': hg_buf_puts(b, "&#10;"); break;
+    case '\r': hg_buf_puts(b, "&#13;"); break;
+    default:
+      if (*p < 0x20 || *p == 0x7f) {
+        hg_buf_puts(b, "\xEF\xBF\xBD");
+      } else if (p[0] == 0xEF && p[1] == 0xBF && (p[2] == 0xBE || p[2] == 0xBF)) {
+        hg_buf_puts(b, "\xEF\xBF\xBD"); /* U+FFFE, U+FFFF */
+        p += 2;
+      } else {
+        hg_buf_putc(b, (char)*p);
+      }
+    }
+  }
+}
+
+static bool ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+static bool ascii_digit(char c) { return c >= '0' && c <= '9'; }
+
+bool hg_url_has_scheme(const char *u) {
+  if (u[0] == '/' && u[1] == '/') return true;
+  if (!ascii_alpha(u[0])) return false;
+  size_t i = 1;
+  while (ascii_alpha(u[i]) || ascii_digit(u[i]) || u[i] == '+' || u[i] == '-' || u[i] == '.') i++;
+  return u[i] == ':';
+}
+
+static int hexval(char c) {
+  if (ascii_digit(c)) return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+char *hg_percent_decode(const char *s, size_t n) {
+  hg_buf b = HG_BUF_INIT;
+  hg_buf_puts(&b, "");
+  for (size_t i = 0; i < n; i++) {
+    int h, l;
+    if (s[i] == '%' && i + 2 < n && (h = hexval(s[i + 1])) >= 0 &&
+        (l = hexval(s[i + 2])) >= 0 && (h || l)) {
+      hg_buf_putc(&b, (char)(h * 16 + l));
+      i += 2;
+    } else {
+      hg_buf_putc(&b, s[i]);
+    }
+  }
+  return hg_buf_steal(&b);
+}
+
 char *hg_slugify(const char *s) {
   hg_buf b = HG_BUF_INIT;
   int32_t i = 0, len = (int32_t)strlen(s);

@@ -27,8 +27,7 @@ EXP="$E2E/check-expected"
 PY=${PYTHON:-python3}
 TODAY=2026-01-15
 
-PASS=0
-FAIL=0
+. "$ROOT/tests/e2e/lib.sh"
 T=$(mktemp -d /tmp/helpgen-cli.XXXXXX) || exit 2
 SERVE_PID=""
 cleanup() {
@@ -38,23 +37,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-ok() { PASS=$((PASS + 1)); echo "ok $((PASS + FAIL)) - $1"; }
-not_ok() {
-  FAIL=$((FAIL + 1)); echo "not ok $((PASS + FAIL)) - $1"
-  [ $# -gt 1 ] && [ -f "$2" ] && head -n 30 "$2" | sed 's/^/#   /'
-  return 0
-}
-section() { echo "# --- $1"; }
-# check DESC CMD...: passes when CMD exits 0 (its output is shown on failure).
-check() {
-  desc=$1; shift
-  if "$@" >"$T/check.log" 2>&1; then ok "$desc"; else not_ok "$desc" "$T/check.log"; fi
-}
-# expect_rc DESC WANT GOT LOG
-expect_rc() {
-  if [ "$3" = "$2" ]; then ok "$1: exit code $2"; else
-    { echo "exit code $3, want $2"; cat "$4"; } >"$T/rc.log"; not_ok "$1: exit code $2" "$T/rc.log"; fi
-}
 # has DESC FILE TEXT / lacks DESC FILE TEXT: fixed-string search.
 has() {
   if grep -qF -- "$3" "$2"; then ok "$1"; else
@@ -70,7 +52,6 @@ same() {
   if cmp -s "$2" "$3"; then ok "$1"; else diff -u "$2" "$3" >"$T/diff.log" 2>&1; not_ok "$1" "$T/diff.log"; fi
 }
 # hg LOG ARGS...: runs helpgen, stdout+stderr to LOG, exit code in $RC.
-hg() { log=$1; shift; "$HG" "$@" >"$log" 2>&1; RC=$?; }
 # tty OUT CMD: runs the shell command CMD on a pseudo-terminal; output to OUT.
 tty_run() { script -qec "$2" /dev/null >"$1" 2>&1 </dev/null; }
 # wait_for FILE TEXT [TENTHS]: waits until FILE holds TEXT (at most TENTHS/10 s).

@@ -13,8 +13,7 @@ HG="$ROOT/helpgen"
 PY=${PYTHON:-python3}
 EX="$ROOT/examples/hooks"
 
-PASS=0
-FAIL=0
+. "$ROOT/tests/e2e/lib.sh"
 T=$(mktemp -d /tmp/helpgen-hooks.XXXXXX) || exit 2
 cleanup() {
   if [ "${HG_E2E_KEEP:-0}" = 1 ]; then echo "# kept $T"; else rm -rf "$T"; fi
@@ -22,18 +21,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-ok() { PASS=$((PASS + 1)); echo "ok $((PASS + FAIL)) - $1"; }
-not_ok() {
-  FAIL=$((FAIL + 1)); echo "not ok $((PASS + FAIL)) - $1"
-  [ $# -gt 1 ] && [ -f "$2" ] && head -n 25 "$2" | sed 's/^/#   /'
-  return 0
-}
-section() { echo "# --- $1"; }
-# check DESC CMD...: passes when CMD exits 0 (its output is shown on failure).
-check() {
-  desc=$1; shift
-  if "$@" >"$T/check.log" 2>&1; then ok "$desc"; else not_ok "$desc" "$T/check.log"; fi
-}
 # has DESC FILE TEXT / lacks DESC FILE TEXT: FILE holds (does not hold) TEXT (fixed string).
 has() { check "$1" grep -qF -- "$3" "$2"; }
 lacks() { if grep -qF -- "$3" "$2" 2>/dev/null; then not_ok "$1"; else ok "$1"; fi; }

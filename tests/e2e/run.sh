@@ -17,8 +17,7 @@ FIX="$ROOT/tests/e2e/fixtures"
 CORPUS="$ROOT/../shared/corpora/sendgrid-docs"
 PY=${PYTHON:-python3}
 
-PASS=0
-FAIL=0
+. "$ROOT/tests/e2e/lib.sh"
 T=$(mktemp -d /tmp/helpgen-e2e.XXXXXX) || exit 2
 MOUNTED=""
 cleanup() {
@@ -28,25 +27,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-ok() { PASS=$((PASS + 1)); echo "ok $((PASS + FAIL)) - $1"; }
-not_ok() {
-  FAIL=$((FAIL + 1)); echo "not ok $((PASS + FAIL)) - $1"
-  [ $# -gt 1 ] && [ -f "$2" ] && head -n 25 "$2" | sed 's/^/#   /'
-  return 0
-}
-skip() { echo "# skip - $1"; }
-section() { echo "# --- $1"; }
 
-# check DESC CMD...: passes when CMD exits 0 (its output is shown on failure).
-check() {
-  desc=$1; shift
-  if "$@" >"$T/check.log" 2>&1; then ok "$desc"; else not_ok "$desc" "$T/check.log"; fi
-}
-# expect_rc DESC WANT GOT LOG
-expect_rc() {
-  if [ "$3" = "$2" ]; then ok "$1: exit code $2"; else
-    echo "exit code $3, want $2" >"$T/rc.log"; cat "$4" >>"$T/rc.log"; not_ok "$1: exit code $2" "$T/rc.log"; fi
-}
 # expect_msg DESC LOG TEXT: LOG holds TEXT (fixed string).
 expect_msg() {
   if grep -qF -- "$3" "$2"; then ok "$1: message"; else
@@ -63,7 +44,6 @@ no_leftovers() {
     echo "$left" >"$T/left.log"; not_ok "$1: no temporary folder left behind" "$T/left.log"; fi
 }
 # hg LOG ARGS...: runs helpgen, output to LOG, exit code in $RC.
-hg() { log=$1; shift; "$HG" "$@" >"$log" 2>&1; RC=$?; }
 
 # Number of published articles and of folders (categories + sections) under a
 # content/ folder: an article is a .md file other than _index.md, not a draft.

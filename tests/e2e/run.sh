@@ -411,5 +411,4 @@ check "XSS: category body rendered" grep -qE 'Category body .*&quot;&gt;.* here\
 check "XSS: article body rendered" grep -qE 'Body text .*&quot;&gt;.* inline\.</p>' "$A"
 check "XSS: home lists the promoted article escaped" grep -qF "Evil &lt;/script&gt;$E" "$X/index.html"
 
-echo "$PASS passed, $FAIL failed"
-[ "$FAIL" = 0 ]
+summary

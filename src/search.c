@@ -354,12 +354,23 @@ static int cmp_term_id(const void *pa, const void *pb) {
 
 /* Writes gzip(data) as <prefix><hash>.bin (or <prefix><fixed_hash>.bin when
  * fixed_hash is given); puts the hash into hash_out. */
+static bool write_file_gz(const index_state *st, const char *prefix, const char *data,
+                          size_t len, const char *fixed_hash,
+                          char hash_out[HASH_LEN + 1], hg_buf *gz, hg_error **err);
+
 static bool write_file(index_state *st, const char *prefix, const char *data,
                        size_t len, const char *fixed_hash,
                        char hash_out[HASH_LEN + 1], hg_error **err) {
+  return write_file_gz(st, prefix, data, len, fixed_hash, hash_out, &st->gz, err);
+}
+
+/* write_file with the caller's compression buffer (for parallel writers). */
+static bool write_file_gz(const index_state *st, const char *prefix, const char *data,
+                          size_t len, const char *fixed_hash,
+                          char hash_out[HASH_LEN + 1], hg_buf *gz, hg_error **err) {
   /* level 6 everywhere: level 9 made the 10,000-article index 0.02 % smaller
    * and cost CPU */
-  if (!gzip(data, len, 6, &st->gz)) {
+  if (!gzip(data, len, 6, gz)) {
     hg_error_set(err, 1, NULL, 0, 0, "search: zlib compression failed");
     return false;
   }
@@ -367,18 +378,18 @@ static bool write_file(index_state *st, const char *prefix, const char *data,
   if (fixed_hash) {
     memcpy(h, fixed_hash, HASH_LEN);
   } else {
-    hg_hash_hex(st->gz.data, st->gz.len, h);
+    hg_hash_hex(gz->data, gz->len, h);
   }
   h[HASH_LEN] = '\0';
   if (hash_out) memcpy(hash_out, h, HASH_LEN + 1);
   bool ok;
   if (st->opts->write) {
     char *rel = hg_strdup_printf("search/%s/%s%s.bin", st->opts->lang, prefix, h);
-    ok = st->opts->write(st->opts->write_ctx, rel, st->gz.data, st->gz.len, err);
+    ok = st->opts->write(st->opts->write_ctx, rel, gz->data, gz->len, err);
     free(rel);
   } else {
     char *name = hg_strdup_printf("%s/%s%s.bin", st->dir, prefix, h);
-    ok = hg_write_file(name, st->gz.data, st->gz.len, err);
+    ok = hg_write_file(name, gz->data, gz->len, err);
     free(name);
   }
   return ok;
@@ -669,6 +680,33 @@ static bool write_vocab(index_state *st, hg_error **err) {
   return ok;
 }
 
+/* Document groups are independent: built and compressed in parallel. */
+typedef struct {
+  const index_state *st;
+  const doc_terms *dts;
+  size_t g;          /* documents per group */
+  const char *hash;  /* one hash names every group file */
+  hg_error **errs;   /* one slot per group */
+} store_job;
+
+static void store_one(void *ctx, size_t gi, int w) {
+  (void)w;
+  store_job *j = ctx;
+  size_t n = j->st->ndocs;
+  hg_buf b = HG_BUF_INIT, gz = HG_BUF_INIT;
+  hg_buf_putc(&b, '[');
+  for (size_t d = gi * j->g; d < n && d < (gi + 1) * j->g; d++) {
+    if (d > gi * j->g) hg_buf_putc(&b, ',');
+    hg_buf_append(&b, j->dts[d].store, j->dts[d].store_len);
+  }
+  hg_buf_putc(&b, ']');
+  char prefix[32];
+  snprintf(prefix, sizeof prefix, "d%zu.", gi);
+  write_file_gz(j->st, prefix, b.data, b.len, j->hash, NULL, &gz, &j->errs[gi]);
+  hg_buf_free(&b);
+  hg_buf_free(&gz);
+}
+
 static bool write_store(index_state *st, doc_terms *dts, hg_error **err) {
   size_t n = st->ndocs, total = 0;
   for (size_t d = 0; d < n; d++) total += dts[d].store_len + 1;
@@ -685,21 +723,20 @@ static bool write_store(index_state *st, doc_terms *dts, hg_error **err) {
   char hash[17];
   hg_hash_hex(&h, sizeof h, hash);
   hash[HASH_LEN] = '\0';
-  hg_buf b = HG_BUF_INIT;
+  store_job job = {st, dts, g, hash, hg_xcalloc(ngroups, sizeof(hg_error *))};
+  hg_parallel_for(ngroups, st->opts->threads > 0 ? st->opts->threads : hg_default_threads(),
+                  store_one, &job);
   bool ok = true;
-  for (size_t gi = 0; gi < ngroups && ok; gi++) {
-    hg_buf_clear(&b);
-    hg_buf_putc(&b, '[');
-    for (size_t d = gi * g; d < n && d < (gi + 1) * g; d++) {
-      if (d > gi * g) hg_buf_putc(&b, ',');
-      hg_buf_append(&b, dts[d].store, dts[d].store_len);
+  for (size_t gi = 0; gi < ngroups; gi++) {
+    if (job.errs[gi] && ok) {
+      if (err) *err = job.errs[gi];
+      else hg_error_free(job.errs[gi]);
+      ok = false;
+    } else {
+      hg_error_free(job.errs[gi]);
     }
-    hg_buf_putc(&b, ']');
-    char prefix[32];
-    snprintf(prefix, sizeof prefix, "d%zu.", gi);
-    ok = write_file(st, prefix, b.data, b.len, hash, NULL, err);
   }
-  hg_buf_free(&b);
+  free(job.errs);
   json_t *o = json_object();
   json_object_set_new(o, "group", json_integer((json_int_t)g));
   json_object_set_new(o, "count", json_integer((json_int_t)ngroups));

@@ -52,6 +52,7 @@ unit: $(UNIT_BIN)
 e2e: helpgen
 	sh tests/e2e/run.sh
 	sh tests/e2e/hooks.sh
+	sh tests/e2e/languages.sh
 	sh tests/e2e/cli.sh
 
 test:

@@ -16,6 +16,9 @@ typedef struct {
   bool quiet;           /* no summary line */
   bool drafts;          /* publish drafts */
   int threads;          /* 0: hg_default_threads() */
+  bool pseudo;          /* theme strings from the pseudo-locale (--pseudo) */
+  bool translations;    /* print the missing-translation lines even when
+                           quiet (main prints its own summary line) */
   volatile sig_atomic_t *interrupted; /* set by a signal handler; may be NULL */
   FILE *log;            /* where diagnostics and the summary go (stderr) */
 } hg_build_opts;

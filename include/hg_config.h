@@ -1,5 +1,10 @@
 /* hg_config.h - stage 1: helpgen.yaml, the site configuration.
  *
+ * `languages:` is a list of {code, name, direction} (or plain codes); the
+ * first is the default language, served at the site root. A code that is
+ * not a language tag, a duplicate code or a bad direction is an error
+ * (code 2) at helpgen.yaml:LINE:COL.
+ *
  * Ownership: hg_config_load returns a config the caller frees with
  * hg_config_free; every string inside belongs to the config. */
 #ifndef HG_CONFIG_H
@@ -13,6 +18,15 @@ typedef struct {
   char *url;
 } hg_nav_link;
 
+/* One entry of `languages:`. */
+typedef struct {
+  char *code;          /* "cs", "pt-BR": content/<code>/, URL folder <code>/ */
+  char *name;          /* "Čeština"; NULL when not given (the build takes the
+                          theme's i18n file's name) */
+  bool rtl;            /* direction: rtl (default: hg_i18n_code_is_rtl) */
+  int line, col;       /* where the entry is in helpgen.yaml */
+} hg_language;
+
 typedef struct {
   char *site_dir;      /* the site folder as given ("." by default) */
   char *config_path;   /* SITE/helpgen.yaml, or NULL when absent */
@@ -20,7 +34,11 @@ typedef struct {
   char *description;
   char *base_url;      /* "" or ends with '/' */
   char *base_path;     /* path part of base_url: "/" or "/help/" */
-  char *language;      /* "en" */
+  char *language;      /* "en"; with `languages:` the first entry's code */
+  hg_language *languages; /* `languages:` in order, the default first; NULL
+                             and 0 without the key (one language, content/
+                             holds the articles directly) */
+  size_t nlanguages;
   char *logo;          /* path relative to the site folder, or NULL */
   char *theme;         /* "default" */
   char *footer;        /* may be NULL */

@@ -31,6 +31,7 @@ typedef struct {
   size_t naliases;
   bool promoted, draft, faq;
   char *date, *updated, *review_by; /* "YYYY-MM-DD" or NULL */
+  char *translation_key; /* front matter translation_key, or NULL */
   bool failed;       /* an error was reported for this file */
 } hg_article;
 
@@ -64,9 +65,11 @@ typedef struct {
 typedef struct {
   int threads;
   size_t max_file_size; /* bytes; larger articles are an error (0: 64 MiB) */
+  const char *lang_dir; /* a language's folder under content/ ("cs"): read
+                           SITE/content/<lang_dir>/ as the tree; NULL: content/ */
 } hg_content_opts;
 
-/* Reads everything under SITE/content. Per-file problems go to diags (as
+/* Reads everything under SITE/content (or SITE/content/<lang_dir>). Per-file problems go to diags (as
  * errors or warnings, the build goes on to report them all); returns NULL
  * with err only when content/ itself cannot be read. */
 hg_content *hg_content_load(const hg_config *cfg, const hg_content_opts *opts,

@@ -29,9 +29,13 @@ typedef struct {
   size_t npopular;
   const hg_seo_settings *seo; /* feedback and llms settings; may be NULL */
   hg_hooks *hooks;            /* on_page runs before each page; may be NULL */
+  const struct hg_i18n *i18n; /* theme strings and dates of site->lang; NULL:
+                                 loaded from the theme for site->lang */
 } hg_render_input;
 
-/* Renders and writes every page. Returns false if an error went to diags. */
+/* Renders and writes every page of one language tree (site->prefix: its
+ * URL folder; the 404 page only for the default language). With
+ * site->langs every page gets a language switcher and hreflang alternates. Returns false if an error went to diags. */
 bool hg_render_site(const hg_render_input *in, hg_diags *diags);
 /* Fills the values of one extra page; `root` is the page's relative prefix
  * to the site root ("../../"), for links. */
@@ -47,7 +51,8 @@ bool hg_render_extra_page(const hg_render_input *in, const char *url_dir, const 
 
 /* Number of pages hg_render_site writes. */
 size_t hg_render_page_count(const hg_site *site);
-/* "2026-03-01" -> "March 1, 2026". Caller frees. */
+/* "2026-03-01" -> "March 1, 2026" (English; pages use hg_i18n_date in
+ * their language). Caller frees. */
 char *hg_render_date(const char *iso, const char *lang);
 
 #endif

@@ -26,9 +26,17 @@ typedef struct {
   size_t total;       /* published articles here and below */
 } hg_site_node;
 
+struct hg_site_langs;
+
 typedef struct {
   const hg_config *cfg;
   const hg_content *content;
+  const char *lang;      /* the language code of this tree ("en") */
+  char *prefix;          /* URL folder of the language: "" for the default
+                            language, "cs" for the others */
+  char *content_sub;     /* "" or "cs/": the tree's folder under content/ */
+  const struct hg_site_langs *langs; /* all languages, or NULL (one) */
+  size_t lang_index;     /* this site's index in langs (0: the default) */
   hg_site_node *nodes;   /* parallel to content->folders */
   size_t nnodes;
   hg_site_article *arts; /* published articles, in site order (depth-first) */
@@ -42,6 +50,13 @@ typedef struct {
 
 typedef struct {
   bool drafts; /* publish drafts too */
+  const char *lang;      /* language code (default: cfg->language) */
+  const char *prefix;    /* URL folder of every page ("cs"); NULL: site root */
+  const char *lang_dir;  /* the tree's folder under content/ ("cs"), for messages */
+  /* Further top-level names that are reserved (the other languages' URL
+   * folders, in the default language's tree); compared ignoring case. */
+  const char *const *reserved;
+  size_t nreserved;
 } hg_site_opts;
 
 /* Builds the model. Duplicate URLs and reserved names are errors in diags. */
@@ -68,5 +83,35 @@ char *hg_site_link(const hg_site *s, const char *root, const char *url_dir);
 char *hg_site_resolve(const hg_site *s, long art, const char *from_dir,
                       const char *page_dir, const char *target, bool image,
                       const char *path, int line, int col, hg_diags *diags);
+
+/* ---- languages ------------------------------------------------------------
+ * Pairs the articles (and folders) of several language trees: translations
+ * share a front matter `translation_key` (one may also name the other's
+ * relative path, "orders/track.md"), else the same path relative to their
+ * language folder. Folders pair by the `translation_key` of their _index.md,
+ * else by path; the language roots pair with each other. */
+typedef struct hg_site_langs {
+  hg_site **sites;       /* borrowed; sites[0] is the default language */
+  size_t n;
+  size_t ngroups;        /* article groups */
+  long *slots;           /* ngroups * n: the group's site->arts index per
+                            language, or -1 */
+  size_t **group;        /* [lang][arts index] -> group */
+  size_t nfgroups;       /* folder groups, the same for nodes */
+  long *fslots;
+  size_t **fgroup;
+} hg_site_langs;
+
+/* Pairs the sites' articles and folders; sets every site's langs and
+ * lang_index. A translation_key used twice in one language is a warning
+ * (the second article stays unpaired). */
+hg_site_langs *hg_site_langs_new(hg_site **sites, size_t n, hg_diags *diags);
+void hg_site_langs_free(hg_site_langs *l);
+/* The site->arts index of article `art` of s in language `to` (an index
+ * into s->langs), or -1; `art` itself when to is s's own language, and -1
+ * for every other language when s has no langs. */
+long hg_site_translation(const hg_site *s, size_t art, size_t to);
+/* The same for folder node `node`. */
+long hg_site_node_translation(const hg_site *s, size_t node, size_t to);
 
 #endif

@@ -1,6 +1,7 @@
 /* build.c - the pipeline driver behind `helpgen build`. */
 #include "hg_build.h"
 
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -8,6 +9,7 @@
 #include "hg_config.h"
 #include "hg_content.h"
 #include "hg_hooks.h"
+#include "hg_i18n.h"
 #include "hg_markdown.h"
 #include "hg_output.h"
 #include "hg_related.h"
@@ -154,6 +156,10 @@ static void run_article_hooks(hg_hooks *hooks, hg_content *c, int threads, hg_st
   free(j.res);
 }
 
+static int cmp_names(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static double now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -270,7 +276,7 @@ static char *build_search(const hg_config *cfg, const hg_site *s, const hg_md_re
       if (hg_value_str(grp->items[k])) words[nw++] = hg_value_str(grp->items[k]);
     groups[ng++] = words;
   }
-  hg_search_opts so = {.lang = cfg->language, .out_root = hg_output_tmp(out),
+  hg_search_opts so = {.lang = s->lang, .out_root = hg_output_tmp(out),
                        .threads = threads,
                        .synonyms = (const char *const *const *)groups, .nsynonyms = ng,
                        .write = search_write, .write_ctx = out};
@@ -288,6 +294,119 @@ static char *build_search(const hg_config *cfg, const hg_site *s, const hg_md_re
   return manifest;
 }
 
+/* ---- languages ------------------------------------------------------------ */
+/* One language tree and everything built from it. */
+typedef struct {
+  const char *code;
+  hg_content *content;
+  hg_site *site;
+  hg_i18n *i18n;
+  hg_md_result *md, *intros;
+  size_t narts, nnodes;
+  size_t *related, *popular, npopular;
+  char *manifest;
+  hg_strmap dropped; /* content paths of articles a hook left out */
+} lang_tree;
+
+static void lang_tree_free(lang_tree *t) {
+  for (size_t i = 0; t->md && i < t->narts; i++) hg_md_result_free(&t->md[i]);
+  for (size_t i = 0; t->intros && i < t->nnodes; i++) hg_md_result_free(&t->intros[i]);
+  free(t->md);
+  free(t->intros);
+  free(t->related);
+  free(t->popular);
+  free(t->manifest);
+  hg_strmap_free(&t->dropped);
+  hg_site_free(t->site);
+  hg_content_free(t->content);
+  hg_i18n_free(t->i18n);
+}
+
+/* With `languages:`, files and folders in content/ beside the language
+ * folders are not published: say so. */
+static void warn_outside_languages(const hg_config *cfg, hg_diags *diags) {
+  char *dir = hg_path_join(cfg->site_dir, "content");
+  DIR *d = opendir(dir);
+  if (!d) {
+    free(dir);
+    return;
+  }
+  char **names = NULL;
+  size_t n = 0;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (e->d_name[0] == '.' || e->d_name[0] == '_') continue;
+    bool lang = false;
+    for (size_t i = 0; i < cfg->nlanguages; i++) lang |= !strcmp(cfg->languages[i].code, e->d_name);
+    if (lang) continue;
+    names = hg_xrealloc(names, (n + 1) * sizeof *names);
+    names[n++] = hg_xstrdup(e->d_name);
+  }
+  closedir(d);
+  if (n) qsort(names, n, sizeof *names, cmp_names);
+  for (size_t i = 0; i < n; i++) {
+    char *path = hg_path_join(dir, names[i]);
+    hg_diags_add(diags, HG_WARN, path, 0, 0,
+                 "not in a language folder, so not published: with 'languages:' in "
+                 "helpgen.yaml content lives in content/<code>/ (content/%s/...)",
+                 cfg->languages[0].code);
+    free(path);
+    free(names[i]);
+  }
+  free(names);
+  free(dir);
+}
+
+/* The popular list of language l: the default language's list through
+ * translations, then l's own promoted articles. */
+static size_t *popular_in(const lang_tree *t, size_t l, size_t *n) {
+  const hg_site *s = t[l].site;
+  size_t cap = t[0].npopular + s->npromoted;
+  size_t *out = hg_xcalloc(cap ? cap : 1, sizeof *out);
+  bool *seen = hg_xcalloc(s->narts ? s->narts : 1, sizeof *seen);
+  *n = 0;
+  for (size_t i = 0; i < t[0].npopular; i++) {
+    long a = hg_site_translation(t[0].site, t[0].popular[i], l);
+    if (a >= 0 && !seen[a]) {
+      seen[a] = true;
+      out[(*n)++] = (size_t)a;
+    }
+  }
+  for (size_t i = 0; i < s->npromoted; i++)
+    if (!seen[s->promoted[i]]) {
+      seen[s->promoted[i]] = true;
+      out[(*n)++] = s->promoted[i];
+    }
+  free(seen);
+  return out;
+}
+
+#define MISSING_LISTED 5
+
+/* "cs: 3 of 5 articles translated; missing: a.md, b.md" for every language
+ * but the default one. */
+static void print_translations(FILE *log, const lang_tree *t, size_t n) {
+  const hg_site *d = t[0].site;
+  for (size_t l = 1; l < n; l++) {
+    size_t have = 0, missing = 0;
+    hg_buf list = HG_BUF_INIT;
+    for (size_t i = 0; i < d->narts; i++) {
+      if (hg_site_translation(d, i, l) >= 0) {
+        have++;
+        continue;
+      }
+      if (missing++ < MISSING_LISTED) {
+        if (missing > 1) hg_buf_puts(&list, ", ");
+        hg_buf_puts(&list, d->content->articles[d->arts[i].article].rel_path);
+      }
+    }
+    if (missing > MISSING_LISTED) hg_buf_printf(&list, " (+%zu more)", missing - MISSING_LISTED);
+    fprintf(log, "helpgen: %s: %zu of %zu articles translated%s%s\n", t[l].code, have, d->narts,
+            missing ? "; missing: " : "", missing ? hg_buf_cstr(&list) : "");
+    hg_buf_free(&list);
+  }
+}
+
 int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
   double t0 = now();
   FILE *log = opts->log ? opts->log : stderr;
@@ -298,16 +417,15 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
   int code = 0;
   hg_config *cfg = NULL;
   hg_theme *theme = NULL;
-  hg_content *content = NULL;
-  hg_site *site = NULL;
-  hg_md_result *md = NULL, *intros = NULL;
   hg_output *out = NULL;
   hg_hooks *hooks = NULL;
-  hg_strmap dropped = {0};
-  char *out_dir = NULL, *manifest = NULL;
-  size_t narts = 0, nnodes = 0;
+  char *out_dir = NULL;
   hg_seo_settings seo = {0};
-  size_t *related = NULL, *popular = NULL, npopular = 0;
+  lang_tree *tr = NULL;
+  size_t nl = 0;
+  hg_site **sites = NULL;
+  hg_site_langs *langs = NULL;
+  const char **reserved = NULL;
   memset(stats, 0, sizeof *stats);
 
   if (!hg_is_dir(site_dir)) {
@@ -326,29 +444,78 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
   }
   theme = hg_theme_load(cfg, &err);
   if (!theme) goto fail;
-  hg_content_opts co = {.threads = threads};
-  content = hg_content_load(cfg, &co, &diags, &err);
-  if (!content) goto fail;
+
+  /* one tree per language: content/ itself, or content/<code>/ for each of
+   * `languages:` (the default first, at the site root) */
+  nl = cfg->nlanguages ? cfg->nlanguages : 1;
+  tr = hg_xcalloc(nl, sizeof *tr);
+  sites = hg_xcalloc(nl, sizeof *sites);
+  reserved = hg_xcalloc(nl, sizeof *reserved);
+  for (size_t l = 0; l < nl; l++) {
+    tr[l].code = cfg->nlanguages ? cfg->languages[l].code : cfg->language;
+    reserved[l] = tr[l].code;
+  }
+  size_t before = hg_diags_count(&diags, HG_ERR);
+  for (size_t l = 0; l < nl; l++) {
+    tr[l].i18n = hg_i18n_load(theme->builtin_dir, theme->site_dir, tr[l].code, opts->pseudo,
+                              &diags);
+    if (cfg->nlanguages && !cfg->languages[l].name)
+      cfg->languages[l].name = hg_xstrdup(hg_i18n_name(tr[l].i18n));
+  }
+  if (hg_diags_count(&diags, HG_ERR) > before) { /* a broken language file */
+    code = 2;
+    goto report;
+  }
+  if (cfg->nlanguages) warn_outside_languages(cfg, &diags);
+  for (size_t l = 0; l < nl; l++) {
+    hg_content_opts co = {.threads = threads, .lang_dir = cfg->nlanguages ? tr[l].code : NULL};
+    tr[l].content = hg_content_load(cfg, &co, &diags, &err);
+    if (!tr[l].content) goto fail;
+  }
   stage_done(log, "content", &ts);
   if (hg_hooks_has_on_article(hooks)) {
-    run_article_hooks(hooks, content, threads, &dropped, &diags);
+    for (size_t l = 0; l < nl; l++)
+      run_article_hooks(hooks, tr[l].content, threads, &tr[l].dropped, &diags);
     stage_done(log, "hooks", &ts);
   }
-  hg_site_opts so = {.drafts = opts->drafts};
-  site = hg_site_build(cfg, content, &so, &diags);
-  hg_hooks_set_site(hooks, site);
-  narts = site->narts;
-  nnodes = site->nnodes;
+  for (size_t l = 0; l < nl; l++) {
+    hg_site_opts so = {.drafts = opts->drafts, .lang = tr[l].code,
+                       .prefix = l ? tr[l].code : NULL,
+                       .lang_dir = cfg->nlanguages ? tr[l].code : NULL,
+                       .reserved = l == 0 ? reserved + 1 : NULL, .nreserved = l == 0 ? nl - 1 : 0};
+    sites[l] = tr[l].site = hg_site_build(cfg, tr[l].content, &so, &diags);
+    tr[l].narts = tr[l].site->narts;
+    tr[l].nnodes = tr[l].site->nnodes;
+  }
+  if (cfg->nlanguages) langs = hg_site_langs_new(sites, nl, &diags);
+  /* redirects are written for the default language only (so far) */
+  for (size_t l = 1; l < nl; l++)
+    for (size_t i = 0; i < tr[l].site->narts; i++) {
+      const hg_article *a = &tr[l].content->articles[tr[l].site->arts[i].article];
+      const hg_value *av = hg_value_get(a->meta, "aliases");
+      if (a->naliases)
+        hg_diags_add(&diags, HG_WARN, a->path, av ? av->line : 0, av ? av->col : 0,
+                     "aliases are only redirected for the default language (%s) so far; "
+                     "these are ignored", tr[0].code);
+    }
+  const hg_site *site = tr[0].site;
   hg_seo_check(site, &diags); /* alias errors stop the build before OUT is touched */
-  popular = hg_related_popular(site, &diags, &npopular);
+  tr[0].popular = hg_related_popular(site, &diags, &tr[0].npopular);
+  for (size_t l = 1; l < nl; l++) tr[l].popular = popular_in(tr, l, &tr[l].npopular);
 
   /* markdown, in parallel; diagnostics kept in article order */
-  md = hg_xcalloc(narts ? narts : 1, sizeof *md);
-  intros = hg_xcalloc(nnodes, sizeof *intros);
-  md_job mj = {site, md, intros, hg_xcalloc(narts + nnodes, sizeof(hg_diags)), hooks, &dropped};
-  hg_parallel_for(narts + nnodes, threads, md_one, &mj);
-  for (size_t i = 0; i < narts + nnodes; i++) hg_diags_move(&diags, &mj.diags[i]);
-  free(mj.diags);
+  for (size_t l = 0; l < nl; l++) {
+    lang_tree *t = &tr[l];
+    size_t narts = t->narts, nnodes = t->nnodes;
+    hg_hooks_set_site(hooks, t->site);
+    t->md = hg_xcalloc(narts ? narts : 1, sizeof *t->md);
+    t->intros = hg_xcalloc(nnodes, sizeof *t->intros);
+    md_job mj = {t->site, t->md, t->intros, hg_xcalloc(narts + nnodes, sizeof(hg_diags)), hooks,
+                 &t->dropped};
+    hg_parallel_for(narts + nnodes, threads, md_one, &mj);
+    for (size_t i = 0; i < narts + nnodes; i++) hg_diags_move(&diags, &mj.diags[i]);
+    free(mj.diags);
+  }
   stage_done(log, "markdown", &ts);
   if (interrupted(opts)) goto interrupted;
 
@@ -358,21 +525,33 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
     goto report;
   }
 
-  related = hg_related_compute(site, md, 5, threads);
+  for (size_t l = 0; l < nl; l++) tr[l].related = hg_related_compute(tr[l].site, tr[l].md, 5, threads);
   stage_done(log, "related", &ts);
 
   out_dir = opts->out_dir ? hg_xstrdup(opts->out_dir) : hg_path_join(site_dir, "public");
   out = hg_output_begin(out_dir, site_dir, &err);
   if (!out) goto fail;
-  manifest = build_search(cfg, site, md, out, threads, &diags);
+  bool ok = true;
+  for (size_t l = 0; ok && l < nl; l++) {
+    tr[l].manifest = build_search(cfg, tr[l].site, tr[l].md, out, threads, &diags);
+    ok = tr[l].manifest != NULL;
+  }
   stage_done(log, "search", &ts);
   if (interrupted(opts)) goto interrupted;
-  hg_render_input ri = {cfg, site, theme, md, intros, manifest, out, threads, .hooks = hooks,
-                        .related = related, .nrelated = 5, .popular = popular,
-                        .npopular = npopular, .seo = &seo};
-  if (!manifest || !hg_render_site(&ri, &diags) ||
-      !hg_seo_write(site, md, &seo, out, threads, &diags) ||
-      !hg_hooks_on_build_end(hooks, md, out, &diags)) {
+  for (size_t l = 0; ok && l < nl; l++) {
+    lang_tree *t = &tr[l];
+    hg_hooks_set_site(hooks, t->site);
+    hg_render_input ri = {cfg, t->site, theme, t->md, t->intros, t->manifest, out, threads,
+                          .hooks = hooks, .related = t->related, .nrelated = 5,
+                          .popular = t->popular, .npopular = t->npopular, .seo = &seo,
+                          .i18n = t->i18n};
+    ok = hg_render_site(&ri, &diags);
+    stats->pages += hg_render_page_count(t->site);
+    stats->articles += t->narts;
+  }
+  hg_hooks_set_site(hooks, site);
+  if (!ok || !hg_seo_write(site, tr[0].md, &seo, out, threads, &diags) ||
+      !hg_hooks_on_build_end(hooks, tr[0].md, out, &diags)) {
     hg_output_abort(out);
     out = NULL;
     code = 1;
@@ -380,8 +559,6 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
   }
   stage_done(log, "render", &ts);
   if (interrupted(opts)) goto interrupted;
-  stats->pages = hg_render_page_count(site);
-  stats->articles = narts;
   if (!hg_output_commit(out, &err)) {
     out = NULL;
     goto fail;
@@ -411,25 +588,21 @@ report:
   if (code == 1 && stats->errors == 0 && opts->strict && stats->warnings)
     fprintf(log, "helpgen: %zu warning%s and --strict: nothing was written\n",
             stats->warnings, stats->warnings == 1 ? "" : "s");
-  else if (code == 1 && stats->errors)
+  else if (code != 0 && stats->errors)
     fprintf(log, "helpgen: %zu error%s: nothing was written (the previous site is untouched)\n",
             stats->errors, stats->errors == 1 ? "" : "s");
-  else if (code == 0 && !opts->quiet)
+  if (code == 0 && langs && (!opts->quiet || opts->translations)) print_translations(log, tr, nl);
+  if (code == 0 && !opts->quiet)
     fprintf(log, "helpgen: built %zu pages (%zu articles) into %s in %.2f s, %zu warning%s\n",
             stats->pages, stats->articles, out_dir, stats->seconds, stats->warnings,
             stats->warnings == 1 ? "" : "s");
-  for (size_t i = 0; md && i < narts; i++) hg_md_result_free(&md[i]);
-  for (size_t i = 0; intros && i < nnodes; i++) hg_md_result_free(&intros[i]);
-  free(md);
-  free(intros);
-  free(related);
-  free(popular);
-  free(manifest);
-  free(out_dir);
   hg_hooks_free(hooks);
-  hg_strmap_free(&dropped);
-  hg_site_free(site);
-  hg_content_free(content);
+  hg_site_langs_free(langs);
+  for (size_t l = 0; tr && l < nl; l++) lang_tree_free(&tr[l]);
+  free(tr);
+  free(sites);
+  free(reserved);
+  free(out_dir);
   hg_theme_free(theme);
   hg_config_free(cfg);
   hg_diags_free(&diags);

@@ -469,11 +469,58 @@ static void check_aliases(checker *k) {
   hg_strmap_free(&claimed);
 }
 
-/* TODO(issue 5): once `languages:` exists in helpgen.yaml, report every
- * article that has no translation in a configured language (pairs by
- * relative path or translation_key). A site has one language until then,
- * so there is nothing to compare and the rule reports nothing. */
-static void check_translations(checker *k) { (void)k; }
+/* With `languages:`, every published article of the default language that
+ * has no translation in another configured language (pairs by relative
+ * path or translation_key, as the build does). The language trees are read
+ * here on their own; their problems are reported by the other rules. */
+static void check_translations(checker *k) {
+  const hg_config *cfg = k->cfg;
+  size_t n = cfg->nlanguages;
+  if (n < 2) return;
+  hg_content **contents = hg_xcalloc(n, sizeof *contents);
+  hg_site **sites = hg_xcalloc(n, sizeof *sites);
+  hg_diags scratch = {0};
+  bool ok = true;
+  for (size_t l = 0; l < n && ok; l++) {
+    hg_error *e = NULL;
+    hg_content_opts co = {.threads = 1, .lang_dir = cfg->languages[l].code};
+    contents[l] = hg_content_load(cfg, &co, &scratch, &e);
+    if (!contents[l]) {
+      add(k->r, "missing-translation", HG_WARN, NULL, 0, 0, "%s (no article is translated)",
+          e ? e->msg : "cannot read the language folder");
+      hg_error_free(e);
+      /* an empty tree stands in for the missing language */
+      ok = false;
+      break;
+    }
+    hg_site_opts so = {.lang = cfg->languages[l].code,
+                       .prefix = l ? cfg->languages[l].code : NULL,
+                       .lang_dir = cfg->languages[l].code};
+    sites[l] = hg_site_build(cfg, contents[l], &so, &scratch);
+  }
+  hg_site_langs *langs = ok ? hg_site_langs_new(sites, n, &scratch) : NULL;
+  for (size_t l = 1; langs && l < n; l++) {
+    const hg_site *d = sites[0];
+    const hg_language *lang = &cfg->languages[l];
+    for (size_t i = 0; i < d->narts; i++) {
+      if (hg_site_translation(d, i, l) >= 0) continue;
+      const hg_article *a = &contents[0]->articles[d->arts[i].article];
+      const char *key = a->translation_key ? a->translation_key : a->rel_path;
+      add(k->r, "missing-translation", HG_WARN, a->path, 1, 0,
+          "no %s%s%s%s translation: add content/%s/%s (or give the translation "
+          "'translation_key: %s')", lang->code, lang->name ? " (" : "",
+          lang->name ? lang->name : "", lang->name ? ")" : "", lang->code, a->rel_path, key);
+    }
+  }
+  hg_site_langs_free(langs);
+  for (size_t l = 0; l < n; l++) {
+    hg_site_free(sites[l]);
+    hg_content_free(contents[l]);
+  }
+  free(sites);
+  free(contents);
+  hg_diags_free(&scratch);
+}
 
 static void check_articles(checker *k) {
   const hg_site *s = k->s;

@@ -3,6 +3,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include "hg_i18n.h"
 
 /* Top-level keys this version understands; later issues' keys (search,
  * hooks, languages...) are listed so that sites using them do not warn. */
@@ -132,6 +135,74 @@ static void load_nav(hg_config *c, const hg_value *nav, hg_diags *d) {
   }
 }
 
+/* `languages:` -> c->languages. Returns false with err (code 2) on an entry
+ * that cannot be used. */
+static bool load_languages(hg_config *c, const hg_value *v, hg_diags *d, hg_error **err) {
+  const char *cp = c->config_path;
+  if (!v || v->type == HG_V_NULL) return true;
+  if (v->type != HG_V_LIST || v->len == 0) {
+    hg_error_set(err, 2, cp, v->line, v->col,
+                 "'languages' should be a list such as [{code: en, name: English}, "
+                 "{code: cs}] (the first is the default language)");
+    return false;
+  }
+  c->languages = hg_xcalloc(v->len, sizeof *c->languages);
+  for (size_t i = 0; i < v->len; i++) {
+    const hg_value *it = v->items[i];
+    const hg_value *cv = it->type == HG_V_MAP ? hg_value_get(it, "code") : it;
+    const char *code = hg_value_str(cv);
+    if (!cv) cv = it;
+    if (it->type != HG_V_MAP && !code) {
+      hg_error_set(err, 2, cp, it->line, it->col,
+                   "a 'languages' entry should be a map {code, name, direction} or a "
+                   "language code, found a %s", hg_value_type_name(it->type));
+      return false;
+    }
+    if (!code || !hg_i18n_valid_code(code)) {
+      hg_error_set(err, 2, cp, cv->line, cv->col,
+                   "%s '%s' is not a language code (use a tag such as en, cs, th, ar, "
+                   "pt-BR)", code ? "language" : "language entry without 'code:'",
+                   code ? code : "");
+      return false;
+    }
+    for (size_t k = 0; k < c->nlanguages; k++)
+      if (!strcasecmp(c->languages[k].code, code)) {
+        hg_error_set(err, 2, cp, cv->line, cv->col,
+                     "language '%s' is listed twice (line %d)", code, c->languages[k].line);
+        return false;
+      }
+    hg_language *l = &c->languages[c->nlanguages++];
+    l->code = hg_xstrdup(code);
+    l->line = it->line;
+    l->col = it->col;
+    l->rtl = hg_i18n_code_is_rtl(code);
+    if (it->type != HG_V_MAP) continue;
+    static const char *const lk[] = {"code", "name", "direction", NULL};
+    warn_unknown(d, cp, it, lk, "languages.");
+    l->name = get_str(it, "name", cp, d, "languages.");
+    hg_value *dv = hg_value_get(it, "direction");
+    const char *dir = hg_value_str(dv);
+    if (dv && dv->type != HG_V_NULL) {
+      if (dir && !strcmp(dir, "rtl")) l->rtl = true;
+      else if (dir && !strcmp(dir, "ltr")) l->rtl = false;
+      else {
+        hg_error_set(err, 2, cp, dv->line, dv->col,
+                     "languages: direction should be 'ltr' or 'rtl', found '%s'",
+                     dir ? dir : hg_value_type_name(dv->type));
+        return false;
+      }
+    }
+  }
+  hg_value *lv = hg_value_get(c->root, "language");
+  if (lv && c->language && strcmp(c->language, c->languages[0].code))
+    hg_diags_add(d, HG_WARN, cp, lv->line, lv->col,
+                 "'language: %s' is ignored: with 'languages' the first entry (%s) is the "
+                 "default language", c->language, c->languages[0].code);
+  free(c->language);
+  c->language = hg_xstrdup(c->languages[0].code);
+  return true;
+}
+
 hg_config *hg_config_load(const char *site_dir, hg_diags *diags, hg_error **err) {
   hg_config *c = hg_xcalloc(1, sizeof *c);
   c->site_dir = hg_xstrdup(site_dir);
@@ -188,6 +259,10 @@ hg_config *hg_config_load(const char *site_dir, hg_diags *diags, hg_error **err)
   }
   c->language = get_str(root, "language", cp, diags, "");
   if (!c->language) c->language = hg_xstrdup("en");
+  if (!load_languages(c, hg_value_get(root, "languages"), diags, err)) {
+    hg_config_free(c);
+    return NULL;
+  }
   c->logo = get_str(root, "logo", cp, diags, "");
   if (c->logo) {
     char *lp = hg_path_join(site_dir, c->logo);
@@ -266,6 +341,11 @@ void hg_config_free(hg_config *c) {
   free(c->base_url);
   free(c->base_path);
   free(c->language);
+  for (size_t i = 0; i < c->nlanguages; i++) {
+    free(c->languages[i].code);
+    free(c->languages[i].name);
+  }
+  free(c->languages);
   free(c->logo);
   free(c->theme);
   free(c->footer);

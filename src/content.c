@@ -276,7 +276,9 @@ static void clear_fields(hg_article *a) {
   free(a->date);
   free(a->updated);
   free(a->review_by);
+  free(a->translation_key);
   a->title = a->description = a->slug = a->date = a->updated = a->review_by = NULL;
+  a->translation_key = NULL;
   a->tags = a->keywords = a->aliases = NULL;
   a->ntags = a->nkeywords = a->naliases = 0;
   a->title_line = 0;
@@ -356,6 +358,7 @@ bool hg_article_apply_meta(hg_article *a, hg_diags *diags) {
   a->date = fm_date(&c, m, "date");
   a->updated = fm_date(&c, m, "updated");
   a->review_by = fm_date(&c, m, "review_by");
+  a->translation_key = fm_string(&c, m, "translation_key");
   char *type = fm_string(&c, m, "type");
   if (type) {
     if (!strcmp(type, "faq"))
@@ -563,6 +566,21 @@ hg_content *hg_content_load(const hg_config *cfg, const hg_content_opts *opts,
                             hg_diags *diags, hg_error **err) {
   hg_content *c = hg_xcalloc(1, sizeof *c);
   c->content_dir = hg_path_join(cfg->site_dir, "content");
+  if (opts && opts->lang_dir && hg_is_dir(c->content_dir)) {
+    char *ld = hg_path_join(c->content_dir, opts->lang_dir);
+    if (!hg_is_dir(ld)) {
+      char *shown = display_path(ld);
+      hg_error_set(err, 2, shown, 0, 0,
+                   "no folder for language '%s' (with 'languages:' in helpgen.yaml each "
+                   "language's articles live in content/<code>/; create it)", opts->lang_dir);
+      free(shown);
+      free(ld);
+      hg_content_free(c);
+      return NULL;
+    }
+    free(c->content_dir);
+    c->content_dir = ld;
+  }
   if (!hg_is_dir(c->content_dir)) {
     char *shown = display_path(c->content_dir);
     hg_error_set(err, 2, shown, 0, 0,

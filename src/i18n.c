@@ -14,9 +14,25 @@ const char *const hg_i18n_keys[] = {
     "not_found", "not_found_text", "categories", "in_this_section", "tags",
     "min_read", "search_results", "more_articles", "breadcrumb", "faq",
     "was_helpful", "yes", "no", "thanks", "related", "recently_viewed",
-    "language", "menu", NULL};
+    "language", "menu", "tell_us", NULL};
 
 #define NKEYS (sizeof hg_i18n_keys / sizeof *hg_i18n_keys - 1)
+
+/* English, parallel to hg_i18n_keys: the base when a theme has no language
+ * files at all (a site's own theme, a test theme). */
+static const char *const english[] = {
+    "Search for answers…", "Search", "Skip to content", "Home", "On this page", "Updated",
+    "Previous", "Next", "Still need help?", "Our support team is happy to help.", "articles",
+    "Popular articles", "Page not found",
+    "The page you were looking for does not exist or has moved.", "Categories",
+    "In this section", "Tags", "min read", "Search results", "More articles", "Breadcrumb",
+    "FAQ", "Was this article helpful?", "Yes", "No", "Thanks for your feedback!",
+    "Related articles", "Recently viewed", "Language", "Menu", "Tell us what was missing"};
+static const char *const english_months[12] = {
+    "January", "February", "March",     "April",   "May",      "June",
+    "July",    "August",   "September", "October", "November", "December"};
+
+_Static_assert(sizeof english / sizeof *english == NKEYS, "one English string per key");
 
 struct hg_i18n {
   char *name;
@@ -65,8 +81,9 @@ static void set_str(char **slot, const char *v) {
   *slot = hg_xstrdup(v);
 }
 
-/* Reads one language file into t; `complete` requires every key. */
-static void read_file(hg_i18n *t, const char *path, bool complete, hg_diags *d) {
+/* Reads one language file into t; `complete` requires every key. `base`:
+ * English under another language, whose name and direction do not apply. */
+static void read_file(hg_i18n *t, const char *path, bool complete, bool base, hg_diags *d) {
   hg_error *err = NULL;
   size_t len;
   char *text = hg_read_file(path, &len, &err);
@@ -89,8 +106,8 @@ static void read_file(hg_i18n *t, const char *path, bool complete, hg_diags *d) 
     return;
   }
   const char *s;
-  if ((s = hg_value_str(hg_value_get(root, "name")))) set_str(&t->name, s);
-  if ((s = hg_value_str(hg_value_get(root, "direction")))) t->rtl = !strcmp(s, "rtl");
+  if (!base && (s = hg_value_str(hg_value_get(root, "name")))) set_str(&t->name, s);
+  if (!base && (s = hg_value_str(hg_value_get(root, "direction")))) t->rtl = !strcmp(s, "rtl");
   if ((s = hg_value_str(hg_value_get(root, "date_format")))) set_str(&t->date_format, s);
   hg_value *months = hg_value_get(root, "months");
   if (months) {
@@ -181,6 +198,9 @@ hg_i18n *hg_i18n_load(const char *builtin_dir, const char *site_dir,
                       const char *lang, bool pseudo_locale, hg_diags *diags) {
   hg_i18n *t = hg_xcalloc(1, sizeof *t);
   t->rtl = hg_i18n_code_is_rtl(lang);
+  for (size_t i = 0; i < NKEYS; i++) t->values[i] = hg_xstrdup(english[i]);
+  for (size_t i = 0; i < 12; i++) t->months[i] = hg_xstrdup(english_months[i]);
+  t->date_format = hg_xstrdup("{month} {day}, {year}");
   const char *file_lang = pseudo_locale ? "en" : lang;
   char *name = hg_strdup_printf("i18n/%s.yaml", file_lang);
   /* English first as the base, then the language's own file on top */
@@ -190,7 +210,7 @@ hg_i18n *hg_i18n_load(const char *builtin_dir, const char *site_dir,
     char *rel = hg_strdup_printf("i18n/%s.yaml", l);
     char *b = builtin_dir ? hg_path_join(builtin_dir, rel) : NULL;
     if (b && hg_is_file(b)) {
-      read_file(t, b, true, diags);
+      read_file(t, b, true, pass == 0 && strcmp(lang, "en"), diags);
     } else if (pass == 1) {
       char *sp = site_dir ? hg_path_join(site_dir, rel) : NULL;
       if (!sp || !hg_is_file(sp))
@@ -204,14 +224,11 @@ hg_i18n *hg_i18n_load(const char *builtin_dir, const char *site_dir,
   }
   if (site_dir) {
     char *sp = hg_path_join(site_dir, name);
-    if (hg_is_file(sp)) read_file(t, sp, false, diags);
+    if (hg_is_file(sp)) read_file(t, sp, false, false, diags);
     free(sp);
   }
   free(name);
   if (!t->name) t->name = hg_xstrdup(lang);
-  if (!t->date_format) t->date_format = hg_xstrdup("{year}-{month}-{day}");
-  for (size_t i = 0; i < NKEYS; i++)
-    if (!t->values[i]) t->values[i] = hg_xstrdup(hg_i18n_keys[i]);
   if (pseudo_locale) {
     for (size_t i = 0; i < NKEYS; i++) {
       char *p = pseudo(t->values[i]);

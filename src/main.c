@@ -34,7 +34,7 @@ static const char usage[] =
     "helpgen " HG_VERSION " - a static help-center generator\n"
     "\n"
     "Usage:\n"
-    "  helpgen build [SITE] [-o OUT] [--strict] [--quiet] [--drafts] [--threads N]\n"
+    "  helpgen build [SITE] [-o OUT] [--strict] [--quiet] [--drafts] [--pseudo] [--threads N]\n"
     "  helpgen serve [SITE] [--port N] [--bind ADDR] [-o OUT] [--drafts]\n"
     "  helpgen new article|faq|category|flow PATH [--title T] [--lang L] [--site SITE]\n"
     "  helpgen check [SITE] [--format text|json|junit] [-o FILE] [--today YYYY-MM-DD] [--strict]\n"
@@ -52,7 +52,7 @@ static const char usage[] =
     "Exit codes: 0 success, 1 content errors, 2 usage or configuration errors.\n";
 
 static const char usage_build[] =
-    "Usage: helpgen build [SITE] [-o OUT] [--strict] [--quiet] [--drafts] [--threads N]\n"
+    "Usage: helpgen build [SITE] [-o OUT] [--strict] [--quiet] [--drafts] [--pseudo] [--threads N]\n"
     "\n"
     "Builds the help center in SITE (default: the current folder), which holds\n"
     "helpgen.yaml and content/, into OUT (default: SITE/public).\n"
@@ -66,6 +66,8 @@ static const char usage_build[] =
     "  -q, --quiet        no progress line and no summary (warnings and errors are\n"
     "                     still printed)\n"
     "  --drafts           publish articles with draft: true\n"
+    "  --pseudo           theme strings in a pseudo-locale ([Śéáŕçĥ~~]), so untranslated\n"
+    "                     theme text stands out\n"
     "  --threads N        worker threads (default: all cores, or $HELPGEN_THREADS)\n"
     "  -h, --help         this help\n"
     "\n"
@@ -242,6 +244,8 @@ static int cmd_build(int argc, char **argv) {
       quiet = true;
     } else if (!strcmp(a, "--drafts")) {
       o.drafts = true;
+    } else if (!strcmp(a, "--pseudo")) {
+      o.pseudo = true;
     } else if (is_opt(a, "--threads")) {
       long n;
       if (!parse_int("build", "--threads", opt_value(&g, "--threads"), 1, 4096, &n)) return 2;
@@ -263,6 +267,7 @@ static int cmd_build(int argc, char **argv) {
   hg_term *t = hg_term_open(stderr, hg_term_color(stderr), !quiet && isatty(STDERR_FILENO));
   o.log = hg_term_file(t);
   o.quiet = true; /* the summary is printed here, with the language count */
+  o.translations = !quiet;
   hg_build_stats st;
   hg_term_progress_begin(t, "helpgen: building");
   int code = hg_build(&o, &st);

@@ -6,47 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hg_i18n.h"
 #include "hg_related.h"
 
-/* English defaults for the theme's strings (translations come from the
- * theme's i18n files). */
-static const char *const t_strings[][2] = {
-    {"T_SEARCH_PLACEHOLDER", "Search for answers…"},
-    {"T_SEARCH", "Search"},
-    {"T_SKIP", "Skip to content"},
-    {"T_HOME", "Home"},
-    {"T_ON_THIS_PAGE", "On this page"},
-    {"T_UPDATED", "Updated"},
-    {"T_PREV", "Previous"},
-    {"T_NEXT", "Next"},
-    {"T_STILL_NEED_HELP", "Still need help?"},
-    {"T_CONTACT_INTRO", "Our support team is happy to help."},
-    {"T_ARTICLES", "articles"},
-    {"T_PROMOTED", "Popular articles"},
-    {"T_NOT_FOUND", "Page not found"},
-    {"T_NOT_FOUND_TEXT", "The page you were looking for does not exist or has moved."},
-    {"T_CATEGORIES", "Categories"},
-    {"T_IN_THIS_SECTION", "In this section"},
-    {"T_TAGS", "Tags"},
-    {"T_MIN_READ", "min read"},
-    {"T_SEARCH_RESULTS", "Search results"},
-    {"T_MORE_ARTICLES", "More articles"},
-    {"T_WAS_HELPFUL", "Was this article helpful?"},
-    {"T_YES", "Yes"},
-    {"T_NO", "No"},
-    {"T_THANKS", "Thanks for your feedback!"},
-    {"T_TELL_US", "Tell us what was missing"},
-    {"T_RELATED", "Related articles"},
-    {"T_RECENTLY_VIEWED", "Recently viewed"},
-    {NULL, NULL}};
-
 #define SIDEBAR_MAX 12
-
-static const char *t_get(const char *key) {
-  for (size_t i = 0; t_strings[i][0]; i++)
-    if (!strcmp(t_strings[i][0], key)) return t_strings[i][1];
-  return key;
-}
 
 static const char *const months[] = {"January", "February", "March",     "April",
                                      "May",     "June",     "July",      "August",
@@ -62,6 +25,7 @@ char *hg_render_date(const char *iso, const char *lang) {
 
 typedef struct {
   const hg_render_input *in;
+  const hg_i18n *t;    /* the page language's theme strings */
   const char *url_dir; /* the page's folder; "" for home */
   char *root;          /* relative prefix to the site root */
   const char *kind;
@@ -84,10 +48,94 @@ static void set_link(hg_dict *d, const char *key, const page *p, const char *url
   free(u);
 }
 
+/* The absolute URL of the page in url_dir, non-ASCII bytes of the path
+ * percent-encoded (UTF-8 slugs: "%C4%8D"); NULL without base_url. */
 static char *abs_url(const page *p, const char *url_dir) {
+  static const char hex[] = "0123456789ABCDEF";
   const char *base = p->in->cfg->base_url;
   if (!*base) return NULL;
-  return *url_dir ? hg_strdup_printf("%s%s/", base, url_dir) : hg_xstrdup(base);
+  hg_buf b = HG_BUF_INIT;
+  hg_buf_puts(&b, base);
+  for (const unsigned char *q = (const unsigned char *)url_dir; *q; q++) {
+    if (*q < 0x80 && (*q > ' ' && !strchr("\"#%<>?[\\]^`{|}", *q)))
+      hg_buf_putc(&b, (char)*q);
+    else
+      hg_buf_printf(&b, "%%%c%c", hex[*q >> 4], hex[*q & 15]);
+  }
+  if (*url_dir) hg_buf_putc(&b, '/');
+  return hg_buf_steal(&b);
+}
+
+/* The url_dir of this page in language `l` (an index into site->langs), or
+ * of that language's home when the page has no translation (*exact false).
+ * Caller frees. */
+static char *page_in_language(const page *p, size_t l, bool *exact) {
+  const hg_site *s = p->in->site;
+  const hg_site *o = s->langs->sites[l];
+  *exact = true;
+  if (p->art >= 0) {
+    long t = hg_site_translation(s, (size_t)p->art, l);
+    if (t >= 0) return hg_xstrdup(o->arts[t].url_dir);
+  } else if (!strcmp(p->kind, "category") || !strcmp(p->kind, "section")) {
+    long t = hg_site_node_translation(s, (size_t)p->node, l);
+    if (t >= 0) return hg_xstrdup(o->nodes[t].url_dir);
+  } else if (!strcmp(p->kind, "home")) {
+    return hg_xstrdup(o->nodes[0].url_dir);
+  } else if (!strcmp(p->kind, "search")) {
+    return *o->prefix ? hg_strdup_printf("%s/search", o->prefix) : hg_xstrdup("search");
+  }
+  *exact = false;
+  return hg_xstrdup(o->nodes[0].url_dir);
+}
+
+static const char *language_name(const hg_config *cfg, size_t l) {
+  if (l < cfg->nlanguages && cfg->languages[l].name) return cfg->languages[l].name;
+  return l < cfg->nlanguages ? cfg->languages[l].code : cfg->language;
+}
+
+/* The language switcher: HAS_LANGUAGES { LANGUAGES { LANG_CODE, LANG_NAME,
+ * LANG_URL, LANG_CURRENT {} when it is the page's language, LANG_FALLBACK
+ * {} when the link goes to that language's home (no translation) } }. */
+static void fill_switcher(hg_dict *d, const page *p) {
+  const hg_site *s = p->in->site;
+  if (!s->langs || s->langs->n < 2) return;
+  hg_dict *hl = hg_dict_add_section(d, "HAS_LANGUAGES");
+  for (size_t l = 0; l < s->langs->n; l++) {
+    bool exact;
+    char *dir = page_in_language(p, l, &exact);
+    hg_dict *it = hg_dict_add_section(hl, "LANGUAGES");
+    hg_dict_set(it, "LANG_CODE", s->langs->sites[l]->lang);
+    hg_dict_set(it, "LANG_NAME", language_name(p->in->cfg, l));
+    char *u = link_to(p, dir);
+    hg_dict_set(it, "LANG_URL", u);
+    if (l == s->lang_index) hg_dict_show(it, "LANG_CURRENT");
+    else if (!exact) hg_dict_show(it, "LANG_FALLBACK");
+    free(u);
+    free(dir);
+  }
+}
+
+/* <link rel="alternate" hreflang>: HAS_ALTERNATES { ALTERNATES { ALT_LANG,
+ * ALT_URL } } for every language the page exists in (itself included) and
+ * x-default: the default language's page, else its home. Absolute URLs
+ * with base_url, else relative ones. */
+static void fill_alternates(hg_dict *d, const page *p) {
+  const hg_site *s = p->in->site;
+  if (!s->langs || s->langs->n < 2 || !strcmp(p->kind, "404")) return;
+  hg_dict *ha = hg_dict_add_section(d, "HAS_ALTERNATES");
+  for (size_t l = 0; l <= s->langs->n; l++) {
+    bool exact;
+    char *dir = page_in_language(p, l < s->langs->n ? l : 0, &exact);
+    if (exact || l == s->langs->n) {
+      char *u = abs_url(p, dir);
+      if (!u) u = link_to(p, dir);
+      hg_dict *it = hg_dict_add_section(ha, "ALTERNATES");
+      hg_dict_set(it, "ALT_LANG", l < s->langs->n ? s->langs->sites[l]->lang : "x-default");
+      hg_dict_set(it, "ALT_URL", u);
+      free(u);
+    }
+    free(dir);
+  }
 }
 
 /* "Orders › Tracking" for a folder. */
@@ -117,8 +165,8 @@ static void fill_breadcrumbs(hg_dict *d, const page *p) {
   long f = p->self_in_crumbs ? p->node : c->folders[p->node].parent;
   for (; f > 0 && n < 64; f = c->folders[f].parent) chain[n++] = (size_t)f;
   hg_dict *home = hg_dict_add_section(d, "BREADCRUMBS");
-  hg_dict_set(home, "CRUMB_TITLE", t_get("T_HOME"));
-  set_link(home, "CRUMB_URL", p, "");
+  hg_dict_set(home, "CRUMB_TITLE", hg_i18n_get(p->t, "home"));
+  set_link(home, "CRUMB_URL", p, s->prefix);
   while (n-- > 0) {
     hg_dict *cr = hg_dict_add_section(d, "BREADCRUMBS");
     hg_dict_set(cr, "CRUMB_TITLE", c->folders[chain[n]].title);
@@ -136,6 +184,18 @@ static void fill_sections(hg_dict *d, const page *p) {
     hg_dict_set(n, "NAV_URL", cfg->nav[i].url);
   }
   fill_breadcrumbs(d, p);
+  fill_switcher(d, p);
+  fill_alternates(d, p);
+}
+
+/* T_<KEY> for every theme string. */
+static void set_string(void *ctx, const char *key, const char *value) {
+  hg_buf k = HG_BUF_INIT;
+  hg_buf_puts(&k, "T_");
+  for (const char *q = key; *q; q++)
+    hg_buf_putc(&k, (*q >= 'a' && *q <= 'z') ? (char)(*q - 32) : *q);
+  hg_dict_set_global(ctx, hg_buf_cstr(&k), value);
+  hg_buf_free(&k);
 }
 
 static void set_global_str(hg_dict *d, const char *key, const char *fmt_val) {
@@ -147,15 +207,21 @@ static void fill_common(hg_dict *d, const page *p) {
   const hg_config *cfg = in->cfg;
   set_global_str(d, "SITE_TITLE", cfg->title);
   set_global_str(d, "SITE_DESCRIPTION", cfg->description);
-  set_global_str(d, "LANG", cfg->language);
-  set_global_str(d, "DIR", "ltr");
+  const hg_site *site = in->site;
+  bool rtl = site->langs && site->lang_index < cfg->nlanguages
+                 ? cfg->languages[site->lang_index].rtl
+                 : hg_i18n_rtl(p->t);
+  set_global_str(d, "LANG", site->lang);
+  set_global_str(d, "DIR", rtl ? "rtl" : "ltr");
   set_global_str(d, "ROOT", p->root);
-  char *u = link_to(p, "");
+  char *u = link_to(p, site->prefix);
   set_global_str(d, "HOME_URL", u);
   free(u);
-  u = link_to(p, "search");
+  char *sdir = *site->prefix ? hg_strdup_printf("%s/search", site->prefix) : hg_xstrdup("search");
+  u = link_to(p, sdir);
   set_global_str(d, "SEARCH_URL", u);
   free(u);
+  free(sdir);
   if (in->search_index) {
     u = hg_strdup_printf("%s%s", p->root, in->search_index);
     set_global_str(d, "SEARCH_INDEX", u);
@@ -170,7 +236,8 @@ static void fill_common(hg_dict *d, const page *p) {
   u = hg_site_link(in->site, "", p->url_dir);
   set_global_str(d, "PAGE_PATH", u); /* the page from the site root */
   free(u);
-  char *feed = hg_seo_feed_file(in->site, 0);
+  /* feeds are written for the default language only */
+  char *feed = *site->prefix ? NULL : hg_seo_feed_file(in->site, 0);
   if (feed) {
     hg_dict_show_global(d, "HAS_FEED");
     u = hg_strdup_printf("%s%s", p->root, feed);
@@ -179,7 +246,7 @@ static void fill_common(hg_dict *d, const page *p) {
     free(feed);
   }
   size_t cat = p->node > 0 ? top_folder(in->site->content, (size_t)p->node) : 0;
-  feed = cat ? hg_seo_feed_file(in->site, cat) : NULL;
+  feed = cat && !*site->prefix ? hg_seo_feed_file(in->site, cat) : NULL;
   if (feed) {
     hg_dict_show_global(d, "HAS_CATEGORY_FEED");
     u = hg_strdup_printf("%s%s", p->root, feed);
@@ -238,7 +305,7 @@ static void fill_common(hg_dict *d, const page *p) {
       hg_buf_free(&tel);
     }
   }
-  for (size_t i = 0; t_strings[i][0]; i++) set_global_str(d, t_strings[i][0], t_strings[i][1]);
+  hg_i18n_each(p->t, set_string, d);
   fill_sections(d, p);
   static const char *const partials[][2] = {{"HEAD", "partials/head.tpl"},
                                             {"HEADER", "partials/header.tpl"},
@@ -278,9 +345,10 @@ static json_t *breadcrumb_list(const page *p, const char *self_title) {
   long f = p->self_in_crumbs ? p->node : c->folders[p->node].parent;
   for (; f > 0 && n < 64; f = c->folders[f].parent) chain[n++] = (size_t)f;
   int pos = 1;
-  char *u = abs_url(p, "");
+  char *u = abs_url(p, s->prefix);
   json_array_append_new(items, json_pack("{s:s,s:i,s:s,s:s}", "@type", "ListItem",
-                                         "position", pos++, "name", "Home", "item", u));
+                                         "position", pos++, "name", hg_i18n_get(p->t, "home"),
+                                         "item", u));
   free(u);
   while (n-- > 0) {
     u = abs_url(p, s->nodes[chain[n]].url_dir);
@@ -391,12 +459,13 @@ static void fill_related(hg_dict *d, const page *p, size_t i) {
  * FEEDBACK_SUBJECT_YES, FEEDBACK_SUBJECT_NO } (mailto only: votes are
  * emails), FEEDBACK_TELL_US { FEEDBACK_MAILTO, FEEDBACK_SUBJECT_NO }
  * (endpoint and mailto: an email link after "No") }. */
-static void set_mail(hg_dict *m, const char *mailto, const char *title, bool yes) {
+static void set_mail(hg_dict *m, const hg_i18n *t, const char *mailto, const char *title,
+                     bool yes) {
   static const char hex[] = "0123456789ABCDEF";
   hg_dict_set(m, "FEEDBACK_MAILTO", mailto);
   for (int k = yes ? 0 : 1; k < 2; k++) {
-    char *subj = hg_strdup_printf("%s %s – %s", t_get("T_WAS_HELPFUL"),
-                                  t_get(k ? "T_NO" : "T_YES"), title);
+    char *subj = hg_strdup_printf("%s %s – %s", hg_i18n_get(t, "was_helpful"),
+                                  hg_i18n_get(t, k ? "no" : "yes"), title);
     hg_buf q = HG_BUF_INIT; /* percent-encoded for the ?subject= of the mailto: link */
     for (const unsigned char *c = (const unsigned char *)subj; *c; c++) {
       if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
@@ -424,9 +493,9 @@ static void fill_feedback(hg_dict *d, const page *p, const hg_article *a) {
     hg_dict_set(hg_dict_add_section(f, "FEEDBACK_FORM"), "FEEDBACK_ENDPOINT",
                 seo->feedback_endpoint);
   if (seo->feedback_mailto && !seo->feedback_endpoint)
-    set_mail(hg_dict_add_section(f, "FEEDBACK_MAIL_VOTES"), seo->feedback_mailto, a->title, true);
+    set_mail(hg_dict_add_section(f, "FEEDBACK_MAIL_VOTES"), p->t, seo->feedback_mailto, a->title, true);
   if (seo->feedback_mailto && seo->feedback_endpoint)
-    set_mail(hg_dict_add_section(f, "FEEDBACK_TELL_US"), seo->feedback_mailto, a->title, false);
+    set_mail(hg_dict_add_section(f, "FEEDBACK_TELL_US"), p->t, seo->feedback_mailto, a->title, false);
 }
 
 /* ---- pages -------------------------------------------------------------- */
@@ -459,6 +528,7 @@ static void page_init(page *p, const hg_render_input *in, int worker, const char
                       const char *kind, const char *title, const char *desc, long node) {
   memset(p, 0, sizeof *p);
   p->in = in;
+  p->t = in->i18n;
   p->worker = worker;
   p->art = -1;
   p->url_dir = url_dir;
@@ -480,16 +550,18 @@ static bool render_home(const hg_render_input *in, int worker, hg_diags *diags) 
   /* content/_index.md may give the home page its own heading and lead */
   const hg_folder *rootf = &s->content->folders[0];
   bool own = rootf->meta && hg_value_get(rootf->meta, "title");
-  page_init(&p, in, worker, "", "home", own ? rootf->title : in->cfg->title,
+  page_init(&p, in, worker, s->nodes[0].url_dir, "home", own ? rootf->title : in->cfg->title,
             own && *rootf->description ? rootf->description : in->cfg->description, -1);
   if (*in->cfg->base_url) {
-    char *target = hg_strdup_printf("%ssearch/?q={search_term_string}", in->cfg->base_url);
+    char *home = abs_url(&p, s->prefix);
+    char *target = hg_strdup_printf("%ssearch/?q={search_term_string}", home);
     p.jsonld = jsonld_script(json_pack(
         "{s:s,s:s,s:s,s:s,s:{s:s,s:s,s:s}}", "@context", "https://schema.org", "@type",
-        "WebSite", "name", in->cfg->title, "url", in->cfg->base_url, "potentialAction",
+        "WebSite", "name", in->cfg->title, "url", home, "potentialAction",
         "@type", "SearchAction", "target", target, "query-input",
         "required name=search_term_string"));
     free(target);
+    free(home);
   }
   hg_dict *d = hg_dict_new("home");
   fill_common(d, &p);
@@ -507,8 +579,11 @@ static bool render_special(const hg_render_input *in, int worker, const char *ki
                            hg_diags *diags) {
   page p;
   bool is404 = !strcmp(kind, "404");
-  page_init(&p, in, worker, is404 ? "" : "search", kind,
-            is404 ? t_get("T_NOT_FOUND") : t_get("T_SEARCH_RESULTS"), "", -1);
+  const char *prefix = in->site->prefix;
+  char *dir = is404 ? hg_xstrdup("")
+                    : *prefix ? hg_strdup_printf("%s/search", prefix) : hg_xstrdup("search");
+  page_init(&p, in, worker, dir, kind,
+            hg_i18n_get(in->i18n, is404 ? "not_found" : "search_results"), "", -1);
   if (is404) {
     free(p.root);
     p.root = hg_xstrdup(in->cfg->base_path);
@@ -519,6 +594,7 @@ static bool render_special(const hg_render_input *in, int worker, const char *ki
   bool ok = expand_write(&p, is404 ? "404.tpl" : "search.tpl", d, diags);
   hg_dict_free(d);
   page_done(&p);
+  free(dir);
   return ok;
 }
 
@@ -567,7 +643,8 @@ static bool render_node(const hg_render_input *in, int worker, size_t n, hg_diag
 static void fill_meta(hg_dict *d, const hg_article *a) {
   static const char *const known[] = {"title", "description", "slug", "weight", "tags",
                                       "keywords", "promoted", "date", "updated", "draft",
-                                      "type", "aliases", "review_by", NULL};
+                                      "type", "aliases", "review_by", "translation_key",
+                                      NULL};
   if (!a->meta) return;
   for (size_t i = 0; i < a->meta->len; i++) {
     bool skip = false;
@@ -628,7 +705,7 @@ static bool render_article(const hg_render_input *in, int worker, size_t i, hg_d
     hg_dict *hd = hg_dict_add_section(d, "HAS_DATES");
     hg_dict *hu = hg_dict_add_section(hd, "HAS_UPDATED");
     hg_dict_set(hu, "UPDATED_ISO", upd);
-    char *txt = hg_render_date(upd, in->cfg->language);
+    char *txt = hg_i18n_date(in->i18n, upd);
     hg_dict_set(hu, "UPDATED_TEXT", txt);
     free(txt);
   }
@@ -704,19 +781,23 @@ typedef struct {
   hg_diags *diags; /* one per page */
 } job;
 
+/* home, search and (in the default language) 404, then folders, articles */
+static size_t special_pages(const hg_site *site) { return *site->prefix ? 2 : 3; }
+
 size_t hg_render_page_count(const hg_site *site) {
-  return 3 + (site->nnodes - 1) + site->narts; /* home, search, 404 */
+  return special_pages(site) + (site->nnodes - 1) + site->narts;
 }
 
 static void render_one(void *ctx, size_t i, int worker) {
   job *j = ctx;
   const hg_site *s = j->in->site;
   hg_diags *dg = &j->diags[i];
+  size_t sp = special_pages(s);
   if (i == 0) render_home(j->in, worker, dg);
   else if (i == 1) render_special(j->in, worker, "search", dg);
-  else if (i == 2) render_special(j->in, worker, "404", dg);
-  else if (i - 3 < s->nnodes - 1) render_node(j->in, worker, i - 3 + 1, dg);
-  else render_article(j->in, worker, i - 3 - (s->nnodes - 1), dg);
+  else if (i == 2 && sp == 3) render_special(j->in, worker, "404", dg);
+  else if (i - sp < s->nnodes - 1) render_node(j->in, worker, i - sp + 1, dg);
+  else render_article(j->in, worker, i - sp - (s->nnodes - 1), dg);
 }
 
 static bool copy_assets(const hg_render_input *in, hg_diags *diags) {
@@ -753,19 +834,38 @@ static bool copy_assets(const hg_render_input *in, hg_diags *diags) {
   return ok;
 }
 
-bool hg_render_site(const hg_render_input *in, hg_diags *diags) {
+/* The input with theme strings: its own, else the site language's from
+ * the theme (*owned is then freed by the caller). */
+static hg_render_input with_strings(const hg_render_input *in, hg_i18n **owned,
+                                    hg_diags *diags) {
+  hg_render_input r = *in;
+  *owned = NULL;
+  if (!r.i18n)
+    r.i18n = *owned = hg_i18n_load(in->theme->builtin_dir, in->theme->site_dir,
+                                   in->site->lang, false, diags);
+  return r;
+}
+
+bool hg_render_site(const hg_render_input *input, hg_diags *diags) {
+  hg_i18n *owned;
+  hg_render_input rin = with_strings(input, &owned, diags);
+  const hg_render_input *in = &rin;
   size_t n = hg_render_page_count(in->site);
   job j = {in, hg_xcalloc(n, sizeof(hg_diags))};
   hg_parallel_for(n, in->threads, render_one, &j);
   for (size_t i = 0; i < n; i++) hg_diags_move(diags, &j.diags[i]);
   free(j.diags);
   copy_assets(in, diags);
+  hg_i18n_free(owned);
   return hg_diags_count(diags, HG_ERR) == 0;
 }
 
 bool hg_render_extra_page(const hg_render_input *in, const char *url_dir, const char *kind,
                           const char *title, const char *description, const char *tpl,
                           hg_render_fill_fn fill, void *ctx, hg_diags *diags) {
+  hg_i18n *owned;
+  hg_render_input rin = with_strings(in, &owned, diags);
+  in = &rin;
   page p;
   page_init(&p, in, 0, url_dir, kind, title, description, -1);
   hg_dict *d = hg_dict_new(kind);
@@ -774,5 +874,6 @@ bool hg_render_extra_page(const hg_render_input *in, const char *url_dir, const 
   bool ok = expand_write(&p, tpl, d, diags);
   hg_dict_free(d);
   page_done(&p);
+  hg_i18n_free(owned);
   return ok;
 }

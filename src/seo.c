@@ -606,22 +606,38 @@ typedef struct {
   char day[11]; /* "" when unknown */
 } day_t;
 
-/* Languages (coming) add <xhtml:link rel="alternate" hreflang="…" href="…"/>
- * for every translation of the page here; <urlset> already declares the
- * xhtml namespace. */
-static void put_alternates(hg_buf *b, const hg_site *s, const char *url_dir) {
-  (void)b;
-  (void)s;
-  (void)url_dir;
+/* <xhtml:link rel="alternate" hreflang="…" href="…"/> for every language
+ * the page exists in (itself included) plus x-default (the default
+ * language's page, else its home), when the site has several languages.
+ * `art` >= 0: an article (site->arts index), else folder node `node`. */
+static void put_alternates(hg_buf *b, const hg_site *s, long art, size_t node) {
+  const hg_site_langs *l = s->langs;
+  if (!l || l->n < 2) return;
+  for (size_t k = 0; k <= l->n; k++) {
+    size_t lang = k < l->n ? k : 0;
+    const hg_site *o = l->sites[lang];
+    long t = art >= 0 ? hg_site_translation(s, (size_t)art, lang)
+                      : hg_site_node_translation(s, node, lang);
+    const char *dir = t < 0 ? NULL : art >= 0 ? o->arts[t].url_dir : o->nodes[t].url_dir;
+    if (!dir && k < l->n) continue;
+    if (!dir) dir = o->nodes[0].url_dir;
+    char *u = abs_url(s, dir);
+    hg_buf_puts(b, "<xhtml:link rel=\"alternate\" hreflang=\"");
+    hg_buf_put_xml(b, k < l->n ? o->lang : "x-default");
+    hg_buf_puts(b, "\" href=\"");
+    hg_buf_put_xml(b, u);
+    hg_buf_puts(b, "\"/>");
+    free(u);
+  }
 }
 
-static void put_url(hg_buf *b, const hg_site *s, const char *url_dir, const char *day) {
-  char *u = abs_url(s, url_dir);
+static void put_url(hg_buf *b, const hg_site *s, long art, size_t node, const char *day) {
+  char *u = abs_url(s, art >= 0 ? s->arts[art].url_dir : s->nodes[node].url_dir);
   hg_buf_puts(b, "<url><loc>");
   hg_buf_put_xml(b, u);
   hg_buf_puts(b, "</loc>");
   if (*day) hg_buf_printf(b, "<lastmod>%s</lastmod>", day);
-  put_alternates(b, s, url_dir);
+  put_alternates(b, s, art, node);
   hg_buf_puts(b, "</url>\n");
   free(u);
 }
@@ -631,26 +647,52 @@ static const char urlset_open[] =
     "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" "
     "xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n";
 
-static bool write_sitemap(const hg_site *s, const day_t *art_day_v, hg_output *out,
-                          hg_diags *diags) {
+/* One URL of the sitemap: a folder or an article of one language. */
+typedef struct {
+  const hg_site *site;
+  long art;
+  size_t node;
+  day_t day;
+} sitemap_entry;
+
+/* The entries of one language's pages: folders (lastmod: the newest of the
+ * articles below), then articles. */
+static void sitemap_collect(const hg_site *s, sitemap_entry **v, size_t *n) {
   const hg_content *c = s->content;
-  /* a folder's lastmod is the newest of the articles below it */
   day_t *node_day = hg_xcalloc(s->nnodes, sizeof *node_day);
+  day_t *days = hg_xcalloc(s->narts ? s->narts : 1, sizeof *days);
   for (size_t i = 0; i < s->narts; i++) {
-    if (!art_day_v[i].day[0]) continue;
+    if (!art_day(&c->articles[s->arts[i].article], days[i].day)) days[i].day[0] = '\0';
+    if (!days[i].day[0]) continue;
     for (long f = (long)c->articles[s->arts[i].article].folder; f >= 0; f = c->folders[f].parent)
-      if (strcmp(art_day_v[i].day, node_day[f].day) > 0) strcpy(node_day[f].day, art_day_v[i].day);
+      if (strcmp(days[i].day, node_day[f].day) > 0) strcpy(node_day[f].day, days[i].day);
   }
-  size_t total = s->nnodes + s->narts, nfiles = (total + HG_SEO_SITEMAP_MAX - 1) / HG_SEO_SITEMAP_MAX;
+  *v = hg_xrealloc(*v, (*n + s->nnodes + s->narts) * sizeof **v);
+  for (size_t k = 0; k < s->nnodes; k++) (*v)[(*n)++] = (sitemap_entry){s, -1, k, node_day[k]};
+  for (size_t i = 0; i < s->narts; i++) (*v)[(*n)++] = (sitemap_entry){s, (long)i, 0, days[i]};
+  free(days);
+  free(node_day);
+}
+
+static bool write_sitemap(const hg_site *s, hg_output *out, hg_diags *diags) {
+  sitemap_entry *v = NULL;
+  size_t total = 0;
+  if (s->langs)
+    for (size_t l = 0; l < s->langs->n; l++) sitemap_collect(s->langs->sites[l], &v, &total);
+  else
+    sitemap_collect(s, &v, &total);
+  size_t nfiles = (total + HG_SEO_SITEMAP_MAX - 1) / HG_SEO_SITEMAP_MAX;
+  char newest[11] = "";
+  for (size_t k = 0; k < total; k++)
+    if (v[k].art < 0 && v[k].node == 0 && strcmp(v[k].day.day, newest) > 0)
+      strcpy(newest, v[k].day.day);
   bool ok = true;
   hg_buf b = HG_BUF_INIT;
   for (size_t part = 0; ok && part < nfiles; part++) {
     hg_buf_clear(&b);
     hg_buf_puts(&b, urlset_open);
-    for (size_t k = part * HG_SEO_SITEMAP_MAX; k < total && k < (part + 1) * HG_SEO_SITEMAP_MAX; k++) {
-      if (k < s->nnodes) put_url(&b, s, s->nodes[k].url_dir, node_day[k].day);
-      else put_url(&b, s, s->arts[k - s->nnodes].url_dir, art_day_v[k - s->nnodes].day);
-    }
+    for (size_t k = part * HG_SEO_SITEMAP_MAX; k < total && k < (part + 1) * HG_SEO_SITEMAP_MAX; k++)
+      put_url(&b, v[k].site, v[k].art, v[k].node, v[k].day.day);
     hg_buf_puts(&b, "</urlset>\n");
     char *name = nfiles == 1 ? hg_xstrdup("sitemap.xml") : hg_strdup_printf("sitemap-%zu.xml", part + 1);
     ok = write_file(out, name, &b, diags);
@@ -664,14 +706,14 @@ static bool write_sitemap(const hg_site *s, const day_t *art_day_v, hg_output *o
       hg_buf_puts(&b, "<sitemap><loc>");
       hg_buf_put_xml(&b, s->cfg->base_url);
       hg_buf_printf(&b, "sitemap-%zu.xml</loc>", part + 1);
-      if (node_day[0].day[0]) hg_buf_printf(&b, "<lastmod>%s</lastmod>", node_day[0].day);
+      if (newest[0]) hg_buf_printf(&b, "<lastmod>%s</lastmod>", newest);
       hg_buf_puts(&b, "</sitemap>\n");
     }
     hg_buf_puts(&b, "</sitemapindex>\n");
     ok = write_file(out, "sitemap.xml", &b, diags);
   }
   hg_buf_free(&b);
-  free(node_day);
+  free(v);
   return ok;
 }
 
@@ -1093,7 +1135,7 @@ bool hg_seo_write(const hg_site *s, const hg_md_result *md, const hg_seo_setting
 
   bool sitemap = abs && !site_file(s, 0, "sitemap.xml");
   if (abs && !sitemap) warn_replaced(s, 0, "sitemap.xml", diags);
-  if (sitemap) write_sitemap(s, days, out, diags);
+  if (sitemap) write_sitemap(s, out, diags);
   if (!site_file(s, 0, "robots.txt")) write_robots(s, abs, out, diags);
   if (abs) write_feeds(s, md, days, out, diags);
   if (set && set->llms) write_llms(s, out, threads, diags);

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Top-level names the build itself writes. */
 static const char *const reserved[] = {"assets", "search", "404", NULL};
@@ -38,9 +39,11 @@ char *hg_site_page_file(const char *url_dir) {
                   : hg_xstrdup("index.html");
 }
 
-static bool is_reserved(const char *slug) {
+static bool is_reserved(const hg_site_opts *o, const char *slug) {
   for (size_t i = 0; reserved[i]; i++)
     if (!strcmp(reserved[i], slug)) return true;
+  for (size_t i = 0; o && i < o->nreserved; i++)
+    if (!strcasecmp(o->reserved[i], slug)) return true;
   return false;
 }
 
@@ -93,6 +96,10 @@ hg_site *hg_site_build(const hg_config *cfg, const hg_content *content,
   hg_site *s = hg_xcalloc(1, sizeof *s);
   s->cfg = cfg;
   s->content = content;
+  s->lang = opts && opts->lang ? opts->lang : cfg->language;
+  s->prefix = hg_xstrdup(opts && opts->prefix ? opts->prefix : "");
+  s->content_sub = opts && opts->lang_dir ? hg_strdup_printf("%s/", opts->lang_dir)
+                                          : hg_xstrdup("");
   s->nnodes = content->nfolders;
   s->nodes = hg_xcalloc(s->nnodes, sizeof *s->nodes);
 
@@ -104,13 +111,13 @@ hg_site *hg_site_build(const hg_config *cfg, const hg_content *content,
     n->folder = i;
     hg_strmap_put(&s->by_dir, f->rel_dir, (long)i);
     if (f->parent < 0) {
-      n->url_dir = hg_xstrdup("");
+      n->url_dir = hg_xstrdup(s->prefix);
       continue;
     }
     hg_site_node *p = &s->nodes[f->parent];
     n->url_dir = *p->url_dir ? hg_strdup_printf("%s/%s", p->url_dir, f->slug)
                              : hg_xstrdup(f->slug);
-    if (f->depth == 1 && is_reserved(f->slug))
+    if (f->depth == 1 && is_reserved(opts, f->slug))
       hg_diags_add(diags, HG_ERR, f->path, 0, 0,
                    "the folder name '%s' is reserved for helpgen's own files "
                    "(rename the folder or give it another slug in _index.md)", f->slug);
@@ -160,7 +167,7 @@ hg_site *hg_site_build(const hg_config *cfg, const hg_content *content,
                    "different 'slug:' in one of them)", a->slug, other, sa->url_dir);
       continue;
     }
-    if (content->folders[a->folder].depth == 0 && is_reserved(a->slug))
+    if (content->folders[a->folder].depth == 0 && is_reserved(opts, a->slug))
       hg_diags_add(diags, HG_ERR, a->path, 0, 0,
                    "the slug '%s' is reserved for helpgen's own files (set another "
                    "'slug:')", a->slug);
@@ -191,6 +198,8 @@ void hg_site_free(hg_site *s) {
   for (size_t i = 0; i < s->narts; i++) free(s->arts[i].url_dir);
   free(s->arts);
   free(s->promoted);
+  free(s->prefix);
+  free(s->content_sub);
   hg_strmap_free(&s->by_path);
   hg_strmap_free(&s->by_dir);
   free(s);
@@ -266,15 +275,162 @@ char *hg_site_resolve(const hg_site *s, long art, const char *from_dir,
           }
       if (!out && image)
         hg_diags_add(diags, HG_WARN, path, line, col,
-                     "image '%s' not found (expected at content/%s)", target, rel);
+                     "image '%s' not found (expected at content/%s%s)", target,
+                     s->content_sub, rel);
     }
   }
   if (missing)
     hg_diags_add(diags, HG_ERR, path, line, col,
-                 "link to missing article '%s' (no file content/%s; fix the "
-                 "path or remove the link)", target, rel);
+                 "link to missing article '%s' (no file content/%s%s; fix the "
+                 "path or remove the link)", target, s->content_sub, rel);
   (void)art;
   free(root);
   free(rel);
   return out;
+}
+
+/* ---- languages ------------------------------------------------------------ */
+/* A pairing key: the path or translation_key without ".md", without a
+ * leading "/" or "content/<lang>/"... kept simple: leading slashes only. */
+static char *pair_key(const char *k) {
+  while (*k == '/') k++;
+  size_t n = strlen(k);
+  if (n > 3 && hg_str_has_suffix(k, ".md")) n -= 3;
+  else if (n > 9 && hg_str_has_suffix(k, ".markdown")) n -= 9;
+  while (n > 0 && k[n - 1] == '/') n--;
+  return hg_xstrndup(k, n);
+}
+
+typedef struct {
+  hg_strmap keys;  /* key -> group */
+  long *slots;     /* ngroups * nlangs */
+  size_t ngroups, nlangs;
+} pairing;
+
+static size_t pairing_new_group(pairing *p) {
+  p->slots = hg_xrealloc(p->slots, (p->ngroups + 1) * p->nlangs * sizeof *p->slots);
+  for (size_t l = 0; l < p->nlangs; l++) p->slots[p->ngroups * p->nlangs + l] = -1;
+  return p->ngroups++;
+}
+
+/* Puts item `idx` of language `lang` into the group of `key` (or `alt`,
+ * a second key tried when `key` is unknown); a new group when the key is
+ * unknown or its slot for this language is taken (*clash then names the
+ * item already there). Registers both keys. */
+static size_t pairing_add(pairing *p, const char *key, const char *alt, size_t lang, long idx,
+                          long *clash) {
+  long g = hg_strmap_get(&p->keys, key, -1);
+  if (g < 0 && alt) g = hg_strmap_get(&p->keys, alt, -1);
+  *clash = -1;
+  if (g >= 0 && p->slots[(size_t)g * p->nlangs + lang] >= 0) {
+    *clash = p->slots[(size_t)g * p->nlangs + lang];
+    g = -1;
+  }
+  if (g < 0) {
+    g = (long)pairing_new_group(p);
+    if (*clash < 0 || hg_strmap_get(&p->keys, key, -1) < 0) hg_strmap_put(&p->keys, key, g);
+  } else if (hg_strmap_get(&p->keys, key, -1) < 0) {
+    hg_strmap_put(&p->keys, key, g);
+  }
+  if (alt && hg_strmap_get(&p->keys, alt, -1) < 0) hg_strmap_put(&p->keys, alt, g);
+  p->slots[(size_t)g * p->nlangs + lang] = idx;
+  return (size_t)g;
+}
+
+static const char *folder_key(const hg_folder *f) {
+  const char *k = hg_value_str(hg_value_get(f->meta, "translation_key"));
+  return f->parent < 0 ? NULL : k;
+}
+
+hg_site_langs *hg_site_langs_new(hg_site **sites, size_t n, hg_diags *diags) {
+  hg_site_langs *l = hg_xcalloc(1, sizeof *l);
+  l->sites = sites;
+  l->n = n;
+  l->group = hg_xcalloc(n, sizeof *l->group);
+  l->fgroup = hg_xcalloc(n, sizeof *l->fgroup);
+  pairing pa = {.nlangs = n}, pf = {.nlangs = n};
+  for (size_t i = 0; i < n; i++) {
+    sites[i]->langs = l;
+    sites[i]->lang_index = i;
+    l->group[i] = hg_xcalloc(sites[i]->narts + 1, sizeof **l->group);
+    l->fgroup[i] = hg_xcalloc(sites[i]->nnodes + 1, sizeof **l->fgroup);
+  }
+  /* articles and folders with a translation_key first, so that a keyless
+   * translation at the same path finds their group */
+  for (int pass = 0; pass < 2; pass++) {
+    for (size_t i = 0; i < n; i++) {
+      const hg_site *s = sites[i];
+      const hg_content *c = s->content;
+      for (size_t a = 0; a < s->narts; a++) {
+        const hg_article *art = &c->articles[s->arts[a].article];
+        if ((pass == 0) != (art->translation_key != NULL)) continue;
+        char *path = pair_key(art->rel_path);
+        char *alt = hg_strdup_printf("\x01%s", path);
+        char *key = art->translation_key ? pair_key(art->translation_key) : NULL;
+        long clash;
+        l->group[i][a] = pairing_add(&pa, key ? key : path, alt, i, (long)a, &clash);
+        if (clash >= 0 && key) {
+          const hg_value *kv = hg_value_get(art->meta, "translation_key");
+          hg_diags_add(diags, HG_WARN, art->path, kv ? kv->line : 0, kv ? kv->col : 0,
+                       "translation_key '%s' is also used by %s (in the same language; "
+                       "this article stays without translations)", art->translation_key,
+                       c->articles[s->arts[clash].article].path);
+        }
+        free(path);
+        free(alt);
+        free(key);
+      }
+      for (size_t f = 0; f < s->nnodes; f++) {
+        const hg_folder *fo = &c->folders[f];
+        const char *k = folder_key(fo);
+        if ((pass == 0) != (k != NULL)) continue;
+        char *path = pair_key(fo->rel_dir);
+        char *alt = hg_strdup_printf("\x01%s", path);
+        char *key = k ? pair_key(k) : NULL;
+        long clash;
+        l->fgroup[i][f] = pairing_add(&pf, key ? key : path, alt, i, (long)f, &clash);
+        if (clash >= 0 && key)
+          hg_diags_add(diags, HG_WARN, fo->index_path, 0, 0,
+                       "translation_key '%s' is also used by %s (in the same language)", k,
+                       c->folders[clash].path);
+        free(path);
+        free(alt);
+        free(key);
+      }
+    }
+  }
+  l->slots = pa.slots;
+  l->ngroups = pa.ngroups;
+  l->fslots = pf.slots;
+  l->nfgroups = pf.ngroups;
+  hg_strmap_free(&pa.keys);
+  hg_strmap_free(&pf.keys);
+  return l;
+}
+
+void hg_site_langs_free(hg_site_langs *l) {
+  if (!l) return;
+  for (size_t i = 0; i < l->n; i++) {
+    free(l->group[i]);
+    free(l->fgroup[i]);
+  }
+  free(l->group);
+  free(l->fgroup);
+  free(l->slots);
+  free(l->fslots);
+  free(l);
+}
+
+long hg_site_translation(const hg_site *s, size_t art, size_t to) {
+  const hg_site_langs *l = s->langs;
+  if (!l) return to == 0 ? (long)art : -1;
+  if (to >= l->n || art >= s->narts) return -1;
+  return l->slots[l->group[s->lang_index][art] * l->n + to];
+}
+
+long hg_site_node_translation(const hg_site *s, size_t node, size_t to) {
+  const hg_site_langs *l = s->langs;
+  if (!l) return to == 0 ? (long)node : -1;
+  if (to >= l->n || node >= s->nnodes) return -1;
+  return l->fslots[l->fgroup[s->lang_index][node] * l->n + to];
 }

@@ -270,11 +270,27 @@ static void test_aliases(void **state) {
   assert_int_equal(count(r, "alias-collision", NULL), 3);
 }
 
-static void test_translations_noop(void **state) {
+/* One finding per default-language article missing in another language,
+ * at the article; a language folder that is missing altogether is one
+ * finding; one language reports nothing. */
+static void test_translations(void **state) {
   fixture *f = *state;
-  write_clean(f->dir);
-  put_file(f->dir, "helpgen.yaml", "title: T\nlanguages:\n  - code: en\n  - code: cs\n");
+  put_file(f->dir, "helpgen.yaml", "title: T\nlanguages:\n  - code: en\n  - code: cs\n    name: Čeština\n");
+  put_file(f->dir, "content/en/a.md", "---\ntitle: A\ndescription: D\n---\n[b](b.md)\n");
+  put_file(f->dir, "content/en/b.md", "---\ntitle: B\ndescription: D\n---\n[a](a.md)\n");
+  put_file(f->dir, "content/en/c.md", "---\ntitle: C\ntranslation_key: k\n---\n");
+  put_file(f->dir, "content/cs/a.md", "---\ntitle: A\n---\n");
+  put_file(f->dir, "content/cs/cé.md", "---\ntitle: C\ntranslation_key: k\n---\n");
   hg_check_report *r = run(f);
+  assert_int_equal(count(r, "missing-translation", NULL), 1);
+  expect(r, "missing-translation",
+         "content/en/b.md:1: warning: no cs (Čeština) translation: add content/cs/b.md (or "
+         "give the translation 'translation_key: b.md')");
+  put_file(f->dir, "helpgen.yaml", "title: T\nlanguages: [en, cs, de]\n");
+  r = run(f);
+  expect(r, "missing-translation", "no folder for language 'de'");
+  write_clean(f->dir);
+  r = run(f);
   assert_int_equal(count(r, "missing-translation", NULL), 0);
 }
 
@@ -441,7 +457,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_duplicates, setup, teardown),
       cmocka_unit_test_setup_teardown(test_description_and_review, setup, teardown),
       cmocka_unit_test_setup_teardown(test_aliases, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_translations_noop, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_translations, setup, teardown),
       cmocka_unit_test_setup_teardown(test_pipeline_findings, setup, teardown),
       cmocka_unit_test_setup_teardown(test_fatal, setup, teardown),
       cmocka_unit_test_setup_teardown(test_bad_options, setup, teardown),

@@ -103,7 +103,7 @@ static void test_site_override_and_missing(void **state) {
   hg_i18n *bad = hg_i18n_load(theme, NULL, "en", false, &d);
   assert_int_equal(hg_diags_count(&d, HG_ERR), 1);
   char *m = hg_diag_format(&d.items[0]);
-  if (!strstr(m, "i18n/en.yaml:5: error: missing 29 strings: search_placeholder, skip, home"))
+  if (!strstr(m, "i18n/en.yaml:5: error: missing 30 strings: search_placeholder, skip, home"))
     fail_msg("unexpected: %s", m);
   free(m);
   hg_i18n_free(bad);
@@ -117,6 +117,33 @@ static void test_site_override_and_missing(void **state) {
   hg_diags_free(&d);
   tmp_remove(theme);
   tmp_remove(dir);
+}
+
+/* A language without a built-in file keeps its own direction and name, and
+ * a theme without language files at all still gets English. */
+static void test_fallbacks(void **state) {
+  (void)state;
+  hg_diags d = {0};
+  hg_i18n *fa = hg_i18n_load(THEME, NULL, "fa", false, &d);
+  assert_true(hg_i18n_rtl(fa));
+  assert_string_equal(hg_i18n_name(fa), "fa");
+  assert_string_equal(hg_i18n_get(fa, "home"), "Home");
+  assert_int_equal(hg_diags_count(&d, HG_WARN), 1);
+  hg_i18n_free(fa);
+  hg_diags_free(&d);
+  hg_i18n *none = hg_i18n_load(NULL, NULL, "en", false, &d);
+  assert_string_equal(hg_i18n_get(none, "search_placeholder"), "Search for answers…");
+  assert_string_equal(hg_i18n_get(none, "tell_us"), "Tell us what was missing");
+  char *s = hg_i18n_date(none, "2026-03-01");
+  assert_string_equal(s, "March 1, 2026");
+  free(s);
+  assert_int_equal(d.len, 0);
+  hg_i18n_free(none);
+  /* pseudo keeps the language's direction from its code */
+  hg_i18n *ar = hg_i18n_load(THEME, NULL, "he", true, &d);
+  assert_true(hg_i18n_rtl(ar));
+  hg_i18n_free(ar);
+  hg_diags_free(&d);
 }
 
 static void test_pseudo(void **state) {
@@ -136,6 +163,7 @@ int main(void) {
       cmocka_unit_test(test_rtl),
       cmocka_unit_test(test_valid_codes),
       cmocka_unit_test(test_site_override_and_missing),
+      cmocka_unit_test(test_fallbacks),
       cmocka_unit_test(test_pseudo),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

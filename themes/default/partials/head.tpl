@@ -1,5 +1,5 @@
 {{%AUTOESCAPE context="HTML"}}
-{{!Inside <head> on every page: metadata, stylesheet, feeds, search manifest, JSON-LD.}}
+{{!Inside <head> on every page: metadata, stylesheet, feeds, hreflang alternates, search manifest, JSON-LD.}}
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{#NOT_HOME}}{{PAGE_TITLE}} – {{/NOT_HOME}}{{SITE_TITLE}}</title>
@@ -24,6 +24,9 @@
 {{#HAS_CATEGORY_FEED}}
 <link rel="alternate" type="application/atom+xml" title="{{CATEGORY_FEED_TITLE}} – {{SITE_TITLE}}" href="{{CATEGORY_FEED_URL}}">
 {{/HAS_CATEGORY_FEED}}
+{{#HAS_ALTERNATES}}{{#ALTERNATES}}
+<link rel="alternate" hreflang="{{ALT_LANG}}" href="{{ALT_URL}}">
+{{/ALTERNATES}}{{/HAS_ALTERNATES}}
 {{#HAS_MARKDOWN}}
 <link rel="alternate" type="text/markdown" href="{{MARKDOWN_URL}}">
 {{/HAS_MARKDOWN}}

@@ -1,10 +1,13 @@
 {{%AUTOESCAPE context="HTML"}}
-{{!Skip link, logo and site title, site nav, and the search form (home has its own big one).}}
+{{!Skip link, logo and site title, site nav, the language switcher (the same page in each language, else that language's home), and the search form (home has its own big one).}}
 <a class="skip-link" href="#main">{{T_SKIP}}</a>
 <header class="hg-header">
 <div class="hg-header-inner">
 <a class="hg-brand" href="{{HOME_URL}}">{{#HAS_LOGO}}<img class="hg-logo" src="{{LOGO_URL}}" alt="">{{/HAS_LOGO}}<span>{{SITE_TITLE}}</span></a>
 <nav class="hg-nav" aria-label="{{SITE_TITLE}}"><ul>{{#NAV}}<li><a href="{{NAV_URL}}">{{NAV_TITLE}}</a></li>{{/NAV}}</ul></nav>
+{{#HAS_LANGUAGES}}
+<nav class="hg-langs" aria-label="{{T_LANGUAGE}}"><ul>{{#LANGUAGES}}<li><a href="{{LANG_URL}}" hreflang="{{LANG_CODE}}" lang="{{LANG_CODE}}"{{#LANG_CURRENT}} aria-current="true"{{/LANG_CURRENT}}>{{LANG_NAME}}</a></li>{{/LANGUAGES}}</ul></nav>
+{{/HAS_LANGUAGES}}
 {{#NOT_HOME}}
 <form class="hg-search" role="search" action="{{SEARCH_URL}}" method="get">
 <label for="hg-q-header" class="visually-hidden">{{T_SEARCH}}</label>

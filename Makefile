@@ -53,6 +53,7 @@ e2e: helpgen
 	sh tests/e2e/run.sh
 	sh tests/e2e/hooks.sh
 	sh tests/e2e/languages.sh
+	sh tests/e2e/flows.sh
 	sh tests/e2e/cli.sh
 
 test:

@@ -31,6 +31,7 @@ typedef struct {
   hg_hooks *hooks;            /* on_page runs before each page; may be NULL */
   const struct hg_i18n *i18n; /* theme strings and dates of site->lang; NULL:
                                  loaded from the theme for site->lang */
+  const struct hg_flows *flows; /* listed on the home page; may be NULL */
 } hg_render_input;
 
 /* Renders and writes every page of one language tree (site->prefix: its

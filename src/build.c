@@ -8,6 +8,7 @@
 
 #include "hg_config.h"
 #include "hg_content.h"
+#include "hg_flows.h"
 #include "hg_hooks.h"
 #include "hg_i18n.h"
 #include "hg_markdown.h"
@@ -26,6 +27,7 @@ typedef struct {
   hg_diags *diags; /* narts + nnodes slots */
   hg_hooks *hooks;
   const hg_strmap *dropped; /* content paths of articles a hook left out */
+  const hg_flows *flows;
 } md_job;
 
 typedef struct {
@@ -35,6 +37,7 @@ typedef struct {
   const char *page_dir;
   const char *path;
   const hg_strmap *dropped;
+  const hg_flows *flows;
 } resolve_ctx;
 
 /* Is `target` (a link in folder from_dir) an article a hook dropped? */
@@ -51,6 +54,12 @@ static bool links_dropped(const resolve_ctx *r, const char *target) {
 static char *resolve(void *ctx, const char *target, int kind, int line, int col,
                      hg_diags *diags) {
   resolve_ctx *r = ctx;
+  if (kind == HG_LINK_LINK) { /* [Track my order](../../flows/track-order.yaml) */
+    bool handled;
+    char *u = hg_flows_resolve(r->flows, r->from_dir, r->page_dir, target, r->path, line, col,
+                               diags, &handled);
+    if (handled) return u;
+  }
   if (kind == HG_LINK_LINK && links_dropped(r, target)) {
     hg_diags_add(diags, HG_WARN, r->path, line, col,
                  "link to '%s', an article a hook left out (on_article returned false)", target);
@@ -81,7 +90,7 @@ static void md_one(void *ctx, size_t i, int worker) {
   if (i < s->narts) {
     const hg_article *a = &c->articles[s->arts[i].article];
     resolve_ctx rc = {s, (long)i, c->folders[a->folder].rel_dir, s->arts[i].url_dir, a->path,
-                      j->dropped};
+                      j->dropped, j->flows};
     hg_md_opts o = {.path = a->path, .line_offset = a->body_line, .unsafe = unsafe,
                     .faq = a->faq, .title = a->title, .resolve = resolve,
                     .resolve_ctx = &rc};
@@ -91,7 +100,8 @@ static void md_one(void *ctx, size_t i, int worker) {
     size_t n = i - s->narts;
     const hg_folder *f = &c->folders[n];
     if (!f->intro) return;
-    resolve_ctx rc = {s, -1, f->rel_dir, s->nodes[n].url_dir, f->index_path, j->dropped};
+    resolve_ctx rc = {s, -1, f->rel_dir, s->nodes[n].url_dir, f->index_path, j->dropped,
+                      j->flows};
     hg_md_opts o = {.path = f->index_path, .line_offset = f->intro_line,
                     .unsafe = unsafe, .title = f->title, .resolve = resolve,
                     .resolve_ctx = &rc};
@@ -306,6 +316,7 @@ typedef struct {
   size_t *related, *popular, npopular;
   char *manifest;
   hg_strmap dropped; /* content paths of articles a hook left out */
+  hg_flows *flows;
 } lang_tree;
 
 static void lang_tree_free(lang_tree *t) {
@@ -317,6 +328,7 @@ static void lang_tree_free(lang_tree *t) {
   free(t->popular);
   free(t->manifest);
   hg_strmap_free(&t->dropped);
+  hg_flows_free(t->flows);
   hg_site_free(t->site);
   hg_content_free(t->content);
   hg_i18n_free(t->i18n);
@@ -500,6 +512,8 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
     }
   const hg_site *site = tr[0].site;
   hg_seo_check(site, &diags); /* alias errors stop the build before OUT is touched */
+  /* flow errors too; flows come before Markdown, which links to them */
+  for (size_t l = 0; l < nl; l++) tr[l].flows = hg_flows_load(tr[l].site, &diags);
   tr[0].popular = hg_related_popular(site, &diags, &tr[0].npopular);
   for (size_t l = 1; l < nl; l++) tr[l].popular = popular_in(tr, l, &tr[l].npopular);
 
@@ -511,7 +525,7 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
     t->md = hg_xcalloc(narts ? narts : 1, sizeof *t->md);
     t->intros = hg_xcalloc(nnodes, sizeof *t->intros);
     md_job mj = {t->site, t->md, t->intros, hg_xcalloc(narts + nnodes, sizeof(hg_diags)), hooks,
-                 &t->dropped};
+                 &t->dropped, t->flows};
     hg_parallel_for(narts + nnodes, threads, md_one, &mj);
     for (size_t i = 0; i < narts + nnodes; i++) hg_diags_move(&diags, &mj.diags[i]);
     free(mj.diags);
@@ -544,9 +558,9 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
     hg_render_input ri = {cfg, t->site, theme, t->md, t->intros, t->manifest, out, threads,
                           .hooks = hooks, .related = t->related, .nrelated = 5,
                           .popular = t->popular, .npopular = t->npopular, .seo = &seo,
-                          .i18n = t->i18n};
-    ok = hg_render_site(&ri, &diags);
-    stats->pages += hg_render_page_count(t->site);
+                          .i18n = t->i18n, .flows = t->flows};
+    ok = hg_render_site(&ri, &diags) && hg_flows_render(t->flows, &ri, &diags);
+    stats->pages += hg_render_page_count(t->site) + hg_flows_page_count(t->flows);
     stats->articles += t->narts;
   }
   hg_hooks_set_site(hooks, site);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hg_flows.h"
 #include "hg_i18n.h"
 #include "hg_related.h"
 
@@ -569,6 +570,7 @@ static bool render_home(const hg_render_input *in, int worker, hg_diags *diags) 
   fill_popular(d, &p, 0);
   fill_intro(d, &p, 0);
   fill_direct_articles(d, &p, 0);
+  hg_flows_fill_list(in->flows, d, p.root);
   bool ok = expand_write(&p, "home.tpl", d, diags);
   hg_dict_free(d);
   page_done(&p);

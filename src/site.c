@@ -6,7 +6,7 @@
 #include <strings.h>
 
 /* Top-level names the build itself writes. */
-static const char *const reserved[] = {"assets", "search", "404", NULL};
+static const char *const reserved[] = {"assets", "search", "404", "flows", NULL};
 
 typedef struct {
   const hg_content *c;

@@ -80,9 +80,11 @@ good_site() {
   expect_rc "$name builds" 0 "$RC" "$T/$name.log"
   if [ "$RC" != 0 ]; then not_ok "$name: output checks (not run: the build failed)"; return; fi
   expect_msg "$name summary counts articles" "$T/$name.log" "($arts articles"
-  want=$((arts + dirs + 2)) # articles, categories and sections, home, search
+  flows=0 # self-service flow pages (flows/SLUG/...): tests/e2e/flows.sh checks them
+  [ -d "$out/flows" ] && flows=$(count_index "$out/flows")
+  want=$((arts + dirs + 2 + flows)) # articles, categories and sections, home, search, flows
   got=$(count_index "$out")
-  if [ "$got" = "$want" ]; then ok "$name: $got index.html pages ($arts articles + $dirs folders + home + search)"
+  if [ "$got" = "$want" ]; then ok "$name: $got index.html pages ($arts articles + $dirs folders + home + search + $flows flow pages)"
   else echo "got $got index.html files, want $want" >"$T/count.log"; not_ok "$name: page count" "$T/count.log"; fi
   check "$name: 404.html and the .helpgen-build marker exist" test -f "$out/404.html" -a -f "$out/.helpgen-build"
   check "$name: every internal href/src resolves" "$PY" "$ROOT/tests/e2e/checklinks.py" "$out" --base-path "$(base_path_of "$site")" "$@"

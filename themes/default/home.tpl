@@ -31,6 +31,16 @@
 </ul>
 </section>
 {{/HAS_PROMOTED}}
+{{#HAS_FLOWS}}
+<section class="hg-flows" aria-labelledby="hg-flows-title">
+<h2 id="hg-flows-title">{{T_FLOWS_TITLE}}</h2>
+<ul class="hg-flows-list">
+{{#FLOWS}}
+<li><a href="{{FLOW_URL}}"><strong>{{FLOW_TITLE}}</strong>{{#HAS_FLOW_DESCRIPTION}}<span>{{FLOW_DESCRIPTION}}</span>{{/HAS_FLOW_DESCRIPTION}}</a></li>
+{{/FLOWS}}
+</ul>
+</section>
+{{/HAS_FLOWS}}
 <section class="hg-recent" aria-labelledby="hg-recent-title" data-hg-recent-list data-hg-root="{{ROOT}}" hidden>
 <h2 id="hg-recent-title">{{T_RECENTLY_VIEWED}}</h2>
 <ul class="hg-list"></ul>

@@ -114,6 +114,10 @@ bool hg_copy_file(const char *src, const char *dst, hg_error **err);
 /* Removes a file or a folder tree; returns false if anything stayed. */
 bool hg_rm_rf(const char *path);
 bool hg_is_dir(const char *path);
+/* Appends to *out (growing it; *n counts) the paths, relative to root, of
+ * the files below root, skipping names that start with '.'. Order is the
+ * file system's: sort the result. The strings are the caller's. */
+void hg_list_files(const char *root, char ***out, size_t *n);
 bool hg_is_file(const char *path);
 char *hg_path_join(const char *a, const char *b);
 char *hg_path_dirname(const char *path);

@@ -3,7 +3,6 @@
 #include "hg_flows.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -720,32 +719,6 @@ void hg_flows_check(hg_flows *f, hg_diags *diags) {
 }
 
 /* ---- loading -------------------------------------------------------------- */
-static void list_yaml(const char *root, const char *sub, char ***out, size_t *n) {
-  char *dir = *sub ? hg_path_join(root, sub) : hg_xstrdup(root);
-  DIR *d = opendir(dir);
-  if (!d) {
-    free(dir);
-    return;
-  }
-  struct dirent *e;
-  while ((e = readdir(d))) {
-    if (e->d_name[0] == '.') continue;
-    char *rel = *sub ? hg_path_join(sub, e->d_name) : hg_xstrdup(e->d_name);
-    char *full = hg_path_join(root, rel);
-    if (hg_is_dir(full)) {
-      list_yaml(root, rel, out, n);
-      free(rel);
-    } else if (is_flow_file(rel)) {
-      *out = hg_xrealloc(*out, (*n + 1) * sizeof **out);
-      (*out)[(*n)++] = rel;
-    } else {
-      free(rel);
-    }
-    free(full);
-  }
-  closedir(d);
-  free(dir);
-}
 
 static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
@@ -757,7 +730,13 @@ hg_flows *hg_flows_load(const hg_site *site, hg_diags *diags) {
   char *dir = hg_path_join(site->cfg->site_dir, "flows");
   char **files = NULL;
   size_t n = 0;
-  list_yaml(dir, "", &files, &n);
+  hg_list_files(dir, &files, &n);
+  size_t kept = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (is_flow_file(files[i])) files[kept++] = files[i];
+    else free(files[i]);
+  }
+  n = kept;
   if (n) qsort(files, n, sizeof *files, cmp_str);
   for (size_t i = 0; i < n; i++) {
     char *full = hg_path_join(dir, files[i]);

@@ -2,7 +2,6 @@
 #include "hg_theme.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,31 +39,6 @@ char *hg_theme_builtin_root(void) {
   return NULL;
 }
 
-/* Lists files under root/sub recursively as paths relative to root. */
-static void list_files(const char *root, const char *sub, char ***out, size_t *n) {
-  char *dir = *sub ? hg_path_join(root, sub) : hg_xstrdup(root);
-  DIR *d = opendir(dir);
-  if (!d) {
-    free(dir);
-    return;
-  }
-  struct dirent *e;
-  while ((e = readdir(d))) {
-    if (e->d_name[0] == '.') continue;
-    char *rel = *sub ? hg_path_join(sub, e->d_name) : hg_xstrdup(e->d_name);
-    char *full = hg_path_join(root, rel);
-    if (hg_is_dir(full)) {
-      list_files(root, rel, out, n);
-      free(rel);
-    } else {
-      *out = hg_xrealloc(*out, (*n + 1) * sizeof **out);
-      (*out)[(*n)++] = rel;
-    }
-    free(full);
-  }
-  closedir(d);
-  free(dir);
-}
 
 static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
@@ -131,8 +105,8 @@ hg_theme *hg_theme_load(const hg_config *cfg, hg_error **err) {
   /* every file of both folders, site files replacing built-in ones */
   char **files = NULL;
   size_t n = 0;
-  if (t->builtin_dir) list_files(t->builtin_dir, "", &files, &n);
-  if (t->site_dir) list_files(t->site_dir, "", &files, &n);
+  if (t->builtin_dir) hg_list_files(t->builtin_dir, &files, &n);
+  if (t->site_dir) hg_list_files(t->site_dir, &files, &n);
   if (n) qsort(files, n, sizeof *files, cmp_str);
   t->tpl = hg_tpl_new();
   bool ok = true;

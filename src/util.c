@@ -359,6 +359,32 @@ bool hg_rm_rf(const char *path) {
   return unlink(path) == 0;
 }
 
+static void list_below(const char *root, const char *sub, char ***out, size_t *n) {
+  char *dir = *sub ? hg_path_join(root, sub) : hg_xstrdup(root);
+  DIR *d = opendir(dir);
+  free(dir);
+  if (!d) return;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (e->d_name[0] == '.') continue;
+    char *rel = *sub ? hg_path_join(sub, e->d_name) : hg_xstrdup(e->d_name);
+    char *full = hg_path_join(root, rel);
+    if (hg_is_dir(full)) {
+      list_below(root, rel, out, n);
+      free(rel);
+    } else {
+      *out = hg_xrealloc(*out, (*n + 1) * sizeof **out);
+      (*out)[(*n)++] = rel;
+    }
+    free(full);
+  }
+  closedir(d);
+}
+
+void hg_list_files(const char *root, char ***out, size_t *n) {
+  list_below(root, "", out, n);
+}
+
 bool hg_is_dir(const char *path) {
   struct stat st;
   return stat(path, &st) == 0 && S_ISDIR(st.st_mode);

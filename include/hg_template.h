@@ -28,6 +28,8 @@ void hg_tpl_free(hg_tpl *t);
 bool hg_tpl_add(hg_tpl *t, const char *name, const char *path, const char *text,
                 size_t len, hg_error **err);
 bool hg_tpl_has(const hg_tpl *t, const char *name);
+/* Does template `name` open section {{#section}} itself? */
+bool hg_tpl_has_section(const hg_tpl *t, const char *name, const char *section);
 void hg_tpl_freeze(hg_tpl *t);
 /* Expands template `name` with `d`, appending to out. */
 bool hg_tpl_expand(hg_tpl *t, const char *name, const hg_dict *d, hg_buf *out,

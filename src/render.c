@@ -176,17 +176,22 @@ static void fill_breadcrumbs(hg_dict *d, const page *p) {
   hg_dict_show(d, "HAS_BREADCRUMBS");
 }
 
-/* Repeated sections that included templates need in their own dictionary. */
-static void fill_sections(hg_dict *d, const page *p) {
+/* Repeated sections that included templates need in their own dictionary:
+ * for a partial (tpl), only those it opens itself; for the page, all. */
+static void fill_sections(hg_dict *d, const page *p, const char *tpl) {
   const hg_config *cfg = p->in->cfg;
-  for (size_t i = 0; i < cfg->nnav; i++) {
-    hg_dict *n = hg_dict_add_section(d, "NAV");
-    hg_dict_set(n, "NAV_TITLE", cfg->nav[i].title);
-    hg_dict_set(n, "NAV_URL", cfg->nav[i].url);
-  }
-  fill_breadcrumbs(d, p);
-  fill_switcher(d, p);
-  fill_alternates(d, p);
+  const hg_tpl *t = p->in->theme->tpl;
+  if (!tpl || hg_tpl_has_section(t, tpl, "NAV"))
+    for (size_t i = 0; i < cfg->nnav; i++) {
+      hg_dict *n = hg_dict_add_section(d, "NAV");
+      hg_dict_set(n, "NAV_TITLE", cfg->nav[i].title);
+      hg_dict_set(n, "NAV_URL", cfg->nav[i].url);
+    }
+  if (!tpl || hg_tpl_has_section(t, tpl, "BREADCRUMBS") ||
+      hg_tpl_has_section(t, tpl, "HAS_BREADCRUMBS"))
+    fill_breadcrumbs(d, p);
+  if (!tpl || hg_tpl_has_section(t, tpl, "HAS_LANGUAGES")) fill_switcher(d, p);
+  if (!tpl || hg_tpl_has_section(t, tpl, "HAS_ALTERNATES")) fill_alternates(d, p);
 }
 
 /* T_<KEY> for every theme string. */
@@ -307,7 +312,7 @@ static void fill_common(hg_dict *d, const page *p) {
     }
   }
   hg_i18n_each(p->t, set_string, d);
-  fill_sections(d, p);
+  fill_sections(d, p, NULL);
   static const char *const partials[][2] = {{"HEAD", "partials/head.tpl"},
                                             {"HEADER", "partials/header.tpl"},
                                             {"CONTACT", "partials/contact.tpl"},
@@ -315,7 +320,7 @@ static void fill_common(hg_dict *d, const page *p) {
   for (size_t i = 0; i < 4; i++) {
     if (!hg_tpl_has(in->theme->tpl, partials[i][1])) continue;
     hg_dict *inc = hg_dict_add_include(d, partials[i][0], partials[i][1]);
-    fill_sections(inc, p);
+    fill_sections(inc, p, partials[i][1]);
   }
 }
 

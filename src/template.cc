@@ -9,7 +9,9 @@
 
 #include <cstdio>
 #include <cstring>
+#include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -21,6 +23,7 @@ using ctemplate::TemplateDictionary;
 struct hg_tpl {
   TemplateCache *cache;
   std::string names; // '\n'-separated registered names
+  std::map<std::string, std::set<std::string>> sections; // template -> {{#X}} names
 };
 
 namespace {
@@ -57,7 +60,7 @@ std::string capture_stderr_end(int saved, FILE *tmp) {
 
 // Our own balance check gives a line and column, which ctemplate may not.
 bool check_sections(const char *path, const char *text, size_t len,
-                    hg_error **err) {
+                    std::set<std::string> *found, hg_error **err) {
   std::string stack[64];
   int stack_line[64];
   int depth = 0, line = 1;
@@ -89,6 +92,7 @@ bool check_sections(const char *path, const char *text, size_t len,
       }
       stack_line[depth] = line;
       stack[depth++] = name;
+      found->insert(name);
     } else if (kind == '/') {
       if (depth == 0 || stack[depth - 1] != name) {
         if (depth == 0)
@@ -181,7 +185,8 @@ bool hg_tpl_add(hg_tpl *t, const char *name, const char *path, const char *text,
                  "(every template and partial escapes by default)");
     return false;
   }
-  if (!check_sections(path, text, len, err)) return false;
+  std::set<std::string> found;
+  if (!check_sections(path, text, len, &found, err)) return false;
   int saved;
   FILE *tmp;
   capture_stderr_begin(&saved, &tmp);
@@ -198,12 +203,18 @@ bool hg_tpl_add(hg_tpl *t, const char *name, const char *path, const char *text,
   }
   t->names += name;
   t->names += '\n';
+  t->sections[name] = found;
   return true;
 }
 
 bool hg_tpl_has(const hg_tpl *t, const char *name) {
   std::string needle = std::string("\n") + name + "\n";
   return ("\n" + t->names).find(needle) != std::string::npos;
+}
+
+bool hg_tpl_has_section(const hg_tpl *t, const char *name, const char *section) {
+  auto it = t->sections.find(name);
+  return it != t->sections.end() && it->second.count(section) > 0;
 }
 
 void hg_tpl_freeze(hg_tpl *t) { t->cache->Freeze(); }

@@ -124,39 +124,48 @@ bool check_sections(const char *path, const char *text, size_t len,
 }
 } // namespace
 
+namespace ctemplate {
+// Exported by libctemplate (it computes the id STS_INIT stores); declared
+// here because the header only names it as a friend.
+TemplateId GlobalIdForSTS_INIT(const TemplateString &s);
+} // namespace ctemplate
+
 namespace {
-// A key built at run time ("T_SEARCH", "ASSET_STYLE_CSS") makes CTemplate
-// copy it into its process-wide id-to-name table, under a lock, on every
-// SetValue: 5 % of a build's CPU and contention between threads. A key it
-// considers immutable (a string literal) is registered by pointer instead,
-// once. So run-time keys are interned here: each distinct key is copied
-// once into a pool that lives as long as the process, and a per-thread
-// cache finds the copy without a lock.
+// CTemplate adds every key whose id is not precomputed to its process-wide
+// id-to-name table (a copy under a lock for run-time strings, a lookup for
+// literals) on every SetValue: 5 % of a build's CPU and contention between
+// threads. That table only serves debugging dumps. So each distinct key is
+// interned once (a pool that lives as long as the process) with its id, a
+// per-thread cache finds it without a lock, and the key is passed with its
+// id set, which skips the table.
 struct CStrHash {
   size_t operator()(const char *s) const { return std::hash<std::string>()(s); }
 };
 struct CStrEq {
   bool operator()(const char *a, const char *b) const { return strcmp(a, b) == 0; }
 };
+struct Interned {
+  const char *ptr;
+  ctemplate::TemplateId id;
+};
 
 ctemplate::TemplateString key_of(const char *k) {
-  ctemplate::TemplateString t(k);
-  if (t.is_immutable()) return t;
   static std::mutex pool_mu;
   static std::unordered_set<std::string> *pool = new std::unordered_set<std::string>();
-  thread_local std::unordered_map<const char *, const char *, CStrHash, CStrEq> cache;
-  const char *interned;
+  thread_local std::unordered_map<const char *, Interned, CStrHash, CStrEq> cache;
+  Interned in;
   auto it = cache.find(k);
   if (it != cache.end()) {
-    interned = it->second;
+    in = it->second;
   } else {
     {
       std::lock_guard<std::mutex> lock(pool_mu);
-      interned = pool->insert(std::string(k)).first->c_str();
+      in.ptr = pool->insert(std::string(k)).first->c_str();
     }
-    cache.emplace(interned, interned);
+    in.id = ctemplate::GlobalIdForSTS_INIT(ctemplate::TemplateString(in.ptr));
+    cache.emplace(in.ptr, in);
   }
-  ctemplate::StaticTemplateString s = {{interned, strlen(interned), ctemplate::kIllegalTemplateId}};
+  ctemplate::StaticTemplateString s = {{in.ptr, strlen(in.ptr), in.id}};
   return ctemplate::TemplateString(s);
 }
 } // namespace

@@ -57,7 +57,7 @@ e2e: helpgen
 	sh tests/e2e/cli.sh
 
 test:
-	@HG_EXTRA_PKGS="chromium" sh .ci/deps.sh
+	@HG_EXTRA_PKGS="chromium libxml2-utils" sh .ci/deps.sh
 	$(MAKE) helpgen
 	$(MAKE) unit
 	$(MAKE) e2e

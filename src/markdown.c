@@ -235,6 +235,32 @@ static void node_report_pos(md_ctx *c, cmark_node *n, int *line, int *col) {
 
 /* ---- plain text ------------------------------------------------------------ */
 
+/* cmark-gfm writes a table column's alignment as <th align="left|center|right">
+ * (and <td ...>), which HTML made obsolete; write class="align-..." instead (the
+ * theme's CSS aligns those). Takes html (from cmark), returns a new string. */
+static char *align_to_class(char *html) {
+  static const char *const side[] = {"left", "center", "right"};
+  hg_buf b = HG_BUF_INIT;
+  const char *r = html;
+  for (const char *p; (p = strstr(r, " align=\"")) != NULL; ) {
+    int k = -1;
+    size_t n = 0;
+    if (p >= html + 3 && p[-3] == '<' && p[-2] == 't' && (p[-1] == 'h' || p[-1] == 'd')) {
+      for (int i = 0; i < 3; i++) {
+        n = strlen(side[i]);
+        if (strncmp(p + 8, side[i], n) == 0 && p[8 + n] == '"' && p[9 + n] == '>') { k = i; break; }
+      }
+    }
+    if (k < 0) { hg_buf_append(&b, r, (size_t)(p - r) + 1); r = p + 1; continue; }
+    hg_buf_append(&b, r, (size_t)(p - r));
+    hg_buf_printf(&b, " class=\"align-%s\"", side[k]);
+    r = p + 9 + n;
+  }
+  hg_buf_puts(&b, r);
+  free(html);
+  return hg_buf_steal(&b);
+}
+
 /* Inline text of a heading, image alt, ...: text and code literals, breaks as
  * spaces; raw HTML and footnote markers left out. */
 static void inline_text(cmark_node *root, hg_buf *b) {
@@ -892,11 +918,11 @@ bool hg_md_render(const char *md, size_t len, const hg_md_opts *opts, hg_md_resu
   free(alts);
 
   for (size_t i = 0; i < out->nfaq; i++) {
-    out->faq[i].answer_html = cmark_render_html(answers[i], RENDER_OPTS, NULL);
+    out->faq[i].answer_html = align_to_class(cmark_render_html(answers[i], RENDER_OPTS, NULL));
     cmark_node_set_on_enter(answers[i], "<div class=\"faq-a\">");
     cmark_node_set_on_exit(answers[i], "</div>");
   }
-  out->html = cmark_render_html(doc, RENDER_OPTS, NULL);
+  out->html = align_to_class(cmark_render_html(doc, RENDER_OPTS, NULL));
 
   for (size_t i = 0; i < c.nvars; i++) {
     tvar *v = &c.vars[i];

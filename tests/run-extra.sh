@@ -1,6 +1,7 @@
 #!/bin/sh
-# The JavaScript side of `make test`: search engine tests under node and the
-# real-browser tests (Debian chromium driven by playwright-core).
+# The JavaScript side of `make test`: search engine tests under node, the
+# real-browser tests (Debian chromium driven by playwright-core, axe-core) and
+# the validity of the built HTML, XML and JSON-LD (html-validate, xmllint).
 set -e
 cd "$(dirname "$0")/.."
 if ! command -v node >/dev/null 2>&1; then
@@ -12,3 +13,4 @@ if [ ! -d node_modules/playwright-core ]; then
 fi
 sh tests/js/setup.sh
 node --test tests/js/ tests/browser/
+sh tests/e2e/validate.sh

@@ -603,11 +603,11 @@ function enhance(form) {
     options = [];
     links.forEach((l, k) => {
       if (!l) return;
-      const li = h('li', { role: 'option', id: `${id}-${k}`, 'aria-selected': 'false' }, l.a);
-      l.a.tabIndex = -1;
+      // the link itself is the option (an option must not hold a focusable element)
+      Object.entries({ role: 'option', id: `${id}-${k}`, 'aria-selected': 'false', tabindex: '-1' }).forEach(([a, v]) => l.a.setAttribute(a, v));
       l.a.addEventListener('click', () => beacon({ type: 'click', q, url: l.doc.url, rank: k + 1 }));
-      options.push(li);
-      ul.append(li);
+      options.push(l.a);
+      ul.append(h('li', { role: 'none' }, l.a));
     });
     if (!options.length) {
       box.replaceChildren(h('p', { class: 'hg-search-empty', role: 'status', text: T.noResults.replace('%s', q) }), contactLinks() || '');
@@ -630,7 +630,7 @@ function enhance(form) {
       const n = options.length;
       setActive(e.key === 'ArrowDown' ? (active + 1) % n : (active <= 0 ? n - 1 : active - 1));
     } else if (e.key === 'Enter') {
-      if (active >= 0 && !box.hidden) { e.preventDefault(); options[active].querySelector('a').click(); }
+      if (active >= 0 && !box.hidden) { e.preventDefault(); options[active].click(); }
     } else if (e.key === 'Escape') {
       if (!box.hidden) { e.preventDefault(); close(); } else if (input.value) { input.value = ''; }
     }

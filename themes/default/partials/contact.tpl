@@ -15,7 +15,7 @@
 <li><a class="hg-contact-link" href="mailto:{{CONTACT_EMAIL}}"><svg aria-hidden="true" focusable="false" viewBox="0 0 24 24" width="20" height="20"><path d="M3 5h18v14H3z M3 6l9 7 9-7" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"/></svg>{{CONTACT_EMAIL}}</a></li>
 {{/CONTACT_EMAIL_S}}
 {{#CONTACT_PHONE_S}}
-<li><a class="hg-contact-link" href="tel:{{CONTACT_TEL_NUMBER}}"><svg aria-hidden="true" focusable="false" viewBox="0 0 24 24" width="20" height="20"><path d="M5 3h4l2 5-2.5 1.5a11 11 0 0 0 6 6L16 13l5 2v4a2 2 0 0 1-2 2A16 16 0 0 1 3 5a2 2 0 0 1 2-2z" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"/></svg>{{CONTACT_PHONE}}</a></li>
+<li><a class="hg-contact-link hg-tel" href="tel:{{CONTACT_TEL_NUMBER}}"><svg aria-hidden="true" focusable="false" viewBox="0 0 24 24" width="20" height="20"><path d="M5 3h4l2 5-2.5 1.5a11 11 0 0 0 6 6L16 13l5 2v4a2 2 0 0 1-2 2A16 16 0 0 1 3 5a2 2 0 0 1 2-2z" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"/></svg>{{CONTACT_PHONE}}</a></li>
 {{/CONTACT_PHONE_S}}
 </ul>
 </div>

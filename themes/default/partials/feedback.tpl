@@ -27,7 +27,7 @@
 {{#HAS_CONTACT}}
 {{#CONTACT_URL_S}}<li><a href="{{CONTACT_URL}}">{{CONTACT_LABEL}}</a></li>{{/CONTACT_URL_S}}
 {{#CONTACT_EMAIL_S}}<li><a href="mailto:{{CONTACT_EMAIL}}">{{CONTACT_EMAIL}}</a></li>{{/CONTACT_EMAIL_S}}
-{{#CONTACT_PHONE_S}}<li><a href="tel:{{CONTACT_TEL_NUMBER}}">{{CONTACT_PHONE}}</a></li>{{/CONTACT_PHONE_S}}
+{{#CONTACT_PHONE_S}}<li><a class="hg-tel" href="tel:{{CONTACT_TEL_NUMBER}}">{{CONTACT_PHONE}}</a></li>{{/CONTACT_PHONE_S}}
 {{/HAS_CONTACT}}
 </ul>
 </div>

@@ -151,6 +151,16 @@ static size_t common_prefix(const char *a, size_t alen, const char *b,
   return i;
 }
 
+/* A term front-coded against the previous one: the length of the prefix
+ * they share (kept on a UTF-8 character boundary), then the rest. */
+static void put_front_coded(hg_buf *b, const char *prev, size_t prev_len, const char *s,
+                            size_t slen) {
+  size_t shared = common_prefix(prev, prev_len, s, slen);
+  while (shared > 0 && shared < slen && ((unsigned char)s[shared] & 0xc0) == 0x80) shared--;
+  put_varint(b, shared);
+  put_bytes(b, s + shared, slen - shared);
+}
+
 /* gzip of data into out (replacing its contents); deterministic (mtime 0). */
 static bool gzip(const void *data, size_t len, int level, hg_buf *out) {
   z_stream z;
@@ -570,13 +580,7 @@ static bool write_shards(index_state *st, const uint32_t *sorted,
       json_array_append_new(keys, json_stringn(s, kl));
     }
     hg_buf_clear(&entry);
-    size_t shared = common_prefix(prev, prev_len, s, slen);
-    /* keep the shared prefix on a character boundary */
-    while (shared > 0 && shared < slen &&
-           ((unsigned char)s[shared] & 0xc0) == 0x80)
-      shared--;
-    put_varint(&entry, shared);
-    put_bytes(&entry, s + shared, slen - shared);
+    put_front_coded(&entry, prev, prev_len, s, slen);
     put_varint(&entry, st->df[t]);
     put_bytes(&entry, blk.data, blk.len);
     hg_buf_append(&body, entry.data, entry.len);
@@ -659,12 +663,7 @@ static bool write_vocab(index_state *st, hg_error **err) {
       json_array_append_new(key, json_integer(items[k].cps));
       json_array_append_new(keys, key);
     }
-    size_t shared = common_prefix(prev, prev_len, s, slen);
-    while (shared > 0 && shared < slen &&
-           ((unsigned char)s[shared] & 0xc0) == 0x80)
-      shared--;
-    put_varint(&body, shared);
-    put_bytes(&body, s + shared, slen - shared);
+    put_front_coded(&body, prev, prev_len, s, slen);
     put_varint(&body, st->df[t]);
     count++;
     prev = s;

@@ -2,7 +2,6 @@
 #include "hg_build.h"
 
 #include <dirent.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -420,19 +419,6 @@ static void print_translations(FILE *log, const lang_tree *t, size_t n) {
   }
 }
 
-typedef struct {
-  lang_tree *tr;
-  size_t nl;
-  int threads;
-} related_job;
-
-static void *related_main(void *p) {
-  related_job *j = p;
-  for (size_t l = 0; l < j->nl; l++)
-    j->tr[l].related = hg_related_compute(j->tr[l].site, j->tr[l].md, 5, j->threads);
-  return NULL;
-}
-
 int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
   double t0 = now();
   FILE *log = opts->log ? opts->log : stderr;
@@ -553,24 +539,18 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
     goto report;
   }
 
-  /* related articles on a thread of their own while the search index is
-   * built: both only read the Markdown results, and each leaves the other's
-   * idle moments to fill */
-  related_job rj = {tr, nl, threads};
-  pthread_t related_thread;
-  bool related_async = pthread_create(&related_thread, NULL, related_main, &rj) == 0;
-  if (!related_async) related_main(&rj);
+  for (size_t l = 0; l < nl; l++) tr[l].related = hg_related_compute(tr[l].site, tr[l].md, 5, threads);
+  stage_done(log, "related", &ts);
 
   out_dir = opts->out_dir ? hg_xstrdup(opts->out_dir) : hg_path_join(site_dir, "public");
   out = hg_output_begin(out_dir, site_dir, &err);
-  bool ok = out != NULL;
+  if (!out) goto fail;
+  bool ok = true;
   for (size_t l = 0; ok && l < nl; l++) {
     tr[l].manifest = build_search(cfg, tr[l].site, tr[l].md, out, threads, &diags);
     ok = tr[l].manifest != NULL;
   }
-  if (related_async) pthread_join(related_thread, NULL);
   stage_done(log, "search", &ts);
-  if (!out) goto fail;
   if (interrupted(opts)) goto interrupted;
   for (size_t l = 0; ok && l < nl; l++) {
     lang_tree *t = &tr[l];

@@ -527,8 +527,9 @@ static bool walk(walk_state *w, const char *dir, const char *rel, long parent,
       char *relp = hg_path_join(rel, names[i]);
       bool isdir = hg_is_dir(full);
       if (pass == 0 && !isdir) {
-        if (!strcmp(names[i], "_index.md")) {
-          /* handled above */
+        if (names[i][0] == '_') {
+          /* _index.md is read above; other names starting with '_' are
+           * the writers' own (drafts of partials, notes) */
         } else if (hg_str_has_suffix(names[i], ".md") ||
                    hg_str_has_suffix(names[i], ".markdown")) {
           if (w->nart == w->cap_art) {
@@ -545,7 +546,7 @@ static bool walk(walk_state *w, const char *dir, const char *rel, long parent,
           a->folder = me;
           w->art_paths[w->nart++] = full;
           full = NULL;
-        } else if (names[i][0] != '_') {
+        } else {
           hg_folder *f = &w->c->folders[me];
           f->assets = hg_xrealloc(f->assets, (f->nassets + 1) * sizeof(char *));
           f->assets[f->nassets++] = hg_xstrdup(names[i]);

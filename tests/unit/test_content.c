@@ -661,6 +661,20 @@ static void test_no_content_folder(void **state) {
   assert_contains(t->err->msg, t->dir);
 }
 
+static void test_underscore_files_skipped(void **state) {
+  tree *t = *state;
+  put_file(t->dir, "content/a/_index.md", "---\ntitle: A\n---\n");
+  put_file(t->dir, "content/a/_notes.md", "---\ntitle: Notes\n---\nfor writers only\n");
+  put_file(t->dir, "content/a/_sketch.png", "not published");
+  put_file(t->dir, "content/a/page.md", "---\ntitle: Page\n---\n");
+  hg_content *c = load_tree(t, NULL);
+  assert_non_null(c);
+  assert_int_equal(c->narticles, 1);
+  assert_string_equal(c->articles[0].rel_path, "a/page.md");
+  assert_int_equal(c->folders[1].nassets, 0);
+  assert_diag_counts(&t->d, 0, 0);
+}
+
 static void test_index_without_title_no_warning(void **state) {
   tree *t = *state;
   put_file(t->dir, "content/faq-stuff/_index.md", "Just an intro, no heading.\n");
@@ -708,6 +722,7 @@ int main(void) {
       T(test_too_large_article),
       T(test_too_large_default_limit),
       T(test_no_content_folder),
+      T(test_underscore_files_skipped),
       T(test_index_without_title_no_warning),
       T(test_index_errors_reported),
   };

@@ -28,14 +28,9 @@ PY=${PYTHON:-python3}
 TODAY=2026-01-15
 
 . "$ROOT/tests/e2e/lib.sh"
-T=$(mktemp -d /tmp/helpgen-cli.XXXXXX) || exit 2
 SERVE_PID=""
-cleanup() {
-  [ -n "$SERVE_PID" ] && kill "$SERVE_PID" 2>/dev/null
-  if [ "${HG_E2E_KEEP:-0}" = 1 ]; then echo "# kept $T"; else rm -rf "$T"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+e2e_on_exit() { [ -n "$SERVE_PID" ] && kill "$SERVE_PID" 2>/dev/null; return 0; }
+e2e_start cli
 
 # has DESC FILE TEXT / lacks DESC FILE TEXT: fixed-string search.
 has() {

@@ -18,11 +18,8 @@ HG=${HELPGEN:-$ROOT/helpgen}
 STORE="$ROOT/examples/store"
 PY=${PYTHON:-python3}
 
-T=$(mktemp -d /tmp/helpgen-flows.XXXXXX) || exit 2
-cleanup() { if [ "${HG_E2E_KEEP:-0}" = 1 ]; then echo "# kept $T"; else rm -rf "$T"; fi; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 . "$ROOT/tests/e2e/lib.sh"
+e2e_start flows
 
 # expect_msg DESC LOG TEXT: LOG holds TEXT (fixed string).
 expect_msg() {

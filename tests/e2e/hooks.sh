@@ -14,16 +14,8 @@ PY=${PYTHON:-python3}
 EX="$ROOT/examples/hooks"
 
 . "$ROOT/tests/e2e/lib.sh"
-T=$(mktemp -d /tmp/helpgen-hooks.XXXXXX) || exit 2
-cleanup() {
-  if [ "${HG_E2E_KEEP:-0}" = 1 ]; then echo "# kept $T"; else rm -rf "$T"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+e2e_start hooks
 
-# has DESC FILE TEXT / lacks DESC FILE TEXT: FILE holds (does not hold) TEXT (fixed string).
-has() { check "$1" grep -qF -- "$3" "$2"; }
-lacks() { if grep -qF -- "$3" "$2" 2>/dev/null; then not_ok "$1"; else ok "$1"; fi; }
 # nowhere DESC DIR REGEX: no HTML file under DIR matches REGEX.
 nowhere() {
   if grep -rlE --include='*.html' -- "$3" "$2" >"$T/nowhere.log" 2>&1; then not_ok "$1" "$T/nowhere.log"

@@ -18,15 +18,7 @@ PY=${PYTHON:-python3}
 EX="$ROOT/examples/multilingual"
 
 . "$ROOT/tests/e2e/lib.sh"
-T=$(mktemp -d /tmp/helpgen-languages.XXXXXX) || exit 2
-cleanup() {
-  if [ "${HG_E2E_KEEP:-0}" = 1 ]; then echo "# kept $T"; else rm -rf "$T"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-has() { check "$1" grep -qF -- "$3" "$2"; }
-lacks() { if grep -qF -- "$3" "$2" 2>/dev/null; then not_ok "$1"; else ok "$1"; fi; }
+e2e_start languages
 
 [ -x "$HG" ] || { echo "languages.sh: build ./helpgen first (make helpgen)" >&2; exit 2; }
 

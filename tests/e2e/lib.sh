@@ -4,6 +4,20 @@
 PASS=0
 FAIL=0
 
+# e2e_start NAME: makes the temporary folder T, removed at exit (kept with
+# HG_E2E_KEEP=1). A script with more to undo at exit (a server, a mount)
+# redefines e2e_on_exit after sourcing this file.
+e2e_on_exit() { :; }
+e2e_cleanup() {
+  e2e_on_exit
+  if [ "${HG_E2E_KEEP:-0}" = 1 ]; then echo "# kept $T"; else rm -rf "$T"; fi
+}
+e2e_start() {
+  T=$(mktemp -d "/tmp/helpgen-$1.XXXXXX") || exit 2
+  trap e2e_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+
 ok() { PASS=$((PASS + 1)); echo "ok $((PASS + FAIL)) - $1"; }
 # not_ok DESC [LOG]: a failure; the first lines of LOG are shown.
 not_ok() {
@@ -23,6 +37,9 @@ expect_rc() {
   if [ "$3" = "$2" ]; then ok "$1: exit code $2"; else
     { echo "exit code $3, want $2"; cat "$4"; } >"$T/rc.log"; not_ok "$1: exit code $2" "$T/rc.log"; fi
 }
+# has DESC FILE TEXT / lacks DESC FILE TEXT: FILE holds (does not hold) TEXT (fixed string).
+has() { check "$1" grep -qF -- "$3" "$2"; }
+lacks() { if grep -qF -- "$3" "$2" 2>/dev/null; then not_ok "$1"; else ok "$1"; fi; }
 # hg LOG ARGS...: runs helpgen with its output in LOG and the exit code in RC.
 hg() { log=$1; shift; "$HG" "$@" >"$log" 2>&1; RC=$?; }
 # summary: the closing "N passed, M failed" line; the exit status to use.

@@ -18,14 +18,9 @@ CORPUS="$ROOT/../shared/corpora/sendgrid-docs"
 PY=${PYTHON:-python3}
 
 . "$ROOT/tests/e2e/lib.sh"
-T=$(mktemp -d /tmp/helpgen-e2e.XXXXXX) || exit 2
 MOUNTED=""
-cleanup() {
-  [ -n "$MOUNTED" ] && umount "$MOUNTED" 2>/dev/null
-  if [ "${HG_E2E_KEEP:-0}" = 1 ]; then echo "# kept $T"; else rm -rf "$T"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+e2e_on_exit() { [ -n "$MOUNTED" ] && umount "$MOUNTED" 2>/dev/null; return 0; }
+e2e_start e2e
 
 
 # expect_msg DESC LOG TEXT: LOG holds TEXT (fixed string).

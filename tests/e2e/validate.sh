@@ -44,10 +44,7 @@ CONF="$ROOT/tests/e2e/htmlvalidate.json"
 DATA="$ROOT/tests/e2e/checkdata.mjs"
 
 . "$ROOT/tests/e2e/lib.sh"
-T=$(mktemp -d /tmp/helpgen-validate.XXXXXX) || exit 2
-cleanup() { if [ "${HG_E2E_KEEP:-0}" = 1 ]; then echo "# kept $T"; else rm -rf "$T"; fi; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+e2e_start validate
 
 if ! command -v node >/dev/null 2>&1; then echo "validate: node is missing (apt-get install nodejs npm)" >&2; exit 2; fi
 if [ ! -x "$HV" ]; then echo "validate: $HV is missing: run npm ci" >&2; exit 2; fi

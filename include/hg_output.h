@@ -34,9 +34,6 @@ const char *hg_output_tmp(const hg_output *o);
 bool hg_output_write(hg_output *o, const char *rel, const char *data, size_t len,
                      hg_error **err);
 bool hg_output_copy(hg_output *o, const char *rel, const char *src, hg_error **err);
-/* Empties folder `rel` of the build folder and keeps all of it at commit:
- * for a stage that writes its files itself (the search index). */
-bool hg_output_claim_dir(hg_output *o, const char *rel, hg_error **err);
 /* true if rel is a safe relative output path (no "..", not absolute, no '\\'). */
 bool hg_output_rel_ok(const char *rel);
 /* Puts the new site in place of OUT and frees o (also on failure). */

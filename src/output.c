@@ -19,8 +19,6 @@ struct hg_output {
   bool fresh;     /* the build folder was created by this build */
   pthread_mutex_t mu;
   hg_strmap written; /* rel paths written by this build */
-  char **claimed;    /* folders written by others, kept whole */
-  size_t nclaimed;
 };
 
 static char *abs_path(const char *p) {
@@ -59,8 +57,6 @@ static void output_free(hg_output *o) {
   if (o->lock_fd >= 0) close(o->lock_fd); /* releases the lock */
   pthread_mutex_destroy(&o->mu);
   hg_strmap_free(&o->written);
-  for (size_t i = 0; i < o->nclaimed; i++) free(o->claimed[i]);
-  free(o->claimed);
   free(o->out);
   free(o->tmp);
   free(o);
@@ -236,28 +232,9 @@ bool hg_output_copy(hg_output *o, const char *rel, const char *src, hg_error **e
   return ok;
 }
 
-bool hg_output_claim_dir(hg_output *o, const char *rel, hg_error **err) {
-  if (!hg_output_rel_ok(rel)) {
-    hg_error_set(err, 1, NULL, 0, 0, "refusing to use '%s': not a path inside the "
-                 "output folder", rel);
-    return false;
-  }
-  char *p = hg_path_join(o->tmp, rel);
-  hg_rm_rf(p);
-  bool ok = hg_mkdir_p(p, err);
-  free(p);
-  pthread_mutex_lock(&o->mu);
-  o->claimed = hg_xrealloc(o->claimed, (o->nclaimed + 1) * sizeof *o->claimed);
-  o->claimed[o->nclaimed++] = hg_xstrdup(rel);
-  pthread_mutex_unlock(&o->mu);
-  return ok;
-}
-
 /* Removes what this build did not write from folder `rel` of the build
  * folder. Returns true if the folder is left empty. */
 static bool prune(hg_output *o, const char *rel) {
-  for (size_t i = 0; i < o->nclaimed; i++)
-    if (!strcmp(o->claimed[i], rel)) return false;
   char *dir = *rel ? hg_path_join(o->tmp, rel) : hg_xstrdup(o->tmp);
   DIR *d = opendir(dir);
   if (!d) {

@@ -287,21 +287,6 @@ static void test_lock(void **state) {
   hg_output_abort(o);
 }
 
-static void test_claim_dir(void **state) {
-  fixture *f = *state;
-  hg_output *o = begin_ok(f, f->out);
-  write_ok(o, "search/old.json", "stale");
-  assert_true(hg_output_claim_dir(o, "search", &f->err)); /* emptied */
-  assert_false(path_exists(hg_output_tmp(o), "search/old.json"));
-  put_file(hg_output_tmp(o), "search/index/part1.json", "{}"); /* written directly */
-  hg_error *err = NULL;
-  assert_false(hg_output_claim_dir(o, "../search", &err));
-  assert_non_null(err);
-  hg_error_free(err);
-  assert_true(hg_output_commit(o, &f->err));
-  assert_true(path_exists(f->out, "search/index/part1.json"));
-}
-
 static void test_nested_out_and_trailing_slash(void **state) {
   fixture *f = *state;
   char *deep = hg_path_join(f->dir, "x/y/out/");
@@ -447,7 +432,6 @@ int main(void) {
       T(test_commit_replaces_previous),
       T(test_abort_leaves_previous),
       T(test_lock),
-      T(test_claim_dir),
       T(test_nested_out_and_trailing_slash),
       T(test_rel_ok),
       T(test_write_refuses_escapes),

@@ -28,8 +28,9 @@ const char *hg_i18n_name(const hg_i18n *t);      /* "Čeština" */
 bool hg_i18n_rtl(const hg_i18n *t);
 /* "2026-03-01" in the language's date format. Caller frees. */
 char *hg_i18n_date(const hg_i18n *t, const char *iso);
-/* Calls fn for every key with its string (for T_<KEY> template values). */
-void hg_i18n_each(const hg_i18n *t, void (*fn)(void *ctx, const char *key,
+/* Calls fn for every string with its template variable name ("T_SEARCH"),
+ * made once when the language is loaded. */
+void hg_i18n_each(const hg_i18n *t, void (*fn)(void *ctx, const char *var,
                                                const char *value), void *ctx);
 /* Is code a language tag helpgen can use ("en", "pt-BR", "zh-Hant")? */
 bool hg_i18n_valid_code(const char *code);

@@ -36,6 +36,7 @@ static const char *const english_months[12] = {
 _Static_assert(sizeof english / sizeof *english == NKEYS, "one English string per key");
 
 struct hg_i18n {
+  char **vars;     /* "T_SEARCH"... for every key, then every extra key */
   char *name;
   bool rtl;
   char *date_format;
@@ -195,6 +196,21 @@ static char *pseudo(const char *s) {
   return hg_buf_steal(&b);
 }
 
+/* "search_placeholder" -> "T_SEARCH_PLACEHOLDER" */
+static char *template_var(const char *key) {
+  hg_buf b = HG_BUF_INIT;
+  hg_buf_puts(&b, "T_");
+  for (const char *q = key; *q; q++)
+    hg_buf_putc(&b, (*q >= 'a' && *q <= 'z') ? (char)(*q - 32) : *q);
+  return hg_buf_steal(&b);
+}
+
+static void make_vars(hg_i18n *t) {
+  t->vars = hg_xcalloc(NKEYS + t->nextra, sizeof *t->vars);
+  for (size_t i = 0; i < NKEYS; i++) t->vars[i] = template_var(hg_i18n_keys[i]);
+  for (size_t i = 0; i < t->nextra; i++) t->vars[NKEYS + i] = template_var(t->extra_keys[i]);
+}
+
 hg_i18n *hg_i18n_load(const char *builtin_dir, const char *site_dir,
                       const char *lang, bool pseudo_locale, hg_diags *diags) {
   hg_i18n *t = hg_xcalloc(1, sizeof *t);
@@ -242,11 +258,14 @@ hg_i18n *hg_i18n_load(const char *builtin_dir, const char *site_dir,
       t->extra_vals[i] = p;
     }
   }
+  make_vars(t);
   return t;
 }
 
 void hg_i18n_free(hg_i18n *t) {
   if (!t) return;
+  for (size_t i = 0; t->vars && i < NKEYS + t->nextra; i++) free(t->vars[i]);
+  free(t->vars);
   free(t->name);
   free(t->date_format);
   for (size_t i = 0; i < 12; i++) free(t->months[i]);
@@ -297,6 +316,7 @@ char *hg_i18n_date(const hg_i18n *t, const char *iso) {
 
 void hg_i18n_each(const hg_i18n *t, void (*fn)(void *, const char *, const char *),
                   void *ctx) {
-  for (size_t i = 0; i < NKEYS; i++) fn(ctx, hg_i18n_keys[i], t->values[i]);
-  for (size_t i = 0; i < t->nextra; i++) fn(ctx, t->extra_keys[i], t->extra_vals[i]);
+  for (size_t i = 0; i < NKEYS; i++) fn(ctx, t->vars[i], t->values[i]);
+  for (size_t i = 0; i < t->nextra; i++) fn(ctx, t->vars[NKEYS + i], t->extra_vals[i]);
 }
+

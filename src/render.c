@@ -195,13 +195,8 @@ static void fill_sections(hg_dict *d, const page *p, const char *tpl) {
 }
 
 /* T_<KEY> for every theme string. */
-static void set_string(void *ctx, const char *key, const char *value) {
-  hg_buf k = HG_BUF_INIT;
-  hg_buf_puts(&k, "T_");
-  for (const char *q = key; *q; q++)
-    hg_buf_putc(&k, (*q >= 'a' && *q <= 'z') ? (char)(*q - 32) : *q);
-  hg_dict_set_global(ctx, hg_buf_cstr(&k), value);
-  hg_buf_free(&k);
+static void set_string(void *ctx, const char *var, const char *value) {
+  hg_dict_set_global(ctx, var, value);
 }
 
 static void set_global_str(hg_dict *d, const char *key, const char *fmt_val) {

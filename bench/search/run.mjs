@@ -19,7 +19,6 @@ import http from 'node:http';
 import zlib from 'node:zlib';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 
 const ROOT = path.resolve(fileURLToPath(import.meta.url), '../../..');
 const OUT = path.join(ROOT, 'bench/out/search');
@@ -236,7 +235,8 @@ async function main() {
   measure.log = log;
   const server = await serve(OUT, log);
   const base = `http://127.0.0.1:${server.address().port}/`;
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
+  const { launchBrowser } = await import('../../tests/browser/chromium.mjs');
+  const browser = await launchBrowser();
   try {
     for (const name of names) {
       const src = CORPORA[name]();

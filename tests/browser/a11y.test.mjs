@@ -26,9 +26,9 @@ import path from 'node:path';
 import http from 'node:http';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM, launchContext } from './chromium.mjs';
 
 const ROOT = path.resolve(fileURLToPath(import.meta.url), '../../..');
-const CHROMIUM = '/usr/bin/chromium';
 const AXE = path.join(ROOT, 'node_modules/axe-core/axe.min.js');
 const MULTI = path.join(ROOT, 'examples/multilingual');
 const WIDTHS = [375, 1280];
@@ -87,7 +87,7 @@ const STORE_PAGES = [
 
 let sites = {}; // name -> { dir, base, server }
 let intlPages = []; // [site, name, path, opts]
-let context, userDir, tmp, axeSource;
+let context, tmp, axeSource;
 
 function helpgen(src, out) {
   execFileSync(path.join(ROOT, 'helpgen'), ['build', src, '-o', out, '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -165,9 +165,6 @@ const QUERIES = { th: 'คำสั่งซื้อ', ar: 'الطلب' };
 
 before(async () => {
   if (SKIP) return;
-  const { chromium } = await import('playwright-core').catch(() => {
-    throw new Error('playwright-core is not installed: run npm ci in the repo root');
-  });
   assert.ok(fs.existsSync(AXE), 'node_modules/axe-core is missing: run npm ci in the repo root');
   axeSource = fs.readFileSync(AXE, 'utf8');
   if (!fs.existsSync(path.join(ROOT, 'helpgen'))) execFileSync('make', ['-s', 'helpgen'], { cwd: ROOT, stdio: 'inherit' });
@@ -193,19 +190,13 @@ before(async () => {
   for (const lang of ['th', 'ar']) intlPages.push(...pagesOfLanguage('multilingual', sites.multilingual.dir, lang));
   // the site has one 404.html (in the default language); a host serves it at any unknown URL
   intlPages.push(['multilingual', 'ar 404 (the site\'s 404 page at an unknown /ar/ URL)', '/ar/no-such-page/', { status: 404 }]);
-  userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hg-chromium-'));
-  context = await chromium.launchPersistentContext(userDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  context = await launchContext();
 });
 
 after(async () => {
   if (context) await context.close();
   for (const s of Object.values(sites)) s.server.close();
-  for (const d of [userDir, tmp]) if (d) fs.rmSync(d, { recursive: true, force: true });
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
 // Formats axe's violations as one readable block.

@@ -16,9 +16,9 @@ import path from 'node:path';
 import http from 'node:http';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM, launchBrowser } from './chromium.mjs';
 
 const ROOT = path.resolve(fileURLToPath(import.meta.url), '../../..');
-const CHROMIUM = '/usr/bin/chromium';
 const SKIP = fs.existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing: install Debian's chromium package to run the browser tests`;
 if (SKIP) console.log(`# skip: ${SKIP}`);
 
@@ -72,7 +72,6 @@ async function waitFor(cond, what) {
 
 before(async () => {
   if (SKIP) return;
-  const { chromium } = await import('playwright-core');
   if (!fs.existsSync(path.join(ROOT, 'helpgen'))) execFileSync('make', ['-s', 'helpgen'], { cwd: ROOT, stdio: 'inherit' });
   endpoint = await startEndpoint();
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hg-feedback-'));
@@ -83,8 +82,7 @@ before(async () => {
   execFileSync(path.join(ROOT, 'helpgen'), ['build', src, '-o', path.join(tmp, 'out'), '--quiet'],
     { stdio: ['ignore', 'inherit', 'inherit'] });
   site = await serve(path.join(tmp, 'out'));
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+  browser = await launchBrowser();
 });
 
 after(async () => {

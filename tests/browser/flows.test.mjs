@@ -20,13 +20,11 @@ import path from 'node:path';
 import http from 'node:http';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { CHROMIUM, launchBrowser } from './chromium.mjs';
 
 const ROOT = path.resolve(fileURLToPath(import.meta.url), '../../..');
-const CHROMIUM = '/usr/bin/chromium';
 const HELPGEN = process.env.HELPGEN || path.join(ROOT, 'helpgen');
 const SITE = path.join(ROOT, 'tests/out/browser/flows-site');
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const HAVE_CHROMIUM = fs.existsSync(CHROMIUM);
 const SKIP = HAVE_CHROMIUM ? false : `${CHROMIUM} is missing: install Debian's chromium package to run the browser tests`;
@@ -59,16 +57,13 @@ function serve(dir) {
 
 before(async () => {
   if (SKIP) return;
-  const { chromium } = await import('playwright-core').catch(() => {
-    throw new Error('playwright-core is not installed: run npm ci (or npm install) in the repo root');
-  });
   if (!fs.existsSync(HELPGEN)) execFileSync('make', ['-s', 'helpgen'], { cwd: ROOT, stdio: 'inherit' });
   fs.mkdirSync(path.dirname(SITE), { recursive: true });
   execFileSync(HELPGEN, ['build', path.join(ROOT, 'examples/store'), '-o', SITE, '--quiet'],
     { stdio: ['ignore', 'inherit', 'inherit'] });
   server = await serve(SITE);
   base = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  browser = await launchBrowser();
   js = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   nojs = await browser.newContext({ viewport: { width: 375, height: 800 }, javaScriptEnabled: false });
 });

@@ -10,10 +10,9 @@ import path from 'node:path';
 import http from 'node:http';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, launchBrowser } from './chromium.mjs';
 
 const ROOT = path.resolve(fileURLToPath(import.meta.url), '../../..');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 let tmp, server, base, browser;
 
 function write(file, text) {
@@ -63,7 +62,7 @@ before(async () => {
   buildSites();
   server = await serve(tmp);
   base = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  browser = await launchBrowser();
 });
 
 after(async () => {

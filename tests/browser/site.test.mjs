@@ -18,9 +18,9 @@ import path from 'node:path';
 import http from 'node:http';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { CHROMIUM, launchContext } from './chromium.mjs';
 
 const ROOT = path.resolve(fileURLToPath(import.meta.url), '../../..');
-const CHROMIUM = '/usr/bin/chromium';
 const OUT = path.join(ROOT, 'tests/out/browser');
 const SITE = path.join(OUT, 'store-site');
 const XSS_SITE = path.join(OUT, 'xss-site');
@@ -41,7 +41,7 @@ const HAVE_CHROMIUM = fs.existsSync(CHROMIUM);
 const SKIP = HAVE_CHROMIUM ? false : `${CHROMIUM} is missing: install Debian's chromium package to run the browser tests`;
 if (SKIP) console.log(`# skip: ${SKIP}`);
 
-let context, userDir, store, xss;
+let context, store, xss;
 
 function helpgen(site, out) {
   execFileSync(path.join(ROOT, 'helpgen'), ['build', site, '-o', out, '--quiet'], { stdio: ['ignore', 'inherit', 'inherit'] });
@@ -84,28 +84,18 @@ function serve(dir) {
 
 before(async () => {
   if (SKIP) return;
-  const { chromium } = await import('playwright-core').catch(() => {
-    throw new Error('playwright-core is not installed: run npm ci (or npm install) in the repo root');
-  });
   if (!fs.existsSync(path.join(ROOT, 'helpgen'))) execFileSync('make', ['-s', 'helpgen'], { cwd: ROOT, stdio: 'inherit' });
   fs.mkdirSync(SHOTS, { recursive: true });
   helpgen(path.join(ROOT, 'examples/store'), SITE);
   helpgen(path.join(ROOT, 'tests/e2e/fixtures/xss'), XSS_SITE);
   store = await serve(SITE);
   xss = await serve(XSS_SITE);
-  userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hg-chromium-'));
-  context = await chromium.launchPersistentContext(userDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  context = await launchContext();
 });
 
 after(async () => {
   if (context) await context.close();
   for (const s of [store, xss]) if (s) s.server.close();
-  if (userDir) fs.rmSync(userDir, { recursive: true, force: true });
 });
 
 // Opens url in a new page of the given width and records what went wrong.

@@ -9,13 +9,10 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const [HG, SITE] = process.argv.slice(2);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const require = createRequire(path.join(ROOT, 'package.json'));
-const { chromium } = require('playwright-core');
 const T = 15000; // ms, for every wait
 
 const srv = spawn(HG, ['serve', SITE, '--port', '0', '--threads', '2'], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -43,7 +40,8 @@ async function until(what, fn) {
 
 try {
   const url = await until('the server prints its address', () => (log.match(/ at (http:\/\/127\.0\.0\.1:\d+\/\S*) /) || [])[1]);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  const { launchBrowser } = await import('../browser/chromium.mjs');
+  browser = await launchBrowser();
   const page = await browser.newPage();
   await page.goto(`${url}orders/tracking/track-order/`, { timeout: T });
   await page.waitForFunction(() => !!document.querySelector('script[src$="__helpgen/live.js"]'), null, { timeout: T });

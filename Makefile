@@ -22,7 +22,10 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 .PHONY: all deps site test unit e2e asan leakcheck bench bench-search fuzz install clean browser node-test
-all: deps helpgen site
+# deps first, then the build: with make -j the two must not run side by side
+all:
+	@sh .ci/deps.sh
+	@$(MAKE) --no-print-directory helpgen site
 
 deps:
 	@sh .ci/deps.sh

@@ -61,8 +61,8 @@ def main():
     out = os.path.join(WORK, "site")
     cmark = ["cmark-gfm", "-e", "table", "-e", "strikethrough", "-e", "autolink",
              "-e", "tasklist"] + files
-    build = [helpgen, "build", site, "-o", out, "--quiet"]
-    hooked = [helpgen, "build", hooks_site(site), "-o", out + "-hooks", "--quiet"]
+    build = [helpgen, "build", site, "-o", out, "--quiet", "--no-cache"]
+    hooked = [helpgen, "build", hooks_site(site), "-o", out + "-hooks", "--quiet", "--no-cache"]
     env = dict(os.environ, HELPGEN_TIMING="1")
     print(f"corpus: {len(files)} articles, {size / 1e6:.1f} MB; {RUNS} runs each after a warm-up; "
           f"{os.cpu_count()} cores", flush=True)

@@ -17,6 +17,8 @@ typedef struct {
   bool drafts;          /* publish drafts */
   int threads;          /* 0: hg_default_threads() */
   bool pseudo;          /* theme strings from the pseudo-locale (--pseudo) */
+  bool no_cache;        /* build even if nothing changed (--no-cache); see
+                           hg_cache.h for when a build is skipped */
   bool translations;    /* print the missing-translation lines even when
                            quiet (main prints its own summary line) */
   volatile sig_atomic_t *interrupted; /* set by a signal handler; may be NULL */
@@ -26,6 +28,7 @@ typedef struct {
 typedef struct {
   size_t pages, articles, warnings, errors;
   double seconds;
+  bool unchanged;       /* nothing changed: OUT was left as it was */
 } hg_build_stats;
 
 /* Returns the exit code: 0 built, 1 content errors (or warnings with

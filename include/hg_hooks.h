@@ -65,6 +65,9 @@ hg_hook_result hg_hooks_on_article(hg_hooks *h, int worker, hg_article *a,
 /* true when some hook file defines on_article (so the caller can skip the
  * pass). */
 bool hg_hooks_has_on_article(const hg_hooks *h);
+/* Do the hooks run outside the sandbox (hooks.allow_unsafe)? They may then
+ * read the clock or files anywhere, so a build cannot be skipped. */
+bool hg_hooks_unsafe(const hg_hooks *h);
 
 /* The site model for url_for, shortcodes, on_html, on_page and
  * on_build_end; call once after hg_site_build. */

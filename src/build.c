@@ -1,6 +1,8 @@
 /* build.c - the pipeline driver behind `helpgen build`. */
 #include "hg_build.h"
 
+#include "hg_cache.h"
+
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,12 +195,41 @@ static void stage_done(FILE *log, const char *name, double *t) {
   *t = n;
 }
 
-static void print_diags(FILE *log, const hg_diags *d) {
+static char *format_diags(const hg_diags *d) {
+  hg_buf b = HG_BUF_INIT;
   for (size_t i = 0; i < d->len; i++) {
     char *s = hg_diag_format(&d->items[i]);
-    fprintf(log, "%s\n", s);
+    hg_buf_puts(&b, s);
+    hg_buf_putc(&b, '\n');
     free(s);
   }
+  return hg_buf_steal(&b);
+}
+
+/* The no-change path: when the inputs are those of the last good build
+ * into OUT and OUT is as it left it, say what that build said and stop
+ * (never with --no-cache). Otherwise *cache holds the snapshot for
+ * hg_cache_save. */
+static bool up_to_date(const hg_build_opts *o, const char *site_dir, const char *out_dir,
+                       FILE *log, hg_build_stats *stats, hg_cache **cache) {
+  char *themes = hg_theme_builtin_root();
+  char key[64];
+  snprintf(key, sizeof key, "drafts=%d pseudo=%d", (int)o->drafts, (int)o->pseudo);
+  *cache = hg_cache_open(site_dir, out_dir, themes, key);
+  free(themes);
+  hg_cache_result prev;
+  if (o->no_cache || !hg_cache_fresh(*cache, &prev) || (o->strict && prev.warnings))
+    return false;
+  fputs(prev.report, log);
+  if (!o->quiet || o->translations) fputs(prev.notes, log);
+  stats->pages = prev.pages;
+  stats->articles = prev.articles;
+  stats->warnings = prev.warnings;
+  stats->unchanged = true;
+  if (!o->quiet)
+    fprintf(log, "helpgen: %s is up to date (%zu pages; no input changed since the last build)\n",
+            out_dir, stats->pages);
+  return true;
 }
 
 static bool interrupted(const hg_build_opts *o) {
@@ -397,7 +428,7 @@ static size_t *popular_in(const lang_tree *t, size_t l, size_t *n) {
 
 /* "cs: 3 of 5 articles translated; missing: a.md, b.md" for every language
  * but the default one. */
-static void print_translations(FILE *log, const lang_tree *t, size_t n) {
+static void print_translations(hg_buf *log, const lang_tree *t, size_t n) {
   const hg_site *d = t[0].site;
   for (size_t l = 1; l < n; l++) {
     size_t have = 0, missing = 0;
@@ -413,8 +444,8 @@ static void print_translations(FILE *log, const lang_tree *t, size_t n) {
       }
     }
     if (missing > MISSING_LISTED) hg_buf_printf(&list, " (+%zu more)", missing - MISSING_LISTED);
-    fprintf(log, "helpgen: %s: %zu of %zu articles translated%s%s\n", t[l].code, have, d->narts,
-            missing ? "; missing: " : "", missing ? hg_buf_cstr(&list) : "");
+    hg_buf_printf(log, "helpgen: %s: %zu of %zu articles translated%s%s\n", t[l].code, have,
+                  d->narts, missing ? "; missing: " : "", missing ? hg_buf_cstr(&list) : "");
     hg_buf_free(&list);
   }
 }
@@ -438,11 +469,19 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
   hg_site **sites = NULL;
   hg_site_langs *langs = NULL;
   const char **reserved = NULL;
+  hg_cache *cache = NULL;
   memset(stats, 0, sizeof *stats);
 
   if (!hg_is_dir(site_dir)) {
     fprintf(log, "helpgen: site folder '%s' not found\n", site_dir);
     return 2;
+  }
+  out_dir = opts->out_dir ? hg_xstrdup(opts->out_dir) : hg_path_join(site_dir, "public");
+  if (up_to_date(opts, site_dir, out_dir, log, stats, &cache)) {
+    hg_cache_free(cache);
+    free(out_dir);
+    stats->seconds = now() - t0;
+    return 0;
   }
   double ts = t0;
   cfg = hg_config_load(site_dir, &diags, &err);
@@ -542,7 +581,6 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
   for (size_t l = 0; l < nl; l++) tr[l].related = hg_related_compute(tr[l].site, tr[l].md, 5, threads);
   stage_done(log, "related", &ts);
 
-  out_dir = opts->out_dir ? hg_xstrdup(opts->out_dir) : hg_path_join(site_dir, "public");
   out = hg_output_begin(out_dir, site_dir, &err);
   if (!out) goto fail;
   bool ok = true;
@@ -595,7 +633,8 @@ fail:
   }
 report:
   hg_output_abort(out);
-  print_diags(log, &diags);
+  char *said = format_diags(&diags);
+  fputs(said, log);
   stats->warnings = hg_diags_count(&diags, HG_WARN);
   stats->errors = hg_diags_count(&diags, HG_ERR);
   stats->seconds = now() - t0;
@@ -605,7 +644,17 @@ report:
   else if (code != 0 && stats->errors)
     fprintf(log, "helpgen: %zu error%s: nothing was written (the previous site is untouched)\n",
             stats->errors, stats->errors == 1 ? "" : "s");
-  if (code == 0 && langs && (!opts->quiet || opts->translations)) print_translations(log, tr, nl);
+  hg_buf notes = HG_BUF_INIT;
+  if (code == 0 && langs) print_translations(&notes, tr, nl);
+  if (!opts->quiet || opts->translations) fputs(hg_buf_cstr(&notes), log);
+  if (code == 0 && cache && !hg_hooks_unsafe(hooks)) {
+    hg_cache_result r = {said, (char *)hg_buf_cstr(&notes), stats->pages, stats->articles,
+                         stats->warnings};
+    hg_cache_save(cache, &r);
+  }
+  hg_buf_free(&notes);
+  free(said);
+  hg_cache_free(cache);
   if (code == 0 && !opts->quiet)
     fprintf(log, "helpgen: built %zu pages (%zu articles) into %s in %.2f s, %zu warning%s\n",
             stats->pages, stats->articles, out_dir, stats->seconds, stats->warnings,

@@ -1820,6 +1820,8 @@ bool hg_hooks_on_config(hg_hooks *h, hg_config *cfg, hg_diags *diags) {
 
 /* ---- on_article ------------------------------------------------------------------------ */
 
+bool hg_hooks_unsafe(const hg_hooks *h) { return h && h->unsafe; }
+
 bool hg_hooks_has_on_article(const hg_hooks *h) {
   return h && h->has[K_ARTICLE];
 }

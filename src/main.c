@@ -52,13 +52,18 @@ static const char usage[] =
     "Exit codes: 0 success, 1 content errors, 2 usage or configuration errors.\n";
 
 static const char usage_build[] =
-    "Usage: helpgen build [SITE] [-o OUT] [--strict] [--quiet] [--drafts] [--pseudo] [--threads N]\n"
+    "Usage: helpgen build [SITE] [-o OUT] [--strict] [--quiet] [--drafts] [--pseudo]\n"
+    "                     [--threads N] [--no-cache]\n"
     "\n"
     "Builds the help center in SITE (default: the current folder), which holds\n"
     "helpgen.yaml and content/, into OUT (default: SITE/public).\n"
     "The site is built in a temporary folder beside OUT that replaces OUT only\n"
     "when everything succeeded: a failed build leaves the previous site intact.\n"
     "On a terminal, a build that takes more than a second shows a progress line.\n"
+    "When no input changed since the last build into OUT (files under SITE, the\n"
+    "theme, helpgen itself, --drafts/--pseudo) and OUT is as that build left it,\n"
+    "nothing is built again: its warnings are printed again and OUT stays as it is\n"
+    "(the record is kept in SITE/.helpgen-cache/, safe to delete).\n"
     "\n"
     "Options:\n"
     "  -o, --output OUT   output folder (replaced only if empty or built by helpgen)\n"
@@ -69,6 +74,7 @@ static const char usage_build[] =
     "  --pseudo           theme strings in a pseudo-locale ([Śéáŕçĥ~~]), so untranslated\n"
     "                     theme text stands out\n"
     "  --threads N        worker threads (default: all cores, or $HELPGEN_THREADS)\n"
+    "  --no-cache         build even when nothing changed\n"
     "  -h, --help         this help\n"
     "\n"
     "Exit codes: 0 built, 1 content errors (or warnings with --strict),\n"
@@ -222,8 +228,13 @@ static void print_summary(hg_term *t, const hg_build_opts *o, const hg_build_sta
   char *warn = hg_strdup_printf("%zu warning%s", st->warnings, st->warnings == 1 ? "" : "s");
   char *painted = st->warnings ? hg_term_paint(t, "35", warn) : hg_xstrdup(warn);
   char *built = hg_term_paint(t, "1;32", "built");
-  fprintf(hg_term_file(t), "helpgen: %s %zu pages (%zu articles, %zu language%s) into %s in %.2f s, %s\n",
-          built, st->pages, st->articles, langs, langs == 1 ? "" : "s", out, st->seconds, painted);
+  if (st->unchanged)
+    fprintf(hg_term_file(t), "helpgen: %s is up to date: %zu pages (%zu articles, %zu language%s), "
+            "nothing changed since the last build (checked in %.2f s), %s\n",
+            out, st->pages, st->articles, langs, langs == 1 ? "" : "s", st->seconds, painted);
+  else
+    fprintf(hg_term_file(t), "helpgen: %s %zu pages (%zu articles, %zu language%s) into %s in %.2f s, %s\n",
+            built, st->pages, st->articles, langs, langs == 1 ? "" : "s", out, st->seconds, painted);
   free(built);
   free(painted);
   free(warn);
@@ -246,6 +257,8 @@ static int cmd_build(int argc, char **argv) {
       o.drafts = true;
     } else if (!strcmp(a, "--pseudo")) {
       o.pseudo = true;
+    } else if (!strcmp(a, "--no-cache")) {
+      o.no_cache = true;
     } else if (is_opt(a, "--threads")) {
       long n;
       if (!parse_int("build", "--threads", opt_value(&g, "--threads"), 1, 4096, &n)) return 2;

@@ -49,7 +49,7 @@ function buildHelpgen(src, out) {
   const runs = [];
   for (let i = 0; i < 3; i++) {
     fs.rmSync(out, { recursive: true, force: true });
-    const [dt, r] = timeIt(() => spawnSync(HELPGEN, ['build', src, '-o', out, '--quiet'], { env: { ...process.env, HELPGEN_TIMING: '1' }, encoding: 'utf8' }));
+    const [dt, r] = timeIt(() => spawnSync(HELPGEN, ['build', src, '-o', out, '--quiet', '--no-cache'], { env: { ...process.env, HELPGEN_TIMING: '1' }, encoding: 'utf8' }));
     if (r.status !== 0) throw new Error(`helpgen build ${src} failed:\n${r.stderr}`);
     const stages = {};
     for (const m of r.stderr.matchAll(/^timing: (\S+)\s+([\d.]+) s \(cpu ([\d.]+) s\)/gm)) stages[m[1]] = { wall: +m[2], cpu: +m[3] };

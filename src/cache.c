@@ -123,10 +123,17 @@ static bool hash_file(const char *path, uint64_t *out) {
 typedef struct {
   hg_cache *c;
   const prev_files *prev;
+  dev_t dev[MAX_DEPTH + 1]; /* the folders being walked, outermost first: */
+  ino_t ino[MAX_DEPTH + 1]; /* a symbolic link back to one is not followed */
 } walk_ctx;
 
 static void walk(walk_ctx *w, const char *abs, const char *rel, int depth) {
-  if (depth > MAX_DEPTH) return;
+  struct stat self;
+  if (depth > MAX_DEPTH || stat(abs, &self) != 0) return;
+  for (int i = 0; i < depth; i++)
+    if (w->dev[i] == self.st_dev && w->ino[i] == self.st_ino) return;
+  w->dev[depth] = self.st_dev;
+  w->ino[depth] = self.st_ino;
   DIR *d = opendir(abs);
   if (!d) return;
   struct dirent *e;
@@ -189,7 +196,7 @@ hg_cache *hg_cache_open(const char *site_dir, const char *out_dir, const char *t
   char *fp = hg_path_join(c->dir, "files");
   prev_load(&prev, fp);
   free(fp);
-  walk_ctx w = {c, &prev};
+  walk_ctx w = {.c = c, .prev = &prev};
   walk(&w, site_dir, "s:", 0);
   char *troot = themes_root ? absolute(themes_root) : NULL;
   if (troot) walk(&w, troot, "t:", 0);

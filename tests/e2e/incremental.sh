@@ -195,4 +195,13 @@ if [ "$(id -u)" != 0 ]; then
 fi
 chmod u+w "$S/.helpgen-cache"
 
+section "hooks"
+mkdir -p "$S/hooks"
+printf 'function on_article(article) end\n' >"$S/hooks/stamp.lua"
+rebuild "a sandboxed hook added" "built"
+rebuild "sandboxed hooks: nothing changed" "up to date"
+printf 'hooks:\n  allow_unsafe: true\n' >>"$S/helpgen.yaml"
+rebuild "hooks.allow_unsafe" "built"
+rebuild "hooks.allow_unsafe (they may read the clock): never skipped" "built"
+
 summary

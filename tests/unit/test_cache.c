@@ -169,6 +169,9 @@ static void ignored_paths(void **state) {
   put_file(f->site, "content/.hidden.md", "x\n");
   put_file(f->site, "other-out/" HG_OUTPUT_MARKER, "helpgen\n"); /* another output folder */
   put_file(f->site, "other-out/index.html", "x\n");
+  char *link = hg_path_join(f->site, "content/b/loop"); /* a folder cycle */
+  assert_int_equal(symlink("..", link), 0);
+  free(link);
   assert_true(fresh(f));
   hg_cache *c = open_opts(f, f->out, "k"); /* OUT itself is not an input */
   char *before = hg_xstrdup(hg_cache_inputs(c));

@@ -36,7 +36,11 @@ bool hg_output_write(hg_output *o, const char *rel, const char *data, size_t len
 bool hg_output_copy(hg_output *o, const char *rel, const char *src, hg_error **err);
 /* true if rel is a safe relative output path (no "..", not absolute, no '\\'). */
 bool hg_output_rel_ok(const char *rel);
-/* Puts the new site in place of OUT and frees o (also on failure). */
+/* Threads hg_output_commit may use (default 1). */
+void hg_output_set_threads(hg_output *o, int threads);
+/* Removes what the previous site left in the build folder and this build
+ * did not write, puts the new site in place of OUT and frees o (also on
+ * failure). */
 bool hg_output_commit(hg_output *o, hg_error **err);
 /* Leaves OUT as it was and frees o. A build folder made by this build is
  * removed; a reused one stays as scratch for the next build. */

@@ -583,6 +583,7 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
 
   out = hg_output_begin(out_dir, site_dir, &err);
   if (!out) goto fail;
+  hg_output_set_threads(out, threads);
   bool ok = true;
   for (size_t l = 0; ok && l < nl; l++) {
     tr[l].manifest = build_search(cfg, tr[l].site, tr[l].md, out, threads, &diags);

@@ -17,6 +17,7 @@ struct hg_output {
   char *tmp;      /* the build folder beside it */
   int lock_fd;
   bool fresh;     /* the build folder was created by this build */
+  int threads;    /* for removing what the previous site left */
   pthread_mutex_t mu;
   hg_strmap written; /* rel paths written by this build */
 };
@@ -264,9 +265,50 @@ static bool prune(hg_output *o, const char *rel) {
   return empty;
 }
 
+typedef struct {
+  hg_output *o;
+  char **names; /* entries at the top of the build folder */
+} prune_job;
+
+static void prune_top(void *ctx, size_t i, int worker) {
+  prune_job *j = ctx;
+  char *full = hg_path_join(j->o->tmp, j->names[i]);
+  if (hg_is_dir(full)) {
+    if (prune(j->o, j->names[i])) rmdir(full);
+  } else if (!hg_strmap_get(&j->o->written, j->names[i], 0)) {
+    unlink(full);
+  }
+  free(full);
+}
+
+/* prune(o, "") with each top-level folder on a thread of its own: it is
+ * mostly system calls, one folder per page. */
+static void prune_all(hg_output *o) {
+  if (o->fresh) return; /* every file in it was written by this build */
+  DIR *d = o->threads > 1 ? opendir(o->tmp) : NULL;
+  if (!d) {
+    prune(o, "");
+    return;
+  }
+  prune_job j = {o, NULL};
+  size_t n = 0;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+    j.names = hg_xrealloc(j.names, (n + 1) * sizeof *j.names);
+    j.names[n++] = hg_xstrdup(e->d_name);
+  }
+  closedir(d);
+  hg_parallel_for(n, o->threads, prune_top, &j);
+  for (size_t i = 0; i < n; i++) free(j.names[i]);
+  free(j.names);
+}
+
+void hg_output_set_threads(hg_output *o, int threads) { o->threads = threads; }
+
 bool hg_output_commit(hg_output *o, hg_error **err) {
   bool ok = true;
-  prune(o, "");
+  prune_all(o);
   if (hg_is_dir(o->out)) {
     if (renameat2(AT_FDCWD, o->tmp, AT_FDCWD, o->out, RENAME_EXCHANGE) != 0) {
       /* no exchange on this file system: move the old one aside first */

@@ -43,9 +43,12 @@ static int teardown(void **state) {
   return 0;
 }
 
+static int g_threads = 1; /* for hg_output_set_threads */
+
 static hg_output *begin_ok(fixture *f, const char *out) {
   hg_output *o = hg_output_begin(out, f->site, &f->err);
   if (!o) fail_msg("hg_output_begin(%s): %s", out, f->err ? f->err->msg : "?");
+  hg_output_set_threads(o, g_threads);
   return o;
 }
 
@@ -241,6 +244,14 @@ static void test_commit_replaces_previous(void **state) {
   free(s);
 }
 
+/* The same with the previous site removed by several threads, one
+ * top-level folder each. */
+static void test_commit_replaces_previous_threads(void **state) {
+  g_threads = 3;
+  test_commit_replaces_previous(state);
+  g_threads = 1;
+}
+
 static void test_abort_leaves_previous(void **state) {
   fixture *f = *state;
   hg_output *o = begin_ok(f, f->out);
@@ -430,6 +441,7 @@ int main(void) {
       T(test_refuses_site_folder),
       T(test_accepts_site_public_and_empty),
       T(test_commit_replaces_previous),
+      T(test_commit_replaces_previous_threads),
       T(test_abort_leaves_previous),
       T(test_lock),
       T(test_nested_out_and_trailing_slash),

@@ -17,7 +17,8 @@ typedef struct {
   bool drafts;          /* publish drafts */
   int threads;          /* 0: hg_default_threads() */
   bool pseudo;          /* theme strings from the pseudo-locale (--pseudo) */
-  bool no_cache;        /* build even if nothing changed (--no-cache); see
+  bool no_cache;        /* build even if nothing changed, without reading or
+                           writing SITE/.helpgen-cache (--no-cache); see
                            hg_cache.h for when a build is skipped */
   bool translations;    /* print the missing-translation lines even when
                            quiet (main prints its own summary line) */

@@ -207,19 +207,19 @@ static char *format_diags(const hg_diags *d) {
 }
 
 /* The no-change path: when the inputs are those of the last good build
- * into OUT and OUT is as it left it, say what that build said and stop
- * (never with --no-cache). Otherwise *cache holds the snapshot for
- * hg_cache_save. */
+ * into OUT and OUT is as it left it, say what that build said and stop.
+ * Otherwise *cache holds the snapshot for hg_cache_save (none with
+ * --no-cache, which neither reads nor writes the cache). */
 static bool up_to_date(const hg_build_opts *o, const char *site_dir, const char *out_dir,
                        FILE *log, hg_build_stats *stats, hg_cache **cache) {
+  if (o->no_cache) return false;
   char *themes = hg_theme_builtin_root();
   char key[64];
   snprintf(key, sizeof key, "drafts=%d pseudo=%d", (int)o->drafts, (int)o->pseudo);
   *cache = hg_cache_open(site_dir, out_dir, themes, key);
   free(themes);
   hg_cache_result prev;
-  if (o->no_cache || !hg_cache_fresh(*cache, &prev) || (o->strict && prev.warnings))
-    return false;
+  if (!hg_cache_fresh(*cache, &prev) || (o->strict && prev.warnings)) return false;
   fputs(prev.report, log);
   if (!o->quiet || o->translations) fputs(prev.notes, log);
   stats->pages = prev.pages;

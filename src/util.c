@@ -265,24 +265,39 @@ void hg_diags_free(hg_diags *d) {
 
 /* ---- files ------------------------------------------------------------- */
 char *hg_read_file(const char *path, size_t *len, hg_error **err) {
-  FILE *f = fopen(path, "rb");
-  if (!f) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
     hg_error_set(err, 1, path, 0, 0, "cannot read: %s", strerror(errno));
     return NULL;
   }
-  hg_buf b = HG_BUF_INIT;
-  char chunk[65536];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) hg_buf_append(&b, chunk, n);
-  bool bad = ferror(f);
-  fclose(f);
-  if (bad) {
-    hg_buf_free(&b);
-    hg_error_set(err, 1, path, 0, 0, "read error");
-    return NULL;
+  /* read straight into a buffer of the file's size (one more byte shows
+   * whether it grew); pipes and /proc files report 0 and grow as needed */
+  struct stat st;
+  size_t cap = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0
+                   ? (size_t)st.st_size + 1 : 65536;
+  char *data = hg_xmalloc(cap + 1);
+  size_t used = 0;
+  for (;;) {
+    if (used == cap) {
+      cap *= 2;
+      data = hg_xrealloc(data, cap + 1);
+    }
+    ssize_t n = read(fd, data + used, cap - used);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int e = errno;
+      close(fd);
+      free(data);
+      hg_error_set(err, 1, path, 0, 0, "read error: %s", strerror(e));
+      return NULL;
+    }
+    if (n == 0) break;
+    used += (size_t)n;
   }
-  if (len) *len = b.len;
-  return hg_buf_steal(&b);
+  close(fd);
+  data[used] = '\0';
+  if (len) *len = used;
+  return data;
 }
 
 bool hg_mkdir_p(const char *path, hg_error **err) {
@@ -368,15 +383,19 @@ static void list_below(const char *root, const char *sub, char ***out, size_t *n
   while ((e = readdir(d))) {
     if (e->d_name[0] == '.') continue;
     char *rel = *sub ? hg_path_join(sub, e->d_name) : hg_xstrdup(e->d_name);
-    char *full = hg_path_join(root, rel);
-    if (hg_is_dir(full)) {
+    bool isdir = e->d_type == DT_DIR;
+    if (e->d_type == DT_UNKNOWN || e->d_type == DT_LNK) { /* ask (and follow links) */
+      char *full = hg_path_join(root, rel);
+      isdir = hg_is_dir(full);
+      free(full);
+    }
+    if (isdir) {
       list_below(root, rel, out, n);
       free(rel);
     } else {
       *out = hg_xrealloc(*out, (*n + 1) * sizeof **out);
       (*out)[(*n)++] = rel;
     }
-    free(full);
   }
   closedir(d);
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "hg_util.h"
 #include "helpers.h"
@@ -416,6 +417,40 @@ static void test_default_threads(void **state) {
 }
 
 /* ---- files -------------------------------------------------------------- */
+static int cmp_names(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* hg_list_files: files below, hidden names skipped, links to folders
+ * followed (the file type from readdir is used when it is known). */
+static void test_list_files(void **state) {
+  (void)state;
+  char *dir = tmp_new();
+  put_file(dir, "a.md", "");
+  put_file(dir, "sub/deeper/b.md", "");
+  put_file(dir, ".hidden/c.md", "");
+  put_file(dir, "sub/.d.md", "");
+  put_file(dir, "other/e.png", "");
+  char *link = hg_path_join(dir, "linked");
+  char *target = hg_path_join(dir, "other");
+  assert_int_equal(symlink(target, link), 0);
+  char **names = NULL;
+  size_t n = 0;
+  hg_list_files(dir, &names, &n);
+  qsort(names, n, sizeof *names, cmp_names);
+  hg_buf b = HG_BUF_INIT;
+  for (size_t i = 0; i < n; i++) {
+    hg_buf_printf(&b, "%s ", names[i]);
+    free(names[i]);
+  }
+  free(names);
+  assert_string_equal(hg_buf_cstr(&b), "a.md linked/e.png other/e.png sub/deeper/b.md ");
+  hg_buf_free(&b);
+  free(link);
+  free(target);
+  tmp_remove(dir);
+}
+
 static void test_files(void **state) {
   (void)state;
   char *dir = tmp_new();
@@ -441,6 +476,30 @@ static void test_files(void **state) {
   assert_non_null(back);
   assert_int_equal(len, 0);
   assert_string_equal(back, "");
+  free(back);
+
+  /* bigger than any read buffer; a folder and a pipe-like /proc file */
+  size_t big_len = 300000;
+  char *big = hg_xmalloc(big_len);
+  for (size_t i = 0; i < big_len; i++) big[i] = (char)('a' + i % 26);
+  char *bp = hg_path_join(dir, "big.txt");
+  assert_true(hg_write_file(bp, big, big_len, &err));
+  back = hg_read_file(bp, &len, &err);
+  assert_int_equal(len, big_len);
+  assert_memory_equal(back, big, big_len);
+  assert_int_equal(back[len], '\0');
+  free(back);
+  free(big);
+  free(bp);
+  assert_null(hg_read_file(dir, &len, &err));
+  assert_non_null(err);
+  assert_contains(err->msg, "read error");
+  hg_error_free(err);
+  err = NULL;
+  back = hg_read_file("/proc/self/status", &len, &err); /* st_size 0 */
+  assert_non_null(back);
+  assert_true(len > 0 && strlen(back) == len);
+  assert_contains(back, "Name:");
   free(back);
 
   char *q = hg_path_join(dir, "copy/of/file.bin");
@@ -518,6 +577,7 @@ int main(void) {
       cmocka_unit_test(test_parallel_for),
       cmocka_unit_test(test_default_threads),
       cmocka_unit_test(test_files),
+      cmocka_unit_test(test_list_files),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -185,12 +185,31 @@ static double cpu_now(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Resident memory now and at its peak so far, in MB (Linux), for timing. */
+static void memory_mb(long *rss, long *peak) {
+  *rss = *peak = 0;
+  FILE *f = fopen("/proc/self/status", "r");
+  if (!f) return;
+  char line[256];
+  while (fgets(line, sizeof line, f)) {
+    long kb;
+    if (sscanf(line, "VmRSS: %ld kB", &kb) == 1) *rss = kb / 1024;
+    if (sscanf(line, "VmHWM: %ld kB", &kb) == 1) *peak = kb / 1024;
+  }
+  fclose(f);
+}
+
 static void stage_done(FILE *log, const char *name, double *t) {
   static int enabled = -1;
   static double cpu_last;
   if (enabled < 0) enabled = getenv("HELPGEN_TIMING") != NULL;
   double n = now(), c = cpu_now();
-  if (enabled) fprintf(log, "timing: %-8s %.3f s (cpu %.3f s)\n", name, n - *t, c - cpu_last);
+  if (enabled) {
+    long rss, peak;
+    memory_mb(&rss, &peak);
+    fprintf(log, "timing: %-8s %.3f s (cpu %.3f s) rss %ld MB, peak %ld MB\n", name, n - *t,
+            c - cpu_last, rss, peak);
+  }
   cpu_last = c;
   *t = n;
 }

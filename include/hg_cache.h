@@ -12,7 +12,8 @@
  * changed or whose mtime was too close to the last snapshot to be trusted.
  *
  * OUT is trusted only if every file the last build left there still has
- * the size, mtime and inode recorded after that build.
+ * the size, mtime and inode recorded after that build. Records of the 16
+ * most recent output folders are kept.
  *
  * Nothing here is required for a correct build: an unreadable, corrupt or
  * unwritable cache only means a full build. Not thread-safe. */

@@ -590,6 +590,16 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
   }
   stage_done(log, "markdown", &ts);
   if (interrupted(opts)) goto interrupted;
+  /* From here on only llms.txt's Markdown copies and hooks read article
+   * Markdown: without them, give its memory back before the biggest stages. */
+  if (!seo.llms && !hooks)
+    for (size_t l = 0; l < nl; l++)
+      for (size_t i = 0; i < tr[l].content->narticles; i++) {
+        hg_article *a = &tr[l].content->articles[i];
+        free(a->body);
+        a->body = NULL;
+        a->body_len = 0;
+      }
 
   size_t nerr = hg_diags_count(&diags, HG_ERR), nwarn = hg_diags_count(&diags, HG_WARN);
   if (nerr || (opts->strict && nwarn)) {

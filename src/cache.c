@@ -17,6 +17,9 @@
 
 #define FORMAT "helpgen-cache 1"
 #define MAX_DEPTH 64
+/* Records of builds into this many output folders are kept (the most
+ * recently written ones); tests and previews build into many. */
+#define MAX_RECORDS 16
 /* A file changed within this many seconds of a snapshot may change again
  * without its mtime moving (coarse timestamps): it is read again next time. */
 #define RACY_NS 2000000000LL
@@ -305,6 +308,44 @@ static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+typedef struct {
+  char *path;
+  int64_t mtime;
+} record;
+
+static int cmp_record(const void *a, const void *b) {
+  const record *x = a, *y = b;
+  if (x->mtime != y->mtime) return x->mtime > y->mtime ? -1 : 1;
+  return strcmp(x->path, y->path);
+}
+
+/* Removes all but the MAX_RECORDS newest build records. */
+static void forget_old_records(const hg_cache *c) {
+  DIR *d = opendir(c->dir);
+  if (!d) return;
+  record *rs = NULL;
+  size_t n = 0;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (!hg_str_has_prefix(e->d_name, "build-") || strchr(e->d_name, '.')) continue;
+    char *p = hg_path_join(c->dir, e->d_name);
+    struct stat st;
+    if (stat(p, &st) != 0) {
+      free(p);
+      continue;
+    }
+    rs = hg_xrealloc(rs, (n + 1) * sizeof *rs);
+    rs[n++] = (record){p, stat_mtime_ns(&st)};
+  }
+  closedir(d);
+  if (n) qsort(rs, n, sizeof *rs, cmp_record);
+  for (size_t i = 0; i < n; i++) {
+    if (i >= MAX_RECORDS) unlink(rs[i].path);
+    free(rs[i].path);
+  }
+  free(rs);
+}
+
 void hg_cache_save(hg_cache *c, const hg_cache_result *r) {
   if (!hg_is_dir(c->dir)) {
     if (mkdir(c->dir, 0755) != 0) return;
@@ -358,4 +399,5 @@ void hg_cache_save(hg_cache *c, const hg_cache_result *r) {
   hg_buf_free(&o);
   write_atomic(c->state_path, &b);
   hg_buf_free(&b);
+  forget_old_records(c);
 }

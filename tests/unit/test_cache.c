@@ -210,6 +210,33 @@ static void out_edited_or_missing_is_not_fresh(void **state) {
   assert_false(fresh(f));
 }
 
+static void only_recent_records_are_kept(void **state) {
+  fixture *f = *state;
+  for (int i = 0; i < 20; i++) {
+    char *out = hg_strdup_printf("%s/out%d", f->dir, i);
+    put_file(out, "index.html", "x\n");
+    hg_cache *c = open_opts(f, out, "k");
+    hg_cache_result r = {"", "", 1, 1, 0};
+    hg_cache_save(c, &r);
+    hg_cache_free(c);
+    free(out);
+  }
+  char *cache = hg_path_join(f->site, HG_CACHE_DIR);
+  char **names = NULL;
+  size_t n = 0, records = 0;
+  hg_list_files(cache, &names, &n);
+  for (size_t i = 0; i < n; i++) {
+    records += hg_str_has_prefix(names[i], "build-");
+    free(names[i]);
+  }
+  free(names);
+  free(cache);
+  assert_int_equal(records, 16);
+  char *last = hg_strdup_printf("%s/out19", f->dir); /* the newest is among them */
+  assert_true(fresh_with(f, last, "k"));
+  free(last);
+}
+
 static void corrupt_records_only_cost_a_build(void **state) {
   fixture *f = *state;
   save(f, "", 0);
@@ -245,6 +272,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(ignored_paths, setup, teardown),
       cmocka_unit_test_setup_teardown(options_and_out_are_part_of_the_key, setup, teardown),
       cmocka_unit_test_setup_teardown(out_edited_or_missing_is_not_fresh, setup, teardown),
+      cmocka_unit_test_setup_teardown(only_recent_records_are_kept, setup, teardown),
       cmocka_unit_test_setup_teardown(corrupt_records_only_cost_a_build, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -112,6 +112,12 @@ void hg_flows_free(hg_flows *f);
 
 /* Pages hg_flows_render writes. */
 size_t hg_flows_page_count(const hg_flows *f);
+/* The url_dir of every page hg_flows_render writes ("flows/track-order",
+ * "flows/track-order/shipped"...), in the order it writes them: each
+ * flow's steps, each followed by its outcome pages. *n gets the count
+ * (hg_flows_page_count). f may be NULL. Caller frees every string and the
+ * array. */
+char **hg_flows_page_dirs(const hg_flows *f, size_t *n);
 /* Renders every step and outcome page with template flow.tpl. Call after
  * hg_render_site. */
 bool hg_flows_render(const hg_flows *f, const hg_render_input *in, hg_diags *diags);

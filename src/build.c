@@ -558,20 +558,15 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
     tr[l].nnodes = tr[l].site->nnodes;
   }
   if (cfg->nlanguages) langs = hg_site_langs_new(sites, nl, &diags);
-  /* redirects are written for the default language only (so far) */
-  for (size_t l = 1; l < nl; l++)
-    for (size_t i = 0; i < tr[l].site->narts; i++) {
-      const hg_article *a = &tr[l].content->articles[tr[l].site->arts[i].article];
-      const hg_value *av = hg_value_get(a->meta, "aliases");
-      if (a->naliases)
-        hg_diags_add(&diags, HG_WARN, a->path, av ? av->line : 0, av ? av->col : 0,
-                     "aliases are only redirected for the default language (%s) so far; "
-                     "these are ignored", tr[0].code);
-    }
   const hg_site *site = tr[0].site;
-  hg_seo_check(site, &diags); /* alias errors stop the build before OUT is touched */
-  /* flow errors too; flows come before Markdown, which links to them */
+  /* flow errors stop the build before OUT is touched; flows come before
+   * Markdown, which links to them */
   for (size_t l = 0; l < nl; l++) tr[l].flows = hg_flows_load(tr[l].site, &diags);
+  /* alias errors (every language; aliases may not take flow URLs) too */
+  hg_seo_lang *seo_langs = hg_xcalloc(nl, sizeof *seo_langs);
+  for (size_t l = 0; l < nl; l++) seo_langs[l] = (hg_seo_lang){tr[l].site, NULL, tr[l].flows};
+  hg_seo_check(seo_langs, nl, &diags);
+  free(seo_langs);
   tr[0].popular = hg_related_popular(site, &diags, &tr[0].npopular);
   for (size_t l = 1; l < nl; l++) tr[l].popular = popular_in(tr, l, &tr[l].npopular);
 
@@ -632,8 +627,11 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
     stats->articles += t->narts;
   }
   hg_hooks_set_site(hooks, site);
-  if (!ok || !hg_seo_write(site, tr[0].md, &seo, out, threads, &diags) ||
-      !hg_hooks_on_build_end(hooks, tr[0].md, out, &diags)) {
+  seo_langs = hg_xcalloc(nl, sizeof *seo_langs);
+  for (size_t l = 0; l < nl; l++) seo_langs[l] = (hg_seo_lang){tr[l].site, tr[l].md, tr[l].flows};
+  ok = ok && hg_seo_write(seo_langs, nl, &seo, out, threads, &diags);
+  free(seo_langs);
+  if (!ok || !hg_hooks_on_build_end(hooks, tr[0].md, out, &diags)) {
     hg_output_abort(out);
     out = NULL;
     code = 1;

@@ -21,6 +21,7 @@
 #include "hg_config.h"
 #include "hg_content.h"
 #include "hg_markdown.h"
+#include "hg_seo.h"
 #include "hg_site.h"
 #include "hg_theme.h"
 
@@ -36,7 +37,7 @@ const hg_check_rule hg_check_rules[] = {
     {"missing-description", HG_WARN, "an article without a description"},
     {"review-overdue", HG_WARN, "a review_by date that has passed"},
     {"missing-translation", HG_WARN, "an article missing in one of the configured languages"},
-    {"alias-collision", HG_ERR, "an alias claimed by two articles, or equal to the URL of a real page"},
+    {"alias-collision", HG_ERR, "an alias claimed by two articles, equal to the URL of a real page or a generated file, or a redirect loop"},
     {"config", -1, "what the build reports about helpgen.yaml"},
     {"theme", -1, "what the build reports about the theme"},
     {"content", -1, "what the build reports about files and front matter"},
@@ -284,6 +285,7 @@ typedef struct {
   long max_image_bytes;
   const char *today;
   hg_check_report *r;
+  bool drafts;  /* drafts are checked as published articles */
 } checker;
 
 static const hg_article *art_of(const checker *k, size_t i) {
@@ -417,68 +419,56 @@ static void check_duplicates(checker *k, bool *dup_slug) {
   }
 }
 
-/* An alias as a URL folder from the site root: "/old/path/index.html" and
- * "old/path/" both become "old/path". */
-static char *alias_key(const char *alias) {
-  const char *p = alias;
-  const char *scheme = strstr(p, "://");
-  if (scheme) {
-    p = strchr(scheme + 3, '/');
-    if (!p) p = "";
-  }
-  char *s = hg_xstrdup(p);
-  size_t n = strlen(s);
-  if (n >= 10 && !strcmp(s + n - 10, "index.html")) s[n -= 10] = '\0';
-  char *norm = hg_path_normalize(s);
-  free(s);
-  return norm ? norm : hg_xstrdup(alias);
-}
-
-static void check_aliases(checker *k) {
-  const hg_site *s = k->s;
-  hg_strmap pages = {0}, claimed = {0};
-  /* page URL folder -> -1 - node, or arts index */
-  for (size_t n = 0; n < s->nnodes; n++) hg_strmap_put(&pages, s->nodes[n].url_dir, -1 - (long)n);
-  for (size_t i = 0; i < s->narts; i++) hg_strmap_put(&pages, s->arts[i].url_dir, (long)i);
-  for (size_t i = 0; i < s->narts; i++) {
-    const hg_article *a = art_of(k, i);
-    const hg_value *v = hg_value_get(a->meta, "aliases");
-    for (size_t j = 0; j < a->naliases; j++) {
-      const hg_value *item = v && v->type == HG_V_LIST && j < v->len ? v->items[j] : v;
-      int line = item ? item->line : 1, col = item ? item->col : 0;
-      char *key = alias_key(a->aliases[j]);
-      long pg = hg_strmap_get(&pages, key, LONG_MAX);
-      long other = hg_strmap_get(&claimed, key, -1);
-      if (pg != LONG_MAX) {
-        add(k->r, "alias-collision", HG_ERR, a->path, line, col,
-            "alias '%s' is the URL of a real page (%s); a redirect there would hide it",
-            a->aliases[j],
-            pg < 0 ? (s->nodes[-1 - pg].url_dir[0] ? k->c->folders[-1 - pg].path : "the home page")
-                   : art_of(k, (size_t)pg)->path);
-      } else if (other >= 0 && (size_t)other != i) {
-        add(k->r, "alias-collision", HG_ERR, a->path, line, col,
-            "alias '%s' is also claimed by %s (an old URL can redirect to one page only)",
-            a->aliases[j], art_of(k, (size_t)other)->path);
-      } else {
-        hg_strmap_put(&claimed, key, (long)i);
-      }
-      free(key);
-    }
-  }
-  hg_strmap_free(&pages);
-  hg_strmap_free(&claimed);
+/* Alias problems exactly as the build reports them (hg_seo_check, over
+ * every language): an alias that is not a path on this site, that is the URL
+ * of a page or of one of helpgen's own files, a duplicate, a redirect loop. */
+static void check_aliases(checker *k, hg_site *const *sites, size_t n) {
+  hg_diags d = {0};
+  hg_seo_lang *langs = hg_xcalloc(n, sizeof *langs);
+  for (size_t l = 0; l < n; l++) langs[l] = (hg_seo_lang){sites[l], NULL, NULL};
+  hg_seo_check(langs, n, &d);
+  add_diags(k->r, "alias-collision", &d);
+  hg_diags_free(&d);
+  free(langs);
 }
 
 /* With `languages:`, every published article of the default language that
  * has no translation in another configured language (pairs by relative
- * path or translation_key, as the build does). The language trees are read
- * here on their own; their problems are reported by the other rules. */
-static void check_translations(checker *k) {
+ * path or translation_key, as the build does). */
+static void check_translations(checker *k, hg_site *const *sites, size_t n) {
+  const hg_config *cfg = k->cfg;
+  for (size_t l = 1; l < n; l++) {
+    const hg_site *d = sites[0];
+    const hg_language *lang = &cfg->languages[l];
+    for (size_t i = 0; i < d->narts; i++) {
+      if (hg_site_translation(d, i, l) >= 0) continue;
+      const hg_article *a = &d->content->articles[d->arts[i].article];
+      const char *key = a->translation_key ? a->translation_key : a->rel_path;
+      add(k->r, "missing-translation", HG_WARN, a->path, 1, 0,
+          "no %s%s%s%s translation: add content/%s/%s (or give the translation "
+          "'translation_key: %s')", lang->code, lang->name ? " (" : "",
+          lang->name ? lang->name : "", lang->name ? ")" : "", lang->code, a->rel_path, key);
+    }
+  }
+}
+
+/* The rules that need every language tree as the build reads it: aliases
+ * (the URLs of all languages) and missing translations. Without
+ * `languages:` the one tree is the checker's own. The language trees are
+ * read here on their own; their other problems are reported by the other
+ * rules. */
+static void check_languages(checker *k) {
   const hg_config *cfg = k->cfg;
   size_t n = cfg->nlanguages;
-  if (n < 2) return;
+  if (!n) {
+    hg_site *one = (hg_site *)k->s;
+    check_aliases(k, &one, 1);
+    return;
+  }
   hg_content **contents = hg_xcalloc(n, sizeof *contents);
   hg_site **sites = hg_xcalloc(n, sizeof *sites);
+  const char **reserved = hg_xcalloc(n, sizeof *reserved);
+  for (size_t l = 0; l < n; l++) reserved[l] = cfg->languages[l].code;
   hg_diags scratch = {0};
   bool ok = true;
   for (size_t l = 0; l < n && ok; l++) {
@@ -489,34 +479,26 @@ static void check_translations(checker *k) {
       add(k->r, "missing-translation", HG_WARN, NULL, 0, 0, "%s (no article is translated)",
           e ? e->msg : "cannot read the language folder");
       hg_error_free(e);
-      /* an empty tree stands in for the missing language */
       ok = false;
       break;
     }
-    hg_site_opts so = {.lang = cfg->languages[l].code,
+    hg_site_opts so = {.drafts = k->drafts, .lang = cfg->languages[l].code,
                        .prefix = l ? cfg->languages[l].code : NULL,
-                       .lang_dir = cfg->languages[l].code};
+                       .lang_dir = cfg->languages[l].code,
+                       .reserved = l ? NULL : reserved + 1, .nreserved = l ? 0 : n - 1};
     sites[l] = hg_site_build(cfg, contents[l], &so, &scratch);
   }
   hg_site_langs *langs = ok ? hg_site_langs_new(sites, n, &scratch) : NULL;
-  for (size_t l = 1; langs && l < n; l++) {
-    const hg_site *d = sites[0];
-    const hg_language *lang = &cfg->languages[l];
-    for (size_t i = 0; i < d->narts; i++) {
-      if (hg_site_translation(d, i, l) >= 0) continue;
-      const hg_article *a = &contents[0]->articles[d->arts[i].article];
-      const char *key = a->translation_key ? a->translation_key : a->rel_path;
-      add(k->r, "missing-translation", HG_WARN, a->path, 1, 0,
-          "no %s%s%s%s translation: add content/%s/%s (or give the translation "
-          "'translation_key: %s')", lang->code, lang->name ? " (" : "",
-          lang->name ? lang->name : "", lang->name ? ")" : "", lang->code, a->rel_path, key);
-    }
+  if (langs) {
+    check_aliases(k, sites, n);
+    check_translations(k, sites, n);
   }
   hg_site_langs_free(langs);
   for (size_t l = 0; l < n; l++) {
     hg_site_free(sites[l]);
     hg_content_free(contents[l]);
   }
+  free(reserved);
   free(sites);
   free(contents);
   hg_diags_free(&scratch);
@@ -637,7 +619,7 @@ bool hg_check_run(const hg_check_opts *opts, hg_check_report *r, hg_error **err)
 
   linked = hg_xcalloc(site->narts + 1, sizeof *linked);
   dup_slug = hg_xcalloc(site->narts + 1, sizeof *dup_slug);
-  checker k = {cfg, content, site, pages, linked, max_kb * 1000, r->today, r};
+  checker k = {cfg, content, site, pages, linked, max_kb * 1000, r->today, r, opts->drafts};
   for (size_t i = 0; i < npages; i++) {
     add_diags(r, "markdown", &pages[i].diags);
     for (size_t l = 0; l < pages[i].nlinks; l++) check_link(&k, &pages[i], &pages[i].links[l]);
@@ -655,8 +637,7 @@ bool hg_check_run(const hg_check_opts *opts, hg_check_report *r, hg_error **err)
   hg_strmap_free(&dup_paths);
   hg_diags_free(&site_diags);
   check_articles(&k);
-  check_aliases(&k);
-  check_translations(&k);
+  check_languages(&k);
 
 done:
   pages_free(pages, npages);

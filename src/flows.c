@@ -813,6 +813,22 @@ size_t hg_flows_page_count(const hg_flows *f) {
   return n;
 }
 
+char **hg_flows_page_dirs(const hg_flows *f, size_t *n) {
+  size_t total = hg_flows_page_count(f);
+  char **v = hg_xcalloc(total ? total : 1, sizeof *v);
+  *n = 0;
+  for (size_t i = 0; f && i < f->n; i++) {
+    const hg_flow *fl = &f->flows[i];
+    for (size_t s = 0; s < fl->nsteps; s++) {
+      v[(*n)++] = page_dir(fl, (long)s, NULL);
+      for (size_t k = 0; k < fl->steps[s].noptions; k++)
+        if (fl->steps[s].options[k].kind != HG_FLOW_NEXT)
+          v[(*n)++] = page_dir(fl, (long)s, &fl->steps[s].options[k]);
+    }
+  }
+  return v;
+}
+
 /* Theme strings of the flow pages, with English defaults for themes whose
  * language files do not have them yet. */
 static const char *const strings[][2] = {

@@ -577,12 +577,16 @@ static bool render_home(const hg_render_input *in, int worker, hg_diags *diags) 
   return ok;
 }
 
+/* The search page, or the 404 page of the site's language: 404.html at the
+ * site root for the default language, PREFIX/404.html for the others (a
+ * host serves it for any missing URL under PREFIX/, so its links are
+ * absolute paths from base_path). */
 static bool render_special(const hg_render_input *in, int worker, const char *kind,
                            hg_diags *diags) {
   page p;
   bool is404 = !strcmp(kind, "404");
   const char *prefix = in->site->prefix;
-  char *dir = is404 ? hg_xstrdup("")
+  char *dir = is404 ? hg_xstrdup(prefix)
                     : *prefix ? hg_strdup_printf("%s/search", prefix) : hg_xstrdup("search");
   page_init(&p, in, worker, dir, kind,
             hg_i18n_get(in->i18n, is404 ? "not_found" : "search_results"), "", -1);
@@ -593,7 +597,23 @@ static bool render_special(const hg_render_input *in, int worker, const char *ki
   hg_dict *d = hg_dict_new(kind);
   fill_common(d, &p);
   fill_categories(d, &p);
-  bool ok = expand_write(&p, is404 ? "404.tpl" : "search.tpl", d, diags);
+  bool ok;
+  if (!is404) {
+    ok = expand_write(&p, "search.tpl", d, diags);
+  } else if ((ok = page_hooks(&p, d, diags))) {
+    /* expand_write names every 404 page "404.html" */
+    hg_buf html = HG_BUF_INIT;
+    hg_error *err = NULL;
+    char *file = *prefix ? hg_strdup_printf("%s/404.html", prefix) : hg_xstrdup("404.html");
+    ok = hg_tpl_expand(in->theme->tpl, "404.tpl", d, &html, &err) &&
+         hg_output_write(in->out, file, html.data ? html.data : "", html.len, &err);
+    if (!ok) {
+      hg_diags_add(diags, HG_ERR, NULL, 0, 0, "%s (while writing %s)", err->msg, file);
+      hg_error_free(err);
+    }
+    free(file);
+    hg_buf_free(&html);
+  }
   hg_dict_free(d);
   page_done(&p);
   free(dir);
@@ -783,8 +803,11 @@ typedef struct {
   hg_diags *diags; /* one per page */
 } job;
 
-/* home, search and (in the default language) 404, then folders, articles */
-static size_t special_pages(const hg_site *site) { return *site->prefix ? 2 : 3; }
+/* home, search and 404 (every language has its own), then folders, articles */
+static size_t special_pages(const hg_site *site) {
+  (void)site;
+  return 3;
+}
 
 size_t hg_render_page_count(const hg_site *site) {
   return special_pages(site) + (site->nnodes - 1) + site->narts;
@@ -797,7 +820,7 @@ static void render_one(void *ctx, size_t i, int worker) {
   size_t sp = special_pages(s);
   if (i == 0) render_home(j->in, worker, dg);
   else if (i == 1) render_special(j->in, worker, "search", dg);
-  else if (i == 2 && sp == 3) render_special(j->in, worker, "404", dg);
+  else if (i == 2) render_special(j->in, worker, "404", dg);
   else if (i - sp < s->nnodes - 1) render_node(j->in, worker, i - sp + 1, dg);
   else render_article(j->in, worker, i - sp - (s->nnodes - 1), dg);
 }

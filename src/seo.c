@@ -2,16 +2,18 @@
  * redirects for aliases (meta-refresh pages, _redirects, nginx map). */
 #include "hg_seo.h"
 
+#include "hg_flows.h"
+
 #include <stdlib.h>
 #include <string.h>
 
 /* Files the build writes at the site root besides pages (an alias or a page
- * may not take their place). */
-static const char *const own_files[] = {"sitemap.xml", "robots.txt",  "feed.xml",
-                                        "llms.txt",    "_redirects", "redirects.nginx.conf",
-                                        "404.html",    NULL};
-/* Top-level folders that belong to the build. */
-static const char *const own_dirs[] = {"assets", "search", NULL};
+ * may not take their place)... */
+static const char *const root_files[] = {"sitemap.xml", "robots.txt", "_redirects",
+                                         "redirects.nginx.conf", NULL};
+/* ...and in the URL folder of every language (at the root for the default
+ * one); search/ and assets/ are reserved folders. */
+static const char *const lang_files[] = {"feed.xml", "llms.txt", "404.html", NULL};
 
 /* ---- settings ----------------------------------------------------------- */
 static bool is_http_url(const char *s) {
@@ -133,6 +135,12 @@ static void warn_replaced(const hg_site *s, size_t node, const char *name, hg_di
                *f->rel_dir ? "/" : "", name, name);
 }
 
+/* `name` in the URL folder of the language of s ("cs/404.html"). Caller
+ * frees. */
+static char *lang_file(const hg_site *s, const char *name) {
+  return *s->prefix ? hg_strdup_printf("%s/%s", s->prefix, name) : hg_xstrdup(name);
+}
+
 /* The category (depth-1 folder) an article is in, or 0 at the top. */
 static size_t category_of(const hg_site *s, size_t art) {
   const hg_content *c = s->content;
@@ -143,14 +151,18 @@ static size_t category_of(const hg_site *s, size_t art) {
 
 char *hg_seo_feed_file(const hg_site *site, size_t node) {
   if (!*site->cfg->base_url || node >= site->nnodes) return NULL;
-  if (node == 0) return hg_xstrdup("feed.xml");
+  if (node == 0) return lang_file(site, "feed.xml");
   if (site->content->folders[node].depth != 1) return NULL;
   return hg_strdup_printf("%s/feed.xml", site->nodes[node].url_dir);
 }
 
 /* ---- aliases ------------------------------------------------------------ */
+/* Articles and folders of every language share one numbering: language l's
+ * article i is article aoff[l] + i, its folder n is folder foff[l] + n. */
 typedef struct {
-  size_t art;        /* site->arts index */
+  size_t lang;       /* index into the languages */
+  size_t art;        /* site->arts index in that language */
+  size_t g;          /* the article's number across languages */
   const char *alias; /* as written */
   char *path;        /* site-relative, decoded: "old/page/" or "old/page.html" */
   char *file;        /* output file: "old/page/index.html" */
@@ -159,6 +171,9 @@ typedef struct {
 } alias_t;
 
 typedef struct {
+  const hg_seo_lang *langs;
+  size_t nl;
+  size_t *aoff, *foff; /* nl + 1 each */
   alias_t *v;
   size_t n;
 } alias_list;
@@ -169,6 +184,25 @@ static void aliases_free(alias_list *l) {
     free(l->v[i].file);
   }
   free(l->v);
+  free(l->aoff);
+  free(l->foff);
+}
+
+/* The language of article (or folder) number g, given the offsets. */
+static size_t lang_of(const size_t *off, size_t nl, size_t g) {
+  size_t l = 0;
+  while (l + 1 < nl && g >= off[l + 1]) l++;
+  return l;
+}
+
+static const char *art_path(const hg_site *s, size_t art) {
+  return s->content->articles[s->arts[art].article].path;
+}
+
+/* The file of article number g. */
+static const char *g_path(const alias_list *l, size_t g) {
+  size_t k = lang_of(l->aoff, l->nl, g);
+  return art_path(l->langs[k].site, g - l->aoff[k]);
 }
 
 /* Where alias j of article a was written (list item, or the whole value). */
@@ -272,10 +306,11 @@ static char *alias_file(const char *path) {
 }
 
 /* Owners of output files, for collision messages. */
-enum { OWN_FILE = -1, OWN_ASSET = -2, OWN_NONE = -3, OWN_FOLDER0 = -10 };
+enum { OWN_FILE = -1, OWN_ASSET = -2, OWN_NONE = -3, OWN_FLOW = -4, OWN_FOLDER0 = -10 };
 
 typedef struct {
-  hg_strmap files; /* output file -> article index, OWN_FILE, OWN_ASSET, OWN_FOLDER0 - node */
+  hg_strmap files; /* output file -> article number, OWN_FILE, OWN_ASSET,
+                      OWN_FLOW, OWN_FOLDER0 - folder number */
   hg_strmap dirs;  /* output folders -> 1 */
 } outputs;
 
@@ -289,35 +324,56 @@ static void add_dirs(outputs *o, const char *file) {
   free(d);
 }
 
-static void outputs_build(outputs *o, const hg_site *s) {
+static void outputs_build(outputs *o, const alias_list *l) {
   memset(o, 0, sizeof *o);
-  for (size_t i = 0; own_files[i]; i++) hg_strmap_put(&o->files, own_files[i], OWN_FILE);
-  hg_strmap_put(&o->files, "search/index.html", OWN_FILE);
-  for (size_t n = 0; n < s->nnodes; n++) {
-    char *f = hg_site_page_file(s->nodes[n].url_dir);
-    hg_strmap_put(&o->files, f, OWN_FOLDER0 - (long)n);
-    add_dirs(o, f);
-    free(f);
-    char *feed = hg_seo_feed_file(s, n);
-    if (feed) hg_strmap_put(&o->files, feed, OWN_FILE);
-    free(feed);
-    const hg_folder *fo = &s->content->folders[n];
-    for (size_t k = 0; k < fo->nassets; k++) {
-      char *a = *s->nodes[n].url_dir ? hg_strdup_printf("%s/%s", s->nodes[n].url_dir, fo->assets[k])
-                                     : hg_xstrdup(fo->assets[k]);
-      hg_strmap_put(&o->files, a, OWN_ASSET);
-      add_dirs(o, a);
-      free(a);
+  for (size_t i = 0; root_files[i]; i++) hg_strmap_put(&o->files, root_files[i], OWN_FILE);
+  for (size_t k = 0; k < l->nl; k++) {
+    const hg_site *s = l->langs[k].site;
+    for (size_t i = 0; lang_files[i]; i++) {
+      char *f = lang_file(s, lang_files[i]);
+      hg_strmap_put(&o->files, f, OWN_FILE);
+      free(f);
     }
-  }
-  for (size_t i = 0; i < s->narts; i++) {
-    char *f = hg_site_page_file(s->arts[i].url_dir);
-    hg_strmap_put(&o->files, f, (long)i);
-    add_dirs(o, f);
-    free(f);
-    f = hg_strdup_printf("%s/index.md", s->arts[i].url_dir);
-    hg_strmap_put(&o->files, f, OWN_FILE);
-    free(f);
+    char *sf = lang_file(s, "search/index.html");
+    hg_strmap_put(&o->files, sf, OWN_FILE);
+    free(sf);
+    for (size_t n = 0; n < s->nnodes; n++) {
+      char *f = hg_site_page_file(s->nodes[n].url_dir);
+      hg_strmap_put(&o->files, f, OWN_FOLDER0 - (long)(l->foff[k] + n));
+      add_dirs(o, f);
+      free(f);
+      char *feed = hg_seo_feed_file(s, n);
+      if (feed) hg_strmap_put(&o->files, feed, OWN_FILE);
+      free(feed);
+      const hg_folder *fo = &s->content->folders[n];
+      for (size_t a = 0; a < fo->nassets; a++) {
+        char *af = *s->nodes[n].url_dir
+                       ? hg_strdup_printf("%s/%s", s->nodes[n].url_dir, fo->assets[a])
+                       : hg_xstrdup(fo->assets[a]);
+        hg_strmap_put(&o->files, af, OWN_ASSET);
+        add_dirs(o, af);
+        free(af);
+      }
+    }
+    for (size_t i = 0; i < s->narts; i++) {
+      char *f = hg_site_page_file(s->arts[i].url_dir);
+      hg_strmap_put(&o->files, f, (long)(l->aoff[k] + i));
+      add_dirs(o, f);
+      free(f);
+      f = hg_strdup_printf("%s/index.md", s->arts[i].url_dir);
+      hg_strmap_put(&o->files, f, OWN_FILE);
+      free(f);
+    }
+    size_t nf = 0;
+    char **dirs = hg_flows_page_dirs(l->langs[k].flows, &nf);
+    for (size_t i = 0; i < nf; i++) {
+      char *f = hg_site_page_file(dirs[i]);
+      hg_strmap_put(&o->files, f, OWN_FLOW);
+      add_dirs(o, f);
+      free(f);
+      free(dirs[i]);
+    }
+    free(dirs);
   }
 }
 
@@ -326,25 +382,34 @@ static void outputs_free(outputs *o) {
   hg_strmap_free(&o->dirs);
 }
 
-static const char *art_path(const hg_site *s, size_t art) {
-  return s->content->articles[s->arts[art].article].path;
+/* Whether output file `file` is inside a folder that belongs to the build:
+ * assets/ at the root, and the search/ folder of every language. */
+static bool in_reserved_dir(const alias_list *l, const char *file) {
+  if (hg_str_has_prefix(file, "assets/")) return true;
+  for (size_t k = 0; k < l->nl; k++) {
+    char *d = lang_file(l->langs[k].site, "search/");
+    bool in = hg_str_has_prefix(file, d);
+    free(d);
+    if (in) return true;
+  }
+  return false;
 }
 
 /* Appends ", whose alias 'x' (path:line) is the URL of ..." for a chain of
- * aliases from article `from` back to article `to`, or returns false when
- * there is none. `edge[i]` is the article alias i is the URL of, or -1. */
-static bool find_loop(const hg_site *s, const alias_list *l, const long *edge, size_t from,
-                      size_t to, bool *visited, hg_buf *msg) {
+ * aliases from article `from` back to article `to` (article numbers), or
+ * returns false when there is none. `edge[i]` is the article alias i is the
+ * URL of, or -1. */
+static bool find_loop(const alias_list *l, const long *edge, size_t from, size_t to,
+                      bool *visited, hg_buf *msg) {
   if (visited[from]) return false;
   visited[from] = true;
   for (size_t i = 0; i < l->n; i++) {
-    if (l->v[i].art != from || edge[i] < 0 || (size_t)edge[i] == from) continue;
+    if (l->v[i].g != from || edge[i] < 0 || (size_t)edge[i] == from) continue;
     size_t next = (size_t)edge[i];
     hg_buf part = HG_BUF_INIT;
     hg_buf_printf(&part, ", whose alias '%s' (%s:%d) is the URL of %s", l->v[i].alias,
-                  art_path(s, from), l->v[i].line,
-                  next == to ? "this article" : art_path(s, next));
-    if (next == to || find_loop(s, l, edge, next, to, visited, &part)) {
+                  g_path(l, from), l->v[i].line, next == to ? "this article" : g_path(l, next));
+    if (next == to || find_loop(l, edge, next, to, visited, &part)) {
       hg_buf_append(msg, part.data, part.len);
       hg_buf_free(&part);
       return true;
@@ -354,49 +419,60 @@ static bool find_loop(const hg_site *s, const alias_list *l, const long *edge, s
   return false;
 }
 
-/* Collects the aliases of every published article, reports every problem
- * to diags and marks those aliases bad. */
-static void aliases_collect(const hg_site *s, alias_list *l, hg_diags *out_diags) {
-  const hg_content *c = s->content;
+/* Collects the aliases of every published article of every language,
+ * reports every problem to diags and marks those aliases bad. */
+static void aliases_collect(const hg_seo_lang *langs, size_t nl, alias_list *l,
+                            hg_diags *out_diags) {
   memset(l, 0, sizeof *l);
+  l->langs = langs;
+  l->nl = nl;
+  l->aoff = hg_xcalloc(nl + 1, sizeof *l->aoff);
+  l->foff = hg_xcalloc(nl + 1, sizeof *l->foff);
   size_t total = 0;
-  for (size_t i = 0; i < s->narts; i++) total += c->articles[s->arts[i].article].naliases;
+  for (size_t k = 0; k < nl; k++) {
+    const hg_site *s = langs[k].site;
+    l->aoff[k + 1] = l->aoff[k] + s->narts;
+    l->foff[k + 1] = l->foff[k] + s->nnodes;
+    for (size_t i = 0; i < s->narts; i++) total += s->content->articles[s->arts[i].article].naliases;
+  }
+  size_t narts = l->aoff[nl];
   l->v = hg_xcalloc(total ? total : 1, sizeof *l->v);
   /* one slot per alias, so the messages come out in file and line order */
   hg_diags *slot = hg_xcalloc(total ? total : 1, sizeof *slot);
-  for (size_t i = 0; i < s->narts; i++) {
-    const hg_article *a = &c->articles[s->arts[i].article];
-    for (size_t j = 0; j < a->naliases; j++) {
-      alias_t *al = &l->v[l->n++];
-      al->art = i;
-      al->alias = a->aliases[j];
-      alias_pos(a, j, &al->line, &al->col);
-      const char *why = NULL;
-      al->path = alias_norm(s->cfg, al->alias, &why);
-      if (!al->path) {
-        al->bad = true;
-        hg_diags_add(&slot[l->n - 1], HG_ERR, a->path, al->line, al->col, "alias '%s' %s",
-                     al->alias, why);
-        continue;
+  for (size_t k = 0; k < nl; k++) {
+    const hg_site *s = langs[k].site;
+    for (size_t i = 0; i < s->narts; i++) {
+      const hg_article *a = &s->content->articles[s->arts[i].article];
+      for (size_t j = 0; j < a->naliases; j++) {
+        alias_t *al = &l->v[l->n++];
+        al->lang = k;
+        al->art = i;
+        al->g = l->aoff[k] + i;
+        al->alias = a->aliases[j];
+        alias_pos(a, j, &al->line, &al->col);
+        const char *why = NULL;
+        al->path = alias_norm(s->cfg, al->alias, &why);
+        if (!al->path) {
+          al->bad = true;
+          hg_diags_add(&slot[l->n - 1], HG_ERR, a->path, al->line, al->col, "alias '%s' %s",
+                       al->alias, why);
+          continue;
+        }
+        al->file = alias_file(al->path);
       }
-      al->file = alias_file(al->path);
     }
   }
   outputs o;
-  outputs_build(&o, s);
+  outputs_build(&o, l);
   long *edge = hg_xcalloc(l->n ? l->n : 1, sizeof *edge);
   hg_strmap seen = {0}; /* alias file -> index + 1 */
   for (size_t i = 0; i < l->n; i++) {
     alias_t *al = &l->v[i];
     edge[i] = -1;
     if (al->bad) continue;
-    const char *ap = art_path(s, al->art);
+    const char *ap = g_path(l, al->g);
     long own = hg_strmap_get(&o.files, al->file, OWN_NONE);
-    const char *top_end = strchr(al->file, '/');
-    bool reserved_dir = false;
-    for (size_t k = 0; top_end && own_dirs[k]; k++)
-      reserved_dir |= strlen(own_dirs[k]) == (size_t)(top_end - al->file) &&
-                      !strncmp(own_dirs[k], al->file, (size_t)(top_end - al->file));
+    bool reserved_dir = in_reserved_dir(l, al->file);
     /* else a parent folder of the alias that is a file ("sitemap.xml" for
      * "/sitemap.xml/"), or the alias file that is a folder */
     char *hit = hg_xstrdup(al->file);
@@ -411,15 +487,25 @@ static void aliases_collect(const hg_site *s, alias_list *l, hg_diags *out_diags
     al->bad = true;
     if (own >= 0) {
       edge[i] = own;
-      if ((size_t)own == al->art)
+      if ((size_t)own == al->g)
         hg_diags_add(&slot[i], HG_ERR, ap, al->line, al->col,
                      "alias '%s' is this article's own URL (a redirect to itself would loop; "
                      "remove the alias)", al->alias);
     } else if (own <= OWN_FOLDER0) {
-      const hg_folder *f = &c->folders[OWN_FOLDER0 - own];
+      size_t fg = (size_t)(OWN_FOLDER0 - own), k = lang_of(l->foff, nl, fg);
+      const hg_folder *f = &langs[k].site->content->folders[fg - l->foff[k]];
+      char *what = f->parent >= 0 ? hg_xstrdup(f->path)
+                   : k == 0       ? hg_xstrdup("content/ (the home page)")
+                                  : hg_strdup_printf("%s (the %s home page)", f->path,
+                                                     langs[k].site->lang);
       hg_diags_add(&slot[i], HG_ERR, ap, al->line, al->col,
                    "alias '%s' is the URL of the folder %s (remove the alias or rename the "
-                   "folder)", al->alias, f->parent < 0 ? "content/ (the home page)" : f->path);
+                   "folder)", al->alias, what);
+      free(what);
+    } else if (own == OWN_FLOW) {
+      hg_diags_add(&slot[i], HG_ERR, ap, al->line, al->col,
+                   "alias '%s' is the URL of a page of a flow (%s; remove the alias or give "
+                   "the flow another slug)", al->alias, al->file);
     } else if (reserved_dir || own == OWN_FILE || parent == OWN_FILE) {
       hg_diags_add(&slot[i], HG_ERR, ap, al->line, al->col,
                    "alias '%s' would replace helpgen's own %s", al->alias,
@@ -432,7 +518,7 @@ static void aliases_collect(const hg_site *s, alias_list *l, hg_diags *out_diags
       const alias_t *first = &l->v[hg_strmap_get(&seen, al->file, 0) - 1];
       hg_diags_add(&slot[i], HG_ERR, ap, al->line, al->col,
                    "duplicate alias '%s': %s:%d has it too (an old URL can lead to one "
-                   "article only)", al->alias, art_path(s, first->art), first->line);
+                   "article only)", al->alias, g_path(l, first->g), first->line);
     } else {
       al->bad = false;
       hg_strmap_put(&seen, al->file, (long)i + 1);
@@ -441,15 +527,15 @@ static void aliases_collect(const hg_site *s, alias_list *l, hg_diags *out_diags
   }
   /* aliases that are the URL of another article: a loop when that article's
    * aliases lead back here, else a collision */
-  bool *visited = hg_xcalloc(s->narts ? s->narts : 1, sizeof *visited);
+  bool *visited = hg_xcalloc(narts ? narts : 1, sizeof *visited);
   for (size_t i = 0; i < l->n; i++) {
     alias_t *al = &l->v[i];
-    if (edge[i] < 0 || (size_t)edge[i] == al->art) continue;
-    const char *ap = art_path(s, al->art);
-    const char *target = art_path(s, (size_t)edge[i]);
+    if (edge[i] < 0 || (size_t)edge[i] == al->g) continue;
+    const char *ap = g_path(l, al->g);
+    const char *target = g_path(l, (size_t)edge[i]);
     hg_buf rest = HG_BUF_INIT;
-    memset(visited, 0, s->narts * sizeof *visited);
-    if (find_loop(s, l, edge, (size_t)edge[i], al->art, visited, &rest))
+    memset(visited, 0, narts * sizeof *visited);
+    if (find_loop(l, edge, (size_t)edge[i], al->g, visited, &rest))
       hg_diags_add(&slot[i], HG_ERR, ap, al->line, al->col,
                    "redirect loop: alias '%s' is the URL of %s%s (an alias cannot be the URL "
                    "of a published article)", al->alias, target, hg_buf_cstr(&rest));
@@ -467,25 +553,36 @@ static void aliases_collect(const hg_site *s, alias_list *l, hg_diags *out_diags
   outputs_free(&o);
 }
 
-bool hg_seo_check(const hg_site *s, hg_diags *diags) {
+bool hg_seo_check(const hg_seo_lang *langs, size_t n, hg_diags *diags) {
   size_t before = hg_diags_count(diags, HG_ERR);
   alias_list l;
-  aliases_collect(s, &l, diags);
+  aliases_collect(langs, n, &l, diags);
   aliases_free(&l);
-  /* a top-level page named like a generated file (slugs keep '_': "_redirects") */
-  for (size_t i = 0; own_files[i]; i++) {
-    for (size_t k = 0; k < s->nodes[0].nchildren; k++) {
-      size_t n = s->nodes[0].children[k];
-      if (!strcmp(s->nodes[n].url_dir, own_files[i]))
-        hg_diags_add(diags, HG_ERR, s->content->folders[n].path, 0, 0,
-                     "the folder URL '%s/' collides with helpgen's own %s (rename the folder "
-                     "or give it another slug in _index.md)", own_files[i], own_files[i]);
+  /* a top-level page named like a generated file (slugs keep '_':
+   * "_redirects"): the root files in the default language, a language's own
+   * files in every language */
+  for (size_t k = 0; k < n; k++) {
+    const hg_site *s = langs[k].site;
+    for (size_t set = 0; set < 2; set++) {
+      const char *const *names = set ? lang_files : root_files;
+      if (!set && k) continue;
+      for (size_t i = 0; names[i]; i++) {
+        char *own = lang_file(s, names[i]);
+        for (size_t c = 0; c < s->nodes[0].nchildren; c++) {
+          size_t nd = s->nodes[0].children[c];
+          if (!strcmp(s->nodes[nd].url_dir, own))
+            hg_diags_add(diags, HG_ERR, s->content->folders[nd].path, 0, 0,
+                         "the folder URL '%s/' collides with helpgen's own %s (rename the "
+                         "folder or give it another slug in _index.md)", own, own);
+        }
+        for (size_t a = 0; a < s->nodes[0].narts; a++)
+          if (!strcmp(s->arts[s->nodes[0].arts[a]].url_dir, own))
+            hg_diags_add(diags, HG_ERR, art_path(s, s->nodes[0].arts[a]), 0, 0,
+                         "the URL '%s/' collides with helpgen's own %s (set another 'slug:')",
+                         own, own);
+        free(own);
+      }
     }
-    for (size_t a = 0; a < s->nodes[0].narts; a++)
-      if (!strcmp(s->arts[s->nodes[0].arts[a]].url_dir, own_files[i]))
-        hg_diags_add(diags, HG_ERR, art_path(s, s->nodes[0].arts[a]), 0, 0,
-                     "the URL '%s/' collides with helpgen's own %s (set another 'slug:')",
-                     own_files[i], own_files[i]);
   }
   return hg_diags_count(diags, HG_ERR) == before;
 }
@@ -500,8 +597,15 @@ static char *link_from(const hg_site *s, const char *dir, size_t art) {
   return r;
 }
 
-static bool write_alias_page(const hg_site *s, const alias_t *al, hg_output *out,
+/* Whether the language of s is written right to left. */
+static bool lang_rtl(const hg_site *s) {
+  const hg_config *cfg = s->cfg;
+  return s->langs && s->lang_index < cfg->nlanguages && cfg->languages[s->lang_index].rtl;
+}
+
+static bool write_alias_page(const alias_list *l, const alias_t *al, hg_output *out,
                              hg_diags *diags) {
+  const hg_site *s = l->langs[al->lang].site;
   const hg_article *a = &s->content->articles[s->arts[al->art].article];
   char *dir = hg_path_dirname(al->file);
   if (!strcmp(dir, ".")) dir[0] = '\0';
@@ -509,7 +613,8 @@ static bool write_alias_page(const hg_site *s, const alias_t *al, hg_output *out
   char *canon = *s->cfg->base_url ? abs_url(s, s->arts[al->art].url_dir) : hg_xstrdup(rel);
   hg_buf b = HG_BUF_INIT;
   hg_buf_puts(&b, "<!doctype html>\n<html lang=\"");
-  hg_buf_put_html(&b, s->cfg->language, strlen(s->cfg->language));
+  hg_buf_put_html(&b, s->lang, strlen(s->lang));
+  if (lang_rtl(s)) hg_buf_puts(&b, "\" dir=\"rtl");
   hg_buf_puts(&b, "\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
   hg_buf_put_html(&b, a->title, strlen(a->title));
   hg_buf_puts(&b, "</title>\n<link rel=\"canonical\" href=\"");
@@ -540,9 +645,12 @@ static void nginx_put(hg_buf *b, const char *s) {
   hg_buf_putc(b, '"');
 }
 
-static bool write_redirects(const hg_site *s, const alias_list *l, hg_output *out,
-                            hg_diags *diags) {
-  const char *bp = s->cfg->base_path;
+/* _redirects and the nginx map: every good alias (in article order, language
+ * after language), then, with several languages, a catch-all that answers a
+ * missing page under a language's folder with its 404 page (after the
+ * aliases: the first matching rule wins). */
+static bool write_redirects(const alias_list *l, hg_output *out, hg_diags *diags) {
+  const char *bp = l->langs[0].site->cfg->base_path;
   size_t rules = 0;
   hg_buf r = HG_BUF_INIT, n = HG_BUF_INIT;
   hg_buf_puts(&r, "# Redirects from the aliases of articles, written by helpgen\n"
@@ -559,7 +667,7 @@ static bool write_redirects(const hg_site *s, const alias_list *l, hg_output *ou
     url_put_path(&from, bp);
     url_put_path(&from, al->path);
     url_put_path(&to, bp);
-    url_put_path(&to, s->arts[al->art].url_dir);
+    url_put_path(&to, l->langs[al->lang].site->arts[al->art].url_dir);
     hg_buf_putc(&to, '/');
     hg_buf_printf(&r, "%s %s 301\n", from.data, to.data);
     rules++;
@@ -587,15 +695,25 @@ static bool write_redirects(const hg_site *s, const alias_list *l, hg_output *ou
     hg_buf_free(&to);
   }
   hg_buf_puts(&n, "}\n");
+  size_t aliases = rules;
+  for (size_t k = 1; k < l->nl; k++) {
+    hg_buf from = HG_BUF_INIT;
+    url_put_path(&from, bp);
+    url_put_path(&from, l->langs[k].site->prefix);
+    if (k == 1)
+      hg_buf_puts(&r, "# A missing page under a language's folder gets that language's 404 "
+                      "page\n# (Cloudflare Pages finds the nearest 404.html by itself).\n");
+    hg_buf_printf(&r, "%s/* %s/404.html 404\n", from.data, from.data);
+    rules++;
+    hg_buf_free(&from);
+  }
   if (rules > HG_SEO_CLOUDFLARE_MAX)
     hg_diags_add(diags, HG_WARN, NULL, 0, 0,
                  "_redirects has %zu rules; Cloudflare Pages applies at most %d static "
                  "redirects (Netlify and the nginx map have no such limit; the meta-refresh "
                  "pages still work everywhere)", rules, HG_SEO_CLOUDFLARE_MAX);
-  if (rules) {
-    ok &= write_file(out, "_redirects", &r, diags);
-    ok &= write_file(out, "redirects.nginx.conf", &n, diags);
-  }
+  if (rules) ok &= write_file(out, "_redirects", &r, diags);
+  if (aliases) ok &= write_file(out, "redirects.nginx.conf", &n, diags);
   hg_buf_free(&r);
   hg_buf_free(&n);
   return ok;
@@ -631,13 +749,18 @@ static void put_alternates(hg_buf *b, const hg_site *s, long art, size_t node) {
   }
 }
 
-static void put_url(hg_buf *b, const hg_site *s, long art, size_t node, const char *day) {
-  char *u = abs_url(s, art >= 0 ? s->arts[art].url_dir : s->nodes[node].url_dir);
+/* A <url>: article `art` (>= 0), folder `node` (art -1), or the flow page
+ * `flow_dir` (art -2; flows are not paired across languages, so they have
+ * no alternates). */
+static void put_url(hg_buf *b, const hg_site *s, long art, size_t node, const char *flow_dir,
+                    const char *day) {
+  char *u = abs_url(s, art >= 0 ? s->arts[art].url_dir : art == -1 ? s->nodes[node].url_dir
+                                                                    : flow_dir);
   hg_buf_puts(b, "<url><loc>");
   hg_buf_put_xml(b, u);
   hg_buf_puts(b, "</loc>");
   if (*day) hg_buf_printf(b, "<lastmod>%s</lastmod>", day);
-  put_alternates(b, s, art, node);
+  if (art >= -1) put_alternates(b, s, art, node);
   hg_buf_puts(b, "</url>\n");
   free(u);
 }
@@ -647,17 +770,20 @@ static const char urlset_open[] =
     "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" "
     "xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n";
 
-/* One URL of the sitemap: a folder or an article of one language. */
+/* One URL of the sitemap: a folder, an article or a flow page of one
+ * language. */
 typedef struct {
   const hg_site *site;
-  long art;
+  long art;       /* >= 0 an article, -1 a folder, -2 a flow page */
   size_t node;
+  char *flow_dir; /* a flow page's url_dir (owned) */
   day_t day;
 } sitemap_entry;
 
 /* The entries of one language's pages: folders (lastmod: the newest of the
- * articles below), then articles. */
-static void sitemap_collect(const hg_site *s, sitemap_entry **v, size_t *n) {
+ * articles below), then articles, then the pages of its flows (no date). */
+static void sitemap_collect(const hg_seo_lang *lang, sitemap_entry **v, size_t *n) {
+  const hg_site *s = lang->site;
   const hg_content *c = s->content;
   day_t *node_day = hg_xcalloc(s->nnodes, sizeof *node_day);
   day_t *days = hg_xcalloc(s->narts ? s->narts : 1, sizeof *days);
@@ -667,24 +793,27 @@ static void sitemap_collect(const hg_site *s, sitemap_entry **v, size_t *n) {
     for (long f = (long)c->articles[s->arts[i].article].folder; f >= 0; f = c->folders[f].parent)
       if (strcmp(days[i].day, node_day[f].day) > 0) strcpy(node_day[f].day, days[i].day);
   }
-  *v = hg_xrealloc(*v, (*n + s->nnodes + s->narts) * sizeof **v);
-  for (size_t k = 0; k < s->nnodes; k++) (*v)[(*n)++] = (sitemap_entry){s, -1, k, node_day[k]};
-  for (size_t i = 0; i < s->narts; i++) (*v)[(*n)++] = (sitemap_entry){s, (long)i, 0, days[i]};
+  size_t nf = 0;
+  char **flows = hg_flows_page_dirs(lang->flows, &nf);
+  *v = hg_xrealloc(*v, (*n + s->nnodes + s->narts + nf + 1) * sizeof **v);
+  for (size_t k = 0; k < s->nnodes; k++)
+    (*v)[(*n)++] = (sitemap_entry){s, -1, k, NULL, node_day[k]};
+  for (size_t i = 0; i < s->narts; i++) (*v)[(*n)++] = (sitemap_entry){s, (long)i, 0, NULL, days[i]};
+  for (size_t i = 0; i < nf; i++) (*v)[(*n)++] = (sitemap_entry){s, -2, 0, flows[i], {""}};
+  free(flows);
   free(days);
   free(node_day);
 }
 
-static bool write_sitemap(const hg_site *s, hg_output *out, hg_diags *diags) {
+static bool write_sitemap(const hg_seo_lang *langs, size_t nl, hg_output *out, hg_diags *diags) {
+  const hg_site *s = langs[0].site;
   sitemap_entry *v = NULL;
   size_t total = 0;
-  if (s->langs)
-    for (size_t l = 0; l < s->langs->n; l++) sitemap_collect(s->langs->sites[l], &v, &total);
-  else
-    sitemap_collect(s, &v, &total);
+  for (size_t l = 0; l < nl; l++) sitemap_collect(&langs[l], &v, &total);
   size_t nfiles = (total + HG_SEO_SITEMAP_MAX - 1) / HG_SEO_SITEMAP_MAX;
   char newest[11] = "";
   for (size_t k = 0; k < total; k++)
-    if (v[k].art < 0 && v[k].node == 0 && strcmp(v[k].day.day, newest) > 0)
+    if (v[k].art == -1 && v[k].node == 0 && strcmp(v[k].day.day, newest) > 0)
       strcpy(newest, v[k].day.day);
   bool ok = true;
   hg_buf b = HG_BUF_INIT;
@@ -692,7 +821,7 @@ static bool write_sitemap(const hg_site *s, hg_output *out, hg_diags *diags) {
     hg_buf_clear(&b);
     hg_buf_puts(&b, urlset_open);
     for (size_t k = part * HG_SEO_SITEMAP_MAX; k < total && k < (part + 1) * HG_SEO_SITEMAP_MAX; k++)
-      put_url(&b, v[k].site, v[k].art, v[k].node, v[k].day.day);
+      put_url(&b, v[k].site, v[k].art, v[k].node, v[k].flow_dir, v[k].day.day);
     hg_buf_puts(&b, "</urlset>\n");
     char *name = nfiles == 1 ? hg_xstrdup("sitemap.xml") : hg_strdup_printf("sitemap-%zu.xml", part + 1);
     ok = write_file(out, name, &b, diags);
@@ -713,16 +842,26 @@ static bool write_sitemap(const hg_site *s, hg_output *out, hg_diags *diags) {
     ok = write_file(out, "sitemap.xml", &b, diags);
   }
   hg_buf_free(&b);
+  for (size_t k = 0; k < total; k++) free(v[k].flow_dir);
   free(v);
   return ok;
 }
 
-static bool write_robots(const hg_site *s, bool sitemap, hg_output *out, hg_diags *diags) {
+/* robots.txt: the search pages of every language are not for crawlers. */
+static bool write_robots(const hg_seo_lang *langs, size_t nl, bool sitemap, hg_output *out,
+                         hg_diags *diags) {
+  const hg_site *s = langs[0].site;
   hg_buf b = HG_BUF_INIT;
   hg_buf_puts(&b, "# Written by helpgen. Crawlers read robots.txt only at the root of a host.\n"
-                  "User-agent: *\nDisallow: ");
-  url_put_path(&b, s->cfg->base_path);
-  hg_buf_puts(&b, "search/\n");
+                  "User-agent: *\n");
+  for (size_t l = 0; l < nl; l++) {
+    char *dir = lang_file(langs[l].site, "search/");
+    hg_buf_puts(&b, "Disallow: ");
+    url_put_path(&b, s->cfg->base_path);
+    url_put_path(&b, dir);
+    hg_buf_putc(&b, '\n');
+    free(dir);
+  }
   if (sitemap) hg_buf_printf(&b, "\nSitemap: %ssitemap.xml\n", s->cfg->base_url);
   bool ok = write_file(out, "robots.txt", &b, diags);
   hg_buf_free(&b);
@@ -746,10 +885,12 @@ static void put_day(hg_buf *b, const char *tag, const char *day) {
   hg_buf_printf(b, "<%s>%sT00:00:00Z</%s>\n", tag, day, tag);
 }
 
-/* `arts` are the dated articles of the feed, newest first. */
+/* `arts` are the dated articles of the feed, newest first; `newest` is
+ * the newest date of the whole site, the <updated> of a feed without
+ * entries. */
 static bool write_feed(const hg_site *s, const hg_md_result *md, size_t node,
-                       const size_t *arts, size_t n, const day_t *days, hg_output *out,
-                       hg_diags *diags) {
+                       const size_t *arts, size_t n, const day_t *days, const char *newest,
+                       hg_output *out, hg_diags *diags) {
   const hg_config *cfg = s->cfg;
   const hg_folder *f = &s->content->folders[node];
   char *file = hg_seo_feed_file(s, node);
@@ -760,7 +901,7 @@ static bool write_feed(const hg_site *s, const hg_md_result *md, size_t node,
   hg_buf b = HG_BUF_INIT;
   hg_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
                   "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"");
-  hg_buf_put_xml(&b, cfg->language);
+  hg_buf_put_xml(&b, s->lang);
   hg_buf_puts(&b, "\">\n<title>");
   if (node) {
     hg_buf_put_xml(&b, f->title);
@@ -781,8 +922,9 @@ static bool write_feed(const hg_site *s, const hg_md_result *md, size_t node,
   hg_buf_puts(&b, "\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
   hg_buf_put_xml(&b, page);
   hg_buf_puts(&b, "\"/>\n");
-  /* with no dated article the feed still needs an <updated> */
-  put_day(&b, "updated", n ? days[arts[0]].day : "1970-01-01");
+  /* a feed without entries still needs an <updated>: when the site last
+   * changed (the Unix epoch only when no article has a date) */
+  put_day(&b, "updated", n ? days[arts[0]].day : *newest ? newest : "1970-01-01");
   hg_buf_puts(&b, "<author><name>");
   hg_buf_put_xml(&b, cfg->title);
   hg_buf_puts(&b, "</name></author>\n<generator version=\"" HG_VERSION "\">helpgen</generator>\n");
@@ -832,8 +974,11 @@ static bool write_feed(const hg_site *s, const hg_md_result *md, size_t node,
   return ok;
 }
 
+/* The feeds of one language: its home's and each category's. Articles
+ * without a date are left out: an entry needs a true <updated>, and a made-up
+ * one would show the article as new in feed readers. */
 static bool write_feeds(const hg_site *s, const hg_md_result *md, const day_t *days,
-                        hg_output *out, hg_diags *diags) {
+                        const char *newest, hg_output *out, hg_diags *diags) {
   size_t *dated = hg_xcalloc(s->narts ? s->narts : 1, sizeof *dated), nd = 0;
   for (size_t i = 0; i < s->narts; i++)
     if (days[i].day[0]) dated[nd++] = i;
@@ -852,7 +997,7 @@ static bool write_feeds(const hg_site *s, const hg_md_result *md, const day_t *d
     size_t np = 0;
     for (size_t k = 0; k < nd && np < HG_SEO_FEED_ENTRIES; k++)
       if (!node || cat[dated[k]] == node) pick[np++] = dated[k];
-    ok = write_feed(s, md, node, pick, np, days, out, diags);
+    ok = write_feed(s, md, node, pick, np, days, newest, out, diags);
   }
   free(pick);
   free(cat);
@@ -1083,7 +1228,13 @@ static void copy_one(void *ctx, size_t i, int worker) {
   hg_buf_free(&b);
 }
 
-static bool write_llms(const hg_site *s, hg_output *out, int threads, hg_diags *diags) {
+/* The language's llms.txt (PREFIX/llms.txt) and the Markdown copies of its
+ * articles. Links are absolute with base_url, else relative to the file's
+ * folder. The default language's llms.txt, at the root, also links to the
+ * other languages' files. */
+static bool write_llms(const hg_seo_lang *langs, size_t nl, size_t lang, hg_output *out,
+                       int threads, hg_diags *diags) {
+  const hg_site *s = langs[lang].site;
   const hg_config *cfg = s->cfg;
   const hg_content *c = s->content;
   copy_job j = {s, out, hg_xcalloc(s->narts ? s->narts : 1, sizeof(hg_diags))};
@@ -1094,6 +1245,8 @@ static bool write_llms(const hg_site *s, hg_output *out, int threads, hg_diags *
     warn_replaced(s, 0, "llms.txt", diags);
     return hg_diags_count(diags, HG_ERR) == 0;
   }
+  /* relative links leave out the language's folder, where the file is */
+  size_t cut = *cfg->base_url || !*s->prefix ? 0 : strlen(s->prefix) + 1;
   hg_buf b = HG_BUF_INIT;
   hg_buf_printf(&b, "# %s\n\n", cfg->title);
   if (cfg->description && *cfg->description) hg_buf_printf(&b, "> %s\n\n", cfg->description);
@@ -1114,40 +1267,65 @@ static bool write_llms(const hg_site *s, hg_output *out, int threads, hg_diags *
     }
     hg_buf_puts(&b, "](");
     hg_buf_puts(&b, cfg->base_url);
-    url_put_path(&b, s->arts[i].url_dir);
+    url_put_path(&b, s->arts[i].url_dir + cut);
     hg_buf_puts(&b, "/index.md)");
     if (*a->description) hg_buf_printf(&b, ": %s", a->description);
     hg_buf_putc(&b, '\n');
   }
-  bool ok = write_file(out, "llms.txt", &b, diags);
+  if (lang == 0 && nl > 1) {
+    hg_buf_puts(&b, "\n## Other languages\n\n");
+    for (size_t k = 1; k < nl; k++) {
+      const hg_site *o = langs[k].site;
+      const char *name = o->lang_index < cfg->nlanguages && cfg->languages[o->lang_index].name
+                             ? cfg->languages[o->lang_index].name
+                             : o->lang;
+      hg_buf_printf(&b, "- [%s](%s", name, cfg->base_url);
+      url_put_path(&b, o->prefix);
+      hg_buf_printf(&b, "/llms.txt): the same index in %s (%s)\n", name, o->lang);
+    }
+  }
+  char *file = lang_file(s, "llms.txt");
+  bool ok = write_file(out, file, &b, diags);
+  free(file);
   hg_buf_free(&b);
   return ok;
 }
 
 /* ---- all of it ---------------------------------------------------------- */
-bool hg_seo_write(const hg_site *s, const hg_md_result *md, const hg_seo_settings *set,
+bool hg_seo_write(const hg_seo_lang *langs, size_t nl, const hg_seo_settings *set,
                   hg_output *out, int threads, hg_diags *diags) {
   size_t before = hg_diags_count(diags, HG_ERR);
+  const hg_site *s = langs[0].site;
   bool abs = *s->cfg->base_url != '\0';
-  day_t *days = hg_xcalloc(s->narts ? s->narts : 1, sizeof *days);
-  for (size_t i = 0; i < s->narts; i++)
-    if (!art_day(&s->content->articles[s->arts[i].article], days[i].day)) days[i].day[0] = '\0';
+  day_t **days = hg_xcalloc(nl, sizeof *days);
+  char newest[11] = "";
+  for (size_t l = 0; l < nl; l++) {
+    const hg_site *ls = langs[l].site;
+    days[l] = hg_xcalloc(ls->narts ? ls->narts : 1, sizeof **days);
+    for (size_t i = 0; i < ls->narts; i++) {
+      if (!art_day(&ls->content->articles[ls->arts[i].article], days[l][i].day))
+        days[l][i].day[0] = '\0';
+      if (strcmp(days[l][i].day, newest) > 0) strcpy(newest, days[l][i].day);
+    }
+  }
 
   bool sitemap = abs && !site_file(s, 0, "sitemap.xml");
   if (abs && !sitemap) warn_replaced(s, 0, "sitemap.xml", diags);
-  if (sitemap) write_sitemap(s, out, diags);
-  if (!site_file(s, 0, "robots.txt")) write_robots(s, abs, out, diags);
-  if (abs) write_feeds(s, md, days, out, diags);
-  if (set && set->llms) write_llms(s, out, threads, diags);
+  if (sitemap) write_sitemap(langs, nl, out, diags);
+  if (!site_file(s, 0, "robots.txt")) write_robots(langs, nl, abs, out, diags);
+  for (size_t l = 0; abs && l < nl; l++)
+    write_feeds(langs[l].site, langs[l].md, days[l], newest, out, diags);
+  for (size_t l = 0; set && set->llms && l < nl; l++) write_llms(langs, nl, l, out, threads, diags);
 
-  alias_list l;
+  alias_list al;
   hg_diags scratch = {0}; /* hg_seo_check reported these */
-  aliases_collect(s, &l, &scratch);
+  aliases_collect(langs, nl, &al, &scratch);
   hg_diags_free(&scratch);
-  for (size_t i = 0; i < l.n; i++)
-    if (!l.v[i].bad) write_alias_page(s, &l.v[i], out, diags);
-  write_redirects(s, &l, out, diags);
-  aliases_free(&l);
+  for (size_t i = 0; i < al.n; i++)
+    if (!al.v[i].bad) write_alias_page(&al, &al.v[i], out, diags);
+  write_redirects(&al, out, diags);
+  aliases_free(&al);
+  for (size_t l = 0; l < nl; l++) free(days[l]);
   free(days);
   return hg_diags_count(diags, HG_ERR) == before;
 }

@@ -233,9 +233,24 @@ static enum MHD_Result send_file(struct MHD_Connection *c, unsigned status, cons
   return send_buf(c, status, data, len, type);
 }
 
-static enum MHD_Result not_found(server *s, struct MHD_Connection *c, const char *base) {
+/* The site's 404 page for a miss at `rel` (relative to the base path, or
+ * NULL): a language's own (cs/404.html for anything under cs/), else the
+ * default language's 404.html. */
+static char *read_404(const char *root, const char *rel, size_t *len) {
+  size_t seg = rel ? strcspn(rel, "/") : 0;
+  if (seg && rel[seg] == '/') {
+    char *own = hg_strdup_printf("%.*s/404.html", (int)seg, rel);
+    char *data = read_inside(root, own, len);
+    free(own);
+    if (data) return data;
+  }
+  return read_inside(root, "404.html", len);
+}
+
+static enum MHD_Result not_found(server *s, struct MHD_Connection *c, const char *base,
+                                 const char *rel) {
   size_t len;
-  char *data = read_inside(s->root, "404.html", &len);
+  char *data = read_404(s->root, rel, &len);
   if (data) return send_file(c, MHD_HTTP_NOT_FOUND, "404.html", data, len, base);
   pthread_mutex_lock(&s->mu);
   bool built = s->gen > 0;
@@ -357,7 +372,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
   } else if (!rel && !strcmp(url, "/")) {
     ret = redirect(c, base);
   } else if (!rel) {
-    ret = not_found(s, c, base);
+    ret = not_found(s, c, base, NULL);
   } else if (!strcmp(rel, EVENTS_PATH)) {
     ret = send_events(s, c);
   } else if (!strcmp(rel, SCRIPT_PATH)) {
@@ -375,7 +390,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
       char *file = dir ? hg_strdup_printf("%sindex.html", rel) : hg_xstrdup(rel);
       size_t len;
       char *data = read_inside(s->root, file, &len);
-      ret = data ? send_file(c, MHD_HTTP_OK, file, data, len, base) : not_found(s, c, base);
+      ret = data ? send_file(c, MHD_HTTP_OK, file, data, len, base) : not_found(s, c, base, rel);
       free(file);
     }
   }

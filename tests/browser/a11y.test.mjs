@@ -99,7 +99,8 @@ const TYPES = {
   '.bin': 'application/octet-stream', '.xml': 'application/xml',
 };
 
-// A plain static host: "dir/" serves dir/index.html, anything unknown gets 404.html with status 404.
+// A plain static host: "dir/" serves dir/index.html, anything unknown gets 404.html with status 404
+// (under a language's folder LANG/, that language's LANG/404.html, as _redirects tells Netlify).
 // It also takes the feedback widget's votes: POST /feedback answers 204.
 function serve(dir) {
   return new Promise((resolve) => {
@@ -120,8 +121,10 @@ function serve(dir) {
       const file = path.join(dir, path.normalize(p));
       const ok = file.startsWith(dir + path.sep) && fs.existsSync(file) && fs.statSync(file).isFile();
       if (!ok) {
+        const lang = /^\/([^/]+)\//.exec(p)?.[1];
+        const own = lang && path.join(dir, lang, '404.html');
         res.writeHead(404, { 'content-type': TYPES['.html'] });
-        res.end(fs.readFileSync(path.join(dir, '404.html')));
+        res.end(fs.readFileSync(own && fs.existsSync(own) ? own : path.join(dir, '404.html')));
         return;
       }
       res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
@@ -187,9 +190,13 @@ before(async () => {
     (base) => `\nfeedback:\n  endpoint: ${base}/feedback\n  mailto: help@example.com\n`);
   assert.ok(fs.existsSync(path.join(MULTI, 'helpgen.yaml')), `${MULTI}/helpgen.yaml is missing`);
   await build('multilingual', MULTI);
-  for (const lang of ['th', 'ar']) intlPages.push(...pagesOfLanguage('multilingual', sites.multilingual.dir, lang));
-  // the site has one 404.html (in the default language); a host serves it at any unknown URL
-  intlPages.push(['multilingual', 'ar 404 (the site\'s 404 page at an unknown /ar/ URL)', '/ar/no-such-page/', { status: 404 }]);
+  for (const lang of ['th', 'ar']) {
+    intlPages.push(...pagesOfLanguage('multilingual', sites.multilingual.dir, lang));
+    intlPages.push(...pagesOfLanguage('store', sites.store.dir, lang)); // the store's translations
+  }
+  // every language has its own 404 page; the host serves it at any unknown URL under its folder
+  intlPages.push(['multilingual', 'ar 404 (the Arabic 404 page at an unknown /ar/ URL)', '/ar/no-such-page/', { status: 404 }]);
+  intlPages.push(['store', 'th 404 (the Thai 404 page at an unknown /th/ URL)', '/th/no/such/page/', { status: 404 }]);
   context = await launchContext();
 });
 
@@ -279,6 +286,19 @@ test('Thai and Arabic (right-to-left) pages: no axe violations, 375/1280 px, lig
   }
   const failures = await checkAll(intlPages);
   assert.equal(failures.length, 0, `axe violations:\n${failures.join('\n')}`);
+});
+
+test('an unknown URL under /ar/ gets the Arabic 404 page, right to left', { skip: SKIP }, async () => {
+  const page = await context.newPage();
+  try {
+    const res = await page.goto(sites.store.base + '/ar/no-such-page/');
+    assert.equal(res.status(), 404);
+    const got = await page.evaluate(() => ({ lang: document.documentElement.lang, dir: document.documentElement.dir,
+      home: document.querySelector('main a.hg-button')?.getAttribute('href') }));
+    assert.deepEqual(got, { lang: 'ar', dir: 'rtl', home: '/ar/index.html' });
+  } finally {
+    await page.close();
+  }
 });
 
 test('Arabic pages are laid out right to left (dir="rtl", mirrored header and sidebar)', { skip: SKIP }, async () => {

@@ -25,7 +25,7 @@ function buildSites() {
   // English: the example store plus an article whose title and body carry script payloads
   const en = path.join(tmp, 'src-en');
   fs.cpSync(path.join(ROOT, 'examples/store'), en, { recursive: true });
-  write(path.join(en, 'content/orders/xss-gift-wrap.md'), `---
+  write(path.join(en, 'content/en/orders/xss-gift-wrap.md'), `---
 title: "Gift wrap <img src=x onerror=\\"window.__xss=1\\"> <script>window.__xss=2</script>"
 description: "<svg onload=window.__xss=3> wrapping paper"
 ---

@@ -139,17 +139,19 @@ function checkSitemap(dir) {
     const canonical = /<link rel="canonical" href="([^"]+)">/.exec(fs.readFileSync(page, 'utf8'))?.[1];
     if (canonical !== undefined && decode(canonical) !== loc) bad('sitemap.xml', `${loc}: the page's canonical URL is ${canonical}`);
   }
-  // every article and FAQ page is listed
-  let articles = 0;
+  // every article, FAQ and flow page (of every language) is listed
+  let articles = 0, flows = 0;
   for (const f of htmlFiles(dir)) {
     const html = fs.readFileSync(path.join(dir, f), 'utf8');
-    if (!['article', 'faq'].includes(kindOf(html))) continue;
-    articles++;
+    const kind = kindOf(html);
+    if (!['article', 'faq', 'flow'].includes(kind)) continue;
+    if (kind === 'flow') flows++;
+    else articles++;
     const canonical = /<link rel="canonical" href="([^"]+)">/.exec(html)?.[1];
-    if (!canonical) bad(f, 'article page without <link rel="canonical">');
-    else if (!locs.has(decode(canonical))) bad('sitemap.xml', `article ${decode(canonical)} is not listed`);
+    if (!canonical) bad(f, `${kind} page without <link rel="canonical">`);
+    else if (!locs.has(decode(canonical))) bad('sitemap.xml', `${kind} ${decode(canonical)} is not listed`);
   }
-  return `${locs.size} URLs, ${articles} article pages all listed`;
+  return `${locs.size} URLs, ${articles} article pages and ${flows} flow pages all listed`;
 }
 
 function checkFeed(file) {

@@ -9,8 +9,8 @@ relative links that work under any sub-path and from disk.
 --allow-prefix P skips targets that start with P (for corpora whose source
 has literal template variables such as {{root_url}}; they are counted).
 --allow-empty: skip empty href/src (authored "[text]()" in a corpus).
---base-path P: 404.html (served by hosts at any URL, so it cannot use
-relative links) may use root-absolute links starting with P, the path of
+--base-path P: 404.html and a language's LANG/404.html (served by hosts at
+any URL, so they cannot use relative links) may use root-absolute links starting with P, the path of
 base_url; they are resolved from OUT.
 Prints one line per broken link and a summary; exits 1 if any is broken."""
 import os
@@ -93,8 +93,10 @@ def main():
                     continue
                 base = os.path.dirname(page)
                 if v.startswith('/'):
-                    if base_path and page == os.path.join(out, '404.html') \
-                            and v.startswith(base_path):
+                    # 404.html, or a language's LANG/404.html
+                    is404 = os.path.basename(page) == '404.html' and \
+                        os.path.dirname(os.path.relpath(page, out)).count(os.sep) == 0
+                    if base_path and is404 and v.startswith(base_path):
                         v = v[len(base_path):]
                         base = out
                     else:

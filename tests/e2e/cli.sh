@@ -177,7 +177,7 @@ else
 S="$T/serve-site"
 cp -R "$ROOT/examples/store" "$S"
 sed -i 's|^base_url:.*|base_url: https://help.example.com/help/|' "$S/helpgen.yaml"
-ART="$S/content/orders/tracking/track-order.md"
+ART="$S/content/en/orders/tracking/track-order.md"
 SLOG="$T/serve.log"
 "$HG" serve "$S" --port 0 --threads 2 >"$SLOG" 2>&1 &
 SERVE_PID=$!
@@ -239,8 +239,8 @@ has "serve: the terminal says it rebuilt" "$SLOG" "helpgen: rebuilt "
 cp "$ART" "$T/good-article.md"
 printf -- '---\ntitle: [unclosed\n---\nMARKER-TWO\n' >"$ART"
 if wait_for "$EV" "event: build-error"; then ok "serve: a broken edit sends a build-error event"; else not_ok "serve: a broken edit sends a build-error event" "$EV"; fi
-has "serve: the error event names the file and line" "$EV" 'content/orders/tracking/track-order.md:3:1: error: YAML syntax error'
-has "serve: the terminal shows the error" "$SLOG" "content/orders/tracking/track-order.md:3:1: error: YAML syntax error"
+has "serve: the error event names the file and line" "$EV" 'content/en/orders/tracking/track-order.md:3:1: error: YAML syntax error'
+has "serve: the terminal shows the error" "$SLOG" "content/en/orders/tracking/track-order.md:3:1: error: YAML syntax error"
 has "serve: the terminal says the last good site is served" "$SLOG" "still serving the last good site"
 fetch art3 help/orders/tracking/track-order/
 has "serve: the last good page is still served" "$T/art3.meta" "200 text/html"
@@ -257,12 +257,12 @@ if [ "$(count_of "$EV" "event: reload")" -ge 2 ]; then ok "serve: the fix sends 
 fetch art4 help/orders/tracking/track-order/
 has "serve: the fixed page is served" "$T/art4.body" "MARKER-THREE"
 # a new folder is watched too: an article created in it, then changed
-mkdir -p "$S/content/orders/newsec"
-printf -- '---\ntitle: Fresh\n---\nMARKER-FOUR\n' >"$S/content/orders/newsec/fresh.md"
+mkdir -p "$S/content/en/orders/newsec"
+printf -- '---\ntitle: Fresh\n---\nMARKER-FOUR\n' >"$S/content/en/orders/newsec/fresh.md"
 n=0
 until fetch fresh help/orders/newsec/fresh/ && grep -q MARKER-FOUR "$T/fresh.body" || [ $n -ge 300 ]; do sleep 0.1; n=$((n + 1)); done
 has "serve: an article in a new folder is built" "$T/fresh.body" "MARKER-FOUR"
-printf -- '---\ntitle: Fresh\n---\nMARKER-FIVE\n' >"$S/content/orders/newsec/fresh.md"
+printf -- '---\ntitle: Fresh\n---\nMARKER-FIVE\n' >"$S/content/en/orders/newsec/fresh.md"
 n=0
 until fetch fresh help/orders/newsec/fresh/ && grep -q MARKER-FIVE "$T/fresh.body" || [ $n -ge 300 ]; do sleep 0.1; n=$((n + 1)); done
 has "serve: a change inside the new folder is seen" "$T/fresh.body" "MARKER-FIVE"

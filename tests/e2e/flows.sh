@@ -37,8 +37,8 @@ section "examples/store with its flows"
 S="$T/store"
 cp -R "$STORE" "$S"
 rm -rf "$S/public"
-ART="$S/content/orders/tracking/track-order.md"
-printf '\nNot sure what to do? [Track my order step by step](../../../flows/track-order.yaml).\n' >>"$ART"
+ART="$S/content/en/orders/tracking/track-order.md"
+printf '\nNot sure what to do? [Track my order step by step](../../../../flows/track-order.yaml).\n' >>"$ART"
 O="$T/out1"
 hg "$T/build1.log" build "$S" -o "$O" --threads 1
 expect_rc "store with flows builds" 0 "$RC" "$T/build1.log"
@@ -93,7 +93,7 @@ got=$(find "$O/flows" -name index.html | wc -l | tr -d ' ')
 if [ "$got" = "$n" ]; then ok "store: no other pages under flows/ ($got)"; else
   echo "got $got, want $n" >"$T/c.log"; not_ok "store: page count under flows/" "$T/c.log"; fi
 # the summary counts them: the same site without flows has n pages fewer
-cp -R "$S" "$T/noflows" && rm -rf "$T/noflows/flows" && sed -i '$d' "$T/noflows/content/orders/tracking/track-order.md"
+cp -R "$S" "$T/noflows" && rm -rf "$T/noflows/flows" && sed -i '$d' "$T/noflows/content/en/orders/tracking/track-order.md"
 hg "$T/noflows.log" build "$T/noflows" -o "$T/noflows-out"
 base=$(sed -n 's/^helpgen: built \([0-9]*\) pages.*/\1/p' "$T/noflows.log")
 check "store: the summary counts the $n flow pages" grep -q "built $((base + n)) pages" "$T/build1.log"
@@ -203,7 +203,7 @@ flow art '  start:
     options:
       - label: Read
         article: orders/no-such.md'
-expect_fail "a missing article" "flows/art.yaml:9:18: error: option 'Read': article 'orders/no-such.md' not found (no file content/orders/no-such.md; the path is relative to content/)"
+expect_fail "a missing article" "flows/art.yaml:9:18: error: option 'Read': article 'orders/no-such.md' not found (no file content/en/orders/no-such.md; the path is relative to content/)"
 
 bad_site none
 flow none '  start:
@@ -230,9 +230,9 @@ sed 's/^title: Track my order$/title: Copy/' "$BS/flows/track-order.yaml" >"$BS/
 expect_fail "a duplicate slug" "flows/zz-copy.yaml:3:7: error: slug 'track-order' is already used by $BS/flows/track-order.yaml (each flow needs its own slug: it is the flow's URL)"
 
 bad_site link
-printf '\nSee [the wizard](../../../flows/no-such-flow.yaml).\n' >>"$BS/content/orders/tracking/order-statuses.md"
+printf '\nSee [the wizard](../../../../flows/no-such-flow.yaml).\n' >>"$BS/content/en/orders/tracking/order-statuses.md"
 expect_fail "an article linking to a missing flow" "order-statuses.md:"
-expect_msg "an article linking to a missing flow (text)" "$D/bad.log" "error: link to missing flow '../../../flows/no-such-flow.yaml' (no file flows/no-such-flow.yaml; fix the path or remove the link)"
+expect_msg "an article linking to a missing flow (text)" "$D/bad.log" "error: link to missing flow '../../../../flows/no-such-flow.yaml' (no file flows/no-such-flow.yaml; fix the path or remove the link)"
 
 bad_site unreachable
 flow lost '  start:

@@ -5,8 +5,10 @@
 # language, the language switcher, hreflang + x-default in every head and in
 # the sitemap, one search index per language, --pseudo, the
 # missing-translation summary and check rule, bad configurations (exit 2
-# with helpgen.yaml:LINE:COL), partial and broken language files, and
-# byte-identical output with 1 and 2 threads.
+# with helpgen.yaml:LINE:COL), partial and broken language files, the SEO
+# files of every language (feeds, llms.txt, aliases, _redirects, a 404 page
+# per language, also from `helpgen serve`), and byte-identical output with 1
+# and 2 threads.
 # Everything is written under one mktemp folder in /tmp (removed at exit; kept
 # with HG_E2E_KEEP=1). Prints TAP-like lines and a last line "N passed,
 # M failed"; exits 1 if anything failed.
@@ -56,7 +58,47 @@ has "Thai theme strings" "$TH_ART" 'aria-label="ภาษา"'
 has "Arabic theme strings" "$AR_ART" '<a class="skip-link" href="#main">انتقل إلى المحتوى</a>'
 has "Czech breadcrumbs start at the Czech home" "$CS_ART" '<a href="../../../../cs/index.html">Domů</a>'
 has "Czech header search goes to the Czech search page" "$CS_ART" 'action="../../../../cs/search/index.html"'
-has "404 page stays in the default language" "$O/404.html" '<html lang="en" dir="ltr">'
+has "404 page of the default language" "$O/404.html" '<html lang="en" dir="ltr">'
+has "a 404 page per language: Czech" "$O/cs/404.html" '<html lang="cs" dir="ltr">'
+has "a 404 page per language: Arabic, right to left" "$O/ar/404.html" '<html lang="ar" dir="rtl">'
+has "the Czech 404 page links to the Czech home from the site root" "$O/cs/404.html" '<a class="hg-button" href="/cs/index.html">Domů</a>'
+has "the Thai 404 page in Thai" "$O/th/404.html" '<html lang="th" dir="ltr">'
+
+section "feeds, llms.txt and redirects in every language"
+for l in cs th ar; do
+  check "$l: Atom feed of the language, in the language" grep -qF "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"$l\">" "$O/$l/feed.xml"
+  check "$l: llms.txt" grep -qF "/$l/" "$O/$l/llms.txt"
+done
+check "feeds: every feed and the sitemap parse as XML" "$PY" -c "
+import sys, glob, xml.dom.minidom
+files = glob.glob(sys.argv[1] + '/**/feed.xml', recursive=True) + [sys.argv[1] + '/sitemap.xml']
+assert len(files) > 8, files
+for f in files: xml.dom.minidom.parse(f)
+" "$O"
+has "a Czech category feed" "$O/cs/objednávky/feed.xml" '<title>Sledování objednávky</title>'
+has "the Markdown copy of a Czech article" "$O/cs/objednávky/sledování/sledování-objednávky/index.md" '# Sledování objednávky'
+has "the root llms.txt names the other languages'" "$O/llms.txt" '- [Čeština](https://help.example.com/cs/llms.txt)'
+has "a Czech alias: its meta-refresh page, in Czech" "$O/cs/stare/sledovani-zasilky/index.html" '<html lang="cs">'
+has "an Arabic alias: right to left" "$O/ar/old/track/index.html" '<html lang="ar" dir="rtl">'
+has "_redirects: the Czech alias" "$O/_redirects" '/cs/stare/sledovani-zasilky/ /cs/objedn%C3%A1vky/sledov%C3%A1n%C3%AD/sledov%C3%A1n%C3%AD-objedn%C3%A1vky/ 301'
+check "_redirects: aliases first, then a 404 rule per other language" sh -c \
+  "grep -v '^#' '$O/_redirects' | tr '\n' '|' | grep -qxF '/cs/stare/sledovani-zasilky/ /cs/objedn%C3%A1vky/sledov%C3%A1n%C3%AD/sledov%C3%A1n%C3%AD-objedn%C3%A1vky/ 301|/ar/old/track/ /ar/%D8%A7%D9%84%D8%B7%D9%84%D8%A8%D8%A7%D8%AA/tracking/track-order/ 301|/cs/* /cs/404.html 404|/th/* /th/404.html 404|/ar/* /ar/404.html 404|'"
+has "nginx map: the Arabic alias" "$O/redirects.nginx.conf" '"/ar/old/track/" "/ar/%D8%A7%D9%84%D8%B7%D9%84%D8%A8%D8%A7%D8%AA/tracking/track-order/";'
+lacks "no warning that other languages' aliases are ignored" "$T/build.log" "aliases are only redirected"
+has "robots.txt keeps crawlers out of every language's search page" "$O/robots.txt" "Disallow: /cs/search/"
+
+# an alias of one language that is another language's page: an error at its line
+A="$T/alias-site"
+cp -R "$EX" "$A"
+sed -i 's|^aliases: \[/ar/old/track/\]$|aliases: [/cs/objednávky/]|' "$A/content/ar/orders/tracking/track-order.md"
+hg "$T/alias.log" build "$A" -o "$T/alias-out"
+expect_rc "an Arabic alias that is a Czech folder's URL" 1 "$RC" "$T/alias.log"
+has "the alias error names the file and line" "$T/alias.log" \
+  "content/ar/orders/tracking/track-order.md:8:11: error: alias '/cs/objednávky/' is the URL of the folder"
+sed -i 's|^aliases: \[/cs/objednávky/\]$|aliases: [/cs/404.html]|' "$A/content/ar/orders/tracking/track-order.md"
+hg "$T/alias2.log" build "$A" -o "$T/alias-out"
+has "an alias may not replace another language's 404 page" "$T/alias2.log" \
+  "track-order.md:8:11: error: alias '/cs/404.html' would replace helpgen's own cs/404.html"
 
 section "switcher and hreflang"
 has "switcher marks the current language" "$CS_ART" 'hreflang="cs" lang="cs" aria-current="true">Čeština</a>'
@@ -219,11 +261,34 @@ has "Persian: the site's string" "$T/fa/fa/a/index.html" '>جستجو</button>'
 has "Persian: English for the rest" "$T/fa/fa/a/index.html" 'Skip to content'
 
 section "one language stays as it was"
-hg "$T/store.log" build "$ROOT/examples/store" -o "$T/store"
-expect_rc "examples/store builds" 0 "$RC" "$T/store.log"
-lacks "store: no language switcher" "$T/store/orders/tracking/track-order/index.html" 'hg-langs'
-lacks "store: no hreflang" "$T/store/orders/tracking/track-order/index.html" 'hreflang'
-has "store: search index under search/en/" "$T/store/index.html" 'content="./search/en/manifest.'
+hg "$T/guide.log" build "$ROOT" -o "$T/guide"
+expect_rc "the user guide (one language) builds" 0 "$RC" "$T/guide.log"
+lacks "one language: no language switcher" "$T/guide/index.html" 'hg-langs'
+lacks "one language: no hreflang" "$T/guide/index.html" 'hreflang'
+has "one language: search index under search/en/" "$T/guide/index.html" 'content="./search/en/manifest.'
+lacks "one language: no 404 rules" "$T/guide/_redirects" '404.html'
+
+section "helpgen serve answers with each language's 404 page"
+if curl --version >/dev/null 2>&1 && ! "$HG" serve "$T/none" 2>&1 | grep -q "without libmicrohttpd"; then
+  "$HG" serve "$EX" --port 0 --threads 2 >"$T/serve.log" 2>&1 &
+  SPID=$!
+  i=0
+  while [ $i -lt 300 ] && ! grep -q "helpgen: serving" "$T/serve.log"; do sleep 0.1; i=$((i + 1)); done
+  URL=$(sed -n 's|^helpgen: serving .* at \(http://127\.0\.0\.1:[0-9]*/\) .*|\1|p' "$T/serve.log")
+  for p in cs/nic-takoveho/ ar/missing th/x/y/ no-such-page/; do
+    n=$(echo "$p" | tr '/' '_')
+    curl -s --max-time 10 -o "$T/$n.body" -w '%{http_code}\n' "${URL}$p" >"$T/$n.code" 2>&1
+  done
+  has "serve: a miss under cs/ is a 404" "$T/cs_nic-takoveho_.code" "404"
+  has "serve: a miss under cs/ gets the Czech 404 page" "$T/cs_nic-takoveho_.body" '<html lang="cs" dir="ltr">'
+  has "serve: a miss under ar/ gets the Arabic 404 page" "$T/ar_missing.body" '<html lang="ar" dir="rtl">'
+  has "serve: a deeper miss under th/ gets the Thai 404 page" "$T/th_x_y_.body" '<html lang="th" dir="ltr">'
+  has "serve: any other miss gets the default language's" "$T/no-such-page_.body" '<html lang="en" dir="ltr">'
+  kill -INT "$SPID" 2>/dev/null
+  wait "$SPID" 2>/dev/null
+else
+  skip "helpgen serve (no curl, or built without libmicrohttpd)"
+fi
 
 section "determinism"
 hg "$T/t1.log" build "$EX" -o "$T/t1" --threads 1

@@ -59,6 +59,12 @@ base_path_of() {
   echo "$p"
 }
 count_folders() { find "$1" -mindepth 1 -type d | wc -l | tr -d ' '; }
+# The codes of the languages after the default one in SITE/helpgen.yaml's
+# `languages:` ("- code: cs" or "- {code: cs, ...}"); empty without it.
+other_langs() {
+  sed -n 's/^[[:space:]]*-[[:space:]]*{\{0,1\}[[:space:]]*code:[[:space:]]*\([A-Za-z-]*\).*/\1/p' "$1/helpgen.yaml" |
+    tail -n +2 | tr '\n' ' '
+}
 # index.html pages, leaving out the meta-refresh pages of aliases
 count_index() { find "$1" -name index.html -exec grep -L 'http-equiv="refresh"' {} + | wc -l | tr -d ' '; }
 
@@ -71,6 +77,11 @@ good_site() {
   name=$1 site=$2 out=$3; shift 3
   arts=$(count_articles "$site/content")
   dirs=$(count_folders "$site/content")
+  langs=$(other_langs "$site")
+  homes=2 # home and search; with languages, content/<code>/ is a home (counted in dirs)
+  nl=0
+  for l in $langs; do nl=$((nl + 1)); done
+  [ "$nl" -gt 0 ] && homes=$((nl + 1))
   # --no-cache: no SITE/.helpgen-cache/ in the sources or the shared corpus
   # (tests/e2e/incremental.sh tests the cache)
   hg "$T/$name.log" build "$site" -o "$out" --threads 2 --no-cache
@@ -78,15 +89,22 @@ good_site() {
   if [ "$RC" != 0 ]; then not_ok "$name: output checks (not run: the build failed)"; return; fi
   expect_msg "$name summary counts articles" "$T/$name.log" "($arts articles"
   flows=0 # self-service flow pages (flows/SLUG/...): tests/e2e/flows.sh checks them
-  [ -d "$out/flows" ] && flows=$(count_index "$out/flows")
-  want=$((arts + dirs + 2 + flows)) # articles, categories and sections, home, search, flows
+  for d in "$out/flows" $(for l in $langs; do echo "$out/$l/flows"; done); do
+    [ -d "$d" ] && flows=$((flows + $(count_index "$d")))
+  done
+  want=$((arts + dirs + homes + flows)) # articles, categories and sections, homes, search, flows
   got=$(count_index "$out")
-  if [ "$got" = "$want" ]; then ok "$name: $got index.html pages ($arts articles + $dirs folders + home + search + $flows flow pages)"
+  if [ "$got" = "$want" ]; then ok "$name: $got index.html pages ($arts articles + $dirs folders + home + search + $flows flow pages${langs:+, languages $langs})"
   else echo "got $got index.html files, want $want" >"$T/count.log"; not_ok "$name: page count" "$T/count.log"; fi
   check "$name: 404.html and the .helpgen-build marker exist" test -f "$out/404.html" -a -f "$out/.helpgen-build"
+  for l in $langs; do
+    check "$name: $l/404.html exists, in its language" grep -q "<html lang=\"$l\"" "$out/$l/404.html"
+  done
   check "$name: every internal href/src resolves" "$PY" "$ROOT/tests/e2e/checklinks.py" "$out" --base-path "$(base_path_of "$site")" "$@"
+  crumbs=$((arts + dirs))
+  [ "$nl" -gt 0 ] && crumbs=$((crumbs - nl - 1)) # the language folders are homes
   check "$name: breadcrumbs on every article, category and section page" \
-    "$PY" "$ROOT/tests/e2e/checkcrumbs.py" "$out" $((arts + dirs))
+    "$PY" "$ROOT/tests/e2e/checkcrumbs.py" "$out" "$crumbs" $langs
 }
 
 section "content/ (helpgen's own guide)"
@@ -99,8 +117,36 @@ fi
 section "examples/store"
 STORE="$ROOT/examples/store"
 good_site store "$STORE" "$T/store2"
-n=$(count_articles "$STORE/content")
-check "store: at least 25 articles (has $n)" test "$n" -ge 25
+n=$(count_articles "$STORE/content/en")
+check "store: at least 25 English articles (has $n)" test "$n" -ge 25
+for l in cs th ar; do
+  n=$(count_articles "$STORE/content/$l")
+  check "store: at least 8 articles translated into $l (has $n)" test "$n" -ge 8
+  check "store: $l has its home, categories' and sections' _index.md" \
+    test -f "$STORE/content/$l/_index.md" -a -f "$STORE/content/$l/orders/_index.md" -a -f "$STORE/content/$l/orders/tracking/_index.md"
+done
+S2="$T/store2"
+CS_TRACK="$S2/cs/objednávky/sledování/sledování-objednávky/index.html"
+has "store: the Czech translation is at its Czech URL, in Czech" "$CS_TRACK" '<html lang="cs" dir="ltr">'
+has "store: the English article's language switcher leads to the Czech translation" \
+  "$S2/orders/tracking/track-order/index.html" 'href="../../../cs/objednávky/sledování/sledování-objednávky/index.html" hreflang="cs"'
+has "store: Arabic pages are right to left" "$S2/ar/orders/tracking/track-order/index.html" '<html lang="ar" dir="rtl">'
+has "store: Thai pages are in Thai" "$S2/th/orders/tracking/track-order/index.html" '<h1>ติดตามคำสั่งซื้อ</h1>'
+has "store: a Czech alias gets its meta-refresh page" "$S2/hc/cs/articles/zruseni-objednavky/index.html" \
+  'url=../../../../cs/objednávky/změna-nebo-zrušení/zrušení-objednávky/index.html'
+has "store: the Czech alias is in _redirects" "$S2/_redirects" \
+  '/hc/cs/articles/zruseni-objednavky/ /cs/objedn%C3%A1vky/zm%C4%9Bna-nebo-zru%C5%A1en%C3%AD/zru%C5%A1en%C3%AD-objedn%C3%A1vky/ 301'
+has "store: the Czech alias is in the nginx map" "$S2/redirects.nginx.conf" '"/hc/cs/articles/zruseni-objednavky" '
+check "store: _redirects lists the aliases first, then each language's 404 rule" sh -c \
+  "grep -v '^#' '$S2/_redirects' | tail -n 3 | tr '\n' '|' | grep -qxF '/cs/* /cs/404.html 404|/th/* /th/404.html 404|/ar/* /ar/404.html 404|'"
+has "store: Arabic 404 page is right to left" "$S2/ar/404.html" '<html lang="ar" dir="rtl">'
+has "store: Czech 404 page is in Czech and links to the Czech home" "$S2/cs/404.html" 'href="/cs/index.html"'
+has "store: a feed per language" "$S2/cs/feed.xml" '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="cs">'
+has "store: a feed per category of a language" "$S2/th/orders/feed.xml" '<title>ติดตามคำสั่งซื้อ</title>'
+has "store: the sitemap lists the Arabic pages" "$S2/sitemap.xml" '<loc>https://help.example.com/ar/orders/tracking/track-order/</loc>'
+has "store: the sitemap lists the flow pages" "$S2/sitemap.xml" '<url><loc>https://help.example.com/flows/track-order/</loc></url>'
+check "store: every flow page is in the sitemap" sh -c \
+  "test \$(grep -o '<loc>https://help.example.com/flows/[^<]*</loc>' '$S2/sitemap.xml' | wc -l) = \$(find '$S2/flows' -name index.html | wc -l)"
 check "store: two FAQ pages" test "$(grep -rlE '^type:[[:space:]]*faq' "$STORE/content" | wc -l)" -ge 2
 check "store: no warnings" grep -qF ", 0 warnings" "$T/store.log"
 check "store: an article page's <title> names the article" \

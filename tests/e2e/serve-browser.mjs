@@ -46,7 +46,7 @@ try {
   await page.goto(`${url}orders/tracking/track-order/`, { timeout: T });
   await page.waitForFunction(() => !!document.querySelector('script[src$="__helpgen/live.js"]'), null, { timeout: T });
   await page.waitForTimeout(300); // let EventSource connect (a missed reload would only make the next step time out)
-  const file = path.join(SITE, 'content/orders/tracking/track-order.md');
+  const file = path.join(SITE, 'content/en/orders/tracking/track-order.md');
   const good = fs.readFileSync(file, 'utf8');
 
   fs.writeFileSync(file, `${good}\n\nBROWSER-MARKER-1\n`);

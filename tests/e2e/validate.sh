@@ -7,7 +7,7 @@
 #   2. sitemap.xml and every feed.xml are well-formed XML (xmllint --noout, or
 #      Python's expat when xmllint is missing), and their structure holds
 #      (tests/e2e/checkdata.mjs: sitemap URLs are real pages with that canonical
-#      URL and list every article; Atom ids, titles, RFC 3339 dates, links);
+#      URL and list every article and flow page; Atom ids, titles, RFC 3339 dates, links);
 #   3. every JSON-LD block of every page parses (JSON.parse) and holds what the
 #      page is: Article, FAQPage with one Question per accordion, BreadcrumbList
 #      with positions 1..n, WebSite with a SearchAction on the home page.

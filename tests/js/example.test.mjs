@@ -1,6 +1,7 @@
 // The search engine on the index that ./helpgen writes for examples/store
-// (plus one article with accents and a search.synonyms entry). Skipped when
-// ./helpgen has not been built.
+// (plus one article with accents and a search.synonyms entry), in English and
+// in the store's Czech, Thai and Arabic translations. Skipped when ./helpgen
+// has not been built.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -14,6 +15,7 @@ const ROOT = path.resolve(fileURLToPath(import.meta.url), '../../..');
 const HELPGEN = process.env.HELPGEN || path.join(ROOT, 'helpgen');
 const skip = fs.existsSync(HELPGEN) ? false : 'needs ./helpgen (make helpgen)';
 let tmp, idx;
+const langIdx = {};
 
 before(() => {
   if (skip) return;
@@ -21,14 +23,18 @@ before(() => {
   const src = path.join(tmp, 'src');
   fs.cpSync(path.join(ROOT, 'examples/store'), src, { recursive: true });
   fs.appendFileSync(path.join(src, 'helpgen.yaml'), '\nsearch:\n  synonyms:\n    - [parcel, package]\n    - [sign in, log in]\n');
-  fs.writeFileSync(path.join(src, 'content/orders/creme-brulee.md'),
+  fs.writeFileSync(path.join(src, 'content/en/orders/creme-brulee.md'),
     '---\ntitle: Crème brûlée gift boxes from the Café Zürich\n---\nOur café ships crème brûlée gift boxes every Tuesday.\n');
   execFileSync(HELPGEN, ['build', src, '-o', path.join(tmp, 'site'), '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const html = fs.readFileSync(path.join(tmp, 'site/index.html'), 'utf8');
-  const manifest = html.match(/<meta name="helpgen:search" content="([^"]+)"/)[1];
-  idx = new SearchIndex(pathToFileURL(path.join(tmp, 'site', manifest)).href, {
-    fetch: async (u) => fs.readFileSync(fileURLToPath(u)),
-  });
+  const open = (home) => {
+    const html = fs.readFileSync(path.join(tmp, 'site', home, 'index.html'), 'utf8');
+    const manifest = html.match(/<meta name="helpgen:search" content="([^"]+)"/)[1];
+    return new SearchIndex(pathToFileURL(path.join(tmp, 'site', home, manifest)).href, {
+      fetch: async (u) => fs.readFileSync(fileURLToPath(u)),
+    });
+  };
+  idx = open('');
+  for (const l of ['cs', 'th', 'ar']) langIdx[l] = open(l);
 });
 
 after(() => { if (tmp) fs.rmSync(tmp, { recursive: true, force: true }); });
@@ -68,4 +74,19 @@ test('the index is small and sharded', { skip }, async () => {
   assert.equal(idx.m.v, 2);
   assert.ok(idx.m.terms.files.length >= 1);
   assert.ok(idx.m.docs >= 30);
+});
+
+async function topIn(l, q) {
+  const res = await langIdx[l].search(q);
+  return Promise.all(res.results.slice(0, 3).map(async (r) => (await langIdx[l].doc(r.id)).title));
+}
+
+test('each translation has its own index, in its language', { skip }, async () => {
+  assert.equal((await topIn('cs', 'zrušení objednávky'))[0], 'Zrušení objednávky');
+  assert.equal((await topIn('cs', 'zruseni objednavky'))[0], 'Zrušení objednávky'); // no diacritics
+  assert.equal((await topIn('th', 'ติดตามพัสดุ'))[0], 'ติดตามคำสั่งซื้อ'); // Thai has no spaces
+  assert.equal((await topIn('ar', 'إلغاء الطلب'))[0], 'إلغاء الطلب');
+  await langIdx.cs.load();
+  assert.ok(langIdx.cs.m.docs >= 8 && langIdx.cs.m.docs < 20, `cs: ${langIdx.cs.m.docs} documents`);
+  assert.deepEqual(await topIn('cs', 'reset your password'), []); // English stays in English
 });

@@ -253,21 +253,45 @@ static void test_description_and_review(void **state) {
   assert_int_equal(count(r, "review-overdue", NULL), 0);
 }
 
+/* check reports alias problems with the build's own check (hg_seo_check),
+ * so it finds what would fail the build, loops and own files included. */
 static void test_aliases(void **state) {
   fixture *f = *state;
   write_clean(f->dir);
+  put_file(f->dir, "helpgen.yaml", "title: T\nbase_url: https://example.com/\n");
   put_file(f->dir, "content/returns/_index.md", "---\ntitle: R\n---\n[1](a.md) [2](b.md)\n");
   put_file(f->dir, "content/returns/a.md",
-           "---\ntitle: A\ndescription: D\naliases:\n  - /old/a/\n  - /old/a\n  - /orders/\n"
-           "  - https://example.com/returns/start/index.html\n---\n");
+           "---\ntitle: A\ndescription: D\naliases:\n  - /old/a/\n  - /sitemap.xml\n  - /orders/\n"
+           "  - https://example.com/returns/start/index.html\n  - https://elsewhere.example/x/\n---\n");
   put_file(f->dir, "content/returns/b.md",
-           "---\ntitle: B\ndescription: D\naliases: /old/a/index.html, /old/b/\n---\n");
+           "---\ntitle: B\ndescription: D\naliases: /old/a/index.html, /old/b/, /returns/c/\n---\n");
+  put_file(f->dir, "content/returns/c.md",
+           "---\ntitle: C\ndescription: D\naliases: [/returns/b/]\n---\n[a](a.md)\n");
   hg_check_report *r = run(f);
-  expect(r, "alias-collision", "returns/a.md:7:5: error: alias '/orders/' is the URL of a real page");
-  expect(r, "alias-collision", "returns/a.md:8:5: error: alias 'https://example.com/returns/start/index.html' is the URL of a real page (");
-  expect(r, "alias-collision", "returns/b.md:4:10: error: alias '/old/a/index.html' is also claimed by");
-  /* one article may list an old URL twice; /old/b/ is free */
-  assert_int_equal(count(r, "alias-collision", NULL), 3);
+  expect(r, "alias-collision", "returns/a.md:6:5: error: alias '/sitemap.xml' would replace helpgen's own sitemap.xml");
+  expect(r, "alias-collision", "returns/a.md:7:5: error: alias '/orders/' is the URL of the folder ");
+  expect(r, "alias-collision", "returns/a.md:8:5: error: alias 'https://example.com/returns/start/index.html' is the URL of ");
+  expect(r, "alias-collision", "returns/a.md:9:5: error: alias 'https://elsewhere.example/x/' is not a path on this site");
+  expect(r, "alias-collision", "returns/b.md:4:10: error: duplicate alias '/old/a/index.html': ");
+  expect(r, "alias-collision", "returns/b.md:4:10: error: redirect loop: alias '/returns/c/' is the URL of ");
+  expect(r, "alias-collision", "returns/c.md:4:11: error: redirect loop: alias '/returns/b/' is the URL of ");
+  /* /old/b/ is free */
+  assert_int_equal(count(r, "alias-collision", NULL), 7);
+}
+
+/* With `languages:` aliases are checked against every language's URLs as
+ * the build publishes them (the default language at the root). */
+static void test_aliases_languages(void **state) {
+  fixture *f = *state;
+  put_file(f->dir, "helpgen.yaml", "title: T\nlanguages: [en, cs]\n");
+  put_file(f->dir, "content/en/orders/track.md", "---\ntitle: Track\ndescription: D\n---\n");
+  put_file(f->dir, "content/cs/orders/track.md",
+           "---\ntitle: Sledování\ndescription: D\naliases:\n  - /orders/track/\n  - /cs/404.html\n"
+           "  - /cs/stare/\n---\n");
+  hg_check_report *r = run(f);
+  expect(r, "alias-collision", "content/cs/orders/track.md:5:5: error: alias '/orders/track/' is the URL of ");
+  expect(r, "alias-collision", "content/cs/orders/track.md:6:5: error: alias '/cs/404.html' would replace helpgen's own cs/404.html");
+  assert_int_equal(count(r, "alias-collision", NULL), 2);
 }
 
 /* One finding per default-language article missing in another language,
@@ -457,6 +481,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_duplicates, setup, teardown),
       cmocka_unit_test_setup_teardown(test_description_and_review, setup, teardown),
       cmocka_unit_test_setup_teardown(test_aliases, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_aliases_languages, setup, teardown),
       cmocka_unit_test_setup_teardown(test_translations, setup, teardown),
       cmocka_unit_test_setup_teardown(test_pipeline_findings, setup, teardown),
       cmocka_unit_test_setup_teardown(test_fatal, setup, teardown),

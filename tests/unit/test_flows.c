@@ -415,6 +415,23 @@ static void test_pages(void **state) {
       "flows/track-order/shipped-no/index.html",
   };
   for (size_t i = 0; i < 5; i++) assert_true(path_exists("public", pages[i]));
+  /* hg_flows_page_dirs names exactly the pages written (for the sitemap) */
+  size_t nd = 0;
+  char **dirs = hg_flows_page_dirs(f, &nd);
+  assert_int_equal(nd, 5);
+  assert_string_equal(dirs[0], "flows/track-order"); /* the start page first */
+  for (size_t i = 0; i < nd; i++) {
+    char *file = hg_site_page_file(dirs[i]);
+    bool listed = false;
+    for (size_t k = 0; k < 5; k++) listed |= !strcmp(file, pages[k]);
+    if (!listed) fail_msg("%s is not a page hg_flows_render wrote", file);
+    free(file);
+    free(dirs[i]);
+  }
+  free(dirs);
+  dirs = hg_flows_page_dirs(NULL, &nd);
+  assert_int_equal(nd, 0);
+  free(dirs);
 
   char *start = get_file("public", pages[0]);
   assert_contains(start, "<h2 class=\"hg-flow-question\" tabindex=\"-1\">What does the order "

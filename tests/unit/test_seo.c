@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hg_flows.h"
 #include "hg_seo.h"
 #include "helpers.h"
 
@@ -89,7 +90,8 @@ static void load(fixture *f) {
   }
   hg_diags_free(&pre);
   hg_seo_settings_read(f->cfg, &f->set, &f->d);
-  hg_seo_check(f->s, &f->d);
+  hg_seo_lang one = {f->s, NULL, NULL};
+  hg_seo_check(&one, 1, &f->d);
 }
 
 /* Writes the SEO files into f->out (the check must have passed). */
@@ -98,7 +100,8 @@ static void write_all(fixture *f) {
   hg_error *err = NULL;
   hg_output *o = hg_output_begin(f->out, f->dir, &err);
   if (!o) fail_msg("hg_output_begin: %s", err ? err->msg : "?");
-  assert_true(hg_seo_write(f->s, f->md, &f->set, o, 3, &f->d));
+  hg_seo_lang one = {f->s, f->md, NULL};
+  assert_true(hg_seo_write(&one, 1, &f->set, o, 3, &f->d));
   assert_true(hg_output_commit(o, &err));
 }
 
@@ -364,8 +367,9 @@ static void test_feeds(void **state) {
   assert_int_equal(count_of(x, "<entry>"), 2); /* track and cards/visa */
   assert_lacks(x, "<title>Top</title>");
   free(x);
-  x = out_file(f, "returns/feed.xml"); /* no dated article: a valid, empty feed */
-  assert_contains(x, "<updated>1970-01-01T00:00:00Z</updated>");
+  /* no dated article: a valid, empty feed, updated when the site last was */
+  x = out_file(f, "returns/feed.xml");
+  assert_contains(x, "<updated>2026-04-01T00:00:00Z</updated>");
   assert_int_equal(count_of(x, "<entry>"), 0);
   free(x);
 }
@@ -701,7 +705,8 @@ static void test_slug_collides_with_own_file(void **state) {
   hg_site_opts so = {0};
   f->s = hg_site_build(f->cfg, f->c, &so, &pre); /* the article and the folder share a URL too */
   hg_diags_free(&pre);
-  hg_seo_check(f->s, &f->d);
+  hg_seo_lang one = {f->s, NULL, NULL};
+  hg_seo_check(&one, 1, &f->d);
   assert_diag(&f->d, HG_ERR,
               "/content/a.md: error: the URL '_redirects/' collides with helpgen's own _redirects "
               "(set another 'slug:')");
@@ -716,6 +721,227 @@ static void test_drafts_aliases_ignored(void **state) {
   put_file(f->dir, "content/d.md", "---\ntitle: D\ndraft: true\naliases: [/a/]\n---\n");
   load(f);
   assert_diag_counts(&f->d, 0, 0);
+}
+
+/* ---- several languages ---------------------------------------------------- */
+#define NL 3
+typedef struct {
+  hg_config *cfg;
+  hg_content *c[NL];
+  hg_site *s[NL];
+  hg_site_langs *langs;
+  hg_md_result *md[NL];
+  hg_flows *flows[NL];
+  hg_seo_lang l[NL];
+} multi;
+
+/* en, cs and ar (right to left) from content/<code>/, each with a flow. */
+static void multi_load(fixture *f, multi *m) {
+  memset(m, 0, sizeof *m);
+  hg_diags pre = {0};
+  hg_error *err = NULL;
+  m->cfg = hg_config_load(f->dir, &pre, &err);
+  assert_non_null(m->cfg);
+  assert_int_equal(m->cfg->nlanguages, NL);
+  const char *reserved[] = {"cs", "ar"};
+  for (size_t l = 0; l < NL; l++) {
+    const char *code = m->cfg->languages[l].code;
+    hg_content_opts co = {.threads = 1, .lang_dir = code};
+    m->c[l] = hg_content_load(m->cfg, &co, &pre, &err);
+    assert_non_null(m->c[l]);
+    hg_site_opts so = {.lang = code, .prefix = l ? code : NULL, .lang_dir = code,
+                       .reserved = l ? NULL : reserved, .nreserved = l ? 0 : 2};
+    m->s[l] = hg_site_build(m->cfg, m->c[l], &so, &pre);
+  }
+  m->langs = hg_site_langs_new(m->s, NL, &pre);
+  if (hg_diags_count(&pre, HG_ERR)) fail_msg("load errors:\n%s", diags_text(&pre));
+  for (size_t l = 0; l < NL; l++) {
+    const hg_site *st = m->s[l];
+    m->md[l] = hg_xcalloc(st->narts ? st->narts : 1, sizeof **m->md);
+    for (size_t i = 0; i < st->narts; i++) {
+      const hg_article *a = &m->c[l]->articles[st->arts[i].article];
+      hg_md_opts o = {.path = a->path, .line_offset = a->body_line, .title = a->title};
+      hg_md_render(a->body, a->body_len, &o, &m->md[l][i], &pre);
+    }
+    m->flows[l] = hg_flows_load(st, &pre);
+    char *flow = hg_strdup_printf("title: Help\nslug: pomoc\nlang: %s\nstart: a\nsteps:\n"
+                                  "  a:\n    question: Q?\n    options:\n      - label: Yes\n"
+                                  "        contact: true\n", m->cfg->languages[l].code);
+    hg_flows_add(m->flows[l], "flows/pomoc.yaml", "pomoc.yaml", flow, strlen(flow), &pre);
+    free(flow);
+    hg_flows_check(m->flows[l], &pre);
+    m->l[l] = (hg_seo_lang){st, m->md[l], m->flows[l]};
+  }
+  if (hg_diags_count(&pre, HG_ERR)) fail_msg("load errors:\n%s", diags_text(&pre));
+  hg_diags_free(&pre);
+  hg_seo_settings_read(m->cfg, &f->set, &f->d);
+  hg_seo_check(m->l, NL, &f->d);
+}
+
+static void multi_write(fixture *f, multi *m) {
+  if (hg_diags_count(&f->d, HG_ERR)) fail_msg("errors before writing:\n%s", diags_text(&f->d));
+  hg_error *err = NULL;
+  hg_output *o = hg_output_begin(f->out, f->dir, &err);
+  if (!o) fail_msg("hg_output_begin: %s", err ? err->msg : "?");
+  assert_true(hg_seo_write(m->l, NL, &f->set, o, 2, &f->d));
+  assert_true(hg_output_commit(o, &err));
+}
+
+static void multi_free(multi *m) {
+  for (size_t l = 0; l < NL; l++) {
+    hg_flows_free(m->flows[l]);
+    for (size_t i = 0; m->s[l] && i < m->s[l]->narts; i++) hg_md_result_free(&m->md[l][i]);
+    free(m->md[l]);
+  }
+  hg_site_langs_free(m->langs);
+  for (size_t l = 0; l < NL; l++) {
+    hg_site_free(m->s[l]);
+    hg_content_free(m->c[l]);
+  }
+  hg_config_free(m->cfg);
+}
+
+static void write_multi_site(const char *dir) {
+  put_file(dir, "helpgen.yaml",
+           "title: T\nbase_url: https://h.example.com/\nllms: true\nlanguages:\n"
+           "  - {code: en, name: English}\n  - {code: cs, name: Čeština}\n"
+           "  - {code: ar, name: العربية}\n");
+  put_file(dir, "content/en/orders/_index.md", "---\ntitle: Orders\n---\n");
+  put_file(dir, "content/en/orders/track.md",
+           "---\ntitle: Track\nupdated: 2026-03-01\naliases: [/old/track/]\n---\nEn.\n");
+  put_file(dir, "content/en/orders/undated.md", "---\ntitle: Undated\n---\nNo date.\n");
+  put_file(dir, "content/cs/orders/_index.md", "---\ntitle: Objednávky\nslug: objednávky\n---\n");
+  put_file(dir, "content/cs/orders/track.md",
+           "---\ntitle: Sledování\nslug: sledování\nupdated: 2026-05-02\n"
+           "aliases: [/cs/staré-sledování/]\n---\nČesky.\n");
+  put_file(dir, "content/cs/vrácení/_index.md", "---\ntitle: Vrácení\n---\n");
+  put_file(dir, "content/cs/vrácení/nedatováno.md", "---\ntitle: Bez data\n---\nx\n");
+  put_file(dir, "content/ar/orders/track.md",
+           "---\ntitle: تتبع الطلب\nupdated: 2026-02-01\naliases: [/ar/old/]\n---\nعربي.\n");
+}
+
+/* Aliases, feeds, llms.txt, the sitemap (with flow pages), robots.txt and
+ * _redirects for every language, not only the default one. */
+static void test_languages_all_files(void **state) {
+  fixture *f = *state;
+  write_multi_site(f->dir);
+  multi m;
+  multi_load(f, &m);
+  assert_diag_counts(&f->d, 0, 0);
+  char *ff = hg_seo_feed_file(m.s[1], 0);
+  assert_string_equal(ff, "cs/feed.xml");
+  free(ff);
+  multi_write(f, &m);
+  /* a Czech alias and an Arabic (rtl) one, each page in its language */
+  char *x = out_file(f, "cs/staré-sledování/index.html");
+  assert_contains(x, "<html lang=\"cs\">");
+  assert_contains(x, "href=\"https://h.example.com/cs/objedn%C3%A1vky/sledov%C3%A1n%C3%AD/\"");
+  assert_contains(x, "url=../objednávky/sledování/index.html\"");
+  free(x);
+  x = out_file(f, "ar/old/index.html");
+  assert_contains(x, "<html lang=\"ar\" dir=\"rtl\">");
+  free(x);
+  assert_true(path_exists(f->out, "old/track/index.html"));
+  /* aliases first, then one 404 rule per other language */
+  x = out_file(f, "_redirects");
+  assert_contains(x, "/old/track/ /orders/track/ 301\n"
+                     "/cs/star%C3%A9-sledov%C3%A1n%C3%AD/ /cs/objedn%C3%A1vky/sledov%C3%A1n%C3%AD/ 301\n"
+                     "/ar/old/ /ar/orders/track/ 301\n");
+  assert_true(hg_str_has_suffix(x, "/cs/* /cs/404.html 404\n/ar/* /ar/404.html 404\n"));
+  free(x);
+  x = out_file(f, "redirects.nginx.conf");
+  assert_contains(x, "    \"/cs/staré-sledování/\" \"/cs/objedn%C3%A1vky/sledov%C3%A1n%C3%AD/\";\n");
+  assert_contains(x, "    \"/ar/old\" \"/ar/orders/track/\";\n");
+  free(x);
+  /* feeds per language and category, in the language; undated articles are
+   * left out and an empty feed is dated by the site's newest article */
+  assert_xml(f, "cs/feed.xml");
+  assert_xml(f, "cs/objednávky/feed.xml");
+  assert_xml(f, "ar/feed.xml");
+  x = out_file(f, "cs/feed.xml");
+  assert_contains(x, "xml:lang=\"cs\"");
+  assert_contains(x, "<link rel=\"self\" type=\"application/atom+xml\" href=\"https://h.example.com/cs/feed.xml\"/>");
+  assert_contains(x, "<updated>2026-05-02T00:00:00Z</updated>");
+  assert_contains(x, "<title>Sledování</title>");
+  assert_lacks(x, "Bez data");
+  free(x);
+  x = out_file(f, "cs/vrácení/feed.xml");
+  assert_int_equal(count_of(x, "<entry>"), 0);
+  assert_contains(x, "<updated>2026-05-02T00:00:00Z</updated>");
+  free(x);
+  x = out_file(f, "feed.xml");
+  assert_contains(x, "xml:lang=\"en\"");
+  assert_lacks(x, "Sledování");
+  assert_lacks(x, "Undated");
+  free(x);
+  /* llms.txt per language, the root one naming the others */
+  x = out_file(f, "cs/llms.txt");
+  assert_contains(x, "- [Sledování](https://h.example.com/cs/objedn%C3%A1vky/sledov%C3%A1n%C3%AD/index.md)");
+  assert_lacks(x, "Track");
+  free(x);
+  x = out_file(f, "llms.txt");
+  assert_contains(x, "## Other languages\n\n"
+                     "- [Čeština](https://h.example.com/cs/llms.txt): the same index in Čeština (cs)\n");
+  assert_lacks(x, "Sledování");
+  free(x);
+  assert_true(path_exists(f->out, "cs/objednávky/sledování/index.md"));
+  assert_true(path_exists(f->out, "ar/orders/track/index.md"));
+  /* the sitemap has every language and the flow pages */
+  assert_xml(f, "sitemap.xml");
+  x = out_file(f, "sitemap.xml");
+  assert_contains(x, "<url><loc>https://h.example.com/flows/pomoc/</loc></url>");
+  assert_contains(x, "<url><loc>https://h.example.com/cs/flows/pomoc/</loc></url>");
+  assert_contains(x, "<url><loc>https://h.example.com/ar/flows/pomoc/a-yes/</loc></url>");
+  assert_contains(x, "<loc>https://h.example.com/cs/objedn%C3%A1vky/sledov%C3%A1n%C3%AD/</loc>"
+                     "<lastmod>2026-05-02</lastmod><xhtml:link rel=\"alternate\" hreflang=\"en\"");
+  free(x);
+  x = out_file(f, "robots.txt");
+  assert_contains(x, "Disallow: /search/\nDisallow: /cs/search/\nDisallow: /ar/search/\n");
+  free(x);
+  multi_free(&m);
+}
+
+/* Alias errors across languages: another language's page, a language's own
+ * files, a flow page, a duplicate, a loop through two languages. */
+static void test_languages_alias_errors(void **state) {
+  fixture *f = *state;
+  write_multi_site(f->dir);
+  put_file(f->dir, "content/en/orders/track.md",
+           "---\ntitle: Track\naliases:\n  - /cs/objednávky/sledování/\n---\nEn.\n");
+  put_file(f->dir, "content/cs/orders/track.md",
+           "---\ntitle: Sledování\nslug: sledování\naliases:\n  - /orders/track/\n"
+           "  - /cs/404.html\n  - /cs/feed.xml\n  - /cs/flows/pomoc/\n  - /ar/old/\n"
+           "  - /cs/search/x/\n---\nČesky.\n");
+  multi m;
+  multi_load(f, &m);
+  assert_diag(&f->d, HG_ERR,
+              "/content/en/orders/track.md:4:5: error: redirect loop: alias "
+              "'/cs/objednávky/sledování/' is the URL of ");
+  assert_diag(&f->d, HG_ERR, "/content/cs/orders/track.md:5:5: error: redirect loop: alias '/orders/track/'");
+  assert_diag(&f->d, HG_ERR,
+              "/content/cs/orders/track.md:6:5: error: alias '/cs/404.html' would replace "
+              "helpgen's own cs/404.html");
+  assert_diag(&f->d, HG_ERR, "track.md:7:5: error: alias '/cs/feed.xml' would replace helpgen's own cs/feed.xml");
+  assert_diag(&f->d, HG_ERR,
+              "track.md:8:5: error: alias '/cs/flows/pomoc/' is the URL of a page of a flow "
+              "(cs/flows/pomoc/index.html; remove the alias or give the flow another slug)");
+  assert_diag(&f->d, HG_ERR, "/content/ar/orders/track.md:4:11: error: duplicate alias '/ar/old/'");
+  assert_diag(&f->d, HG_ERR, "track.md:10:5: error: alias '/cs/search/x/' would replace helpgen's own files");
+  assert_diag_counts(&f->d, 7, 0);
+  multi_free(&m);
+}
+
+/* No article has a date: feeds are empty and dated 1970-01-01. */
+static void test_feed_without_any_date(void **state) {
+  fixture *f = *state;
+  put_file(f->dir, "helpgen.yaml", "title: T\nbase_url: https://h.example.com/\n");
+  put_file(f->dir, "content/a.md", "---\ntitle: A\n---\nx\n");
+  load(f);
+  write_all(f);
+  char *x = out_file(f, "feed.xml");
+  assert_contains(x, "<updated>1970-01-01T00:00:00Z</updated>");
+  assert_int_equal(count_of(x, "<entry>"), 0);
+  free(x);
 }
 
 int main(void) {
@@ -747,6 +973,9 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_alias_comma_string_position, setup, teardown),
       cmocka_unit_test_setup_teardown(test_slug_collides_with_own_file, setup, teardown),
       cmocka_unit_test_setup_teardown(test_drafts_aliases_ignored, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_languages_all_files, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_languages_alias_errors, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_feed_without_any_date, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -35,8 +35,9 @@ typedef struct {
 } hg_render_input;
 
 /* Renders and writes every page of one language tree (site->prefix: its
- * URL folder; the 404 page only for the default language). With
- * site->langs every page gets a language switcher and hreflang alternates. Returns false if an error went to diags. */
+ * URL folder, where its own 404.html goes too). With site->langs every page
+ * gets a language switcher and hreflang alternates. Returns false if an
+ * error went to diags. */
 bool hg_render_site(const hg_render_input *in, hg_diags *diags);
 /* Fills the values of one extra page; `root` is the page's relative prefix
  * to the site root ("../../"), for links. */

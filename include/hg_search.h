@@ -90,5 +90,9 @@ void hg_search_tokenize(hg_search_tokenizer *tk, const char *text, size_t len,
 char *hg_search_fold(hg_search_tokenizer *tk, const char *word, size_t len,
                      char **exact);
 void hg_search_tokenizer_free(hg_search_tokenizer *tk);
+/* hg_search_tokenize splits text at ASCII white space and words made of
+ * ASCII only without ICU, with the result ICU's rules give; on (for tests)
+ * sends everything through ICU instead. */
+void hg_search_tokenizer_set_icu_only(hg_search_tokenizer *tk, bool on);
 
 #endif

@@ -147,6 +147,13 @@ char *hg_percent_decode(const char *s, size_t n);
  * every other run of characters becomes one '-'; trimmed of '-'.
  * Returns "" (a new empty string) when nothing is left. */
 char *hg_slugify(const char *s);
+/* Appends s as a JSON string the way jansson's json_dumps writes it
+ * (escaping only '"', '\\' and control characters). Returns false, writing
+ * nothing, when s is NULL or not UTF-8 (jansson's json_string refuses it). */
+bool hg_buf_put_json(hg_buf *b, const char *s);
+/* Appends hg_slugify(s) to out (which is NUL-terminated afterwards); ASCII
+ * characters are done without ICU, so mostly-ASCII text is quicker. */
+void hg_slugify_to(hg_buf *out, const char *s);
 /* Hex string of a 64-bit content hash (xxHash XXH3), 16 chars + NUL. */
 void hg_hash_hex(const void *data, size_t len, char out[17]);
 uint64_t hg_hash64(const void *data, size_t len);

@@ -12,8 +12,9 @@
 
 #define DEFAULT_MAX_FILE (16u << 20) /* a help article is rarely over 100 kB */
 
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
+/* Names with their type byte in front, in the order of the names. */
+static int cmp_name(const void *a, const void *b) {
+  return strcmp(*(char *const *)a + 1, *(char *const *)b + 1);
 }
 
 static char *display_path(const char *p) {
@@ -509,10 +510,16 @@ static bool walk(walk_state *w, const char *dir, const char *rel, long parent,
       cap = cap ? cap * 2 : 32;
       names = hg_xrealloc(names, cap * sizeof *names);
     }
-    names[n++] = hg_xstrdup(e->d_name);
+    /* the entry's type rides in front of its name: no stat per file where
+     * the file system tells (a link or an unknown type is looked at) */
+    size_t len = strlen(e->d_name);
+    char *t = hg_xmalloc(len + 2);
+    t[0] = e->d_type == DT_DIR ? 'd' : e->d_type == DT_REG ? 'f' : '?';
+    memcpy(t + 1, e->d_name, len + 1);
+    names[n++] = t;
   }
   closedir(d);
-  if (n) qsort(names, n, sizeof *names, cmp_str);
+  if (n) qsort(names, n, sizeof *names, cmp_name);
 
   size_t me = add_folder(w->c, rel, dir, parent, depth);
   char *index = hg_path_join(dir, "_index.md");
@@ -523,15 +530,16 @@ static bool walk(walk_state *w, const char *dir, const char *rel, long parent,
   /* files first (articles keep walk order), then sub-folders */
   for (int pass = 0; pass < 2 && ok; pass++) {
     for (size_t i = 0; i < n && ok; i++) {
-      char *full = hg_path_join(dir, names[i]);
-      char *relp = hg_path_join(rel, names[i]);
-      bool isdir = hg_is_dir(full);
+      const char *name = names[i] + 1;
+      char *full = hg_path_join(dir, name);
+      char *relp = hg_path_join(rel, name);
+      bool isdir = names[i][0] == 'd' || (names[i][0] == '?' && hg_is_dir(full));
       if (pass == 0 && !isdir) {
-        if (names[i][0] == '_') {
+        if (name[0] == '_') {
           /* _index.md is read above; other names starting with '_' are
            * the writers' own (drafts of partials, notes) */
-        } else if (hg_str_has_suffix(names[i], ".md") ||
-                   hg_str_has_suffix(names[i], ".markdown")) {
+        } else if (hg_str_has_suffix(name, ".md") ||
+                   hg_str_has_suffix(name, ".markdown")) {
           if (w->nart == w->cap_art) {
             w->cap_art = w->cap_art ? w->cap_art * 2 : 64;
             w->art_paths = hg_xrealloc(w->art_paths, w->cap_art * sizeof(char *));
@@ -549,9 +557,9 @@ static bool walk(walk_state *w, const char *dir, const char *rel, long parent,
         } else {
           hg_folder *f = &w->c->folders[me];
           f->assets = hg_xrealloc(f->assets, (f->nassets + 1) * sizeof(char *));
-          f->assets[f->nassets++] = hg_xstrdup(names[i]);
+          f->assets[f->nassets++] = hg_xstrdup(name);
         }
-      } else if (pass == 1 && isdir && names[i][0] != '_') {
+      } else if (pass == 1 && isdir && name[0] != '_') {
         ok = walk(w, full, relp, (long)me, depth + 1, err);
       }
       free(full);

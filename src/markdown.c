@@ -38,6 +38,150 @@ static const char *const g_ext_names[4] = {"table", "strikethrough",
 #define RAW_HTML_PLACEHOLDER "<!-- raw HTML omitted -->"
 #define MAX_VAR_NAME 200
 
+/* ---- a per-thread arena for cmark ------------------------------------------
+ * cmark allocates every node, literal and buffer of a document on its own
+ * (a third of this stage's time went to malloc and free). While a thread
+ * renders one document, cmark's allocations come from that thread's arena
+ * instead: bump allocation, free is a no-op (or gives back the last block),
+ * and the whole arena is reset once the document's tree is freed. The
+ * chunks stay with the thread for its next document (up to ARENA_KEEP) and
+ * are freed when it exits. Nested or very large documents use malloc. */
+#define ARENA_CHUNK (256 * 1024)
+#define ARENA_KEEP (4 * 1024 * 1024)
+#define ARENA_MAX_DOC (1024 * 1024) /* larger documents use malloc */
+
+typedef struct arena_chunk {
+  struct arena_chunk *next;
+  size_t size, used; /* bytes of data */
+  _Alignas(16) unsigned char data[];
+} arena_chunk;
+
+typedef struct {
+  arena_chunk *chunks; /* in use, the current one first */
+  arena_chunk *spare;  /* emptied by the last reset */
+  void *last;          /* the newest block, which can grow or go in place */
+  bool busy;
+} arena;
+
+typedef struct {
+  _Alignas(16) size_t size; /* the block's usable size */
+} arena_head;
+
+static pthread_key_t g_arena_key;
+static pthread_once_t g_arena_once = PTHREAD_ONCE_INIT;
+static __thread arena *t_arena;
+
+static void chunks_free(arena_chunk *c) {
+  while (c) {
+    arena_chunk *n = c->next;
+    free(c);
+    c = n;
+  }
+}
+
+static void arena_destroy(void *p) {
+  arena *a = p;
+  chunks_free(a->chunks);
+  chunks_free(a->spare);
+  free(a);
+}
+
+static void arena_key_init(void) { pthread_key_create(&g_arena_key, arena_destroy); }
+
+static void *arena_alloc(size_t size) {
+  arena *a = t_arena;
+  size = (size + 15) & ~(size_t)15;
+  size_t need = sizeof(arena_head) + size;
+  arena_chunk *c = a->chunks;
+  if (!c || c->size - c->used < need) { /* a spare chunk, else a new one */
+    if (a->spare && a->spare->size >= need) {
+      c = a->spare;
+      a->spare = c->next;
+    } else {
+      size_t sz = need > ARENA_CHUNK ? need : ARENA_CHUNK;
+      c = hg_xmalloc(sizeof *c + sz);
+      c->size = sz;
+    }
+    c->used = 0;
+    c->next = a->chunks;
+    a->chunks = c;
+  }
+  arena_head *h = (arena_head *)(c->data + c->used);
+  c->used += need;
+  h->size = size;
+  a->last = h + 1;
+  return h + 1;
+}
+
+static void *arena_calloc(size_t n, size_t size) {
+  if (size && n > SIZE_MAX / size) abort();
+  void *p = arena_alloc(n * size);
+  memset(p, 0, n * size);
+  return p;
+}
+
+static void *arena_realloc(void *p, size_t size) {
+  if (!p) return arena_alloc(size);
+  arena *a = t_arena;
+  arena_head *h = (arena_head *)p - 1;
+  if (size <= h->size) return p;
+  size_t grown = (size + 15) & ~(size_t)15;
+  arena_chunk *c = a->chunks;
+  if (p == a->last && c->size - c->used >= grown - h->size) { /* grow in place */
+    c->used += grown - h->size;
+    h->size = grown;
+    return p;
+  }
+  void *q = arena_alloc(size);
+  memcpy(q, p, h->size);
+  return q;
+}
+
+static void arena_free(void *p) {
+  arena *a = t_arena;
+  if (!p || p != a->last) return;
+  arena_head *h = (arena_head *)p - 1;
+  a->chunks->used -= sizeof *h + h->size; /* the newest block: give it back */
+  a->last = NULL;
+}
+
+static cmark_mem g_arena_mem = {arena_calloc, arena_realloc, arena_free};
+
+/* The allocator for one document: this thread's arena when it is free and
+ * the document small, else cmark's default. Pair with mem_release. */
+static cmark_mem *mem_acquire(size_t len) {
+  if (len > ARENA_MAX_DOC) return cmark_get_default_mem_allocator();
+  if (!t_arena) {
+    pthread_once(&g_arena_once, arena_key_init);
+    t_arena = hg_xcalloc(1, sizeof *t_arena);
+    pthread_setspecific(g_arena_key, t_arena);
+  }
+  if (t_arena->busy) return cmark_get_default_mem_allocator();
+  t_arena->busy = true;
+  return &g_arena_mem;
+}
+
+/* Everything cmark allocated from `mem` must be gone (the tree freed). */
+static void mem_release(cmark_mem *mem) {
+  if (mem != &g_arena_mem) return;
+  arena *a = t_arena;
+  size_t kept = 0;
+  for (arena_chunk *c = a->spare; c; c = c->next) kept += c->size;
+  while (a->chunks) {
+    arena_chunk *c = a->chunks;
+    a->chunks = c->next;
+    if (kept + c->size > ARENA_KEEP) {
+      free(c);
+      continue;
+    }
+    kept += c->size;
+    c->next = a->spare;
+    a->spare = c;
+  }
+  a->last = NULL;
+  a->busy = false;
+}
+
 void hg_md_init(void) {
   cmark_gfm_core_extensions_ensure_registered();
   for (size_t i = 0; i < 4; i++) g_ext[i] = cmark_find_syntax_extension(g_ext_names[i]);
@@ -141,8 +285,11 @@ static bool is_block_type(cmark_node_type t) {
   return (t & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK;
 }
 
-static cmark_node *custom_node(cmark_node_type t, const char *enter, const char *leave) {
-  cmark_node *n = cmark_node_new(t);
+/* New nodes take the allocator of the tree they go into: cmark frees a
+ * whole tree with the allocator of its root. */
+static cmark_node *custom_node(cmark_node_type t, cmark_mem *mem, const char *enter,
+                               const char *leave) {
+  cmark_node *n = cmark_node_new_with_mem(t, mem);
   cmark_node_set_on_enter(n, enter);
   cmark_node_set_on_exit(n, leave);
   return n;
@@ -238,8 +385,9 @@ static void node_report_pos(md_ctx *c, cmark_node *n, int *line, int *col) {
 /* cmark-gfm writes a table column's alignment as <th align="left|center|right">
  * (and <td ...>), which HTML made obsolete; write class="align-..." instead (the
  * theme's CSS aligns those). Takes html (from cmark), returns a new string. */
-static char *align_to_class(char *html) {
+static char *align_to_class(const char *html) {
   static const char *const side[] = {"left", "center", "right"};
+  if (!strstr(html, " align=\"")) return hg_xstrdup(html); /* no table: one exact copy */
   hg_buf b = HG_BUF_INIT;
   const char *r = html;
   for (const char *p; (p = strstr(r, " align=\"")) != NULL; ) {
@@ -257,7 +405,6 @@ static char *align_to_class(char *html) {
     r = p + 9 + n;
   }
   hg_buf_puts(&b, r);
-  free(html);
   return hg_buf_steal(&b);
 }
 
@@ -351,7 +498,10 @@ static char *block_text(cmark_node *root) {
     hg_buf_append(&b, lit, litlen);
   }
   cmark_iter_free(it);
-  return hg_buf_steal(&b);
+  /* kept until the page is rendered: no spare capacity */
+  char *t = hg_xstrndup(hg_buf_cstr(&b), b.len);
+  hg_buf_free(&b);
+  return t;
 }
 
 /* Words in plain text. Whitespace-separated runs count one each; scripts
@@ -425,7 +575,9 @@ static size_t count_words(const char *text) {
 /* ---- ids ----------------------------------------------------------------- */
 
 static char *unique_id(md_ctx *c, const char *text) {
-  char *base = hg_slugify(text);
+  hg_buf slug = HG_BUF_INIT;
+  hg_slugify_to(&slug, text);
+  char *base = hg_buf_steal(&slug);
   if (!*base) {
     free(base);
     base = hg_xstrdup("section");
@@ -616,7 +768,7 @@ static void put_href(hg_buf *b, const char *u) {
 
 /* <img> with loading="lazy" as an HTML_INLINE node (allowed everywhere an
  * image is, table cells included, unlike custom inlines). */
-static void replace_image(cmark_node *img, const char *alt) {
+static void replace_image(cmark_node *img, const char *alt, cmark_mem *mem) {
   hg_buf h = HG_BUF_INIT;
   hg_buf_puts(&h, "<img src=\"");
   put_href(&h, cmark_node_get_url(img));
@@ -628,7 +780,7 @@ static void replace_image(cmark_node *img, const char *alt) {
     hg_buf_put_html(&h, title, strlen(title));
   }
   hg_buf_puts(&h, "\" loading=\"lazy\" />");
-  cmark_node *html = cmark_node_new(CMARK_NODE_HTML_INLINE);
+  cmark_node *html = cmark_node_new_with_mem(CMARK_NODE_HTML_INLINE, mem);
   cmark_node_set_literal(html, hg_buf_cstr(&h));
   if (cmark_node_insert_before(img, html)) {
     cmark_node_unlink(img);
@@ -674,11 +826,11 @@ static int callout_kind(cmark_node *bq) {
   return -1;
 }
 
-static void make_callout(cmark_node *bq, int kind) {
+static void make_callout(cmark_node *bq, int kind, cmark_mem *mem) {
   char *enter = hg_strdup_printf("<aside class=\"callout callout-%s\" role=\"note\">\n"
                                  "<p class=\"callout-title\">%s</p>",
                                  callouts[kind].kind, callouts[kind].title);
-  cmark_node *aside = custom_node(CMARK_NODE_CUSTOM_BLOCK, enter, "</aside>");
+  cmark_node *aside = custom_node(CMARK_NODE_CUSTOM_BLOCK, mem, enter, "</aside>");
   free(enter);
   if (!cmark_node_insert_before(bq, aside)) {
     cmark_node_free(aside);
@@ -696,7 +848,7 @@ static void make_callout(cmark_node *bq, int kind) {
 
 /* ---- headings and FAQ -------------------------------------------------------- */
 
-static void convert_heading(heading *h) {
+static void convert_heading(heading *h, cmark_mem *mem) {
   char *enter = NULL;
   hg_buf b = HG_BUF_INIT;
   hg_buf_printf(&b, "<h%d id=\"", h->level);
@@ -705,8 +857,8 @@ static void convert_heading(heading *h) {
   enter = hg_buf_steal(&b);
   char leave[8];
   snprintf(leave, sizeof leave, "</h%d>", h->level);
-  cmark_node *blk = custom_node(CMARK_NODE_CUSTOM_BLOCK, "", "");
-  cmark_node *inl = custom_node(CMARK_NODE_CUSTOM_INLINE, enter, leave);
+  cmark_node *blk = custom_node(CMARK_NODE_CUSTOM_BLOCK, mem, "", "");
+  cmark_node *inl = custom_node(CMARK_NODE_CUSTOM_INLINE, mem, enter, leave);
   free(enter);
   cmark_node_append_child(blk, inl);
   if (!cmark_node_insert_before(h->node, blk)) {
@@ -726,17 +878,17 @@ static bool ends_faq_answer(cmark_node *n) {
 
 /* Turns a top-level "## question" and what follows into a <details> item.
  * Returns the answer container (custom block with no markup yet). */
-static cmark_node *make_faq_item(heading *h) {
+static cmark_node *make_faq_item(heading *h, cmark_mem *mem) {
   hg_buf b = HG_BUF_INIT;
   hg_buf_puts(&b, "<details class=\"faq-item\" id=\"");
   hg_buf_put_html(&b, h->id, strlen(h->id));
   hg_buf_puts(&b, "\">");
-  cmark_node *details = custom_node(CMARK_NODE_CUSTOM_BLOCK, hg_buf_cstr(&b), "</details>");
+  cmark_node *details = custom_node(CMARK_NODE_CUSTOM_BLOCK, mem, hg_buf_cstr(&b), "</details>");
   hg_buf_free(&b);
-  cmark_node *summary = custom_node(CMARK_NODE_CUSTOM_BLOCK, "", "");
-  cmark_node *q = custom_node(CMARK_NODE_CUSTOM_INLINE, "<summary><h2 class=\"faq-q\">",
+  cmark_node *summary = custom_node(CMARK_NODE_CUSTOM_BLOCK, mem, "", "");
+  cmark_node *q = custom_node(CMARK_NODE_CUSTOM_INLINE, mem, "<summary><h2 class=\"faq-q\">",
                               "</h2></summary>");
-  cmark_node *answer = custom_node(CMARK_NODE_CUSTOM_BLOCK, "", "");
+  cmark_node *answer = custom_node(CMARK_NODE_CUSTOM_BLOCK, mem, "", "");
   cmark_node_append_child(summary, q);
   cmark_node_append_child(details, summary);
   cmark_node_append_child(details, answer);
@@ -761,8 +913,17 @@ static char *trimmed(const char *s) {
   return squash(s, strlen(s));
 }
 
-static cmark_node *parse(const char *md, size_t len) {
-  cmark_parser *p = cmark_parser_new(PARSE_OPTS);
+/* HTML of a tree (rendered with the tree's allocator, kept in a malloc'd
+ * string of its exact size), with align_to_class applied. */
+static char *render_html(cmark_node *root, cmark_mem *mem) {
+  char *html = cmark_render_html_with_mem(root, RENDER_OPTS, NULL, mem);
+  char *out = align_to_class(html);
+  mem->free(html);
+  return out;
+}
+
+static cmark_node *parse(const char *md, size_t len, cmark_mem *mem) {
+  cmark_parser *p = cmark_parser_new_with_mem(PARSE_OPTS, mem);
   for (size_t i = 0; i < 4; i++) {
     cmark_syntax_extension *e = g_ext[i] ? g_ext[i] : cmark_find_syntax_extension(g_ext_names[i]);
     if (e) cmark_parser_attach_syntax_extension(p, e);
@@ -788,7 +949,8 @@ bool hg_md_render(const char *md, size_t len, const hg_md_opts *opts, hg_md_resu
   c.len = md ? len : 0;
   size_t errors_before = hg_diags_count(c.diags, HG_ERR);
 
-  cmark_node *doc = parse(c.src, c.len);
+  cmark_mem *mem = mem_acquire(c.len);
+  cmark_node *doc = parse(c.src, c.len, mem);
 
   /* a leading "# Title" the theme already prints is dropped (after noting
    * it as the first h1) */
@@ -815,7 +977,7 @@ bool hg_md_render(const char *md, size_t len, const hg_md_opts *opts, hg_md_resu
     if (ev == CMARK_EVENT_EXIT) {
       if (t == CMARK_NODE_BLOCK_QUOTE) {
         int kind = callout_kind(n);
-        if (kind >= 0) make_callout(n, kind);
+        if (kind >= 0) make_callout(n, kind, mem);
       }
       continue;
     }
@@ -879,7 +1041,7 @@ bool hg_md_render(const char *md, size_t len, const hg_md_opts *opts, hg_md_resu
     answers = hg_xcalloc(nq, sizeof *answers);
     for (size_t i = 0; i < nh; i++) {
       if (!hs[i].question) continue;
-      cmark_node *a = make_faq_item(&hs[i]);
+      cmark_node *a = make_faq_item(&hs[i], mem);
       if (!a) {
         hs[i].question = false;
         continue;
@@ -891,9 +1053,9 @@ bool hg_md_render(const char *md, size_t len, const hg_md_opts *opts, hg_md_resu
     }
   }
   for (size_t i = 0; i < nh; i++)
-    if (hs[i].node) convert_heading(&hs[i]);
+    if (hs[i].node) convert_heading(&hs[i], mem);
   for (size_t i = 0; i < tables.n; i++) {
-    cmark_node *wrap = custom_node(CMARK_NODE_CUSTOM_BLOCK, "<div class=\"table-wrap\">", "</div>");
+    cmark_node *wrap = custom_node(CMARK_NODE_CUSTOM_BLOCK, mem, "<div class=\"table-wrap\">", "</div>");
     if (cmark_node_insert_before(tables.v[i], wrap)) cmark_node_append_child(wrap, tables.v[i]);
     else cmark_node_free(wrap);
   }
@@ -912,17 +1074,17 @@ bool hg_md_render(const char *md, size_t len, const hg_md_opts *opts, hg_md_resu
     alts[i] = hg_buf_steal(&alt);
   }
   for (size_t i = images.n; i-- > 0;) {
-    replace_image(images.v[i], alts[i]);
+    replace_image(images.v[i], alts[i], mem);
     free(alts[i]);
   }
   free(alts);
 
   for (size_t i = 0; i < out->nfaq; i++) {
-    out->faq[i].answer_html = align_to_class(cmark_render_html(answers[i], RENDER_OPTS, NULL));
+    out->faq[i].answer_html = render_html(answers[i], mem);
     cmark_node_set_on_enter(answers[i], "<div class=\"faq-a\">");
     cmark_node_set_on_exit(answers[i], "</div>");
   }
-  out->html = align_to_class(cmark_render_html(doc, RENDER_OPTS, NULL));
+  out->html = render_html(doc, mem);
 
   for (size_t i = 0; i < c.nvars; i++) {
     tvar *v = &c.vars[i];
@@ -947,6 +1109,7 @@ bool hg_md_render(const char *md, size_t len, const hg_md_opts *opts, hg_md_resu
   hm_free(&c.id_next);
   hm_free(&c.var_idx);
   cmark_node_free(doc);
+  mem_release(mem);
   bool ok = hg_diags_count(c.diags, HG_ERR) == errors_before;
   hg_diags_free(&local);
   return ok;
@@ -1003,10 +1166,12 @@ char *hg_md_first_h1(const char *md, size_t len) {
     } else if (!fence && indent < 4 && p < eol && md[p] == '#' &&
                (p + 1 == eol || md[p + 1] == ' ' || md[p + 1] == '\t')) {
       /* parse just this line: inline markup becomes plain text */
-      cmark_node *doc = parse(md + p, eol - p);
+      cmark_mem *mem = mem_acquire(eol - p);
+      cmark_node *doc = parse(md + p, eol - p, mem);
       cmark_node *h = cmark_node_first_child(doc);
       char *t = h && cmark_node_get_type(h) == CMARK_NODE_HEADING ? heading_text(h) : NULL;
       cmark_node_free(doc);
+      mem_release(mem);
       if (t && !*t) {
         free(t);
         t = NULL;

@@ -18,7 +18,7 @@
 #define MAX_DF_FLOOR 100
 
 typedef struct {
-  size_t term;
+  uint32_t term;
   float w;
 } tw;
 
@@ -28,18 +28,22 @@ typedef struct {
 } vec;
 
 typedef struct {
-  size_t art;
+  uint32_t art;
   float w; /* weight * idf */
 } posting;
 
 typedef struct {
-  char *term;
+  size_t off;   /* into raw_list.text */
+  uint32_t len;
   float w;
+  uint64_t hash; /* of the term, made on the worker thread */
 } raw_term;
 
 typedef struct {
+  hg_buf text; /* the terms, each NUL-terminated */
   raw_term *v;
   size_t n, cap;
+  hg_buf slug; /* scratch */
 } raw_list; /* an article's terms before they get ids */
 
 static const char *const stopwords[] = {
@@ -49,28 +53,90 @@ static const char *const stopwords[] = {
     "more", "than",  "then", "there", "they", "them", "their", "which", "who", "also",
     "out",  "but",   "one",  "been", "being", "were", "some", "each", "other", NULL};
 
-static bool is_stopword(const char *w) {
+static bool is_stopword(const char *w, size_t len) {
+  if (len < 3 || len > 5) return false; /* the lengths of the list */
   for (size_t i = 0; stopwords[i]; i++)
-    if (!strcmp(stopwords[i], w)) return true;
+    if (stopwords[i][0] == w[0] && !strcmp(stopwords[i], w)) return true;
   return false;
 }
 
-static void raw_add(raw_list *l, char *term, float w) {
+static void raw_add(raw_list *l, char prefix, const char *term, size_t len, float w) {
   if (l->n == l->cap) {
     l->cap = l->cap ? l->cap * 2 : 32;
     l->v = hg_xrealloc(l->v, l->cap * sizeof *l->v);
   }
-  l->v[l->n].term = term;
-  l->v[l->n].w = w;
-  l->n++;
+  raw_term *r = &l->v[l->n++];
+  r->off = l->text.len;
+  r->w = w;
+  if (prefix) hg_buf_putc(&l->text, prefix);
+  hg_buf_append(&l->text, term, len);
+  hg_buf_putc(&l->text, '\0');
+  r->len = (uint32_t)(l->text.len - 1 - r->off);
+  r->hash = hg_hash64(l->text.data + r->off, r->len);
+}
+
+/* Term ids in order of first appearance; open addressing over the hashes
+ * the workers made. */
+typedef struct {
+  hg_buf keys;    /* the terms, NUL-terminated */
+  size_t *off;    /* per id */
+  uint64_t *hash; /* per id */
+  size_t n, cap;
+  uint32_t *slot; /* id + 1, 0 = empty */
+  size_t nslot;
+} term_ids;
+
+static void ids_rehash(term_ids *t, size_t nslot) {
+  free(t->slot);
+  t->slot = hg_xcalloc(nslot, sizeof *t->slot);
+  t->nslot = nslot;
+  for (size_t id = 0; id < t->n; id++) {
+    size_t i = t->hash[id] & (nslot - 1);
+    while (t->slot[i]) i = (i + 1) & (nslot - 1);
+    t->slot[i] = (uint32_t)id + 1;
+  }
+}
+
+static uint32_t ids_get(term_ids *t, const char *s, size_t len, uint64_t h) {
+  if ((t->n + 1) * 2 > t->nslot) ids_rehash(t, t->nslot ? t->nslot * 2 : 1024);
+  size_t mask = t->nslot - 1, i = h & mask;
+  for (; t->slot[i]; i = (i + 1) & mask) {
+    uint32_t id = t->slot[i] - 1;
+    const char *k = t->keys.data + t->off[id];
+    if (t->hash[id] == h && memcmp(k, s, len) == 0 && k[len] == '\0') return id;
+  }
+  if (t->n == t->cap) {
+    t->cap = t->cap ? t->cap * 2 : 1024;
+    t->off = hg_xrealloc(t->off, t->cap * sizeof *t->off);
+    t->hash = hg_xrealloc(t->hash, t->cap * sizeof *t->hash);
+  }
+  t->off[t->n] = t->keys.len;
+  t->hash[t->n] = h;
+  hg_buf_append(&t->keys, s, len);
+  hg_buf_putc(&t->keys, '\0');
+  t->slot[i] = (uint32_t)++t->n;
+  return (uint32_t)(t->n - 1);
+}
+
+static void ids_free(term_ids *t) {
+  hg_buf_free(&t->keys);
+  free(t->off);
+  free(t->hash);
+  free(t->slot);
+}
+
+/* hg_slugify(text) into l->slug. */
+static void slug_of(raw_list *l, const char *text) {
+  hg_buf_clear(&l->slug);
+  hg_slugify_to(&l->slug, text);
 }
 
 /* Adds the words of `text` (slugified: lowercase, any script) with weight w.
  * A plural "s" is dropped from ASCII words of 4+ letters ("orders"). */
 static void add_words(raw_list *l, const char *text, float w) {
   if (!text || !*text) return;
-  char *slug = hg_slugify(text);
-  for (char *p = slug; *p;) {
+  slug_of(l, text);
+  for (char *p = l->slug.data; *p;) {
     char *e = strchr(p, '-');
     size_t len = e ? (size_t)(e - p) : strlen(p);
     if (e) *e = '\0';
@@ -78,21 +144,19 @@ static void add_words(raw_list *l, const char *text, float w) {
       p[--len] = '\0';
     bool ascii = true;
     for (size_t i = 0; i < len; i++) ascii &= (unsigned char)p[i] < 0x80;
-    if ((ascii ? len >= 3 : len >= 2) && !is_stopword(p)) raw_add(l, hg_xstrndup(p, len), w);
+    if ((ascii ? len >= 3 : len >= 2) && !is_stopword(p, len)) raw_add(l, 0, p, len, w);
     p = e ? e + 1 : p + len;
   }
-  free(slug);
 }
 
 /* Adds a whole phrase (a tag or keyword) as one term, kept apart from words
  * by a prefix byte. */
 static void add_phrase(raw_list *l, char kind, const char *text, float w) {
-  char *slug = hg_slugify(text);
-  if (*slug) raw_add(l, hg_strdup_printf("%c%s", kind, slug), w);
-  free(slug);
+  slug_of(l, text);
+  if (l->slug.len) raw_add(l, kind, l->slug.data, l->slug.len, w);
 }
 
-static void vec_add(vec *v, size_t term, float w) {
+static void vec_add(vec *v, uint32_t term, float w) {
   if (v->n == v->cap) {
     v->cap = v->cap ? v->cap * 2 : 16;
     v->v = hg_xrealloc(v->v, v->cap * sizeof *v->v);
@@ -206,25 +270,22 @@ size_t *hg_related_compute(const hg_site *site, const hg_md_result *md, size_t k
   /* terms of every article (in parallel), then ids in site order */
   terms_job tj = {site, md, hg_xcalloc(n, sizeof(raw_list))};
   hg_parallel_for(n, threads, terms_one, &tj);
-  hg_strmap ids = {0};
-  size_t nterms = 0;
+  term_ids ids = {0};
   vec *vecs = hg_xcalloc(n, sizeof *vecs);
   for (size_t i = 0; i < n; i++) {
     raw_list *l = &tj.raw[i];
     for (size_t t = 0; t < l->n; t++) {
-      long id = hg_strmap_get(&ids, l->v[t].term, -1);
-      if (id < 0) {
-        id = (long)nterms++;
-        hg_strmap_put(&ids, l->v[t].term, id);
-      }
-      vec_add(&vecs[i], (size_t)id, l->v[t].w);
-      free(l->v[t].term);
+      const raw_term *r = &l->v[t];
+      vec_add(&vecs[i], ids_get(&ids, l->text.data + r->off, r->len, r->hash), r->w);
     }
     free(l->v);
+    hg_buf_free(&l->text);
+    hg_buf_free(&l->slug);
     vec_merge(&vecs[i]);
   }
   free(tj.raw);
-  hg_strmap_free(&ids);
+  size_t nterms = ids.n;
+  ids_free(&ids);
 
   /* document frequencies, then weight * idf and the vector norms */
   size_t *df = hg_xcalloc(nterms ? nterms : 1, sizeof *df);
@@ -250,7 +311,7 @@ size_t *hg_related_compute(const hg_site *site, const hg_md_result *md, size_t k
   for (size_t i = 0; i < n; i++)
     for (size_t t = 0; t < vecs[i].n; t++) {
       size_t term = vecs[i].v[t].term;
-      if (postings[term]) postings[term][np[term]++] = (posting){i, vecs[i].v[t].w};
+      if (postings[term]) postings[term][np[term]++] = (posting){(uint32_t)i, vecs[i].v[t].w};
     }
 
   job j = {site, k, vecs, norm, postings, np, hg_xcalloc((size_t)threads, sizeof(double *)),

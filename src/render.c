@@ -266,11 +266,14 @@ static void fill_common(hg_dict *d, const page *p) {
   set_global_str(d, "JSONLD", p->jsonld ? p->jsonld : "");
   set_global_str(d, "GENERATOR", "helpgen " HG_VERSION);
   set_global_str(d, "FOOTER_TEXT", cfg->footer);
+  hg_buf ab = HG_BUF_INIT; /* ROOT + asset path, without printf per asset */
   for (size_t i = 0; i < in->theme->nassets; i++) {
-    u = hg_strdup_printf("%s%s", p->root, in->theme->assets[i].out_rel);
-    set_global_str(d, in->theme->assets[i].var, u);
-    free(u);
+    hg_buf_clear(&ab);
+    hg_buf_puts(&ab, p->root);
+    hg_buf_puts(&ab, in->theme->assets[i].out_rel);
+    set_global_str(d, in->theme->assets[i].var, ab.data);
   }
+  hg_buf_free(&ab);
   if (cfg->logo) {
     char ext[16] = "";
     const char *dot = strrchr(cfg->logo, '.');
@@ -694,10 +697,82 @@ static bool render_article(const hg_render_input *in, int worker, size_t i, hg_d
   p.self_in_crumbs = true;
   p.art = (long)i;
 
-  json_t *graph = json_array();
-  json_t *bl = breadcrumb_list(&p, a->title);
-  if (bl) json_array_append_new(graph, bl);
+  /* JSON-LD written straight into a buffer: building jansson objects for
+   * it cost more than all the page's other values. A string jansson would
+   * refuse (not UTF-8) sends the page down the jansson path below, so the
+   * output is the same either way. */
+  hg_buf jl = HG_BUF_INIT;
+  bool direct = true;
+  hg_buf_putc(&jl, '[');
+  if (*in->cfg->base_url) {
+    static const char item[] = "{\"@type\":\"ListItem\",\"position\":";
+    size_t chain[64], nc = 0;
+    for (long f = (long)a->folder; f > 0 && nc < 64; f = s->content->folders[f].parent)
+      chain[nc++] = (size_t)f;
+    hg_buf_puts(&jl, "{\"@context\":\"https://schema.org\",\"@type\":\"BreadcrumbList\","
+                     "\"itemListElement\":[");
+    for (size_t k = 0; k <= nc && direct; k++) { /* home, then the folders from the top */
+      const char *name = k ? s->content->folders[chain[nc - k]].title : hg_i18n_get(p.t, "home");
+      char *u = abs_url(&p, k ? s->nodes[chain[nc - k]].url_dir : s->prefix);
+      hg_buf_printf(&jl, "%s%zu,\"name\":", item, k + 1);
+      direct = hg_buf_put_json(&jl, name);
+      hg_buf_puts(&jl, ",\"item\":");
+      direct = direct && hg_buf_put_json(&jl, u);
+      hg_buf_puts(&jl, "},");
+      free(u);
+    }
+    hg_buf_printf(&jl, "%s%zu,\"name\":", item, nc + 2);
+    direct = direct && hg_buf_put_json(&jl, a->title);
+    hg_buf_puts(&jl, "}]},");
+  }
   if (a->faq && r->nfaq) {
+    hg_buf_puts(&jl, "{\"@context\":\"https://schema.org\",\"@type\":\"FAQPage\",\"mainEntity\":[");
+    for (size_t k = 0; k < r->nfaq && direct; k++) {
+      hg_buf_puts(&jl, k ? ",{\"@type\":\"Question\",\"name\":" : "{\"@type\":\"Question\",\"name\":");
+      direct = hg_buf_put_json(&jl, r->faq[k].question);
+      hg_buf_puts(&jl, ",\"acceptedAnswer\":{\"@type\":\"Answer\",\"text\":");
+      direct = direct && hg_buf_put_json(&jl, r->faq[k].answer_html);
+      hg_buf_puts(&jl, "}}");
+    }
+    hg_buf_puts(&jl, "]}]");
+  } else {
+    hg_buf_puts(&jl, "{\"@context\":\"https://schema.org\",\"@type\":\"Article\",\"headline\":");
+    direct = direct && hg_buf_put_json(&jl, a->title);
+    if (*a->description) {
+      hg_buf_puts(&jl, ",\"description\":");
+      direct = direct && hg_buf_put_json(&jl, a->description);
+    }
+    if (a->date) {
+      hg_buf_puts(&jl, ",\"datePublished\":");
+      direct = direct && hg_buf_put_json(&jl, a->date);
+    }
+    if (a->updated || a->date) {
+      hg_buf_puts(&jl, ",\"dateModified\":");
+      direct = direct && hg_buf_put_json(&jl, a->updated ? a->updated : a->date);
+    }
+    hg_buf_puts(&jl, "}]");
+  }
+  if (direct) { /* as jsonld_script writes it */
+    hg_buf sc = HG_BUF_INIT;
+    hg_buf_grow(&sc, jl.len + 64);
+    hg_buf_puts(&sc, "<script type=\"application/ld+json\">");
+    for (const char *q = jl.data; *q; q++) {
+      if (*q == '<') hg_buf_puts(&sc, "\\u003c");
+      else if (*q == '>') hg_buf_puts(&sc, "\\u003e");
+      else if (*q == '&') hg_buf_puts(&sc, "\\u0026");
+      else hg_buf_putc(&sc, *q);
+    }
+    hg_buf_puts(&sc, "</script>");
+    p.jsonld = hg_buf_steal(&sc);
+  }
+  hg_buf_free(&jl);
+
+  json_t *graph = direct ? NULL : json_array();
+  json_t *bl = direct ? NULL : breadcrumb_list(&p, a->title);
+  if (bl) json_array_append_new(graph, bl);
+  if (direct) {
+    /* done above */
+  } else if (a->faq && r->nfaq) {
     json_t *qs = json_array();
     for (size_t k = 0; k < r->nfaq; k++)
       json_array_append_new(qs, json_pack("{s:s,s:s,s:{s:s,s:s}}", "@type", "Question",
@@ -714,7 +789,7 @@ static bool render_article(const hg_render_input *in, int worker, size_t i, hg_d
       json_object_set_new(art, "dateModified", json_string(a->updated ? a->updated : a->date));
     json_array_append_new(graph, art);
   }
-  p.jsonld = jsonld_script(graph);
+  if (!direct) p.jsonld = jsonld_script(graph);
 
   hg_dict *d = hg_dict_new("article");
   fill_common(d, &p);

@@ -77,12 +77,26 @@ static const char *dict_str(const dict *d, uint32_t id) {
   return d->arena.data + d->off[id];
 }
 
+/* For the words of a page, a few bytes each: 8 bytes a step, inlined. */
+static inline uint64_t dict_hash(const char *s, size_t n) {
+  uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, v;
+  for (; n >= 8; s += 8, n -= 8) {
+    memcpy(&v, s, 8);
+    h = (h ^ v) * 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 31;
+  }
+  v = 0;
+  memcpy(&v, s, n);
+  h = (h ^ v) * 0x94d049bb133111ebULL;
+  return h ^ (h >> 29);
+}
+
 static void dict_rehash(dict *d, size_t nslot) {
   free(d->slot);
   d->slot = hg_xcalloc(nslot, sizeof *d->slot);
   d->nslot = nslot;
   for (uint32_t id = 0; id < d->n; id++) {
-    size_t i = hg_hash64(dict_str(d, id), d->len[id]) & (nslot - 1);
+    size_t i = dict_hash(dict_str(d, id), d->len[id]) & (nslot - 1);
     while (d->slot[i]) i = (i + 1) & (nslot - 1);
     d->slot[i] = id + 1;
   }
@@ -90,7 +104,7 @@ static void dict_rehash(dict *d, size_t nslot) {
 
 static uint32_t dict_intern(dict *d, const char *s, size_t len, bool *added) {
   if ((d->n + 1) * 2 > d->nslot) dict_rehash(d, d->nslot ? d->nslot * 2 : 64);
-  size_t mask = d->nslot - 1, i = hg_hash64(s, len) & mask;
+  size_t mask = d->nslot - 1, i = dict_hash(s, len) & mask;
   for (; d->slot[i]; i = (i + 1) & mask) {
     uint32_t id = d->slot[i] - 1;
     if (d->len[id] == len && memcmp(dict_str(d, id), s, len) == 0) {
@@ -111,12 +125,6 @@ static uint32_t dict_intern(dict *d, const char *s, size_t len, bool *added) {
   d->slot[i] = id + 1;
   if (added) *added = true;
   return id;
-}
-
-static void dict_reset(dict *d) {
-  hg_buf_clear(&d->arena);
-  d->n = 0;
-  if (d->slot) memset(d->slot, 0, d->nslot * sizeof *d->slot);
 }
 
 static void dict_free(dict *d) {
@@ -181,30 +189,37 @@ static bool gzip(const void *data, size_t len, int level, hg_buf *out) {
   return rc == Z_STREAM_END;
 }
 
-/* ---- per-document tokenization (parallel) -------------------------------- */
+/* ---- per-document tokenization (parallel) --------------------------------
+ * Every worker thread interns the words it sees in its own dictionaries
+ * (kept from document to document); a document keeps only the worker's ids
+ * of its distinct terms, which become global ids once all are tokenized. */
 typedef struct {
-  char *terms;    /* unique folded terms, NUL-separated, in local id order */
+  uint32_t *ids;  /* distinct terms: the worker's ids, then global ids */
   uint32_t nterms;
   uint16_t *tf;   /* nterms x NF */
-  char *exacts;   /* unique exact forms, NUL-separated */
-  uint32_t *exact_term; /* local term id of each exact form */
+  uint32_t *exacts; /* distinct exact forms: the worker's ids, then global */
   uint32_t nexacts;
   uint32_t dl[NF];
-  uint32_t *gid;  /* global term ids (main thread) */
-  uint32_t *vid;  /* global variant ids (main thread) */
-  char *store;    /* JSON array for the document store */
+  int worker;
+  uint64_t store_hash; /* of its JSON array in the document store */
   size_t store_len;
 } doc_terms;
 
 typedef struct {
   hg_search_tokenizer *tk;
-  dict terms, exacts;
-  uint16_t *tf;
-  size_t tfcap;
-  uint32_t *exact_term;
-  size_t excap;
+  dict terms, exacts;     /* every word the worker saw */
+  uint32_t *exact_term;   /* term id of each exact form */
+  uint32_t *slot;         /* term id -> 1 + index in the document's list */
+  uint8_t *eseen;         /* exact id -> in the document already */
+  size_t tcap, ecap;      /* of exact_term/eseen and slot */
+  uint32_t *ids;          /* the document's distinct terms */
+  uint16_t *tf;           /* their frequencies, NF each */
+  size_t nids, idcap;
+  uint32_t *eids;         /* the document's distinct exact forms */
+  size_t neids, eidcap;
   int field;
   uint32_t dl[NF];
+  hg_buf json; /* scratch */
 } worker;
 
 typedef struct {
@@ -216,27 +231,47 @@ typedef struct {
 
 static void on_token(void *ctx, const hg_search_token *t) {
   worker *w = ctx;
-  bool added;
-  uint32_t id = dict_intern(&w->terms, t->term, t->term_len, &added);
-  if (added) {
-    if ((size_t)(id + 1) * NF > w->tfcap) {
-      w->tfcap = w->tfcap ? w->tfcap * 2 : 64 * NF;
-      w->tf = hg_xrealloc(w->tf, w->tfcap * sizeof *w->tf);
-    }
-    memset(w->tf + (size_t)id * NF, 0, NF * sizeof *w->tf);
+  uint32_t id = dict_intern(&w->terms, t->term, t->term_len, NULL);
+  if (id >= w->tcap) {
+    size_t ncap = w->tcap ? w->tcap * 2 : 1024;
+    while (ncap <= id) ncap *= 2;
+    w->slot = hg_xrealloc(w->slot, ncap * sizeof *w->slot);
+    memset(w->slot + w->tcap, 0, (ncap - w->tcap) * sizeof *w->slot);
+    w->tcap = ncap;
   }
-  uint16_t *c = &w->tf[(size_t)id * NF + w->field];
+  uint32_t k = w->slot[id];
+  if (!k) {
+    if (w->nids == w->idcap) {
+      w->idcap = w->idcap ? w->idcap * 2 : 256;
+      w->ids = hg_xrealloc(w->ids, w->idcap * sizeof *w->ids);
+      w->tf = hg_xrealloc(w->tf, w->idcap * NF * sizeof *w->tf);
+    }
+    w->ids[w->nids] = id;
+    memset(w->tf + w->nids * NF, 0, NF * sizeof *w->tf);
+    k = w->slot[id] = (uint32_t)++w->nids;
+  }
+  uint16_t *c = &w->tf[(size_t)(k - 1) * NF + w->field];
   if (*c < UINT16_MAX) (*c)++;
   w->dl[w->field]++;
   if (t->exact) {
+    bool added;
     uint32_t e = dict_intern(&w->exacts, t->exact, t->exact_len, &added);
-    if (added) {
-      if (e >= w->excap) {
-        w->excap = w->excap ? w->excap * 2 : 64;
-        w->exact_term = hg_xrealloc(w->exact_term,
-                                    w->excap * sizeof *w->exact_term);
+    if (e >= w->ecap) {
+      size_t ncap = w->ecap ? w->ecap * 2 : 256;
+      while (ncap <= e) ncap *= 2;
+      w->exact_term = hg_xrealloc(w->exact_term, ncap * sizeof *w->exact_term);
+      w->eseen = hg_xrealloc(w->eseen, ncap);
+      memset(w->eseen + w->ecap, 0, ncap - w->ecap);
+      w->ecap = ncap;
+    }
+    if (added) w->exact_term[e] = id;
+    if (!w->eseen[e]) {
+      w->eseen[e] = 1;
+      if (w->neids == w->eidcap) {
+        w->eidcap = w->eidcap ? w->eidcap * 2 : 64;
+        w->eids = hg_xrealloc(w->eids, w->eidcap * sizeof *w->eids);
       }
-      w->exact_term[e] = id;
+      w->eids[w->neids++] = e;
     }
   }
 }
@@ -248,35 +283,50 @@ static void tok_field(worker *w, int field, const char *s) {
 }
 
 /* The start of the body for excerpts: whitespace collapsed, cut at a word
- * boundary near TEXT_BYTES. */
-static char *excerpt_text(const char *s) {
-  hg_buf b = HG_BUF_INIT;
+ * boundary near TEXT_BYTES, into out (TEXT_BYTES + 65 bytes). */
+static void excerpt_text(const char *s, char *out) {
+  size_t len = 0;
   bool space = false;
-  for (; s && *s && b.len < TEXT_BYTES + 64; s++) {
+  for (; s && *s && len < TEXT_BYTES + 64; s++) {
     unsigned char c = (unsigned char)*s;
     if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f') {
-      space = b.len > 0;
+      space = len > 0;
       continue;
     }
     if (space) {
-      if (b.len >= TEXT_BYTES) break;
-      hg_buf_putc(&b, ' ');
+      if (len >= TEXT_BYTES) break;
+      out[len++] = ' ';
       space = false;
     }
-    hg_buf_putc(&b, (char)c);
+    out[len++] = (char)c;
   }
   /* never end inside a UTF-8 sequence */
-  size_t n = b.len;
-  if (n && ((unsigned char)b.data[n - 1] & 0x80)) {
+  size_t n = len;
+  if (n && ((unsigned char)out[n - 1] & 0x80)) {
     size_t i = n - 1;
-    while (i > 0 && ((unsigned char)b.data[i] & 0xc0) == 0x80) i--;
-    unsigned char lead = (unsigned char)b.data[i];
+    while (i > 0 && ((unsigned char)out[i] & 0xc0) == 0x80) i--;
+    unsigned char lead = (unsigned char)out[i];
     size_t need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
     if (n - i < need) n = i;
   }
-  char *r = hg_xstrndup(hg_buf_cstr(&b), n);
-  hg_buf_free(&b);
-  return r;
+  out[n] = '\0';
+}
+
+/* One document of the store: [url, title, breadcrumb, description, text],
+ * compact JSON as jansson writes it. */
+static void put_store_json(hg_buf *b, const hg_search_doc *doc) {
+  char text[TEXT_BYTES + 65];
+  excerpt_text(doc->body, text);
+  const char *v[5] = {doc->url, doc->title, doc->breadcrumb, doc->description, text};
+  hg_buf_putc(b, '[');
+  bool first = true;
+  for (int k = 0; k < 5; k++) {
+    size_t at = b->len;
+    if (!first) hg_buf_putc(b, ',');
+    if (hg_buf_put_json(b, v[k] ? v[k] : "")) first = false;
+    else b->len = at;
+  }
+  hg_buf_putc(b, ']');
 }
 
 static void tok_doc(void *ctx, size_t i, int wi) {
@@ -284,50 +334,51 @@ static void tok_doc(void *ctx, size_t i, int wi) {
   worker *w = &job->workers[wi];
   const hg_search_doc *doc = &job->docs[job->order[i]];
   doc_terms *dt = &job->out[i];
-  dict_reset(&w->terms);
-  dict_reset(&w->exacts);
   memset(w->dl, 0, sizeof w->dl);
   tok_field(w, F_TITLE, doc->title);
   tok_field(w, F_HEADINGS, doc->headings);
   tok_field(w, F_KEYWORDS, doc->keywords);
   tok_field(w, F_DESC, doc->description);
   tok_field(w, F_BODY, doc->body);
-  dt->nterms = (uint32_t)w->terms.n;
-  dt->terms = hg_xmalloc(w->terms.arena.len + 1);
-  memcpy(dt->terms, hg_buf_cstr(&w->terms.arena), w->terms.arena.len);
-  dt->tf = hg_xmalloc(w->terms.n * NF * sizeof *dt->tf + 1);
-  if (w->terms.n) memcpy(dt->tf, w->tf, w->terms.n * NF * sizeof *dt->tf);
-  dt->nexacts = (uint32_t)w->exacts.n;
-  dt->exacts = hg_xmalloc(w->exacts.arena.len + 1);
-  memcpy(dt->exacts, hg_buf_cstr(&w->exacts.arena), w->exacts.arena.len);
-  dt->exact_term = hg_xmalloc(w->exacts.n * sizeof *dt->exact_term + 1);
-  if (w->exacts.n)
-    memcpy(dt->exact_term, w->exact_term, w->exacts.n * sizeof *dt->exact_term);
+  dt->worker = wi;
+  dt->nterms = (uint32_t)w->nids;
+  dt->ids = hg_xmalloc(w->nids * sizeof *dt->ids + 1);
+  if (w->nids) memcpy(dt->ids, w->ids, w->nids * sizeof *dt->ids);
+  dt->tf = hg_xmalloc(w->nids * NF * sizeof *dt->tf + 1);
+  if (w->nids) memcpy(dt->tf, w->tf, w->nids * NF * sizeof *dt->tf);
+  dt->nexacts = (uint32_t)w->neids;
+  dt->exacts = hg_xmalloc(w->neids * sizeof *dt->exacts + 1);
+  if (w->neids) memcpy(dt->exacts, w->eids, w->neids * sizeof *dt->exacts);
   memcpy(dt->dl, w->dl, sizeof w->dl);
+  for (size_t k = 0; k < w->nids; k++) w->slot[w->ids[k]] = 0;
+  for (size_t k = 0; k < w->neids; k++) w->eseen[w->eids[k]] = 0;
+  w->nids = w->neids = 0;
 
-  char *text = excerpt_text(doc->body);
-  json_t *a = json_array();
-  json_array_append_new(a, json_string(doc->url ? doc->url : ""));
-  json_array_append_new(a, json_string(doc->title ? doc->title : ""));
-  json_array_append_new(a, json_string(doc->breadcrumb ? doc->breadcrumb : ""));
-  json_array_append_new(a,
-                        json_string(doc->description ? doc->description : ""));
-  json_array_append_new(a, json_string(text));
-  dt->store = json_dumps(a, JSON_COMPACT);
-  if (!dt->store) dt->store = hg_xstrdup("[\"\",\"\",\"\",\"\",\"\"]");
-  dt->store_len = strlen(dt->store);
-  json_decref(a);
-  free(text);
+  /* the store's JSON is made again when it is written; only its length
+   * and hash are needed before */
+  hg_buf_clear(&w->json);
+  put_store_json(&w->json, doc);
+  dt->store_len = w->json.len;
+  dt->store_hash = hg_hash64(w->json.data, w->json.len);
 }
 
 static void doc_terms_free(doc_terms *dt) {
-  free(dt->terms);
+  free(dt->ids);
   free(dt->tf);
   free(dt->exacts);
-  free(dt->exact_term);
-  free(dt->gid);
-  free(dt->vid);
-  free(dt->store);
+}
+
+static void worker_free(worker *w) {
+  hg_search_tokenizer_free(w->tk);
+  dict_free(&w->terms);
+  dict_free(&w->exacts);
+  free(w->exact_term);
+  free(w->slot);
+  free(w->eseen);
+  free(w->ids);
+  free(w->tf);
+  free(w->eids);
+  hg_buf_free(&w->json);
 }
 
 /* ---- the index ----------------------------------------------------------- */
@@ -344,6 +395,7 @@ typedef struct {
   dict variants;  /* exact forms */
   uint32_t *vterm, *vdf, *vpost_off, *vpost_doc;
   size_t top;     /* scores kept per term */
+  uint8_t level[256]; /* level() of every 8-bit score */
   hg_buf gz;
   json_t *manifest;
 } index_state;
@@ -432,27 +484,20 @@ static unsigned level(uint8_t q) {
 /* A posting's low bits: the score level, and above it the title bit. */
 static uint64_t posting(const index_state *st, uint32_t p, uint32_t gap) {
   return (uint64_t)gap << (QBITS + 1) | (uint64_t)st->post_t[p] << QBITS |
-         level(st->post_q[p]);
+         st->level[st->post_q[p]];
 }
 
-static __thread const index_state *tl_top_state;
-static int cmp_top(const void *pa, const void *pb) {
-  uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-  const uint8_t *q = tl_top_state->post_q, *t = tl_top_state->post_t;
-  if (t[a] != t[b]) return t[a] > t[b] ? -1 : 1;
-  if (q[a] != q[b]) return q[a] > q[b] ? -1 : 1;
-  return a < b ? -1 : a > b;
-}
-static int cmp_u32(const void *pa, const void *pb) {
-  uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-  return a < b ? -1 : a > b;
+/* Rank of a posting among a term's postings: title matches first, then by
+ * score (ties: the earlier document first). */
+static unsigned rank_key(const index_state *st, uint32_t p) {
+  return (unsigned)st->post_t[p] << 8 | st->post_q[p];
 }
 
 /* A term's postings. A term in more than `top` documents keeps the scores of
  * its `top` best documents only; the others get one tail score, and the set
  * of all its documents is kept (gaps or a bitmap) so that matching every
  * query word stays exact. */
-static void put_term_block(index_state *st, uint32_t t, const uint32_t *vids,
+static void put_term_block(const index_state *st, uint32_t t, const uint32_t *vids,
                            size_t nv, hg_buf *blk) {
   hg_buf_clear(blk);
   uint32_t a = st->post_off[t], b = st->post_off[t + 1], df = b - a;
@@ -465,14 +510,19 @@ static void put_term_block(index_state *st, uint32_t t, const uint32_t *vids,
       prev = st->post_doc[p];
     }
   } else {
-    uint32_t *idx = hg_xmalloc(df * sizeof *idx);
-    for (uint32_t p = a; p < b; p++) idx[p - a] = p;
-    tl_top_state = st;
-    qsort(idx, df, sizeof *idx, cmp_top);
-    uint8_t tail = st->post_q[idx[top]];
-    qsort(idx, top, sizeof *idx, cmp_u32); /* the best, in document order */
+    /* the `top` best by rank_key, found by counting: every posting above
+     * the threshold key, and the first `need` ones at it */
+    uint32_t cnt[512] = {0};
+    for (uint32_t p = a; p < b; p++) cnt[rank_key(st, p)]++;
+    size_t need = top;
+    unsigned thr = 511;
+    while (cnt[thr] < need) need -= cnt[thr--];
+    unsigned next = thr; /* the key of the first posting left out */
+    if (cnt[thr] == need)
+      do next--; while (cnt[next] == 0);
+    uint8_t tail = (uint8_t)(next & 0xff);
     put_varint(blk, top);
-    hg_buf_putc(blk, (char)level(tail));
+    hg_buf_putc(blk, (char)st->level[tail]);
     size_t bitmap = (st->ndocs + 7) / 8;
     if (bitmap < df) {
       hg_buf_putc(blk, 1);
@@ -489,13 +539,14 @@ static void put_term_block(index_state *st, uint32_t t, const uint32_t *vids,
         prev = st->post_doc[p];
       }
     }
-    prev = 0;
-    for (size_t k = 0; k < top; k++) {
-      uint32_t p = idx[k];
+    prev = 0; /* the best, in document order */
+    for (uint32_t p = a; p < b; p++) {
+      unsigned k = rank_key(st, p);
+      if (k < thr || (k == thr && need == 0)) continue;
+      if (k == thr) need--;
       put_varint(blk, posting(st, p, st->post_doc[p] - prev));
       prev = st->post_doc[p];
     }
-    free(idx);
   }
   put_varint(blk, nv);
   for (size_t k = 0; k < nv; k++) {
@@ -520,6 +571,63 @@ static int cmp_variant(const void *pa, const void *pb) {
   return cmp_str(dict_str(d, a), d->len[a], dict_str(d, b), d->len[b]);
 }
 
+/* Term blocks are independent: built in parallel, one buffer per term. */
+typedef struct {
+  const index_state *st;
+  const uint32_t *sorted, *vs, *vstart;
+  hg_buf *blks;
+} blocks_job;
+
+static void block_one(void *ctx, size_t k, int w) {
+  (void)w;
+  blocks_job *j = ctx;
+  uint32_t t = j->sorted[k];
+  put_term_block(j->st, t, j->vs + j->vstart[t], j->vstart[t + 1] - j->vstart[t], &j->blks[k]);
+}
+
+/* Files compressed and written in parallel; names come back in order. */
+typedef struct {
+  const index_state *st;
+  const char *prefix;
+  hg_buf *files;
+  char (*hashes)[HASH_LEN + 1];
+  hg_error **errs;
+} files_job;
+
+static void file_one(void *ctx, size_t i, int w) {
+  (void)w;
+  files_job *j = ctx;
+  hg_buf gz = HG_BUF_INIT;
+  write_file_gz(j->st, j->prefix, j->files[i].data, j->files[i].len, NULL, j->hashes[i], &gz,
+                &j->errs[i]);
+  hg_buf_free(&gz);
+}
+
+/* Writes files[0..n) as <prefix><hash>.bin on the build's threads, appends
+ * the hashes to `names` in order and frees the buffers. */
+static bool write_files(const index_state *st, const char *prefix, hg_buf *files, size_t n,
+                        json_t *names, hg_error **err) {
+  files_job j = {st, prefix, files, hg_xcalloc(n + 1, sizeof *j.hashes),
+                 hg_xcalloc(n + 1, sizeof *j.errs)};
+  hg_parallel_for(n, st->opts->threads > 0 ? st->opts->threads : hg_default_threads(), file_one,
+                  &j);
+  bool ok = true;
+  for (size_t i = 0; i < n; i++) {
+    if (j.errs[i] && ok) {
+      if (err) *err = j.errs[i];
+      else hg_error_free(j.errs[i]);
+      ok = false;
+    } else {
+      hg_error_free(j.errs[i]);
+    }
+    if (ok) json_array_append_new(names, json_string(j.hashes[i]));
+    hg_buf_free(&files[i]);
+  }
+  free(j.hashes);
+  free(j.errs);
+  return ok;
+}
+
 static bool write_shards(index_state *st, const uint32_t *sorted,
                          hg_error **err) {
   size_t limit = st->opts->shard_bytes ? st->opts->shard_bytes
@@ -535,31 +643,36 @@ static bool write_shards(index_state *st, const uint32_t *sorted,
   for (size_t k = 0; k < nv; k++) vstart[st->vterm[vs[k]] + 1]++;
   for (size_t t = 0; t < nt; t++) vstart[t + 1] += vstart[t];
 
+  blocks_job bj = {st, sorted, vs, vstart, hg_xcalloc(nt + 1, sizeof(hg_buf))};
+  hg_parallel_for(nt, st->opts->threads > 0 ? st->opts->threads : hg_default_threads(),
+                  block_one, &bj);
+
   json_t *keys = json_array(), *files = json_array();
-  hg_buf body = HG_BUF_INIT, blk = HG_BUF_INIT, entry = HG_BUF_INIT,
-         file = HG_BUF_INIT;
+  hg_buf body = HG_BUF_INIT, entry = HG_BUF_INIT;
+  hg_buf *shards = NULL;
+  size_t nshards = 0, cap = 0;
   size_t count = 0;
   const char *prev = "";
   size_t prev_len = 0;
   const char *last = ""; /* last term of the previous shard */
   size_t last_len = 0;
-  bool ok = true;
-  for (size_t k = 0; k <= nt && ok; k++) {
+  for (size_t k = 0; k <= nt; k++) {
     uint32_t t = k < nt ? sorted[k] : 0;
     const char *s = k < nt ? dict_str(&st->terms, t) : NULL;
     size_t slen = k < nt ? st->terms.len[t] : 0;
-    if (k < nt) {
-      put_term_block(st, t, vs + vstart[t], vstart[t + 1] - vstart[t], &blk);
-    }
+    const hg_buf *blk = &bj.blks[k];
     bool flush = k == nt ? count > 0
-                         : count > 0 && body.len + blk.len + slen > limit;
+                         : count > 0 && body.len + blk->len + slen > limit;
     if (flush) {
-      hg_buf_clear(&file);
-      put_varint(&file, count);
-      hg_buf_append(&file, body.data, body.len);
-      char h[HASH_LEN + 1];
-      ok = write_file(st, "t.", file.data, file.len, NULL, h, err);
-      json_array_append_new(files, json_string(h));
+      if (nshards == cap) {
+        cap = cap ? cap * 2 : 64;
+        shards = hg_xrealloc(shards, cap * sizeof *shards);
+      }
+      hg_buf *file = &shards[nshards++];
+      *file = (hg_buf)HG_BUF_INIT;
+      hg_buf_grow(file, body.len + 10);
+      put_varint(file, count);
+      hg_buf_append(file, body.data, body.len);
       last = prev;
       last_len = prev_len;
       hg_buf_clear(&body);
@@ -582,20 +695,22 @@ static bool write_shards(index_state *st, const uint32_t *sorted,
     hg_buf_clear(&entry);
     put_front_coded(&entry, prev, prev_len, s, slen);
     put_varint(&entry, st->df[t]);
-    put_bytes(&entry, blk.data, blk.len);
+    put_bytes(&entry, blk->data, blk->len);
     hg_buf_append(&body, entry.data, entry.len);
     count++;
     prev = s;
     prev_len = slen;
   }
+  for (size_t k = 0; k < nt; k++) hg_buf_free(&bj.blks[k]);
+  free(bj.blks);
+  bool ok = write_files(st, "t.", shards, nshards, files, err);
+  free(shards);
   json_t *o = json_object();
   json_object_set_new(o, "keys", keys);
   json_object_set_new(o, "files", files);
   json_object_set_new(st->manifest, "terms", o);
   hg_buf_free(&body);
-  hg_buf_free(&blk);
   hg_buf_free(&entry);
-  hg_buf_free(&file);
   free(vs);
   free(vstart);
   return ok;
@@ -682,7 +797,8 @@ static bool write_vocab(index_state *st, hg_error **err) {
 /* Document groups are independent: built and compressed in parallel. */
 typedef struct {
   const index_state *st;
-  const doc_terms *dts;
+  const hg_search_doc *docs;
+  const size_t *order;
   size_t g;          /* documents per group */
   const char *hash;  /* one hash names every group file */
   hg_error **errs;   /* one slot per group */
@@ -696,7 +812,7 @@ static void store_one(void *ctx, size_t gi, int w) {
   hg_buf_putc(&b, '[');
   for (size_t d = gi * j->g; d < n && d < (gi + 1) * j->g; d++) {
     if (d > gi * j->g) hg_buf_putc(&b, ',');
-    hg_buf_append(&b, j->dts[d].store, j->dts[d].store_len);
+    put_store_json(&b, &j->docs[j->order[d]]);
   }
   hg_buf_putc(&b, ']');
   char prefix[32];
@@ -706,7 +822,8 @@ static void store_one(void *ctx, size_t gi, int w) {
   hg_buf_free(&gz);
 }
 
-static bool write_store(index_state *st, doc_terms *dts, hg_error **err) {
+static bool write_store(index_state *st, const doc_terms *dts, const hg_search_doc *docs,
+                        const size_t *order, hg_error **err) {
   size_t n = st->ndocs, total = 0;
   for (size_t d = 0; d < n; d++) total += dts[d].store_len + 1;
   size_t target = st->opts->group_bytes ? st->opts->group_bytes
@@ -718,11 +835,11 @@ static bool write_store(index_state *st, doc_terms *dts, hg_error **err) {
   /* one hash over all groups names every group file */
   uint64_t h = 0;
   for (size_t d = 0; d < n; d++)
-    h = h * 1099511628211ULL ^ hg_hash64(dts[d].store, dts[d].store_len);
+    h = h * 1099511628211ULL ^ dts[d].store_hash;
   char hash[17];
   hg_hash_hex(&h, sizeof h, hash);
   hash[HASH_LEN] = '\0';
-  store_job job = {st, dts, g, hash, hg_xcalloc(ngroups, sizeof(hg_error *))};
+  store_job job = {st, docs, order, g, hash, hg_xcalloc(ngroups, sizeof(hg_error *))};
   hg_parallel_for(ngroups, st->opts->threads > 0 ? st->opts->threads : hg_default_threads(),
                   store_one, &job);
   bool ok = true;
@@ -909,6 +1026,7 @@ char *hg_search_build(const hg_search_doc *docs, size_t n,
     return NULL;
   }
   index_state st = {.opts = opts, .ndocs = n};
+  for (unsigned q = 0; q < 256; q++) st.level[q] = (uint8_t)level((uint8_t)q);
   st.top = opts->top_postings ? opts->top_postings
                               : (n / 16 > DEFAULT_TOP ? n / 16 : DEFAULT_TOP);
   char *result = NULL;
@@ -945,42 +1063,25 @@ char *hg_search_build(const hg_search_doc *docs, size_t n,
                    .workers = workers};
     hg_parallel_for(n, nthreads, tok_doc, &job);
   }
-  for (int w = 0; w < nthreads; w++) {
-    hg_search_tokenizer_free(workers[w].tk);
-    dict_free(&workers[w].terms);
-    dict_free(&workers[w].exacts);
-    free(workers[w].tf);
-    free(workers[w].exact_term);
+  if (!ok) {
+    for (int w = 0; w < nthreads; w++) worker_free(&workers[w]);
+    free(workers);
+    goto done;
   }
-  free(workers);
-  if (!ok) goto done;
 
-  /* 2. global term ids, document frequencies, field length averages */
-  double avg[NF] = {0};
-  size_t dfcap = 0, vcap = 0;
-  for (size_t d = 0; d < n; d++) {
-    doc_terms *dt = &dts[d];
-    for (int f = 0; f < NF; f++) avg[f] += dt->dl[f];
-    dt->gid = hg_xmalloc(dt->nterms * sizeof *dt->gid + 1);
-    const char *s = dt->terms;
-    for (uint32_t i = 0; i < dt->nterms; i++) {
-      size_t len = strlen(s);
-      uint32_t g = dict_intern(&st.terms, s, len, NULL);
-      if (g >= dfcap) {
-        size_t ncap = dfcap ? dfcap * 2 : 1024;
-        st.df = hg_xrealloc(st.df, ncap * sizeof *st.df);
-        memset(st.df + dfcap, 0, (ncap - dfcap) * sizeof *st.df);
-        dfcap = ncap;
-      }
-      st.df[g]++;
-      dt->gid[i] = g;
-      s += len + 1;
-    }
-    dt->vid = hg_xmalloc(dt->nexacts * sizeof *dt->vid + 1);
-    s = dt->exacts;
-    for (uint32_t i = 0; i < dt->nexacts; i++) {
-      size_t len = strlen(s);
-      uint32_t v = dict_intern(&st.variants, s, len, NULL);
+  /* 2. global term ids (each worker's words, then its ids in every
+   * document it tokenized), document frequencies, field length averages */
+  uint32_t **tmap = hg_xcalloc((size_t)nthreads, sizeof *tmap);
+  uint32_t **vmap = hg_xcalloc((size_t)nthreads, sizeof *vmap);
+  size_t vcap = 0;
+  for (int w = 0; w < nthreads; w++) {
+    worker *wk = &workers[w];
+    tmap[w] = hg_xmalloc(wk->terms.n * sizeof **tmap + 1);
+    for (uint32_t i = 0; i < wk->terms.n; i++)
+      tmap[w][i] = dict_intern(&st.terms, dict_str(&wk->terms, i), wk->terms.len[i], NULL);
+    vmap[w] = hg_xmalloc(wk->exacts.n * sizeof **vmap + 1);
+    for (uint32_t i = 0; i < wk->exacts.n; i++) {
+      uint32_t v = dict_intern(&st.variants, dict_str(&wk->exacts, i), wk->exacts.len[i], NULL);
       if (v >= vcap) {
         size_t ncap = vcap ? vcap * 2 : 256;
         st.vdf = hg_xrealloc(st.vdf, ncap * sizeof *st.vdf);
@@ -988,12 +1089,32 @@ char *hg_search_build(const hg_search_doc *docs, size_t n,
         memset(st.vdf + vcap, 0, (ncap - vcap) * sizeof *st.vdf);
         vcap = ncap;
       }
+      st.vterm[v] = tmap[w][wk->exact_term[i]];
+      vmap[w][i] = v;
+    }
+    worker_free(wk);
+  }
+  free(workers);
+  st.df = hg_xcalloc(st.terms.n + 1, sizeof *st.df);
+  double avg[NF] = {0};
+  for (size_t d = 0; d < n; d++) {
+    doc_terms *dt = &dts[d];
+    for (int f = 0; f < NF; f++) avg[f] += dt->dl[f];
+    for (uint32_t i = 0; i < dt->nterms; i++) {
+      uint32_t g = dt->ids[i] = tmap[dt->worker][dt->ids[i]];
+      st.df[g]++;
+    }
+    for (uint32_t i = 0; i < dt->nexacts; i++) {
+      uint32_t v = dt->exacts[i] = vmap[dt->worker][dt->exacts[i]];
       st.vdf[v]++;
-      st.vterm[v] = dt->gid[dt->exact_term[i]];
-      dt->vid[i] = v;
-      s += len + 1;
     }
   }
+  for (int w = 0; w < nthreads; w++) {
+    free(tmap[w]);
+    free(vmap[w]);
+  }
+  free(tmap);
+  free(vmap);
   for (int f = 0; f < NF; f++) avg[f] = n ? avg[f] / (double)n : 0;
 
   /* 3. postings in document order, with quantized scores */
@@ -1012,7 +1133,7 @@ char *hg_search_build(const hg_search_doc *docs, size_t n,
   for (size_t d = 0; d < n; d++) {
     doc_terms *dt = &dts[d];
     for (uint32_t i = 0; i < dt->nterms; i++) {
-      uint32_t p = fill[dt->gid[i]]++;
+      uint32_t p = fill[dt->ids[i]]++;
       st.post_doc[p] = (uint32_t)d;
       st.post_q[p] = quantize(dt->tf + (size_t)i * NF, dt->dl, avg);
       st.post_t[p] = dt->tf[(size_t)i * NF + F_TITLE] > 0;
@@ -1021,7 +1142,7 @@ char *hg_search_build(const hg_search_doc *docs, size_t n,
   memcpy(fill, st.vpost_off, nv * sizeof *fill);
   for (size_t d = 0; d < n; d++)
     for (uint32_t i = 0; i < dts[d].nexacts; i++)
-      st.vpost_doc[fill[dts[d].vid[i]]++] = (uint32_t)d;
+      st.vpost_doc[fill[dts[d].exacts[i]]++] = (uint32_t)d;
   free(fill);
 
   /* 4. files */
@@ -1030,7 +1151,7 @@ char *hg_search_build(const hg_search_doc *docs, size_t n,
   tl_sort_dict = &st.terms;
   qsort(sorted, nt, sizeof *sorted, cmp_term_id);
   ok = (opts->write || hg_mkdir_p(st.dir, err)) && write_shards(&st, sorted, err) &&
-       write_vocab(&st, err) && write_store(&st, dts, err) &&
+       write_vocab(&st, err) && write_store(&st, dts, docs, order, err) &&
        write_facets(&st, docs, order, err);
   free(sorted);
   if (ok) {

@@ -18,6 +18,7 @@ struct hg_search_tokenizer {
   UChar *u[3]; /* scratch UTF-16 buffers: 0 the word, 1 and 2 steps */
   int32_t ucap[3];
   hg_buf term, exact;
+  bool icu_only; /* no ASCII fast path (tests compare the two) */
 };
 
 hg_search_tokenizer *hg_search_tokenizer_new(const char *lang,
@@ -205,32 +206,33 @@ static bool is_apos(const char *s, int32_t i, int32_t end) {
   return end - i >= 3 && memcmp(s + i, "\xe2\x80\x99", 3) == 0;
 }
 
-static void emit(hg_search_tokenizer *tk, const char *text, int32_t s,
-                 int32_t e, hg_search_token_fn fn, void *ctx) {
+static void emit(hg_search_tokenizer *tk, const char *text, size_t s, size_t e,
+                 hg_search_token_fn fn, void *ctx) {
   for (;;) { /* trim apostrophes */
-    if (s < e && is_apos(text, s, e)) s += text[s] == '\'' ? 1 : 3;
+    if (s < e && is_apos(text + s, 0, (int32_t)(e - s))) s += text[s] == '\'' ? 1 : 3;
     else if (e > s && text[e - 1] == '\'') e--;
     else if (e - s >= 3 && memcmp(text + e - 3, "\xe2\x80\x99", 3) == 0) e -= 3;
     else break;
   }
-  if (s >= e || !fold(tk, text + s, (size_t)(e - s))) return;
+  if (s >= e || !fold(tk, text + s, e - s)) return;
   if (tk->term.len == 0 || tk->term.len > HG_SEARCH_MAX_TERM) return;
   hg_search_token tok = {
       .term = tk->term.data,
       .term_len = tk->term.len,
       .exact = tk->exact.len ? tk->exact.data : NULL,
       .exact_len = tk->exact.len,
-      .start = (size_t)s,
-      .end = (size_t)e,
+      .start = s,
+      .end = e,
   };
   fn(ctx, &tok);
 }
 
-void hg_search_tokenize(hg_search_tokenizer *tk, const char *text, size_t len,
-                        hg_search_token_fn fn, void *ctx) {
-  if (!text || !len) return;
+/* ICU's word breaks over text[off, off + len). */
+static void tokenize_icu(hg_search_tokenizer *tk, const char *text, size_t off, size_t len,
+                         hg_search_token_fn fn, void *ctx) {
   UErrorCode st = U_ZERO_ERROR;
-  tk->ut = utext_openUTF8(tk->ut, text, (int64_t)len, &st);
+  const char *t = text + off;
+  tk->ut = utext_openUTF8(tk->ut, t, (int64_t)len, &st);
   if (U_FAILURE(st)) return;
   ubrk_setUText(tk->bi, tk->ut, &st);
   if (U_FAILURE(st)) return;
@@ -244,12 +246,12 @@ void hg_search_tokenize(hg_search_tokenizer *tk, const char *text, size_t len,
     while (i < end) {
       int32_t at = i;
       UChar32 c;
-      U8_NEXT(text, i, end, c);
+      U8_NEXT(t, i, end, c);
       int k = c < 0 ? 0 : char_class(c);
       if (c == '.' && prev >= 0 && is_number(prev) && i < end) {
         int32_t j = i;
         UChar32 next;
-        U8_NEXT(text, j, end, next);
+        U8_NEXT(t, j, end, next);
         if (next >= 0 && is_number(next)) k = 1;
       }
       prev = c;
@@ -258,10 +260,101 @@ void hg_search_tokenize(hg_search_tokenizer *tk, const char *text, size_t len,
         alnum |= k == 2;
         continue;
       }
-      if (run >= 0 && alnum) emit(tk, text, run, at, fn, ctx);
+      if (run >= 0 && alnum) emit(tk, text, off + (size_t)run, off + (size_t)at, fn, ctx);
       run = -1;
       alnum = false;
     }
-    if (run >= 0 && alnum) emit(tk, text, run, end, fn, ctx);
+    if (run >= 0 && alnum) emit(tk, text, off + (size_t)run, off + (size_t)end, fn, ctx);
   }
+}
+
+/* ---- ASCII fast path ---------------------------------------------------------
+ * ICU breaks on both sides of ASCII white space (a combining mark right after
+ * it joins the space's own segment, which holds no word), so the text splits
+ * there into chunks that ICU would segment the same way on their own. A chunk
+ * of ASCII only gets the outcome of ICU's rules (UAX #29) followed by
+ * tokenize_icu's runs without ICU: letters, digits and '_' never break apart
+ * (WB5, WB8-WB10, WB13a/b); an apostrophe stays inside a word only between two
+ * letters or two digits (WB6/7, WB11/12) and '.' only between two digits; any
+ * other character ends a run. Chunks holding other bytes go to ICU. */
+static bool ascii_space(unsigned char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+static bool ascii_letter(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+static bool ascii_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+
+/* emit() for a word of the fast path: ASCII, no apostrophe at either end,
+ * so folding is lowercasing and the exact form is the term. */
+static void emit_ascii(hg_search_tokenizer *tk, const char *text, size_t s, size_t e,
+                       hg_search_token_fn fn, void *ctx) {
+  size_t n = e - s;
+  if (n > HG_SEARCH_MAX_TERM) return;
+  char term[HG_SEARCH_MAX_TERM + 1];
+  for (size_t i = 0; i < n; i++) {
+    char c = text[s + i];
+    term[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+  }
+  term[n] = '\0';
+  hg_search_token tok = {.term = term, .term_len = n, .start = s, .end = e};
+  fn(ctx, &tok);
+}
+
+static void tokenize_ascii(hg_search_tokenizer *tk, const char *text, size_t s, size_t e,
+                           hg_search_token_fn fn, void *ctx) {
+  const unsigned char *u = (const unsigned char *)text;
+  size_t run = SIZE_MAX;
+  bool alnum = false;
+  for (size_t i = s; i < e; i++) {
+    unsigned char c = u[i];
+    int k = 0;
+    if (ascii_letter(c) || ascii_digit(c)) {
+      k = 2;
+    } else if (c == '_') {
+      k = 1;
+    } else if ((c == '\'' || c == '.') && i > s && i + 1 < e) {
+      unsigned char p = u[i - 1], n = u[i + 1];
+      k = (ascii_digit(p) && ascii_digit(n)) ||
+          (c == '\'' && ascii_letter(p) && ascii_letter(n));
+    }
+    if (k) {
+      if (run == SIZE_MAX) run = i;
+      alnum |= k == 2;
+      continue;
+    }
+    if (run != SIZE_MAX && alnum) emit_ascii(tk, text, run, i, fn, ctx);
+    run = SIZE_MAX;
+    alnum = false;
+  }
+  if (run != SIZE_MAX && alnum) emit_ascii(tk, text, run, e, fn, ctx);
+}
+
+void hg_search_tokenize(hg_search_tokenizer *tk, const char *text, size_t len,
+                        hg_search_token_fn fn, void *ctx) {
+  if (!text || !len) return;
+  if (tk->icu_only) {
+    tokenize_icu(tk, text, 0, len, fn, ctx);
+    return;
+  }
+  const unsigned char *u = (const unsigned char *)text;
+  size_t i = 0, icu_start = SIZE_MAX, icu_end = 0; /* pending chunks for ICU */
+  while (i < len) {
+    while (i < len && ascii_space(u[i])) i++;
+    size_t s = i;
+    bool ascii = true;
+    while (i < len && !ascii_space(u[i])) ascii &= u[i++] < 0x80;
+    if (s == i) break;
+    if (!ascii) { /* neighbouring chunks for ICU go in one call */
+      if (icu_start == SIZE_MAX) icu_start = s;
+      icu_end = i;
+      continue;
+    }
+    if (icu_start != SIZE_MAX) tokenize_icu(tk, text, icu_start, icu_end - icu_start, fn, ctx);
+    icu_start = SIZE_MAX;
+    tokenize_ascii(tk, text, s, i, fn, ctx);
+  }
+  if (icu_start != SIZE_MAX) tokenize_icu(tk, text, icu_start, icu_end - icu_start, fn, ctx);
+}
+
+void hg_search_tokenizer_set_icu_only(hg_search_tokenizer *tk, bool on) {
+  tk->icu_only = on;
 }

@@ -7,6 +7,7 @@
 #include <ctemplate/template_dictionary.h>
 #include <ctemplate/template_emitter.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <map>
@@ -15,6 +16,7 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 #include <unistd.h>
 
 using ctemplate::TemplateCache;
@@ -22,8 +24,14 @@ using ctemplate::TemplateDictionary;
 
 struct hg_tpl {
   TemplateCache *cache;
-  std::string names; // '\n'-separated registered names
-  std::map<std::string, std::set<std::string>> sections; // template -> {{#X}} names
+  // registered names, each with the {{#X}} sections it opens; looked up
+  // several times per page, by strcmp (no std::string made per lookup)
+  std::vector<std::pair<std::string, std::vector<std::string>>> names;
+  const std::pair<std::string, std::vector<std::string>> *find(const char *name) const {
+    for (const auto &n : names)
+      if (strcmp(n.first.c_str(), name) == 0) return &n;
+    return NULL;
+  }
 };
 
 namespace {
@@ -138,14 +146,19 @@ namespace {
 // interned once (a pool that lives as long as the process) with its id, a
 // per-thread cache finds it without a lock, and the key is passed with its
 // id set, which skips the table.
-struct CStrHash {
-  size_t operator()(const char *s) const { return std::hash<std::string>()(s); }
+struct CStrHash { // FNV-1a over the C string: no std::string, no allocation
+  size_t operator()(const char *s) const {
+    uint64_t h = 14695981039346656037ULL;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return (size_t)h;
+  }
 };
 struct CStrEq {
   bool operator()(const char *a, const char *b) const { return strcmp(a, b) == 0; }
 };
 struct Interned {
   const char *ptr;
+  size_t len;
   ctemplate::TemplateId id;
 };
 
@@ -153,6 +166,17 @@ ctemplate::TemplateString key_of(const char *k) {
   static std::mutex pool_mu;
   static std::unordered_set<std::string> *pool = new std::unordered_set<std::string>();
   thread_local std::unordered_map<const char *, Interned, CStrHash, CStrEq> cache;
+  // most keys are literals or the i18n variable names, passed again and
+  // again at one address: a small table by address comes first (what it
+  // holds is compared, so a buffer reused for another key is no problem)
+  struct Recent {
+    const char *k;
+    Interned in;
+  };
+  thread_local Recent recent[256];
+  Recent &r = recent[(reinterpret_cast<uintptr_t>(k) >> 3) & 255];
+  if (r.k == k && strcmp(r.in.ptr, k) == 0)
+    return ctemplate::TemplateString(ctemplate::StaticTemplateString{{r.in.ptr, r.in.len, r.in.id}});
   Interned in;
   auto it = cache.find(k);
   if (it != cache.end()) {
@@ -160,12 +184,16 @@ ctemplate::TemplateString key_of(const char *k) {
   } else {
     {
       std::lock_guard<std::mutex> lock(pool_mu);
-      in.ptr = pool->insert(std::string(k)).first->c_str();
+      const std::string &str = *pool->insert(std::string(k)).first;
+      in.ptr = str.c_str();
+      in.len = str.size();
     }
     in.id = ctemplate::GlobalIdForSTS_INIT(ctemplate::TemplateString(in.ptr));
     cache.emplace(in.ptr, in);
   }
-  ctemplate::StaticTemplateString s = {{in.ptr, strlen(in.ptr), in.id}};
+  r.k = k;
+  r.in = in;
+  ctemplate::StaticTemplateString s = {{in.ptr, in.len, in.id}};
   return ctemplate::TemplateString(s);
 }
 } // namespace
@@ -210,20 +238,24 @@ bool hg_tpl_add(hg_tpl *t, const char *name, const char *path, const char *text,
     hg_error_set(err, 2, path, 0, 0, "template: %s", first.c_str());
     return false;
   }
-  t->names += name;
-  t->names += '\n';
-  t->sections[name] = found;
+  std::vector<std::string> secs(found.begin(), found.end());
+  for (auto &n : t->names)
+    if (n.first == name) {
+      n.second = secs;
+      return true;
+    }
+  t->names.emplace_back(name, secs);
   return true;
 }
 
-bool hg_tpl_has(const hg_tpl *t, const char *name) {
-  std::string needle = std::string("\n") + name + "\n";
-  return ("\n" + t->names).find(needle) != std::string::npos;
-}
+bool hg_tpl_has(const hg_tpl *t, const char *name) { return t->find(name) != NULL; }
 
 bool hg_tpl_has_section(const hg_tpl *t, const char *name, const char *section) {
-  auto it = t->sections.find(name);
-  return it != t->sections.end() && it->second.count(section) > 0;
+  const auto *n = t->find(name);
+  if (!n) return false;
+  for (const auto &sec : n->second)
+    if (strcmp(sec.c_str(), section) == 0) return true;
+  return false;
 }
 
 void hg_tpl_freeze(hg_tpl *t) { t->cache->Freeze(); }

@@ -613,6 +613,70 @@ char *hg_slugify(const char *s) {
   return hg_buf_steal(&b);
 }
 
+void hg_slugify_to(hg_buf *out, const char *s) {
+  const unsigned char *u = (const unsigned char *)s;
+  int32_t i = 0, len = (int32_t)strlen(s);
+  size_t start = out->len;
+  bool dash = false;
+  hg_buf_append(out, "", 0);
+  while (i < len) {
+    UChar32 c = u[i];
+    bool keep;
+    if (c < 0x80) { /* ASCII: what ICU says for it, without asking */
+      i++;
+      keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+             c == '_';
+      if (c >= 'A' && c <= 'Z') c += 32;
+    } else {
+      U8_NEXT(s, i, len, c);
+      if (c < 0) continue;
+      int8_t t = u_charType(c);
+      keep = u_isalnum(c) || t == U_NON_SPACING_MARK || t == U_COMBINING_SPACING_MARK ||
+             t == U_ENCLOSING_MARK;
+      c = u_tolower(c);
+    }
+    if (!keep) {
+      dash = out->len > start;
+      continue;
+    }
+    if (dash) hg_buf_putc(out, '-');
+    dash = false;
+    char tmp[4];
+    int32_t k = 0;
+    UBool err = 0;
+    U8_APPEND(tmp, k, 4, c, err);
+    if (!err) hg_buf_append(out, tmp, (size_t)k);
+  }
+}
+
+bool hg_buf_put_json(hg_buf *b, const char *s) {
+  if (!s) return false;
+  size_t n = strlen(s), bad;
+  if (!hg_utf8_valid(s, n, &bad)) return false;
+  hg_buf_grow(b, n + 2);
+  hg_buf_putc(b, '"');
+  const char *run = s;
+  for (const char *p = s;; p++) {
+    unsigned char c = (unsigned char)*p;
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    hg_buf_append(b, run, (size_t)(p - run));
+    if (!c) break;
+    switch (c) {
+    case '"': hg_buf_puts(b, "\\\""); break;
+    case '\\': hg_buf_puts(b, "\\\\"); break;
+    case '\b': hg_buf_puts(b, "\\b"); break;
+    case '\f': hg_buf_puts(b, "\\f"); break;
+    case '\n': hg_buf_puts(b, "\\n"); break;
+    case '\r': hg_buf_puts(b, "\\r"); break;
+    case '\t': hg_buf_puts(b, "\\t"); break;
+    default: hg_buf_printf(b, "\\u%04X", c);
+    }
+    run = p + 1;
+  }
+  hg_buf_putc(b, '"');
+  return true;
+}
+
 uint64_t hg_hash64(const void *data, size_t len) {
   return XXH3_64bits(data, len);
 }

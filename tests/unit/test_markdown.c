@@ -807,10 +807,29 @@ static void test_cases(void **state) {
   if (failed) fail_msg("%zu golden file(s) differ", failed);
 }
 
+/* hg_slugify_to (heading ids) gives what hg_slugify gives. */
+static void test_slugify_to_matches_slugify(void **state) {
+  (void)state;
+  static const char *const cases[] = {
+      "", "Hello, World!", "  --Track_your order 2.0--  ", "ÉLAN vital: Café über",
+      "Straße İstanbul ĞÜŞ", "a\xcc\x81" "b combining", "ติดตามคำสั่งซื้อ", "注文の追跡",
+      "bad \xff\xfe bytes", "émoji 👍 here", "UPPER lower 123_456", "---", "x"};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char *want = hg_slugify(cases[i]);
+    hg_buf b = HG_BUF_INIT;
+    hg_buf_puts(&b, "pre:");
+    hg_slugify_to(&b, cases[i]);
+    assert_string_equal(b.data + 4, want);
+    hg_buf_free(&b);
+    free(want);
+  }
+}
+
 int main(void) {
   hg_md_init();
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_basic_and_empty),
+      cmocka_unit_test(test_slugify_to_matches_slugify),
       cmocka_unit_test(test_no_smart_punctuation),
       cmocka_unit_test(test_gfm_extensions),
       cmocka_unit_test(test_footnotes),

@@ -124,6 +124,58 @@ static void test_words_and_punctuation(void **state) {
   toks_free(&t);
 }
 
+/* The ASCII fast path gives what ICU gives: random texts built from pieces
+ * that exercise every rule it stands in for (apostrophes, '.', '_', digits,
+ * white space next to marks, non-ASCII neighbours), both ways. */
+typedef struct {
+  hg_buf b;
+} tokstr;
+
+static void collect_str(void *ctx, const hg_search_token *t) {
+  tokstr *c = ctx;
+  hg_buf_printf(&c->b, "%s|%s|%zu|%zu\n", t->term, t->exact ? t->exact : "", t->start, t->end);
+}
+
+static void test_ascii_fast_path_matches_icu(void **state) {
+  (void)state;
+  static const char *const pieces[] = {
+      "a", "Z", "q", "x", "1", "9", "0", "_", "'", "''", ".", ",", ";", ":", "-", "@",
+      "/", "\"", "(", "!", "?", "#", "$", "%", "&", "+", " ", "  ", "\t", "\n", "\r\n",
+      "\f", "\v", "é", "\xcc\x81" /* combining acute */, "’", "ß", "١", "ก", "注",
+      "\xe2\x80\x8d" /* ZWJ */, "\xc2\xa0" /* NBSP */, "\xef\xbc\x8e", "Don't", "v2.1",
+      "1.5", "3,000", "e-mail", "a.b", "_x_", "x'1", "1'x", "it's", "rock'n'roll", "\xff"};
+  const size_t np = sizeof pieces / sizeof pieces[0];
+  const char *langs[] = {"en", "th", "ja"};
+  uint64_t seed = 0x9e3779b97f4a7c15ULL;
+  for (size_t l = 0; l < 3; l++) {
+    hg_search_tokenizer *fast = hg_search_tokenizer_new(langs[l], NULL);
+    hg_search_tokenizer *icu = hg_search_tokenizer_new(langs[l], NULL);
+    assert_non_null(fast);
+    assert_non_null(icu);
+    hg_search_tokenizer_set_icu_only(icu, true);
+    for (int round = 0; round < 4000; round++) {
+      hg_buf text = HG_BUF_INIT;
+      seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+      size_t n = 1 + seed % 12;
+      for (size_t k = 0; k < n; k++) {
+        seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+        hg_buf_puts(&text, pieces[seed % np]);
+      }
+      tokstr a = {HG_BUF_INIT}, b = {HG_BUF_INIT};
+      hg_search_tokenize(fast, text.data, text.len, collect_str, &a);
+      hg_search_tokenize(icu, text.data, text.len, collect_str, &b);
+      if (strcmp(hg_buf_cstr(&a.b), hg_buf_cstr(&b.b)) != 0)
+        fail_msg("[%s] \"%s\": fast path\n%s\nICU\n%s", langs[l], text.data, hg_buf_cstr(&a.b),
+                 hg_buf_cstr(&b.b));
+      hg_buf_free(&a.b);
+      hg_buf_free(&b.b);
+      hg_buf_free(&text);
+    }
+    hg_search_tokenizer_free(fast);
+    hg_search_tokenizer_free(icu);
+  }
+}
+
 /* ---- index reader -------------------------------------------------------- */
 static char *gunzip_file(const char *path, size_t *len) {
   gzFile f = gzopen(path, "rb");
@@ -556,6 +608,7 @@ int main(void) {
       cmocka_unit_test(test_fold),
       cmocka_unit_test(test_cjk_segmented),
       cmocka_unit_test(test_words_and_punctuation),
+      cmocka_unit_test(test_ascii_fast_path_matches_icu),
       cmocka_unit_test(test_round_trip),
       cmocka_unit_test(test_shard_boundaries),
       cmocka_unit_test(test_truncated_postings),

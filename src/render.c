@@ -237,8 +237,8 @@ static void fill_common(hg_dict *d, const page *p) {
   u = hg_site_link(in->site, "", p->url_dir);
   set_global_str(d, "PAGE_PATH", u); /* the page from the site root */
   free(u);
-  /* feeds are written for the default language only */
-  char *feed = *site->prefix ? NULL : hg_seo_feed_file(in->site, 0);
+  /* every language has its feeds (cs/feed.xml, cs/CATEGORY/feed.xml) */
+  char *feed = hg_seo_feed_file(in->site, 0);
   if (feed) {
     hg_dict_show_global(d, "HAS_FEED");
     u = hg_strdup_printf("%s%s", p->root, feed);
@@ -247,7 +247,7 @@ static void fill_common(hg_dict *d, const page *p) {
     free(feed);
   }
   size_t cat = p->node > 0 ? top_folder(in->site->content, (size_t)p->node) : 0;
-  feed = cat && !*site->prefix ? hg_seo_feed_file(in->site, cat) : NULL;
+  feed = cat ? hg_seo_feed_file(in->site, cat) : NULL;
   if (feed) {
     hg_dict_show_global(d, "HAS_CATEGORY_FEED");
     u = hg_strdup_printf("%s%s", p->root, feed);

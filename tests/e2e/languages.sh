@@ -76,6 +76,8 @@ assert len(files) > 8, files
 for f in files: xml.dom.minidom.parse(f)
 " "$O"
 has "a Czech category feed" "$O/cs/objednávky/feed.xml" '<title>Sledování objednávky</title>'
+has "the Czech pages link to the Czech feed" "$CS_ART" 'href="../../../../cs/feed.xml"'
+has "the Czech pages link to their Czech category feed" "$CS_ART" 'href="../../../../cs/objednávky/feed.xml"'
 has "the Markdown copy of a Czech article" "$O/cs/objednávky/sledování/sledování-objednávky/index.md" '# Sledování objednávky'
 has "the root llms.txt names the other languages'" "$O/llms.txt" '- [Čeština](https://help.example.com/cs/llms.txt)'
 has "a Czech alias: its meta-refresh page, in Czech" "$O/cs/stare/sledovani-zasilky/index.html" '<html lang="cs">'

@@ -517,7 +517,10 @@ static bool expand_write(const page *p, const char *tpl, hg_dict *d, hg_diags *d
   hg_buf out = HG_BUF_INIT;
   hg_error *err = NULL;
   bool ok = hg_tpl_expand(p->in->theme->tpl, tpl, d, &out, &err);
-  char *file = strcmp(p->kind, "404") ? hg_site_page_file(p->url_dir) : hg_xstrdup("404.html");
+  /* a page is FOLDER/index.html; a 404 page is PREFIX/404.html */
+  char *file = strcmp(p->kind, "404") ? hg_site_page_file(p->url_dir)
+               : *p->url_dir ? hg_strdup_printf("%s/404.html", p->url_dir)
+                             : hg_xstrdup("404.html");
   if (ok) ok = hg_output_write(p->in->out, file, out.data ? out.data : "", out.len, &err);
   if (!ok) {
     hg_diags_add(diags, HG_ERR, NULL, 0, 0, "%s (while writing %s)", err->msg, file);
@@ -600,23 +603,7 @@ static bool render_special(const hg_render_input *in, int worker, const char *ki
   hg_dict *d = hg_dict_new(kind);
   fill_common(d, &p);
   fill_categories(d, &p);
-  bool ok;
-  if (!is404) {
-    ok = expand_write(&p, "search.tpl", d, diags);
-  } else if ((ok = page_hooks(&p, d, diags))) {
-    /* expand_write names every 404 page "404.html" */
-    hg_buf html = HG_BUF_INIT;
-    hg_error *err = NULL;
-    char *file = *prefix ? hg_strdup_printf("%s/404.html", prefix) : hg_xstrdup("404.html");
-    ok = hg_tpl_expand(in->theme->tpl, "404.tpl", d, &html, &err) &&
-         hg_output_write(in->out, file, html.data ? html.data : "", html.len, &err);
-    if (!ok) {
-      hg_diags_add(diags, HG_ERR, NULL, 0, 0, "%s (while writing %s)", err->msg, file);
-      hg_error_free(err);
-    }
-    free(file);
-    hg_buf_free(&html);
-  }
+  bool ok = expand_write(&p, is404 ? "404.tpl" : "search.tpl", d, diags);
   hg_dict_free(d);
   page_done(&p);
   free(dir);

@@ -62,6 +62,7 @@ count_folders() { find "$1" -mindepth 1 -type d | wc -l | tr -d ' '; }
 # The codes of the languages after the default one in SITE/helpgen.yaml's
 # `languages:` ("- code: cs" or "- {code: cs, ...}"); empty without it.
 other_langs() {
+  [ -f "$1/helpgen.yaml" ] || return 0
   sed -n 's/^[[:space:]]*-[[:space:]]*{\{0,1\}[[:space:]]*code:[[:space:]]*\([A-Za-z-]*\).*/\1/p' "$1/helpgen.yaml" |
     tail -n +2 | tr '\n' ' '
 }

@@ -53,7 +53,8 @@ count_articles() {
 # The path part of SITE/helpgen.yaml's base_url ("/" when absent): the prefix of
 # 404.html's root-absolute links.
 base_path_of() {
-  u=$(sed -n "s/^base_url:[[:space:]]*[\"']\{0,1\}\([^\"' ]*\).*/\1/p" "$1/helpgen.yaml" | head -n 1)
+  u=
+  [ -f "$1/helpgen.yaml" ] && u=$(sed -n "s/^base_url:[[:space:]]*[\"']\{0,1\}\([^\"' ]*\).*/\1/p" "$1/helpgen.yaml" | head -n 1)
   p=$(printf '%s' "$u" | sed -n 's|^[a-zA-Z][a-zA-Z0-9+.-]*://[^/]*||p')
   case $p in "") p=/ ;; */) ;; *) p="$p/" ;; esac
   echo "$p"

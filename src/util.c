@@ -587,29 +587,7 @@ char *hg_percent_decode(const char *s, size_t n) {
 
 char *hg_slugify(const char *s) {
   hg_buf b = HG_BUF_INIT;
-  int32_t i = 0, len = (int32_t)strlen(s);
-  bool dash = false;
-  while (i < len) {
-    UChar32 c;
-    U8_NEXT(s, i, len, c);
-    if (c < 0) continue;
-    int8_t t = u_charType(c);
-    bool keep = u_isalnum(c) || t == U_NON_SPACING_MARK ||
-                t == U_COMBINING_SPACING_MARK || t == U_ENCLOSING_MARK ||
-                c == '_';
-    if (!keep) {
-      dash = b.len > 0;
-      continue;
-    }
-    if (dash) hg_buf_putc(&b, '-');
-    dash = false;
-    c = u_tolower(c);
-    char tmp[4];
-    int32_t k = 0;
-    UBool err = 0;
-    U8_APPEND(tmp, k, 4, c, err);
-    if (!err) hg_buf_append(&b, tmp, (size_t)k);
-  }
+  hg_slugify_to(&b, s);
   return hg_buf_steal(&b);
 }
 

@@ -807,21 +807,34 @@ static void test_cases(void **state) {
   if (failed) fail_msg("%zu golden file(s) differ", failed);
 }
 
-/* hg_slugify_to (heading ids) gives what hg_slugify gives. */
+/* hg_slugify_to (heading ids; ASCII without ICU, the rest with it) and
+ * hg_slugify: letters, digits, marks and '_' of any script, lowercased;
+ * runs of anything else one '-'; invalid bytes dropped. */
 static void test_slugify_to_matches_slugify(void **state) {
   (void)state;
-  static const char *const cases[] = {
-      "", "Hello, World!", "  --Track_your order 2.0--  ", "ÉLAN vital: Café über",
-      "Straße İstanbul ĞÜŞ", "a\xcc\x81" "b combining", "ติดตามคำสั่งซื้อ", "注文の追跡",
-      "bad \xff\xfe bytes", "émoji 👍 here", "UPPER lower 123_456", "---", "x"};
+  static const char *const cases[][2] = {
+      {"", ""},
+      {"Hello, World!", "hello-world"},
+      {"  --Track_your order 2.0--  ", "track_your-order-2-0"},
+      {"ÉLAN vital: Café über", "élan-vital-café-über"},
+      {"Straße İstanbul ĞÜŞ", "straße-istanbul-ğüş"},
+      {"a\xcc\x81" "b combining", "a\xcc\x81" "b-combining"},
+      {"ติดตามคำสั่งซื้อ", "ติดตามคำสั่งซื้อ"},
+      {"注文の追跡", "注文の追跡"},
+      {"bad \xff\xfe bytes", "bad-bytes"},
+      {"émoji 👍 here", "émoji-here"},
+      {"UPPER lower 123_456", "upper-lower-123_456"},
+      {"---", ""},
+      {"x", "x"}};
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-    char *want = hg_slugify(cases[i]);
+    char *got = hg_slugify(cases[i][0]);
+    assert_string_equal(got, cases[i][1]);
+    free(got);
     hg_buf b = HG_BUF_INIT;
     hg_buf_puts(&b, "pre:");
-    hg_slugify_to(&b, cases[i]);
-    assert_string_equal(b.data + 4, want);
+    hg_slugify_to(&b, cases[i][0]);
+    assert_string_equal(b.data + 4, cases[i][1]);
     hg_buf_free(&b);
-    free(want);
   }
 }
 

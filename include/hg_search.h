@@ -49,7 +49,7 @@ typedef struct {
 
 /* Builds one language's index under out_root/search/<lang>/ (the folder is
  * created; files already there are left alone). Returns the manifest path
- * relative to out_root, "search/en/manifest.0123456789ab.bin"; the caller
+ * relative to out_root, "search/en/manifest.bin"; the caller
  * frees it. Returns NULL and sets err on an I/O or ICU failure, or when lang
  * is not a plain language tag. n may be 0 (an empty but valid index). */
 char *hg_search_build(const hg_search_doc *docs, size_t n,

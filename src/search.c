@@ -2,10 +2,13 @@
  * language, as small gzip files under search/<lang>/ read by
  * themes/default/assets/search.js.
  *
- * Files (every one gzip-compressed, names content-hashed, extension .bin so
- * that no host adds a Content-Encoding of its own):
+ * Files (every one gzip-compressed, extension .bin so that no host adds a
+ * Content-Encoding of its own; all names but the manifest's content-hashed):
  *
- *   manifest.<h>.bin  JSON, a few kB, nothing per document:
+ *   manifest.bin  JSON, a few kB, nothing per document. Its name is stable,
+ *     so a page does not change when only the index does (an edit rewrites
+ *     that article's page, not all of them); search.js revalidates it on
+ *     every load and fetches it again when a file it names is gone:
  *     {"v":2, "lang":"en", "docs":N, "smax":2.2, "qbits":4,
  *      "terms":{"keys":[k0,k1,...], "files":[h0,h1,...]},  term shard i holds
  *          the terms t with keys[i] <= t < keys[i+1] (UTF-8 byte order);
@@ -419,6 +422,26 @@ static int cmp_term_id(const void *pa, const void *pb) {
 static bool write_file_gz(const index_state *st, const char *prefix, const char *data,
                           size_t len, const char *fixed_hash,
                           char hash_out[HASH_LEN + 1], hg_buf *gz, hg_error **err);
+
+/* Writes data, compressed, as search/<lang>/<name> (a fixed name). */
+static bool write_named(index_state *st, const char *name, const char *data, size_t len,
+                        hg_error **err) {
+  if (!gzip(data, len, 6, &st->gz)) {
+    hg_error_set(err, 1, NULL, 0, 0, "search: zlib compression failed");
+    return false;
+  }
+  bool ok;
+  if (st->opts->write) {
+    char *rel = hg_strdup_printf("search/%s/%s", st->opts->lang, name);
+    ok = st->opts->write(st->opts->write_ctx, rel, st->gz.data, st->gz.len, err);
+    free(rel);
+  } else {
+    char *path = hg_path_join(st->dir, name);
+    ok = hg_write_file(path, st->gz.data, st->gz.len, err);
+    free(path);
+  }
+  return ok;
+}
 
 static bool write_file(index_state *st, const char *prefix, const char *data,
                        size_t len, const char *fixed_hash,
@@ -1156,10 +1179,9 @@ char *hg_search_build(const hg_search_doc *docs, size_t n,
   free(sorted);
   if (ok) {
     char *m = json_dumps(st.manifest, JSON_COMPACT);
-    char h[HASH_LEN + 1];
-    ok = m && write_file(&st, "manifest.", m, strlen(m), NULL, h, err);
+    ok = m && write_named(&st, "manifest.bin", m, strlen(m), err);
     free(m);
-    if (ok) result = hg_strdup_printf("search/%s/manifest.%s.bin", opts->lang, h);
+    if (ok) result = hg_strdup_printf("search/%s/manifest.bin", opts->lang);
   }
 done:
   for (size_t d = 0; d < n; d++) doc_terms_free(&dts[d]);

@@ -152,3 +152,45 @@ test('bytes fetched stay small', async () => {
   await idx.doc(0);
   assert.ok(idx.stats.bytes < 10000, JSON.stringify(idx.stats));
 });
+
+// The manifest has a stable name: a browser may hold one older than the
+// site. A file it names that is gone (404) makes the engine fetch the
+// manifest again, bypassing caches, and run the search once more.
+test('a stale manifest is fetched again when a file it names is gone', async () => {
+  const { fixture } = await import('./helpers.mjs');
+  const { SearchIndex } = await import('../../themes/default/assets/search.js');
+  const fs = await import('node:fs');
+  const zlib = await import('node:zlib');
+  const { pathToFileURL, fileURLToPath } = await import('node:url');
+  const manifestPath = fixture('en');
+  assert.match(manifestPath, /manifest\.bin$/);
+  const real = JSON.parse(zlib.gunzipSync(fs.readFileSync(manifestPath)).toString());
+  const stale = { ...real, terms: { ...real.terms, files: real.terms.files.map(() => '0000deadbeef') } };
+  const calls = [];
+  const saved = globalThis.fetch;
+  globalThis.fetch = async (url, init = {}) => {
+    const u = new URL(url);
+    calls.push({ name: u.pathname.split('/').pop(), query: u.search, cache: init.cache });
+    const body = (b) => ({ ok: true, status: 200, arrayBuffer: async () => b });
+    if (u.pathname.endsWith('/manifest.bin')) {
+      return body(Buffer.from(JSON.stringify(init.cache === 'reload' ? real : stale)));
+    }
+    const file = fileURLToPath(new URL(u.pathname, 'file://'));
+    if (!fs.existsSync(file)) return { ok: false, status: 404, arrayBuffer: async () => new ArrayBuffer(0) };
+    return body(fs.readFileSync(file));
+  };
+  try {
+    const idx = new SearchIndex(pathToFileURL(manifestPath).href);
+    const res = await idx.search('track your order');
+    assert.equal((await idx.doc(res.results[0].id)).title, 'Track your order');
+    const manifests = calls.filter((c) => c.name === 'manifest.bin');
+    assert.deepEqual(manifests.map((c) => c.cache), ['no-cache', 'reload']);
+    assert.match(manifests[1].query, /^\?r=\d+$/);
+    // a second stale answer is not retried forever: the error comes through
+    const idx2 = new SearchIndex(pathToFileURL(manifestPath).href);
+    real.terms = stale.terms;
+    await assert.rejects(idx2.search('track your order'), /HTTP 404/);
+  } finally {
+    globalThis.fetch = saved;
+  }
+});

@@ -165,8 +165,10 @@ const W_PREFIX = 0.7, W_SPLIT = 0.9, W_SYNONYM = 0.8, W_TYPO = [1, 0.5, 0.3], EX
 const MAX_WORDS = 10, MAX_EXPANSIONS = 30, MAX_PREFIX_SHARDS = 3, MAX_TYPO = 4;
 
 export class SearchIndex {
-  // manifestUrl: absolute URL of manifest.<hash>.bin. options.fetch(url) ->
-  // Promise<Uint8Array | ArrayBuffer> replaces window.fetch (tests).
+  // manifestUrl: absolute URL of manifest.bin (a stable name, so pages do
+  // not change when the index does; the other files are content-hashed).
+  // options.fetch(url) -> Promise<Uint8Array | ArrayBuffer> replaces
+  // window.fetch (tests).
   constructor(manifestUrl, options = {}) {
     this.url = new URL(manifestUrl);
     this.get = options.fetch || null;
@@ -183,8 +185,16 @@ export class SearchIndex {
         let b;
         if (this.get) b = await this.get(url);
         else {
-          const res = await fetch(url);
-          if (!res.ok) throw new Error(`search: ${url}: HTTP ${res.status}`);
+          // the manifest is revalidated every time; a content-hashed file
+          // that is gone means the manifest we hold is older than the site
+          const manifest = name === this.manifestName;
+          const res = await fetch(manifest && this.stale ? `${url}?r=${Date.now()}` : url,
+            { cache: manifest ? (this.stale ? 'reload' : 'no-cache') : 'default' });
+          if (!res.ok) {
+            const e = new Error(`search: ${url}: HTTP ${res.status}`);
+            e.stale = !manifest && res.status === 404;
+            throw e;
+          }
           b = await res.arrayBuffer();
         }
         b = new Uint8Array(b);
@@ -201,7 +211,8 @@ export class SearchIndex {
 
   load() {
     return this.ready || (this.ready = (async () => {
-      const m = JSON.parse(dec.decode(await this.file(this.url.pathname.split('/').pop())));
+      this.manifestName = this.url.pathname.split('/').pop();
+      const m = JSON.parse(dec.decode(await this.file(this.manifestName)));
       this.m = m;
       this.n = m.docs;
       this.lang = m.lang;
@@ -328,7 +339,22 @@ export class SearchIndex {
   // first (all: the document matches every word), terms: Set of the index
   // terms that matched, prefixes: words matched as prefixes} (the last two
   // for highlight()). options.prefix = false: the last word is complete.
+  // A search; when a file the manifest names is gone (the site was published
+  // again since the manifest was fetched), once more with a fresh manifest.
   async search(query, options = {}) {
+    try {
+      return await this.run(query, options);
+    } catch (e) {
+      if (!e.stale || this.stale) throw e;
+      this.stale = true;
+      this.ready = null;
+      this.facets = null;
+      this.cache.clear();
+      return this.run(query, options);
+    }
+  }
+
+  async run(query, options = {}) {
     await this.load();
     const toks = tokenize(query, this.lang), words = this.words(toks);
     const res = { query, words, results: [], terms: new Set(), prefixes: [] };

@@ -146,7 +146,7 @@ static void walk(walk_ctx *w, const char *abs, const char *rel, int depth) {
     char *full = hg_path_join(abs, name);
     char *r = hg_strdup_printf("%s%s%s", rel, rel[strlen(rel) - 1] == ':' ? "" : "/", name);
     struct stat st;
-    if (stat(full, &st) != 0) {
+    if (fstatat(dirfd(d), name, &st, 0) != 0) { /* follows links, as stat */
       /* vanished, or a dangling link: nothing a build reads */
     } else if (S_ISDIR(st.st_mode)) {
       char *marker = hg_path_join(full, HG_OUTPUT_MARKER);
@@ -235,14 +235,73 @@ void hg_cache_free(hg_cache *c) {
 const char *hg_cache_inputs(const hg_cache *c) { return c->inputs; }
 
 /* ---- the last good build ------------------------------------------------- */
-/* Does the file OUT/rel still have this stat? */
-static bool out_same(const hg_cache *c, const char *rel, uint64_t size, uint64_t mtime,
-                     uint64_t ino) {
-  char *p = hg_path_join(c->out_abs, rel);
-  struct stat st;
-  bool ok = stat(p, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size == size &&
-            (uint64_t)stat_mtime_ns(&st) == mtime && (uint64_t)st.st_ino == ino;
-  free(p);
+/* Parses a lowercase hex number ending in ' ' at *p; moves *p past the ' '. */
+static bool hex_field(char **p, uint64_t *out) {
+  uint64_t v = 0;
+  char *s = *p;
+  int digits = 0;
+  for (; *s != ' '; s++, digits++) {
+    int d = *s >= '0' && *s <= '9' ? *s - '0' : *s >= 'a' && *s <= 'f' ? *s - 'a' + 10 : -1;
+    if (d < 0 || digits == 16) return false;
+    v = v << 4 | (uint64_t)d;
+  }
+  if (!digits) return false;
+  *out = v;
+  *p = s + 1;
+  return true;
+}
+
+typedef struct {
+  char *rel; /* NUL-terminated inside the state file's text */
+  uint64_t size, mtime, ino;
+} out_file;
+
+typedef struct {
+  int dirfd; /* OUT */
+  const out_file *files;
+  size_t n;
+  _Atomic bool changed;
+} out_check;
+
+/* Each of 8 slices of the list on the next free thread: stat calls are
+ * most of the no-change path, and they run in parallel. */
+static void check_slice(void *ctx, size_t i, int worker) {
+  out_check *k = ctx;
+  size_t from = k->n * i / 8, to = k->n * (i + 1) / 8;
+  for (size_t j = from; j < to && !k->changed; j++) {
+    const out_file *f = &k->files[j];
+    struct stat st;
+    if (fstatat(k->dirfd, f->rel, &st, 0) != 0 || !S_ISREG(st.st_mode) ||
+        (uint64_t)st.st_size != f->size || (uint64_t)stat_mtime_ns(&st) != f->mtime ||
+        (uint64_t)st.st_ino != f->ino)
+      k->changed = true;
+  }
+}
+
+/* Does every file listed in `lines` ("SIZE MTIME INODE REL\n" in hex) still
+ * have that stat in OUT? */
+static bool out_unchanged(const hg_cache *c, char *lines, size_t nout) {
+  out_file *files = hg_xcalloc(nout ? nout : 1, sizeof *files);
+  size_t n = 0;
+  bool ok = true;
+  for (char *p = lines; ok && *p; n++) {
+    char *nl = strchr(p, '\n');
+    ok = nl && n < nout && hex_field(&p, &files[n].size) && hex_field(&p, &files[n].mtime) &&
+         hex_field(&p, &files[n].ino) && p < nl && p[0] != '/';
+    if (!ok) break;
+    *nl = '\0';
+    files[n].rel = p;
+    p = nl + 1;
+  }
+  int fd = ok && n == nout ? open(c->out_abs, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+  ok = fd >= 0;
+  if (ok) {
+    out_check k = {fd, files, n, false};
+    hg_parallel_for(8, hg_default_threads(), check_slice, &k);
+    ok = !k.changed;
+    close(fd);
+  }
+  free(files);
   return ok;
 }
 
@@ -267,19 +326,16 @@ bool hg_cache_fresh(hg_cache *c, hg_cache_result *r) {
   notes = hg_xmalloc(nlen + 1);
   if (fread(notes, 1, nlen, f) != nlen) goto done;
   notes[nlen] = '\0';
-  if (fscanf(f, "\nout %zu", &nout) != 1 || fgetc(f) != '\n' || nout == 0) goto done;
-  size_t seen = 0;
-  while ((n = getline(&line, &cap, f)) > 0) {
-    if (line[n - 1] != '\n') goto done;
-    line[n - 1] = '\0';
-    uint64_t size, mtime, ino;
-    int used = 0;
-    if (sscanf(line, "%" SCNx64 " %" SCNx64 " %" SCNx64 " %n", &size, &mtime, &ino, &used) != 3 ||
-        !used || !line[used] || !out_same(c, line + used, size, mtime, ino))
-      goto done;
-    seen++;
-  }
-  if (seen != nout) goto done;
+  if (fscanf(f, "\nout %zu", &nout) != 1 || fgetc(f) != '\n' || nout == 0 ||
+      nout > ((size_t)1 << 26))
+    goto done;
+  hg_buf rest = HG_BUF_INIT; /* the list of OUT's files, to the end */
+  char chunk[65536];
+  size_t got;
+  while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) hg_buf_append(&rest, chunk, got);
+  bool same = rest.len && out_unchanged(c, rest.data, nout);
+  hg_buf_free(&rest);
+  if (!same) goto done;
   free(c->res.report);
   free(c->res.notes);
   c->res = (hg_cache_result){report, notes, pages, articles, warnings};

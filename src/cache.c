@@ -124,8 +124,15 @@ static bool hash_file(const char *path, uint64_t *out) {
 }
 
 typedef struct {
-  hg_cache *c;
+  char *abs, *rel; /* a folder at the top, walked on a thread of its own */
+} walk_task;
+
+typedef struct {
+  const hg_cache *c;
   const prev_files *prev;
+  file_list *out;           /* the files found */
+  walk_task *tasks;         /* non-NULL: folders at depth 0 go here */
+  size_t ntasks;
   dev_t dev[MAX_DEPTH + 1]; /* the folders being walked, outermost first: */
   ino_t ino[MAX_DEPTH + 1]; /* a symbolic link back to one is not followed */
 } walk_ctx;
@@ -140,8 +147,13 @@ static void walk(walk_ctx *w, const char *abs, const char *rel, int depth) {
   DIR *d = opendir(abs);
   if (!d) return;
   struct dirent *e;
+  size_t cap = 0;
   while ((e = readdir(d))) {
     const char *name = e->d_name;
+    if (w->tasks && w->ntasks == cap) {
+      cap = cap ? cap * 2 : 16;
+      w->tasks = hg_xrealloc(w->tasks, cap * sizeof *w->tasks);
+    }
     if (name[0] == '.' || !strcmp(name, "node_modules")) continue;
     char *full = hg_path_join(abs, name);
     char *r = hg_strdup_printf("%s%s%s", rel, rel[strlen(rel) - 1] == ':' ? "" : "/", name);
@@ -152,7 +164,13 @@ static void walk(walk_ctx *w, const char *abs, const char *rel, int depth) {
       char *marker = hg_path_join(full, HG_OUTPUT_MARKER);
       bool output = hg_is_file(marker) || !strcmp(full, w->c->out_abs);
       free(marker);
-      if (!output) walk(w, full, r, depth + 1);
+      if (output) {
+      } else if (w->tasks && depth == 0) {
+        w->tasks[w->ntasks++] = (walk_task){full, r};
+        full = r = NULL;
+      } else {
+        walk(w, full, r, depth + 1);
+      }
     } else if (S_ISREG(st.st_mode) && !strchr(r, '\n')) {
       file_ent f = {r, (uint64_t)st.st_size, (uint64_t)stat_mtime_ns(&st), (uint64_t)st.st_ino,
                     0, false};
@@ -163,7 +181,7 @@ static void walk(walk_ctx *w, const char *abs, const char *rel, int depth) {
       if (known) f.hash = p->hash;
       if (known || hash_file(full, &f.hash)) {
         f.racy = (int64_t)f.mtime_ns >= w->c->snap_ns - RACY_NS;
-        list_add(&w->c->files, f);
+        list_add(w->out, f);
         r = NULL; /* owned by the list */
       }
     }
@@ -171,6 +189,40 @@ static void walk(walk_ctx *w, const char *abs, const char *rel, int depth) {
     free(full);
   }
   closedir(d);
+}
+
+typedef struct {
+  const hg_cache *c;
+  const prev_files *prev;
+  walk_ctx top;     /* its folder stack is the root's */
+  file_list *lists; /* one per task */
+} par_walk;
+
+static void walk_task_run(void *ctx, size_t i, int worker) {
+  par_walk *p = ctx;
+  walk_ctx w = p->top;
+  w.out = &p->lists[i];
+  w.tasks = NULL;
+  walk(&w, p->top.tasks[i].abs, p->top.tasks[i].rel, 1);
+}
+
+/* walk(), with every folder at the top of root on the next free thread:
+ * the stat calls of a big site are most of a no-change build. */
+static void walk_root(const hg_cache *c, const prev_files *prev, const char *root,
+                      const char *rel, file_list *out) {
+  par_walk p = {c, prev, {.c = c, .prev = prev, .out = out}, NULL};
+  p.top.tasks = hg_xmalloc(sizeof *p.top.tasks); /* non-NULL: collect */
+  walk(&p.top, root, rel, 0);
+  p.lists = hg_xcalloc(p.top.ntasks ? p.top.ntasks : 1, sizeof *p.lists);
+  hg_parallel_for(p.top.ntasks, hg_default_threads(), walk_task_run, &p);
+  for (size_t i = 0; i < p.top.ntasks; i++) {
+    for (size_t k = 0; k < p.lists[i].len; k++) list_add(out, p.lists[i].items[k]);
+    free(p.lists[i].items);
+    free(p.top.tasks[i].abs);
+    free(p.top.tasks[i].rel);
+  }
+  free(p.lists);
+  free(p.top.tasks);
 }
 
 static int cmp_ent(const void *a, const void *b) {
@@ -199,10 +251,9 @@ hg_cache *hg_cache_open(const char *site_dir, const char *out_dir, const char *t
   char *fp = hg_path_join(c->dir, "files");
   prev_load(&prev, fp);
   free(fp);
-  walk_ctx w = {.c = c, .prev = &prev};
-  walk(&w, site_dir, "s:", 0);
+  walk_root(c, &prev, site_dir, "s:", &c->files);
   char *troot = themes_root ? absolute(themes_root) : NULL;
-  if (troot) walk(&w, troot, "t:", 0);
+  if (troot) walk_root(c, &prev, troot, "t:", &c->files);
   prev_free(&prev);
   qsort(c->files.items, c->files.len, sizeof *c->files.items, cmp_ent);
 

@@ -74,8 +74,12 @@ asan:
 
 leakcheck: $(UNIT_BIN) helpgen
 	@set -e; for t in $(UNIT_BIN); do valgrind -q --leak-check=full --error-exitcode=9 $$t >/dev/null; done
-	valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=9 ./helpgen build examples/store -o $(BUILD)/leak-site --quiet
-	valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=9 ./helpgen build examples/hooks -o $(BUILD)/leak-hooks --quiet
+	valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=9 ./helpgen build examples/store -o $(BUILD)/leak-site --quiet --no-cache
+	valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=9 ./helpgen build examples/hooks -o $(BUILD)/leak-hooks --quiet --no-cache
+	@# the build cache: a recorded build, then the no-change path (on a copy: no cache in the sources)
+	rm -rf $(BUILD)/leak-src && cp -R examples/store $(BUILD)/leak-src
+	valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=9 ./helpgen build $(BUILD)/leak-src -o $(BUILD)/leak-cached --quiet
+	valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=9 ./helpgen build $(BUILD)/leak-src -o $(BUILD)/leak-cached
 	@echo "leakcheck: clean"
 
 bench: helpgen

@@ -235,6 +235,24 @@ bool hg_output_copy(hg_output *o, const char *rel, const char *src, hg_error **e
 
 /* Removes what this build did not write from folder `rel` of the build
  * folder. Returns true if the folder is left empty. */
+static bool prune(hg_output *o, const char *rel);
+
+/* Prunes entry `r` (relative to the build folder); true if it is kept. */
+static bool prune_entry(hg_output *o, const char *r, bool isdir) {
+  char *full = hg_path_join(o->tmp, r);
+  bool kept = false;
+  if (isdir) {
+    if (prune(o, r)) rmdir(full);
+    else kept = true;
+  } else if (hg_strmap_get(&o->written, r, 0)) {
+    kept = true;
+  } else {
+    unlink(full);
+  }
+  free(full);
+  return kept;
+}
+
 static bool prune(hg_output *o, const char *rel) {
   char *dir = *rel ? hg_path_join(o->tmp, rel) : hg_xstrdup(o->tmp);
   DIR *d = opendir(dir);
@@ -247,17 +265,13 @@ static bool prune(hg_output *o, const char *rel) {
   while ((e = readdir(d))) {
     if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
     char *r = *rel ? hg_path_join(rel, e->d_name) : hg_xstrdup(e->d_name);
-    char *full = hg_path_join(o->tmp, r);
-    bool isdir = e->d_type == DT_DIR || (e->d_type == DT_UNKNOWN && hg_is_dir(full));
-    if (isdir) {
-      if (prune(o, r)) rmdir(full);
-      else empty = false;
-    } else if (hg_strmap_get(&o->written, r, 0)) {
-      empty = false;
-    } else {
-      unlink(full);
+    bool isdir = e->d_type == DT_DIR;
+    if (e->d_type == DT_UNKNOWN) {
+      char *full = hg_path_join(o->tmp, r);
+      isdir = hg_is_dir(full);
+      free(full);
     }
-    free(full);
+    if (prune_entry(o, r, isdir)) empty = false;
     free(r);
   }
   closedir(d);
@@ -273,12 +287,9 @@ typedef struct {
 static void prune_top(void *ctx, size_t i, int worker) {
   prune_job *j = ctx;
   char *full = hg_path_join(j->o->tmp, j->names[i]);
-  if (hg_is_dir(full)) {
-    if (prune(j->o, j->names[i])) rmdir(full);
-  } else if (!hg_strmap_get(&j->o->written, j->names[i], 0)) {
-    unlink(full);
-  }
+  bool isdir = hg_is_dir(full);
   free(full);
+  prune_entry(j->o, j->names[i], isdir);
 }
 
 /* prune(o, "") with each top-level folder on a thread of its own: it is

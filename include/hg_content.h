@@ -75,6 +75,9 @@ typedef struct {
 hg_content *hg_content_load(const hg_config *cfg, const hg_content_opts *opts,
                             hg_diags *diags, hg_error **err);
 void hg_content_free(hg_content *c);
+/* Frees every article's Markdown body (body becomes NULL, body_len 0), for
+ * a build that needs no more of it after the Markdown stage. */
+void hg_content_drop_bodies(hg_content *c);
 
 /* Splits front matter from one file's text (exposed for tests and fuzzing).
  * Normalizes BOM/CRLF in place, validates UTF-8, parses YAML. Fills `a`

@@ -489,6 +489,7 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
   hg_site_langs *langs = NULL;
   const char **reserved = NULL;
   hg_cache *cache = NULL;
+  hg_seo_lang *seo_langs = NULL; /* one per language, for the SEO files */
   memset(stats, 0, sizeof *stats);
 
   if (!hg_is_dir(site_dir)) {
@@ -563,10 +564,9 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
    * Markdown, which links to them */
   for (size_t l = 0; l < nl; l++) tr[l].flows = hg_flows_load(tr[l].site, &diags);
   /* alias errors (every language; aliases may not take flow URLs) too */
-  hg_seo_lang *seo_langs = hg_xcalloc(nl, sizeof *seo_langs);
+  seo_langs = hg_xcalloc(nl, sizeof *seo_langs); /* .md is set after Markdown */
   for (size_t l = 0; l < nl; l++) seo_langs[l] = (hg_seo_lang){tr[l].site, NULL, tr[l].flows};
   hg_seo_check(seo_langs, nl, &diags);
-  free(seo_langs);
   tr[0].popular = hg_related_popular(site, &diags, &tr[0].npopular);
   for (size_t l = 1; l < nl; l++) tr[l].popular = popular_in(tr, l, &tr[l].npopular);
 
@@ -588,13 +588,7 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
   /* From here on only llms.txt's Markdown copies and hooks read article
    * Markdown: without them, give its memory back before the biggest stages. */
   if (!seo.llms && !hooks)
-    for (size_t l = 0; l < nl; l++)
-      for (size_t i = 0; i < tr[l].content->narticles; i++) {
-        hg_article *a = &tr[l].content->articles[i];
-        free(a->body);
-        a->body = NULL;
-        a->body_len = 0;
-      }
+    for (size_t l = 0; l < nl; l++) hg_content_drop_bodies(tr[l].content);
 
   size_t nerr = hg_diags_count(&diags, HG_ERR), nwarn = hg_diags_count(&diags, HG_WARN);
   if (nerr || (opts->strict && nwarn)) {
@@ -627,10 +621,8 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
     stats->articles += t->narts;
   }
   hg_hooks_set_site(hooks, site);
-  seo_langs = hg_xcalloc(nl, sizeof *seo_langs);
-  for (size_t l = 0; l < nl; l++) seo_langs[l] = (hg_seo_lang){tr[l].site, tr[l].md, tr[l].flows};
+  for (size_t l = 0; l < nl; l++) seo_langs[l].md = tr[l].md;
   ok = ok && hg_seo_write(seo_langs, nl, &seo, out, threads, &diags);
-  free(seo_langs);
   if (!ok || !hg_hooks_on_build_end(hooks, tr[0].md, out, &diags)) {
     hg_output_abort(out);
     out = NULL;
@@ -691,6 +683,7 @@ report:
   hg_site_langs_free(langs);
   for (size_t l = 0; tr && l < nl; l++) lang_tree_free(&tr[l]);
   free(tr);
+  free(seo_langs);
   free(sites);
   free(reserved);
   free(out_dir);

@@ -620,6 +620,14 @@ hg_content *hg_content_load(const hg_config *cfg, const hg_content_opts *opts,
   return c;
 }
 
+void hg_content_drop_bodies(hg_content *c) {
+  for (size_t i = 0; i < c->narticles; i++) {
+    free(c->articles[i].body);
+    c->articles[i].body = NULL;
+    c->articles[i].body_len = 0;
+  }
+}
+
 void hg_content_free(hg_content *c) {
   if (!c) return;
   for (size_t i = 0; i < c->narticles; i++) hg_article_clear(&c->articles[i]);

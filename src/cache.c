@@ -75,37 +75,50 @@ static char *absolute(const char *p) {
   return j;
 }
 
+/* Parses a lowercase hex number ending in ' ' at *p; moves *p past the ' '. */
+static bool hex_field(char **p, uint64_t *out) {
+  uint64_t v = 0;
+  char *s = *p;
+  int digits = 0;
+  for (; *s != ' '; s++, digits++) {
+    int d = *s >= '0' && *s <= '9' ? *s - '0' : *s >= 'a' && *s <= 'f' ? *s - 'a' + 10 : -1;
+    if (d < 0 || digits == 16) return false;
+    v = v << 4 | (uint64_t)d;
+  }
+  if (!digits) return false;
+  *out = v;
+  *p = s + 1;
+  return true;
+}
+
 /* ---- the previous snapshot ----------------------------------------------- */
 typedef struct {
   file_list files;
   hg_strmap index; /* path -> position in files */
 } prev_files;
 
+/* Reads the snapshot hg_cache_save wrote ("SIZE MTIME INODE HASH R PATH\n"
+ * a file, in hex, R 'r' for racy or '-'); stops at the first bad line. */
 static void prev_load(prev_files *p, const char *path) {
   memset(p, 0, sizeof *p);
-  FILE *f = fopen(path, "r");
-  if (!f) return;
-  char *line = NULL;
-  size_t cap = 0;
-  ssize_t n = getline(&line, &cap, f);
-  if (n <= 0 || strncmp(line, FORMAT "\n", (size_t)n) != 0) goto done;
-  while ((n = getline(&line, &cap, f)) > 0) {
-    if (line[n - 1] != '\n') break;
-    line[n - 1] = '\0';
+  char *text = hg_read_file(path, NULL, NULL);
+  if (!text || !hg_str_has_prefix(text, FORMAT "\n")) {
+    free(text);
+    return;
+  }
+  for (char *q = text + strlen(FORMAT "\n"); *q;) {
+    char *nl = strchr(q, '\n');
     file_ent e = {0};
-    char racy;
-    int used = 0;
-    if (sscanf(line, "%" SCNx64 " %" SCNx64 " %" SCNx64 " %" SCNx64 " %c %n", &e.size,
-               &e.mtime_ns, &e.ino, &e.hash, &racy, &used) != 5 || !used || !line[used])
+    if (!nl || !hex_field(&q, &e.size) || !hex_field(&q, &e.mtime_ns) ||
+        !hex_field(&q, &e.ino) || !hex_field(&q, &e.hash) || q + 2 >= nl || q[1] != ' ')
       break;
-    e.racy = racy != '-';
-    e.path = hg_xstrdup(line + used);
+    e.racy = q[0] != '-';
+    e.path = hg_xstrndup(q + 2, (size_t)(nl - q - 2));
     hg_strmap_put(&p->index, e.path, (long)p->files.len);
     list_add(&p->files, e);
+    q = nl + 1;
   }
-done:
-  free(line);
-  fclose(f);
+  free(text);
 }
 
 static void prev_free(prev_files *p) {
@@ -164,11 +177,10 @@ static void walk(walk_ctx *w, const char *abs, const char *rel, int depth) {
       char *marker = hg_path_join(full, HG_OUTPUT_MARKER);
       bool output = hg_is_file(marker) || !strcmp(full, w->c->out_abs);
       free(marker);
-      if (output) {
-      } else if (w->tasks && depth == 0) {
+      if (!output && w->tasks && depth == 0) { /* walked later, on a thread */
         w->tasks[w->ntasks++] = (walk_task){full, r};
         full = r = NULL;
-      } else {
+      } else if (!output) {
         walk(w, full, r, depth + 1);
       }
     } else if (S_ISREG(st.st_mode) && !strchr(r, '\n')) {
@@ -286,22 +298,6 @@ void hg_cache_free(hg_cache *c) {
 const char *hg_cache_inputs(const hg_cache *c) { return c->inputs; }
 
 /* ---- the last good build ------------------------------------------------- */
-/* Parses a lowercase hex number ending in ' ' at *p; moves *p past the ' '. */
-static bool hex_field(char **p, uint64_t *out) {
-  uint64_t v = 0;
-  char *s = *p;
-  int digits = 0;
-  for (; *s != ' '; s++, digits++) {
-    int d = *s >= '0' && *s <= '9' ? *s - '0' : *s >= 'a' && *s <= 'f' ? *s - 'a' + 10 : -1;
-    if (d < 0 || digits == 16) return false;
-    v = v << 4 | (uint64_t)d;
-  }
-  if (!digits) return false;
-  *out = v;
-  *p = s + 1;
-  return true;
-}
-
 typedef struct {
   char *rel; /* NUL-terminated inside the state file's text */
   uint64_t size, mtime, ino;

@@ -33,6 +33,7 @@ typedef struct {
   char *date, *updated, *review_by; /* "YYYY-MM-DD" or NULL */
   char *translation_key; /* front matter translation_key, or NULL */
   bool failed;       /* an error was reported for this file */
+  size_t ndiags;     /* messages hg_content_load reported for this file */
 } hg_article;
 
 typedef struct {
@@ -78,6 +79,28 @@ void hg_content_free(hg_content *c);
 /* Frees every article's Markdown body (body becomes NULL, body_len 0), for
  * a build that needs no more of it after the Markdown stage. */
 void hg_content_drop_bodies(hg_content *c);
+
+/* ---- binary records for the build cache (see hg_reader in hg_util.h) ----
+ * Everything in c but article bodies (body NULL, body_len 0 on restore;
+ * body_line kept); folders complete (intro text, meta, assets). */
+void hg_content_save(const hg_content *c, hg_buf *b);
+/* A new tree the caller frees with hg_content_free, or NULL (r->bad set)
+ * when the input is bad: besides malformed bytes, a tree hg_content_load
+ * could not have made (no root folder, a parent that does not come before
+ * its child, a depth that is not the parent's + 1, an article's folder out
+ * of range, a NULL where a name or title belongs), so later stages can
+ * index with what they find. */
+hg_content *hg_content_restore(hg_reader *r);
+/* One article without its body, to compare two parses of a file byte for
+ * byte: every field but body and body_len (ndiags included, so set it on a
+ * fresh parse before comparing). */
+void hg_article_save(const hg_article *a, hg_buf *b);
+/* Fills a (zeroed first) from hg_article_save's record; the strings are
+ * a's, freed by hg_article_clear. Returns false when bad (a NULL path or
+ * rel_path, a NULL title, description or slug in an article that did not
+ * fail, a NULL in a list), leaving a zeroed. The folder index is not
+ * checked here (hg_content_restore does). */
+bool hg_article_restore(hg_reader *r, hg_article *a);
 
 /* Splits front matter from one file's text (exposed for tests and fuzzing).
  * Normalizes BOM/CRLF in place, validates UTF-8, parses YAML. Fills `a`

@@ -75,6 +75,20 @@ void hg_md_init(void);
 bool hg_md_render(const char *md, size_t len, const hg_md_opts *opts,
                   hg_md_result *out, hg_diags *diags);
 void hg_md_result_free(hg_md_result *r);
+/* Appends every field of r to b as a binary record for the build cache
+ * (see hg_reader in hg_util.h); html, text and first_h1 keep NULL apart
+ * from "". */
+void hg_md_result_save(const hg_md_result *r, hg_buf *b);
+/* Fills out (zeroed first) from hg_md_result_save's record; release it with
+ * hg_md_result_free. Returns false when bad (a NULL toc or FAQ string
+ * counts as bad), with out left freed and zeroed. */
+bool hg_md_result_restore(hg_reader *r, hg_md_result *out);
+/* The same, read in place: out's strings point into the reader's bytes,
+ * which must outlive it (an incremental build's 40 MB of results are not
+ * copied); only its TOC and FAQ arrays are allocated. Release it with
+ * hg_md_result_release, never hg_md_result_free. */
+bool hg_md_result_view(hg_reader *r, hg_md_result *out);
+void hg_md_result_release(hg_md_result *r);
 /* Plain text of the first non-empty ATX "# heading" in md (skipping fenced
  * code), or NULL. Cheap: only that one line is parsed. */
 char *hg_md_first_h1(const char *md, size_t len);

@@ -103,6 +103,43 @@ size_t hg_diags_count(const hg_diags *d, hg_severity sev);
 char *hg_diag_format(const hg_diag *d);
 void hg_diags_free(hg_diags *d);
 
+/* ---- binary records for the build cache ----------------------------------
+ * Writers append to an hg_buf: integers as unsigned LEB128 varints (signed
+ * ones zigzag-encoded first), strings and byte runs length-prefixed.
+ * hg_buf_put_str keeps NULL apart from "" (it stores length + 1, 0 for
+ * NULL, then the string with its NUL, so that it can be read in place);
+ * hg_buf_put_mem stores the length itself (p may be NULL when n is 0).
+ *
+ * Readers take bytes from an hg_reader over [p, end) and never look past
+ * end: a read that would overrun, or a malformed varint (over 10 bytes, or
+ * over 64 bits), sets `bad` and returns 0/NULL; once bad, every later read
+ * returns 0/NULL without consuming anything, so a caller may read a whole
+ * record and check `bad` once at the end. */
+void hg_buf_put_uvar(hg_buf *b, uint64_t v);              /* LEB128 */
+void hg_buf_put_svar(hg_buf *b, int64_t v);               /* zigzag */
+void hg_buf_put_str(hg_buf *b, const char *s);            /* NULL and "" distinct */
+void hg_buf_put_mem(hg_buf *b, const void *p, size_t n);  /* length-prefixed bytes */
+typedef struct {
+  const char *p, *end;
+  bool bad; /* sticky, set on any overrun/malformed */
+} hg_reader;
+uint64_t hg_read_uvar(hg_reader *r);
+int64_t hg_read_svar(hg_reader *r);
+/* A new string the caller frees (NULL for a stored NULL or when bad). A
+ * stored string is taken as is: it ends at its first NUL, if it has one. */
+char *hg_read_str(hg_reader *r);
+/* The same string in place: a pointer into the reader's bytes (valid as
+ * long as they are), NULL for a stored NULL or when bad. */
+const char *hg_read_cstr(hg_reader *r);
+/* A new buffer of *len bytes plus a NUL after them, the caller frees (NULL,
+ * *len 0, when bad). */
+char *hg_read_mem(hg_reader *r, size_t *len);
+/* Every diagnostic of d (severity, path, line, col, message). */
+void hg_diags_save(const hg_diags *d, hg_buf *b);
+/* Appends the saved diagnostics to d. Returns false when r is or goes bad
+ * (a stored NULL message counts as bad); d is then as it was before. */
+bool hg_diags_restore(hg_reader *r, hg_diags *d);
+
 /* ---- files and paths ----------------------------------------------------- */
 /* Reads a whole file. Returns NULL and sets err (naming path) on failure. */
 char *hg_read_file(const char *path, size_t *len, hg_error **err);

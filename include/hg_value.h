@@ -52,4 +52,14 @@ bool hg_value_bool(const hg_value *v, bool def);
 /* Deep copy. */
 hg_value *hg_value_copy(const hg_value *v);
 
+/* Appends the tree v (may be NULL) to b as a binary record (see hg_reader
+ * in hg_util.h): type, line, col, str, b, i, f (bit for bit), items, keys
+ * and key_lines; only fields that are set take room. */
+void hg_value_save(const hg_value *v, hg_buf *b);
+/* Reads a tree saved by hg_value_save: a new tree the caller frees with
+ * hg_value_free, NULL for a saved NULL, or NULL with r->bad set on bad
+ * input (an unknown type, a NULL item or map key, nesting deeper than the
+ * YAML parser accepts, ...). Arrays are allocated to their exact length. */
+hg_value *hg_value_restore(hg_reader *r);
+
 #endif

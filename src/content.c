@@ -1,10 +1,12 @@
 /* content.c - stage 2: the content/ folder into folders and articles with
- * typed front matter. */
+ * typed front matter; the result to and from a binary record for the build
+ * cache. */
 #include "hg_content.h"
 #include "hg_markdown.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -612,6 +614,7 @@ hg_content *hg_content_load(const hg_config *cfg, const hg_content_opts *opts,
                  opts && opts->max_file_size ? opts->max_file_size : DEFAULT_MAX_FILE};
   hg_parallel_for(w.nart, opts && opts->threads ? opts->threads : 1, load_one, &lc);
   for (size_t i = 0; i < w.nart; i++) {
+    c->articles[i].ndiags = lc.diags[i].len;
     hg_diags_move(diags, &lc.diags[i]);
     free(w.art_paths[i]);
   }
@@ -648,4 +651,175 @@ void hg_content_free(hg_content *c) {
   free(c->folders);
   free(c->content_dir);
   free(c);
+}
+
+/* ---- binary records ------------------------------------------------------ */
+enum { A_PROMOTED = 1, A_DRAFT = 2, A_FAQ = 4, A_FAILED = 8, A_ALL = 15 };
+
+static void save_list(hg_buf *b, char *const *l, size_t n) {
+  hg_buf_put_uvar(b, n);
+  for (size_t i = 0; i < n; i++) hg_buf_put_str(b, l[i]);
+}
+
+/* A count of items of at least `min` bytes each (bad if they cannot fit). */
+static size_t read_count(hg_reader *r, size_t min) {
+  uint64_t n = hg_read_uvar(r);
+  if (n > (uint64_t)(r->end - r->p) / min) r->bad = true;
+  return r->bad ? 0 : (size_t)n;
+}
+
+static int read_int(hg_reader *r) {
+  int64_t v = hg_read_svar(r);
+  if (v < INT_MIN || v > INT_MAX) r->bad = true;
+  return r->bad ? 0 : (int)v;
+}
+
+/* A list of non-NULL strings. *n is set before they are read, so that
+ * free_list(l, *n) frees a list cut short (the slots not reached are NULL). */
+static char **read_list(hg_reader *r, size_t *n) {
+  *n = read_count(r, 1);
+  if (!*n) return NULL;
+  char **l = hg_xcalloc(*n, sizeof *l);
+  for (size_t i = 0; i < *n && !r->bad; i++)
+    if (!(l[i] = hg_read_str(r))) r->bad = true;
+  return l;
+}
+
+void hg_article_save(const hg_article *a, hg_buf *b) {
+  hg_buf_put_str(b, a->path);
+  hg_buf_put_str(b, a->rel_path);
+  hg_buf_put_uvar(b, a->folder);
+  hg_value_save(a->meta, b);
+  hg_buf_put_svar(b, a->body_line);
+  hg_buf_put_str(b, a->title);
+  hg_buf_put_svar(b, a->title_line);
+  hg_buf_put_str(b, a->description);
+  hg_buf_put_str(b, a->slug);
+  hg_buf_put_svar(b, a->weight);
+  save_list(b, a->tags, a->ntags);
+  save_list(b, a->keywords, a->nkeywords);
+  save_list(b, a->aliases, a->naliases);
+  hg_buf_put_uvar(b, (a->promoted ? A_PROMOTED : 0) | (a->draft ? A_DRAFT : 0) |
+                         (a->faq ? A_FAQ : 0) | (a->failed ? A_FAILED : 0));
+  hg_buf_put_str(b, a->date);
+  hg_buf_put_str(b, a->updated);
+  hg_buf_put_str(b, a->review_by);
+  hg_buf_put_str(b, a->translation_key);
+  hg_buf_put_uvar(b, a->ndiags);
+}
+
+bool hg_article_restore(hg_reader *r, hg_article *a) {
+  memset(a, 0, sizeof *a);
+  a->path = hg_read_str(r);
+  a->rel_path = hg_read_str(r);
+  uint64_t folder = hg_read_uvar(r);
+  a->folder = folder > SIZE_MAX ? SIZE_MAX : (size_t)folder;
+  a->meta = hg_value_restore(r);
+  a->body_line = read_int(r);
+  a->title = hg_read_str(r);
+  a->title_line = read_int(r);
+  a->description = hg_read_str(r);
+  a->slug = hg_read_str(r);
+  a->weight = (long)hg_read_svar(r);
+  a->tags = read_list(r, &a->ntags);
+  a->keywords = read_list(r, &a->nkeywords);
+  a->aliases = read_list(r, &a->naliases);
+  uint64_t flags = hg_read_uvar(r);
+  a->promoted = flags & A_PROMOTED;
+  a->draft = flags & A_DRAFT;
+  a->faq = flags & A_FAQ;
+  a->failed = flags & A_FAILED;
+  a->date = hg_read_str(r);
+  a->updated = hg_read_str(r);
+  a->review_by = hg_read_str(r);
+  a->translation_key = hg_read_str(r);
+  uint64_t ndiags = hg_read_uvar(r);
+  a->ndiags = ndiags > SIZE_MAX ? SIZE_MAX : (size_t)ndiags;
+  if (flags > A_ALL || !a->path || !a->rel_path ||
+      (!a->failed && (!a->title || !a->description || !a->slug)))
+    r->bad = true;
+  if (r->bad) hg_article_clear(a);
+  return !r->bad;
+}
+
+static void save_folder(const hg_folder *f, hg_buf *b) {
+  hg_buf_put_str(b, f->rel_dir);
+  hg_buf_put_str(b, f->path);
+  hg_buf_put_svar(b, f->parent);
+  hg_buf_put_svar(b, f->depth);
+  hg_buf_put_str(b, f->slug);
+  hg_buf_put_str(b, f->title);
+  hg_buf_put_str(b, f->description);
+  hg_buf_put_str(b, f->icon);
+  hg_buf_put_svar(b, f->weight);
+  hg_buf_put_str(b, f->index_path);
+  hg_buf_put_uvar(b, f->intro != NULL);
+  if (f->intro) hg_buf_put_mem(b, f->intro, f->intro_len);
+  hg_buf_put_svar(b, f->intro_line);
+  hg_value_save(f->meta, b);
+  save_list(b, f->assets, f->nassets);
+}
+
+/* Fills folders[i] (zeroed) of c; r goes bad when the record is bad or
+ * not a folder hg_content_load could make there. */
+static void restore_folder(hg_reader *r, hg_content *c, size_t i) {
+  hg_folder *f = &c->folders[i];
+  f->rel_dir = hg_read_str(r);
+  f->path = hg_read_str(r);
+  int64_t parent = hg_read_svar(r);
+  f->depth = read_int(r);
+  f->slug = hg_read_str(r);
+  f->title = hg_read_str(r);
+  f->description = hg_read_str(r);
+  f->icon = hg_read_str(r);
+  f->weight = (long)hg_read_svar(r);
+  f->index_path = hg_read_str(r);
+  uint64_t has_intro = hg_read_uvar(r);
+  if (has_intro == 1) f->intro = hg_read_mem(r, &f->intro_len);
+  f->intro_line = read_int(r);
+  f->meta = hg_value_restore(r);
+  f->assets = read_list(r, &f->nassets);
+  /* the root first, every other folder below one that comes before it */
+  bool placed = i == 0 ? parent == -1 && f->depth == 0
+                       : parent >= 0 && (uint64_t)parent < i &&
+                             f->depth == c->folders[parent].depth + 1;
+  f->parent = placed ? (long)parent : -1;
+  if (has_intro > 1 || !placed || !f->rel_dir || !f->path || !f->slug || !f->title ||
+      !f->description)
+    r->bad = true;
+}
+
+void hg_content_save(const hg_content *c, hg_buf *b) {
+  hg_buf_put_str(b, c->content_dir);
+  hg_buf_put_uvar(b, c->nfolders);
+  for (size_t i = 0; i < c->nfolders; i++) save_folder(&c->folders[i], b);
+  hg_buf_put_uvar(b, c->narticles);
+  for (size_t i = 0; i < c->narticles; i++) hg_article_save(&c->articles[i], b);
+}
+
+hg_content *hg_content_restore(hg_reader *r) {
+  hg_content *c = hg_xcalloc(1, sizeof *c);
+  c->content_dir = hg_read_str(r);
+  if (!c->content_dir) r->bad = true;
+  /* a folder takes 14 bytes at the least, an article 19 */
+  size_t nf = read_count(r, 14);
+  if (!nf) r->bad = true;
+  if (!r->bad) {
+    c->folders = hg_xcalloc(nf, sizeof *c->folders);
+    c->nfolders = nf;
+  }
+  for (size_t i = 0; i < c->nfolders && !r->bad; i++) restore_folder(r, c, i);
+  size_t na = read_count(r, 19);
+  if (na && !r->bad) {
+    c->articles = hg_xcalloc(na, sizeof *c->articles);
+    c->narticles = na;
+  }
+  for (size_t i = 0; i < c->narticles && !r->bad; i++)
+    if (hg_article_restore(r, &c->articles[i]) && c->articles[i].folder >= nf)
+      r->bad = true;
+  if (r->bad) {
+    hg_content_free(c);
+    return NULL;
+  }
+  return c;
 }

@@ -1,6 +1,7 @@
 /* markdown.c - stage 4: one article's Markdown body to HTML with cmark-gfm,
  * plus heading ids, table of contents, callouts, FAQ items, local link
- * rewriting, raw HTML policy, template-variable warnings and plain text.
+ * rewriting, raw HTML policy, template-variable warnings and plain text; the
+ * result to and from a binary record for the build cache.
  *
  * How it works: cmark-gfm parses the body into a tree; we rewrite the tree
  * (our own markup goes in as custom nodes or HTML_INLINE nodes, user raw HTML
@@ -15,6 +16,7 @@
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm-extension_api.h>
 #include <cmark-gfm.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1131,6 +1133,80 @@ void hg_md_result_free(hg_md_result *r) {
     free(r->faq[i].answer_html);
     free(r->faq[i].answer_text);
   }
+  free(r->faq);
+  memset(r, 0, sizeof *r);
+}
+
+/* ---- binary records ---------------------------------------------------------- */
+void hg_md_result_save(const hg_md_result *r, hg_buf *b) {
+  hg_buf_put_str(b, r->html);
+  hg_buf_put_str(b, r->text);
+  hg_buf_put_str(b, r->first_h1);
+  hg_buf_put_uvar(b, r->ntoc);
+  for (size_t i = 0; i < r->ntoc; i++) {
+    hg_buf_put_svar(b, r->toc[i].level);
+    hg_buf_put_str(b, r->toc[i].id);
+    hg_buf_put_str(b, r->toc[i].text);
+  }
+  hg_buf_put_uvar(b, r->nfaq);
+  for (size_t i = 0; i < r->nfaq; i++) {
+    hg_buf_put_str(b, r->faq[i].id);
+    hg_buf_put_str(b, r->faq[i].question);
+    hg_buf_put_str(b, r->faq[i].answer_html);
+    hg_buf_put_str(b, r->faq[i].answer_text);
+  }
+  hg_buf_put_uvar(b, r->words);
+}
+
+/* A count of items of at least `min` bytes each (bad if they cannot fit). */
+static size_t read_count(hg_reader *r, size_t min) {
+  uint64_t n = hg_read_uvar(r);
+  if (n > (uint64_t)(r->end - r->p) / min) r->bad = true;
+  return r->bad ? 0 : (size_t)n;
+}
+
+/* A string (copied, or in place), bad when NULL and `need`. */
+static char *read_text(hg_reader *r, bool copy, bool need) {
+  const char *s = hg_read_cstr(r);
+  if (!s && need) r->bad = true;
+  return s && copy ? hg_xstrdup(s) : (char *)s;
+}
+
+static bool restore(hg_reader *r, hg_md_result *out, bool copy) {
+  memset(out, 0, sizeof *out);
+  out->html = read_text(r, copy, false);
+  out->text = read_text(r, copy, false);
+  out->first_h1 = read_text(r, copy, false);
+  out->ntoc = read_count(r, 3);
+  if (out->ntoc) out->toc = hg_xcalloc(out->ntoc, sizeof *out->toc);
+  for (size_t i = 0; i < out->ntoc && !r->bad; i++) {
+    int64_t level = hg_read_svar(r);
+    if (level < INT_MIN || level > INT_MAX) r->bad = true;
+    out->toc[i].level = r->bad ? 0 : (int)level;
+    out->toc[i].id = read_text(r, copy, true);
+    out->toc[i].text = read_text(r, copy, true);
+  }
+  out->nfaq = read_count(r, 4);
+  if (out->nfaq) out->faq = hg_xcalloc(out->nfaq, sizeof *out->faq);
+  for (size_t i = 0; i < out->nfaq && !r->bad; i++) {
+    out->faq[i].id = read_text(r, copy, true);
+    out->faq[i].question = read_text(r, copy, true);
+    out->faq[i].answer_html = read_text(r, copy, true);
+    out->faq[i].answer_text = read_text(r, copy, true);
+  }
+  uint64_t words = hg_read_uvar(r);
+  out->words = words > SIZE_MAX ? SIZE_MAX : (size_t)words;
+  if (r->bad && copy) hg_md_result_free(out);
+  if (r->bad && !copy) hg_md_result_release(out);
+  return !r->bad;
+}
+
+bool hg_md_result_restore(hg_reader *r, hg_md_result *out) { return restore(r, out, true); }
+
+bool hg_md_result_view(hg_reader *r, hg_md_result *out) { return restore(r, out, false); }
+
+void hg_md_result_release(hg_md_result *r) {
+  free(r->toc);
   free(r->faq);
   memset(r, 0, sizeof *r);
 }

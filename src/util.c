@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,13 +198,18 @@ char *hg_error_format(const hg_error *e) {
 }
 
 /* ---- diagnostics ------------------------------------------------------- */
-void hg_diags_vadd(hg_diags *d, hg_severity sev, const char *path, int line,
-                   int col, const char *fmt, va_list ap) {
+/* A new last item of d, for the caller to fill. */
+static hg_diag *diags_push(hg_diags *d) {
   if (d->len == d->cap) {
     d->cap = d->cap ? d->cap * 2 : 8;
     d->items = hg_xrealloc(d->items, d->cap * sizeof *d->items);
   }
-  hg_diag *g = &d->items[d->len++];
+  return &d->items[d->len++];
+}
+
+void hg_diags_vadd(hg_diags *d, hg_severity sev, const char *path, int line,
+                   int col, const char *fmt, va_list ap) {
+  hg_diag *g = diags_push(d);
   g->sev = sev;
   g->path = path ? hg_xstrdup(path) : NULL;
   g->line = line;
@@ -226,13 +232,7 @@ void hg_diags_add_error(hg_diags *d, hg_severity sev, const hg_error *e) {
 }
 
 void hg_diags_move(hg_diags *dst, hg_diags *src) {
-  for (size_t i = 0; i < src->len; i++) {
-    if (dst->len == dst->cap) {
-      dst->cap = dst->cap ? dst->cap * 2 : 8;
-      dst->items = hg_xrealloc(dst->items, dst->cap * sizeof *dst->items);
-    }
-    dst->items[dst->len++] = src->items[i];
-  }
+  for (size_t i = 0; i < src->len; i++) *diags_push(dst) = src->items[i];
   free(src->items);
   src->items = NULL;
   src->len = src->cap = 0;
@@ -261,6 +261,154 @@ void hg_diags_free(hg_diags *d) {
   free(d->items);
   d->items = NULL;
   d->len = d->cap = 0;
+}
+
+/* ---- binary records ---------------------------------------------------- */
+/* Writes v as LEB128 at the end of b (room for 10 bytes must be there). */
+static void put_uvar_raw(hg_buf *b, uint64_t v) {
+  unsigned char *p = (unsigned char *)b->data + b->len, *start = p;
+  while (v >= 0x80) {
+    *p++ = (unsigned char)(v | 0x80);
+    v >>= 7;
+  }
+  *p++ = (unsigned char)v;
+  b->len += (size_t)(p - start);
+}
+
+void hg_buf_put_uvar(hg_buf *b, uint64_t v) {
+  hg_buf_grow(b, 10);
+  put_uvar_raw(b, v);
+  b->data[b->len] = '\0';
+}
+
+void hg_buf_put_svar(hg_buf *b, int64_t v) {
+  hg_buf_put_uvar(b, ((uint64_t)v << 1) ^ (v < 0 ? UINT64_MAX : 0));
+}
+
+void hg_buf_put_mem(hg_buf *b, const void *p, size_t n) {
+  hg_buf_grow(b, n + 10);
+  put_uvar_raw(b, n);
+  if (n) memcpy(b->data + b->len, p, n);
+  b->len += n;
+  b->data[b->len] = '\0';
+}
+
+void hg_buf_put_str(hg_buf *b, const char *s) {
+  if (!s) {
+    hg_buf_put_uvar(b, 0);
+    return;
+  }
+  size_t n = strlen(s);
+  hg_buf_grow(b, n + 11);
+  put_uvar_raw(b, (uint64_t)n + 1);
+  memcpy(b->data + b->len, s, n + 1); /* with its NUL: see hg_read_cstr */
+  b->len += n + 1;
+  b->data[b->len] = '\0';
+}
+
+uint64_t hg_read_uvar(hg_reader *r) {
+  if (r->bad) return 0;
+  const unsigned char *p = (const unsigned char *)r->p, *end = (const unsigned char *)r->end;
+  if (p < end && *p < 0x80) { /* most numbers are small */
+    r->p++;
+    return *p;
+  }
+  uint64_t v = 0;
+  for (unsigned shift = 0; shift < 64 && p < end; shift += 7) {
+    unsigned char c = *p++;
+    if (shift == 63 && c > 1) break; /* would not fit in 64 bits */
+    v |= (uint64_t)(c & 0x7f) << shift;
+    if (!(c & 0x80)) {
+      r->p = (const char *)p;
+      return v;
+    }
+  }
+  r->bad = true;
+  return 0;
+}
+
+int64_t hg_read_svar(hg_reader *r) {
+  uint64_t u = hg_read_uvar(r);
+  return u & 1 ? -(int64_t)(u >> 1) - 1 : (int64_t)(u >> 1);
+}
+
+/* n bytes from r (NULL and bad if fewer are left), moved past. */
+static const char *read_bytes(hg_reader *r, uint64_t n) {
+  if (r->bad || n > (uint64_t)(r->end - r->p)) {
+    r->bad = true;
+    return NULL;
+  }
+  const char *p = r->p;
+  r->p += n;
+  return p;
+}
+
+char *hg_read_mem(hg_reader *r, size_t *len) {
+  uint64_t n = hg_read_uvar(r);
+  const char *p = read_bytes(r, n);
+  *len = p ? (size_t)n : 0;
+  return p ? hg_xstrndup(p, (size_t)n) : NULL;
+}
+
+const char *hg_read_cstr(hg_reader *r) {
+  uint64_t n = hg_read_uvar(r);
+  if (n == 0) return NULL; /* a stored NULL, or bad */
+  const char *p = read_bytes(r, n);
+  if (p && p[n - 1] != '\0') { /* not a string hg_buf_put_str wrote */
+    r->bad = true;
+    return NULL;
+  }
+  return p;
+}
+
+char *hg_read_str(hg_reader *r) {
+  const char *p = hg_read_cstr(r);
+  return p ? hg_xstrdup(p) : NULL;
+}
+
+/* An int (bad when the stored number does not fit). */
+static int read_int(hg_reader *r) {
+  int64_t v = hg_read_svar(r);
+  if (v < INT_MIN || v > INT_MAX) r->bad = true;
+  return r->bad ? 0 : (int)v;
+}
+
+void hg_diags_save(const hg_diags *d, hg_buf *b) {
+  hg_buf_put_uvar(b, d->len);
+  for (size_t i = 0; i < d->len; i++) {
+    const hg_diag *g = &d->items[i];
+    hg_buf_put_uvar(b, (uint64_t)g->sev);
+    hg_buf_put_str(b, g->path);
+    hg_buf_put_svar(b, g->line);
+    hg_buf_put_svar(b, g->col);
+    hg_buf_put_str(b, g->msg);
+  }
+}
+
+bool hg_diags_restore(hg_reader *r, hg_diags *d) {
+  size_t had = d->len;
+  uint64_t n = hg_read_uvar(r);
+  if (n > (uint64_t)(r->end - r->p) / 5) r->bad = true; /* 5 bytes at least each */
+  for (uint64_t i = 0; i < n && !r->bad; i++) {
+    uint64_t sev = hg_read_uvar(r);
+    char *path = hg_read_str(r);
+    int line = read_int(r), col = read_int(r);
+    char *msg = hg_read_str(r);
+    if (!msg || sev > HG_ERR) r->bad = true;
+    if (r->bad) {
+      free(path);
+      free(msg);
+      break;
+    }
+    *diags_push(d) = (hg_diag){(hg_severity)sev, path, line, col, msg};
+  }
+  if (!r->bad) return true;
+  for (size_t i = had; i < d->len; i++) {
+    free(d->items[i].path);
+    free(d->items[i].msg);
+  }
+  d->len = had;
+  return false;
 }
 
 /* ---- files ------------------------------------------------------------- */

@@ -1,7 +1,9 @@
-/* value.c - libyaml event stream to the hg_value tree, with positions. */
+/* value.c - libyaml event stream to the hg_value tree, with positions; the
+ * tree to and from a binary record for the build cache. */
 #include "hg_value.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -267,3 +269,115 @@ hg_value *hg_value_copy(const hg_value *v) {
          v->key_lines ? v->key_lines[i] : 0, hg_value_copy(v->items[i]));
   return c;
 }
+
+/* ---- binary records ------------------------------------------------------
+ * A node: 0 for NULL, else type + 1; flags (SET_B, SET_I, SET_F: which of b,
+ * i, f are not zero); line and col (svar); str; i (svar) and f (8 bytes,
+ * little-endian bits) when set; lists and maps then the item count and each
+ * item, a map's with its key (str) and key line (svar) in front. */
+enum { SET_B = 1, SET_I = 2, SET_F = 4, SET_ALL = 7 };
+
+static uint64_t float_bits(double f) {
+  uint64_t u;
+  memcpy(&u, &f, sizeof u);
+  return u;
+}
+
+void hg_value_save(const hg_value *v, hg_buf *b) {
+  if (!v) {
+    hg_buf_put_uvar(b, 0);
+    return;
+  }
+  uint64_t fb = float_bits(v->f);
+  hg_buf_put_uvar(b, (uint64_t)v->type + 1);
+  hg_buf_put_uvar(b, (v->b ? SET_B : 0) | (v->i ? SET_I : 0) | (fb ? SET_F : 0));
+  hg_buf_put_svar(b, v->line);
+  hg_buf_put_svar(b, v->col);
+  hg_buf_put_str(b, v->str);
+  if (v->i) hg_buf_put_svar(b, v->i);
+  if (fb) {
+    char raw[8];
+    for (int k = 0; k < 8; k++) raw[k] = (char)(fb >> (8 * k));
+    hg_buf_append(b, raw, 8);
+  }
+  if (v->type != HG_V_LIST && v->type != HG_V_MAP) return;
+  bool map = v->type == HG_V_MAP;
+  hg_buf_put_uvar(b, v->len);
+  for (size_t k = 0; k < v->len; k++) {
+    if (map) { /* (a map without keys is saved, but not restored) */
+      hg_buf_put_str(b, v->keys ? v->keys[k] : NULL);
+      hg_buf_put_svar(b, v->key_lines ? v->key_lines[k] : 0);
+    }
+    hg_value_save(v->items[k], b);
+  }
+}
+
+static int read_int(hg_reader *r) {
+  int64_t v = hg_read_svar(r);
+  if (v < INT_MIN || v > INT_MAX) r->bad = true;
+  return r->bad ? 0 : (int)v;
+}
+
+static hg_value *restore_node(hg_reader *r, int depth) {
+  uint64_t tag = hg_read_uvar(r);
+  if (tag == 0 || r->bad) return NULL;
+  uint64_t set = hg_read_uvar(r);
+  if (tag > HG_V_MAP + 1 || set > SET_ALL || depth > MAX_DEPTH) {
+    r->bad = true;
+    return NULL;
+  }
+  hg_value *v = hg_xcalloc(1, sizeof *v);
+  v->type = (hg_value_type)(tag - 1);
+  v->b = set & SET_B;
+  v->line = read_int(r);
+  v->col = read_int(r);
+  v->str = hg_read_str(r);
+  if (set & SET_I) v->i = hg_read_svar(r);
+  if (set & SET_F) {
+    const unsigned char *raw = (const unsigned char *)r->p;
+    if (r->bad || r->end - r->p < 8) {
+      r->bad = true;
+    } else {
+      uint64_t fb = 0;
+      for (int k = 0; k < 8; k++) fb |= (uint64_t)raw[k] << (8 * k);
+      memcpy(&v->f, &fb, sizeof v->f);
+      r->p += 8;
+    }
+  }
+  if (!r->bad && (v->type == HG_V_LIST || v->type == HG_V_MAP)) {
+    bool map = v->type == HG_V_MAP;
+    uint64_t n = hg_read_uvar(r);
+    /* an item takes 5 bytes at the least (a map's 7): no more than that */
+    if (n > (uint64_t)(r->end - r->p) / 5) r->bad = true;
+    if (n && !r->bad) {
+      v->items = hg_xmalloc((size_t)n * sizeof *v->items);
+      if (map) {
+        v->keys = hg_xmalloc((size_t)n * sizeof *v->keys);
+        v->key_lines = hg_xmalloc((size_t)n * sizeof *v->key_lines);
+      }
+    }
+    for (size_t k = 0; k < n && !r->bad; k++) {
+      char *key = map ? hg_read_str(r) : NULL;
+      int key_line = map ? read_int(r) : 0;
+      hg_value *child = restore_node(r, depth + 1);
+      if (!child || (map && !key)) {
+        r->bad = true;
+        hg_value_free(child);
+        free(key);
+        break;
+      }
+      if (map) {
+        v->keys[k] = key;
+        v->key_lines[k] = key_line;
+      }
+      v->items[v->len++] = child;
+    }
+  }
+  if (r->bad) {
+    hg_value_free(v);
+    return NULL;
+  }
+  return v;
+}
+
+hg_value *hg_value_restore(hg_reader *r) { return restore_node(r, 0); }

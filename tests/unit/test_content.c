@@ -1,5 +1,6 @@
 /* test_content.c - unit tests for src/content.c: one article's front matter
- * (hg_article_parse) and the walk over a content/ folder (hg_content_load). */
+ * (hg_article_parse), the walk over a content/ folder (hg_content_load) and
+ * the binary records of both for the build cache. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -696,6 +697,331 @@ static void test_index_errors_reported(void **state) {
   assert_string_equal(c->folders[1].title, "A");
 }
 
+/* ---- binary records ------------------------------------------------------ */
+/* A reader over a copy of the first n bytes of data in a block of exactly n
+ * bytes, so that the address sanitizer sees any read past the end. */
+static hg_reader reader_of(const char *data, size_t n, char **copy) {
+  *copy = hg_xmalloc(n);
+  if (n) memcpy(*copy, data, n);
+  return (hg_reader){*copy, *copy + n, false};
+}
+
+/* The record of c, restored, must save to the same bytes; returns the copy. */
+static hg_content *content_round_trip(const hg_content *c) {
+  hg_buf b = HG_BUF_INIT, again = HG_BUF_INIT;
+  hg_content_save(c, &b);
+  char *copy;
+  hg_reader r = reader_of(b.data, b.len, &copy);
+  hg_content *c2 = hg_content_restore(&r);
+  assert_non_null(c2);
+  assert_false(r.bad);
+  assert_ptr_equal(r.p, r.end);
+  hg_content_save(c2, &again);
+  assert_int_equal(again.len, b.len);
+  assert_memory_equal(again.data, b.data, b.len);
+  free(copy);
+  hg_buf_free(&b);
+  hg_buf_free(&again);
+  return c2;
+}
+
+static void assert_same_str(const char *a, const char *b) {
+  if (a) assert_string_equal(a, b);
+  else assert_null(b);
+}
+
+static void assert_same_list(char *const *a, size_t na, char *const *b, size_t nb) {
+  assert_int_equal(na, nb);
+  for (size_t i = 0; i < na; i++) assert_string_equal(a[i], b[i]);
+}
+
+/* Field by field, but for the body (which a record leaves out); meta trees
+ * are compared by content_round_trip, byte for byte. */
+static void assert_same_content(const hg_content *c, const hg_content *c2) {
+  assert_string_equal(c->content_dir, c2->content_dir);
+  assert_int_equal(c->nfolders, c2->nfolders);
+  for (size_t i = 0; i < c->nfolders; i++) {
+    const hg_folder *f = &c->folders[i], *g = &c2->folders[i];
+    assert_string_equal(f->rel_dir, g->rel_dir);
+    assert_string_equal(f->path, g->path);
+    assert_int_equal(f->parent, g->parent);
+    assert_int_equal(f->depth, g->depth);
+    assert_string_equal(f->slug, g->slug);
+    assert_string_equal(f->title, g->title);
+    assert_string_equal(f->description, g->description);
+    assert_same_str(f->icon, g->icon);
+    assert_int_equal(f->weight, g->weight);
+    assert_same_str(f->index_path, g->index_path);
+    assert_int_equal(f->intro_len, g->intro_len);
+    assert_int_equal(f->intro == NULL, g->intro == NULL);
+    if (f->intro) assert_memory_equal(f->intro, g->intro, f->intro_len + 1);
+    assert_int_equal(f->intro_line, g->intro_line);
+    assert_int_equal(f->meta == NULL, g->meta == NULL);
+    assert_same_list(f->assets, f->nassets, g->assets, g->nassets);
+  }
+  assert_int_equal(c->narticles, c2->narticles);
+  for (size_t i = 0; i < c->narticles; i++) {
+    const hg_article *a = &c->articles[i], *b = &c2->articles[i];
+    assert_string_equal(a->path, b->path);
+    assert_string_equal(a->rel_path, b->rel_path);
+    assert_int_equal(a->folder, b->folder);
+    assert_int_equal(a->meta == NULL, b->meta == NULL);
+    assert_null(b->body);
+    assert_int_equal(b->body_len, 0);
+    assert_int_equal(a->body_line, b->body_line);
+    assert_same_str(a->title, b->title);
+    assert_int_equal(a->title_line, b->title_line);
+    assert_same_str(a->description, b->description);
+    assert_same_str(a->slug, b->slug);
+    assert_int_equal(a->weight, b->weight);
+    assert_same_list(a->tags, a->ntags, b->tags, b->ntags);
+    assert_same_list(a->keywords, a->nkeywords, b->keywords, b->nkeywords);
+    assert_same_list(a->aliases, a->naliases, b->aliases, b->naliases);
+    assert_int_equal(a->promoted, b->promoted);
+    assert_int_equal(a->draft, b->draft);
+    assert_int_equal(a->faq, b->faq);
+    assert_same_str(a->date, b->date);
+    assert_same_str(a->updated, b->updated);
+    assert_same_str(a->review_by, b->review_by);
+    assert_same_str(a->translation_key, b->translation_key);
+    assert_int_equal(a->failed, b->failed);
+    assert_int_equal(a->ndiags, b->ndiags);
+  }
+}
+
+static const hg_article *article_at(const hg_content *c, const char *rel) {
+  for (size_t i = 0; i < c->narticles; i++)
+    if (!strcmp(c->articles[i].rel_path, rel)) return &c->articles[i];
+  fail_msg("no article %s", rel);
+  return NULL;
+}
+
+static void test_record_store(void **state) {
+  (void)state;
+  if (!hg_is_dir("examples/store/content")) fail_msg("run the unit tests from the repository root");
+  hg_diags cd = {0};
+  hg_config *cfg = hg_config_load("examples/store", &cd, NULL);
+  assert_non_null(cfg);
+  static const char *const langs[] = {"en", "cs", "th", "ar"};
+  for (size_t l = 0; l <= 4; l++) {
+    hg_content_opts o = {.threads = 2, .lang_dir = l < 4 ? langs[l] : NULL};
+    hg_diags d = {0};
+    hg_content *c = hg_content_load(cfg, &o, &d, NULL);
+    assert_non_null(c);
+    assert_true(c->narticles > 0);
+    hg_content *c2 = content_round_trip(c);
+    assert_same_content(c, c2);
+    if (l == 0) { /* spot checks in English */
+      const hg_article *a = article_at(c2, "orders/tracking/track-order.md");
+      assert_string_equal(a->title, "Track your order");
+      assert_int_equal(a->title_line, 2);
+      assert_int_equal(a->weight, 10);
+      assert_string_equal(a->tags[1], "delivery");
+      assert_int_equal(a->nkeywords, 4);
+      assert_true(a->promoted);
+      assert_string_equal(a->review_by, "2027-03-01");
+      assert_int_equal(a->body_line, 11);
+      assert_int_equal(hg_value_get(a->meta, "keywords")->line, 6);
+      assert_string_equal(c2->folders[a->folder].rel_dir, "orders/tracking");
+      assert_string_equal(c2->folders[a->folder].assets[0], "order-page.svg");
+      assert_true(hg_str_has_prefix(c2->folders[0].intro, "Welcome to the Northwind"));
+      assert_string_equal(c2->folders[0].title, "How can we help?");
+    }
+    hg_content_free(c);
+    hg_content_free(c2);
+    hg_diags_free(&d);
+  }
+  hg_config_free(cfg);
+  hg_diags_free(&cd);
+}
+
+static void test_record_keeps_ndiags(void **state) {
+  tree *t = *state;
+  put_file(t->dir, "content/_index.md", "---\nweight: x\n---\n"); /* not an article's */
+  put_file(t->dir, "content/a.md", "---\nweight: heavy\n---\n# A\n");
+  put_file(t->dir, "content/b.md", "# B\r\ntext\r\n");
+  put_file(t->dir, "content/c.md", "---\ntitle: C\ndate: soon\ntags: {x: 1}\n---\n");
+  put_file(t->dir, "content/d.md", "---\ntitle: D\n---\nfine\n");
+  put_file(t->dir, "content/e.md", "---\ntitle: [\n---\n");
+  put_file(t->dir, "content/f/g.md", "---\ntitle: G\ndraft: true\ntype: faq\n"
+                                     "aliases: [old/g]\ntranslation_key: g\n---\n");
+  hg_content *c = load_tree(t, NULL);
+  assert_non_null(c);
+  assert_int_equal(c->narticles, 6);
+  static const size_t want[] = {1, 1, 2, 0, 1, 0};
+  size_t sum = 0;
+  for (size_t i = 0; i < 6; i++) {
+    assert_int_equal(c->articles[i].ndiags, want[i]);
+    sum += c->articles[i].ndiags;
+  }
+  assert_int_equal(sum + 1, t->d.len);
+  assert_true(c->articles[4].failed);
+  assert_null(c->articles[4].title);
+  hg_content *c2 = content_round_trip(c);
+  assert_same_content(c, c2);
+  assert_int_equal(c2->articles[2].ndiags, 2);
+  assert_true(c2->articles[4].failed);
+  assert_true(c2->articles[5].draft && c2->articles[5].faq);
+  assert_string_equal(c2->articles[5].translation_key, "g");
+  assert_string_equal(c2->articles[5].aliases[0], "old/g");
+  hg_content_free(c2);
+}
+
+/* The record of one parse of `text` as content/REL (caller frees). */
+static char *article_record(const char *rel, const char *text, size_t *len) {
+  parsed p;
+  parse(&p, rel, text);
+  hg_buf b = HG_BUF_INIT;
+  hg_article_save(&p.a, &b);
+  done(&p);
+  *len = b.len;
+  return hg_buf_steal(&b);
+}
+
+/* Are the records of two parses (as the same file) the same bytes? */
+static bool same_record(const char *text1, const char *text2) {
+  size_t n1, n2;
+  char *r1 = article_record("a/page.md", text1, &n1);
+  char *r2 = article_record("a/page.md", text2, &n2);
+  bool same = n1 == n2 && memcmp(r1, r2, n1) == 0;
+  free(r1);
+  free(r2);
+  return same;
+}
+
+static void test_article_record_compares_front_matter(void **state) {
+  (void)state;
+  const char *base = "---\ntitle: T\ntags: [a, b]\nx: 1\n---\nBody one\n\nline three\n";
+  assert_true(same_record(base, base));
+  /* the body alone changed, as many lines: the same record */
+  assert_true(same_record(base, "---\ntitle: T\ntags: [a, b]\nx: 1\n---\nOther\n\ntext\n"));
+  /* front matter changed: a field, a key only the meta map has, a position */
+  assert_false(same_record(base, "---\ntitle: U\ntags: [a, b]\nx: 1\n---\nBody one\n\nline three\n"));
+  assert_false(same_record(base, "---\ntitle: T\ntags: [a, b]\nx: 2\n---\nBody one\n\nline three\n"));
+  assert_false(same_record(base, "---\ntitle:  T\ntags: [a, b]\nx: 1\n---\nBody one\n\nline three\n"));
+  assert_false(same_record(base, "---\n\ntitle: T\ntags: [a, b]\nx: 1\n---\nBody one\n\nline three\n"));
+  /* no title in front matter: the body's first heading is the title */
+  const char *h1 = "---\ndescription: d\n---\n# Old heading\n\ntext\n";
+  assert_true(same_record(h1, "---\ndescription: d\n---\n# Old heading\n\nnew text\n"));
+  assert_false(same_record(h1, "---\ndescription: d\n---\n# New heading\n\ntext\n"));
+
+  /* restored, a record is the article but for its body */
+  parsed p;
+  parse(&p, "a/page.md", base);
+  hg_buf b = HG_BUF_INIT, again = HG_BUF_INIT;
+  hg_article_save(&p.a, &b);
+  hg_reader r = {b.data, b.data + b.len, false};
+  hg_article a;
+  assert_true(hg_article_restore(&r, &a));
+  assert_ptr_equal(r.p, r.end);
+  assert_string_equal(a.title, "T");
+  assert_string_equal(a.tags[1], "b");
+  assert_int_equal(hg_value_get(a.meta, "x")->i, 1);
+  assert_null(a.body);
+  assert_int_equal(a.body_len, 0);
+  assert_int_equal(a.body_line, 5);
+  hg_article_save(&a, &again);
+  assert_int_equal(again.len, b.len);
+  assert_memory_equal(again.data, b.data, b.len);
+  hg_article_clear(&a);
+  done(&p);
+
+  /* every cut is refused and leaves the article zeroed */
+  hg_article zero;
+  memset(&zero, 0, sizeof zero);
+  for (size_t cut = 0; cut < b.len; cut++) {
+    char *copy;
+    r = reader_of(b.data, cut, &copy);
+    memset(&a, 0x5a, sizeof a); /* restore must not read what was there */
+    if (hg_article_restore(&r, &a) || !r.bad)
+      fail_msg("an article cut at %zu of %zu bytes was read", cut, b.len);
+    assert_memory_equal(&a, &zero, sizeof a);
+    free(copy);
+  }
+  hg_buf_free(&b);
+  hg_buf_free(&again);
+}
+
+static void test_record_truncated(void **state) {
+  tree *t = *state;
+  write_sample_tree(t->dir);
+  put_file(t->dir, "content/billing/broken.md", "---\ntitle: [\n---\n");
+  put_file(t->dir, "content/billing/cards/_index.md", "---\nicon: x\n---\nCards intro\n");
+  hg_content *c = load_tree(t, NULL);
+  assert_non_null(c);
+  hg_buf b = HG_BUF_INIT;
+  hg_content_save(c, &b);
+  for (size_t cut = 0; cut < b.len; cut++) {
+    char *copy;
+    hg_reader r = reader_of(b.data, cut, &copy);
+    hg_content *c2 = hg_content_restore(&r);
+    if (c2 || !r.bad) fail_msg("content cut at %zu of %zu bytes was read", cut, b.len);
+    assert_true(r.p <= r.end);
+    free(copy);
+  }
+  hg_buf_free(&b);
+}
+
+/* Saves c and fails unless restoring the record is refused. */
+static void assert_refused(const hg_content *c, const char *what) {
+  hg_buf b = HG_BUF_INIT;
+  hg_content_save(c, &b);
+  hg_reader r = {b.data, b.data + b.len, false};
+  hg_content *c2 = hg_content_restore(&r);
+  if (c2 || !r.bad) fail_msg("a record with %s was read", what);
+  hg_buf_free(&b);
+}
+
+static void test_record_refuses_bad_trees(void **state) {
+  tree *t = *state;
+  write_sample_tree(t->dir);
+  hg_content *c = load_tree(t, NULL);
+  assert_non_null(c);
+  hg_content_free(content_round_trip(c)); /* as loaded: fine */
+  hg_folder *cards = &c->folders[2];
+  hg_article *a = &c->articles[1];
+
+  a->folder = c->nfolders;
+  assert_refused(c, "an article in a folder past the last");
+  a->folder = 1;
+  cards->parent = 2;
+  assert_refused(c, "a folder its own parent");
+  cards->parent = 3;
+  assert_refused(c, "a parent after its child");
+  cards->parent = -1;
+  assert_refused(c, "a second root");
+  cards->parent = 1;
+  cards->depth = 1;
+  assert_refused(c, "a depth not the parent's + 1");
+  cards->depth = 2;
+  c->folders[0].parent = 0;
+  assert_refused(c, "a root with a parent");
+  c->folders[0].parent = -1;
+  char *keep = cards->title;
+  cards->title = NULL;
+  assert_refused(c, "a folder without a title");
+  cards->title = keep;
+  keep = a->slug;
+  a->slug = NULL;
+  assert_refused(c, "an article without a slug");
+  a->failed = true; /* an article that failed may lack one */
+  hg_content *c2 = content_round_trip(c);
+  assert_null(c2->articles[1].slug);
+  hg_content_free(c2);
+  a->failed = false;
+  a->slug = keep;
+  keep = a->rel_path;
+  a->rel_path = NULL;
+  assert_refused(c, "an article without rel_path");
+  a->rel_path = keep;
+  hg_content_free(content_round_trip(c)); /* all put back */
+
+  size_t nf = c->nfolders;
+  c->nfolders = 0;
+  assert_refused(c, "no root folder");
+  c->nfolders = nf;
+}
+
 int main(void) {
 #define T(name) cmocka_unit_test_setup_teardown(name, tree_setup, tree_teardown)
   const struct CMUnitTest tests[] = {
@@ -725,6 +1051,11 @@ int main(void) {
       T(test_underscore_files_skipped),
       T(test_index_without_title_no_warning),
       T(test_index_errors_reported),
+      cmocka_unit_test(test_record_store),
+      T(test_record_keeps_ndiags),
+      cmocka_unit_test(test_article_record_compares_front_matter),
+      T(test_record_truncated),
+      T(test_record_refuses_bad_trees),
   };
 #undef T
   return cmocka_run_group_tests(tests, NULL, NULL);

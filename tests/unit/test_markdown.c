@@ -1,5 +1,6 @@
-/* test_markdown.c - unit tests for src/markdown.c, plus the runner for the
- * golden cases in tests/cases (NAME.md -> NAME.html [+ NAME.diag]). */
+/* test_markdown.c - unit tests for src/markdown.c (rendering and the binary
+ * records of its results), plus the runner for the golden cases in
+ * tests/cases (NAME.md -> NAME.html [+ NAME.diag]). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -838,6 +839,157 @@ static void test_slugify_to_matches_slugify(void **state) {
   }
 }
 
+/* ---- binary records ---------------------------------------------------------- */
+/* A reader over a copy of the first n bytes of data in a block of exactly n
+ * bytes, so that the address sanitizer sees any read past the end. */
+static hg_reader reader_of(const char *data, size_t n, char **copy) {
+  *copy = hg_xmalloc(n);
+  if (n) memcpy(*copy, data, n);
+  return (hg_reader){*copy, *copy + n, false};
+}
+
+static void assert_same_str(const char *a, const char *b) {
+  if (a) assert_string_equal(a, b);
+  else assert_null(b);
+}
+
+static void assert_same_result(const hg_md_result *a, const hg_md_result *b) {
+  assert_same_str(a->html, b->html);
+  assert_same_str(a->text, b->text);
+  assert_same_str(a->first_h1, b->first_h1);
+  assert_int_equal(a->ntoc, b->ntoc);
+  for (size_t i = 0; i < a->ntoc; i++) {
+    assert_int_equal(a->toc[i].level, b->toc[i].level);
+    assert_string_equal(a->toc[i].id, b->toc[i].id);
+    assert_string_equal(a->toc[i].text, b->toc[i].text);
+  }
+  assert_int_equal(a->nfaq, b->nfaq);
+  for (size_t i = 0; i < a->nfaq; i++) {
+    assert_string_equal(a->faq[i].id, b->faq[i].id);
+    assert_string_equal(a->faq[i].question, b->faq[i].question);
+    assert_string_equal(a->faq[i].answer_html, b->faq[i].answer_html);
+    assert_string_equal(a->faq[i].answer_text, b->faq[i].answer_text);
+  }
+  assert_int_equal(a->words, b->words);
+}
+
+/* The record of r, restored (into *out) and saved again, gives the same
+ * bytes; returns the record (caller frees). */
+static char *result_round_trip(const hg_md_result *r, hg_md_result *out, size_t *len) {
+  hg_buf b = HG_BUF_INIT, again = HG_BUF_INIT;
+  hg_md_result_save(r, &b);
+  char *copy;
+  hg_reader rd = reader_of(b.data, b.len, &copy);
+  assert_true(hg_md_result_restore(&rd, out));
+  assert_false(rd.bad);
+  assert_ptr_equal(rd.p, rd.end);
+  assert_same_result(r, out);
+  hg_md_result_save(out, &again);
+  assert_int_equal(again.len, b.len);
+  assert_memory_equal(again.data, b.data, b.len);
+  free(copy);
+  hg_buf_free(&again);
+  *len = b.len;
+  return hg_buf_steal(&b);
+}
+
+static const char record_doc[] = "# Objednávka ✓\n\n"
+                                 "Intro with a note[^n] and ภาษาไทย text.\n\n"
+                                 "## Jak zaplatit?\n\nKartou. **Hned**.\n\n"
+                                 "### Podrobnosti\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+                                 "## Jak zaplatit?\n\nZnovu.\n\n"
+                                 "[^n]: Poznámka pod čarou.\n";
+
+static void test_record_round_trip(void **state) {
+  (void)state;
+  for (int faq = 0; faq < 2; faq++) {
+    rendered x;
+    hg_md_opts o = {.path = "t.md", .faq = faq};
+    render_opts(&x, record_doc, &o);
+    assert_int_equal(x.r.nfaq, faq ? 2 : 0);
+    assert_int_equal(x.r.ntoc, faq ? 2 : 3);
+    assert_contains(x.r.html, "footnote");
+    hg_md_result y;
+    size_t len;
+    free(result_round_trip(&x.r, &y, &len));
+    assert_string_equal(y.first_h1, "Objednávka ✓");
+    assert_string_equal(y.toc[0].id, x.r.toc[0].id);
+    if (faq) assert_contains(y.faq[1].answer_html, "Znovu.");
+    hg_md_result_free(&y);
+    /* read in place: the same values, the strings inside the record */
+    hg_buf rec = HG_BUF_INIT;
+    hg_md_result_save(&x.r, &rec);
+    hg_reader r = {rec.data, rec.data + rec.len, false};
+    hg_md_result v;
+    assert_true(hg_md_result_view(&r, &v));
+    assert_string_equal(v.html, x.r.html);
+    assert_string_equal(v.text, x.r.text);
+    assert_true(v.html > rec.data && v.html < rec.data + rec.len);
+    assert_int_equal(v.ntoc, x.r.ntoc);
+    assert_string_equal(v.toc[v.ntoc - 1].text, x.r.toc[x.r.ntoc - 1].text);
+    assert_int_equal(v.nfaq, x.r.nfaq);
+    if (faq) assert_string_equal(v.faq[1].answer_text, x.r.faq[1].answer_text);
+    hg_md_result_release(&v);
+    r = (hg_reader){rec.data, rec.data + rec.len - 2, false}; /* cut: refused, nothing kept */
+    assert_false(hg_md_result_view(&r, &v));
+    assert_null(v.toc);
+    hg_buf_free(&rec);
+    done(&x);
+  }
+
+  /* NULL and "" stay apart; an empty result is a record too */
+  hg_md_result e = {.text = "", .words = SIZE_MAX}, y;
+  size_t len;
+  free(result_round_trip(&e, &y, &len));
+  assert_null(y.html);
+  assert_non_null(y.text);
+  assert_string_equal(y.text, "");
+  assert_null(y.first_h1);
+  assert_null(y.toc);
+  assert_null(y.faq);
+  hg_md_result_free(&y);
+}
+
+static void test_record_truncated(void **state) {
+  (void)state;
+  rendered x;
+  hg_md_opts o = {.path = "t.md", .faq = true};
+  render_opts(&x, record_doc, &o);
+  hg_md_result y;
+  size_t len;
+  char *rec = result_round_trip(&x.r, &y, &len);
+  hg_md_result_free(&y);
+  hg_md_result zero;
+  memset(&zero, 0, sizeof zero);
+  for (size_t cut = 0; cut < len; cut++) {
+    char *copy;
+    hg_reader r = reader_of(rec, cut, &copy);
+    memset(&y, 0x5a, sizeof y); /* restore must not read what was there */
+    if (hg_md_result_restore(&r, &y) || !r.bad)
+      fail_msg("a result cut at %zu of %zu bytes was read", cut, len);
+    assert_memory_equal(&y, &zero, sizeof y);
+    free(copy);
+  }
+  free(rec);
+  done(&x);
+
+  /* a NULL where the TOC or an FAQ item needs text, 10^6 entries in 4 bytes */
+  static const struct {
+    const char *bytes;
+    size_t len;
+  } bad[] = {{"\x00\x00\x00\x01\x04\x00\x01\x00", 8},
+             {"\x00\x00\x00\x00\x01\x01\x01\x00\x01\x00", 10},
+             {"\x00\x00\x00\xc0\x84\x3d\x00\x00\x00\x00", 10}};
+  for (size_t i = 0; i < 3; i++) {
+    char *copy;
+    hg_reader r = reader_of(bad[i].bytes, bad[i].len, &copy);
+    assert_false(hg_md_result_restore(&r, &y));
+    assert_true(r.bad);
+    assert_null(y.toc);
+    free(copy);
+  }
+}
+
 int main(void) {
   hg_md_init();
   const struct CMUnitTest tests[] = {
@@ -865,6 +1017,8 @@ int main(void) {
       cmocka_unit_test(test_large_input),
       cmocka_unit_test(test_threads),
       cmocka_unit_test(test_cases),
+      cmocka_unit_test(test_record_round_trip),
+      cmocka_unit_test(test_record_truncated),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,6 @@
 /* test_util.c - unit tests for src/util.c: the buffer, errors, diagnostics,
- * paths, slugs, UTF-8 checks, the string map, the thread pool and the file
- * helpers. */
+ * binary records, paths, slugs, UTF-8 checks, the string map, the thread
+ * pool and the file helpers. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -164,6 +164,223 @@ static void test_diags(void **state) {
   hg_diags_free(&b);
   assert_int_equal(a.len, 0);
   assert_null(a.items);
+}
+
+/* ---- binary records ----------------------------------------------------- */
+/* A reader over a copy of the first n bytes of data in a block of exactly n
+ * bytes, so that the address sanitizer sees any read past the end. */
+static hg_reader reader_of(const char *data, size_t n, char **copy) {
+  *copy = hg_xmalloc(n);
+  if (n) memcpy(*copy, data, n);
+  return (hg_reader){*copy, *copy + n, false};
+}
+
+static void test_varints(void **state) {
+  (void)state;
+  static const uint64_t u[] = {0, 1, 127, 128, 255, 16383, 16384, UINT32_MAX,
+                               (uint64_t)1 << 63, UINT64_MAX - 1, UINT64_MAX};
+  static const size_t ulen[] = {1, 1, 1, 2, 2, 2, 3, 5, 10, 10, 10};
+  static const int64_t sv[] = {0, 1, -1, 63, -64, 64, -65, INT32_MIN, INT64_MAX, INT64_MIN};
+  static const size_t svlen[] = {1, 1, 1, 1, 1, 2, 2, 5, 10, 10};
+  hg_buf b = HG_BUF_INIT;
+  for (size_t i = 0; i < sizeof u / sizeof *u; i++) {
+    size_t before = b.len;
+    hg_buf_put_uvar(&b, u[i]);
+    assert_int_equal(b.len - before, ulen[i]);
+  }
+  for (size_t i = 0; i < sizeof sv / sizeof *sv; i++) {
+    size_t before = b.len;
+    hg_buf_put_svar(&b, sv[i]);
+    assert_int_equal(b.len - before, svlen[i]);
+  }
+  assert_int_equal(b.data[b.len], '\0'); /* still a C string */
+  /* LEB128 bytes: low 7 bits first, the high bit says "more" */
+  assert_memory_equal(b.data, "\x00\x01\x7f\x80\x01\xff\x01", 7);
+  char *copy;
+  hg_reader r = reader_of(b.data, b.len, &copy);
+  for (size_t i = 0; i < sizeof u / sizeof *u; i++) assert_true(hg_read_uvar(&r) == u[i]);
+  for (size_t i = 0; i < sizeof sv / sizeof *sv; i++) assert_true(hg_read_svar(&r) == sv[i]);
+  assert_false(r.bad);
+  assert_ptr_equal(r.p, r.end);
+  assert_int_equal(hg_read_uvar(&r), 0); /* nothing left */
+  assert_true(r.bad);
+  free(copy);
+  hg_buf_free(&b);
+
+  /* malformed: 11 bytes, or a 10th byte over the 64th bit */
+  static const char *const bad[] = {"\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x00",
+                                    "\xff\xff\xff\xff\xff\xff\xff\xff\xff\x02",
+                                    "\xff\xff\xff\xff\xff\xff\xff\xff\xff\x7f", "\x80"};
+  static const size_t badlen[] = {11, 10, 10, 1};
+  for (size_t i = 0; i < 4; i++) {
+    r = reader_of(bad[i], badlen[i], &copy);
+    assert_int_equal(hg_read_uvar(&r), 0);
+    assert_true(r.bad);
+    free(copy);
+  }
+  r = reader_of("\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 10, &copy);
+  assert_true(hg_read_uvar(&r) == UINT64_MAX);
+  assert_false(r.bad);
+  free(copy);
+}
+
+static void test_strings_and_mem(void **state) {
+  (void)state;
+  hg_buf b = HG_BUF_INIT;
+  hg_buf_put_str(&b, NULL);
+  hg_buf_put_str(&b, "");
+  hg_buf_put_str(&b, "žluťoučký");
+  hg_buf_put_mem(&b, "a\0b", 3);
+  hg_buf_put_mem(&b, NULL, 0);
+  assert_memory_equal(b.data, "\x00\x01", 2); /* NULL: 0, "": length + 1 */
+  char *copy;
+  hg_reader r = reader_of(b.data, b.len, &copy);
+  assert_null(hg_read_str(&r));
+  assert_false(r.bad); /* a stored NULL is not an error */
+  char *s = hg_read_str(&r);
+  assert_non_null(s);
+  assert_string_equal(s, "");
+  free(s);
+  s = hg_read_str(&r);
+  assert_string_equal(s, "žluťoučký");
+  free(s);
+  size_t n = 99;
+  s = hg_read_mem(&r, &n);
+  assert_int_equal(n, 3);
+  assert_memory_equal(s, "a\0b", 4); /* with a NUL after */
+  free(s);
+  s = hg_read_mem(&r, &n);
+  assert_int_equal(n, 0);
+  assert_string_equal(s, "");
+  free(s);
+  assert_false(r.bad);
+  assert_ptr_equal(r.p, r.end);
+  /* in place: a pointer into the bytes; a string without its NUL is bad */
+  hg_reader in = {b.data, b.data + b.len, false};
+  assert_null(hg_read_cstr(&in));
+  const char *e = hg_read_cstr(&in);
+  assert_string_equal(e, "");
+  assert_true(e > b.data && e < b.data + b.len);
+  hg_reader cut = {"\x03" "ab" "c", NULL, false};
+  cut.end = cut.p + 4;
+  assert_null(hg_read_cstr(&cut));
+  assert_true(cut.bad);
+  free(copy);
+  hg_buf_free(&b);
+
+  /* a length past the end: bad, nothing allocated, and it stays bad */
+  r = reader_of("\x06" "abc" "\x01", 5, &copy); /* 5 bytes wanted, 4 left */
+  assert_null(hg_read_str(&r));
+  assert_true(r.bad);
+  assert_null(hg_read_str(&r));
+  assert_null(hg_read_mem(&r, &n));
+  assert_int_equal(n, 0);
+  assert_int_equal(hg_read_svar(&r), 0);
+  free(copy);
+  r = reader_of("\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 10, &copy);
+  assert_null(hg_read_str(&r)); /* a huge length is refused, not allocated */
+  assert_true(r.bad);
+  free(copy);
+}
+
+/* A record of every kind, and the reads that take it back. */
+static void put_all(hg_buf *b, const hg_diags *d) {
+  hg_buf_put_uvar(b, 300);
+  hg_buf_put_svar(b, -70000);
+  hg_buf_put_str(b, NULL);
+  hg_buf_put_str(b, "text");
+  hg_buf_put_mem(b, "\x01\x02", 2);
+  hg_diags_save(d, b);
+  hg_buf_put_uvar(b, UINT64_MAX);
+}
+
+static bool read_all(hg_reader *r, hg_diags *d) {
+  bool ok = hg_read_uvar(r) == 300;
+  ok = hg_read_svar(r) == -70000 && ok;
+  char *s = hg_read_str(r);
+  ok = !s && ok;
+  free(s);
+  s = hg_read_str(r);
+  ok = s && !strcmp(s, "text") && ok;
+  free(s);
+  size_t n;
+  s = hg_read_mem(r, &n);
+  ok = s && n == 2 && ok;
+  free(s);
+  ok = hg_diags_restore(r, d) && ok;
+  ok = hg_read_uvar(r) == UINT64_MAX && ok;
+  return ok && !r->bad;
+}
+
+static void test_records_truncated(void **state) {
+  (void)state;
+  hg_diags d = {0};
+  hg_diags_add(&d, HG_WARN, "a.md", 3, 7, "first");
+  hg_diags_add(&d, HG_ERR, NULL, 0, 0, "second, no path");
+  hg_buf b = HG_BUF_INIT;
+  put_all(&b, &d);
+  char *copy;
+  for (size_t cut = 0; cut <= b.len; cut++) {
+    hg_reader r = reader_of(b.data, cut, &copy);
+    hg_diags got = {0};
+    hg_diags_add(&got, HG_WARN, "kept.md", 1, 1, "already there");
+    bool ok = read_all(&r, &got);
+    if (cut == b.len) {
+      assert_true(ok);
+      assert_int_equal(got.len, 3);
+    } else {
+      if (ok || !r.bad) fail_msg("a record cut at %zu of %zu bytes was read", cut, b.len);
+      assert_true(got.len == 1 || got.len == 3); /* left as it was, or all added */
+    }
+    assert_true(r.p <= r.end);
+    assert_string_equal(diag_at(&got, 0), "kept.md:1:1: warning: already there");
+    hg_diags_free(&got);
+    free(copy);
+  }
+  hg_buf_free(&b);
+  hg_diags_free(&d);
+}
+
+static void test_diags_round_trip(void **state) {
+  (void)state;
+  hg_diags d = {0}, got = {0};
+  hg_diags_add(&d, HG_WARN, "content/a.md", 3, 7, "front matter: 'weight' ... ✓");
+  hg_diags_add(&d, HG_ERR, NULL, 0, 0, "no path");
+  hg_diags_add(&d, HG_ERR, "", -1, 2147483647, "%s", "");
+  hg_buf b = HG_BUF_INIT;
+  hg_diags_save(&d, &b);
+  hg_diags_save(&d, &b); /* restore appends */
+  hg_reader r = {b.data, b.data + b.len, false};
+  assert_true(hg_diags_restore(&r, &got));
+  assert_true(hg_diags_restore(&r, &got));
+  assert_ptr_equal(r.p, r.end);
+  assert_int_equal(got.len, 6);
+  for (size_t i = 0; i < 6; i++) {
+    const hg_diag *x = &d.items[i % 3], *y = &got.items[i];
+    assert_int_equal(x->sev, y->sev);
+    assert_int_equal(x->line, y->line);
+    assert_int_equal(x->col, y->col);
+    assert_string_equal(x->msg, y->msg);
+    if (x->path) assert_string_equal(x->path, y->path);
+    else assert_null(y->path);
+  }
+  hg_buf_free(&b);
+
+  /* a severity that does not exist, a NULL message, a line over INT_MAX */
+  static const char bad1[] = "\x01\x02\x00\x00\x00\x02m";
+  static const char bad2[] = "\x01\x00\x00\x00\x00\x00";
+  static const char bad3[] = "\x01\x00\x00\x80\x80\x80\x80\x10\x00\x02m";
+  const struct { const char *p; size_t n; } bad[] = {{bad1, 7}, {bad2, 6}, {bad3, 11}};
+  for (size_t i = 0; i < 3; i++) {
+    char *copy;
+    r = reader_of(bad[i].p, bad[i].n, &copy);
+    assert_false(hg_diags_restore(&r, &got));
+    assert_true(r.bad);
+    assert_int_equal(got.len, 6);
+    free(copy);
+  }
+  hg_diags_free(&d);
+  hg_diags_free(&got);
 }
 
 /* ---- paths -------------------------------------------------------------- */
@@ -567,6 +784,10 @@ int main(void) {
       cmocka_unit_test(test_error_format),
       cmocka_unit_test(test_error_set),
       cmocka_unit_test(test_diags),
+      cmocka_unit_test(test_varints),
+      cmocka_unit_test(test_strings_and_mem),
+      cmocka_unit_test(test_records_truncated),
+      cmocka_unit_test(test_diags_round_trip),
       cmocka_unit_test(test_path_join_dirname),
       cmocka_unit_test(test_path_normalize),
       cmocka_unit_test(test_rel_url),

@@ -1,11 +1,13 @@
 /* test_value.c - unit tests for src/value.c: YAML text to typed hg_value
- * trees with positions, and the errors for what helpgen refuses. */
+ * trees with positions, the errors for what helpgen refuses, and trees to
+ * and from binary records. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -394,6 +396,231 @@ static void test_complex_key_rejected(void **state) {
   free(m);
 }
 
+/* ---- binary records ----------------------------------------------------- */
+/* A reader over a copy of the first n bytes of data in a block of exactly n
+ * bytes, so that the address sanitizer sees any read past the end. */
+static hg_reader reader_of(const char *data, size_t n, char **copy) {
+  *copy = hg_xmalloc(n);
+  if (n) memcpy(*copy, data, n);
+  return (hg_reader){*copy, *copy + n, false};
+}
+
+/* Fails unless the trees match in every field a record keeps. */
+static void assert_same_tree(const hg_value *a, const hg_value *b) {
+  if (!a || !b) {
+    assert_true(!a && !b);
+    return;
+  }
+  assert_int_equal(a->type, b->type);
+  assert_int_equal(a->line, b->line);
+  assert_int_equal(a->col, b->col);
+  if (a->str) assert_string_equal(a->str, b->str);
+  else assert_null(b->str);
+  assert_int_equal(a->b, b->b);
+  assert_true(a->i == b->i);
+  assert_memory_equal(&a->f, &b->f, sizeof a->f); /* bit for bit: -0.0, NaN payloads */
+  assert_int_equal(a->len, b->len);
+  for (size_t i = 0; i < a->len; i++) {
+    if (a->type == HG_V_MAP) {
+      assert_string_equal(a->keys[i], b->keys[i]);
+      assert_int_equal(a->key_lines[i], b->key_lines[i]);
+    }
+    assert_same_tree(a->items[i], b->items[i]);
+  }
+  if (a->type != HG_V_MAP) assert_null(b->keys);
+}
+
+/* Restores a record that must be whole; checks that saving the copy
+ * gives the same bytes again. The caller frees the copy. */
+static hg_value *round_trip(const hg_value *v) {
+  hg_buf b = HG_BUF_INIT, again = HG_BUF_INIT;
+  hg_value_save(v, &b);
+  char *copy;
+  hg_reader r = reader_of(b.data, b.len, &copy);
+  hg_value *w = hg_value_restore(&r);
+  assert_false(r.bad);
+  assert_ptr_equal(r.p, r.end);
+  assert_same_tree(v, w);
+  hg_value_save(w, &again);
+  assert_int_equal(again.len, b.len);
+  assert_memory_equal(again.data, b.data, b.len);
+  free(copy);
+  hg_buf_free(&b);
+  hg_buf_free(&again);
+  return w;
+}
+
+static const char every_type[] = "title: Grüße ✓\n"
+                                 "nothing: ~\n"
+                                 "empty:\n"
+                                 "on: true\n"
+                                 "off: no\n"
+                                 "count: -42\n"
+                                 "big: 123456789012345678\n"
+                                 "zero: 0\n"
+                                 "ratio: 0.5\n"
+                                 "nothing_much: 0.0\n"
+                                 "negzero: -0.0\n"
+                                 "huge: 1e300\n"
+                                 "tiny: 5e-324\n"
+                                 "date: 2026-03-31\n"
+                                 "stamp: 2026-03-31T10:00:00Z\n"
+                                 "quoted: \"true\"\n"
+                                 "blank: \"\"\n"
+                                 "list: [a, 1, 2.5, [x, [y]], {k: v}]\n"
+                                 "map:\n"
+                                 "  inner:\n"
+                                 "    deeper: [1, 2]\n"
+                                 "  empty_list: []\n"
+                                 "  empty_map: {}\n"
+                                 "text: |\n"
+                                 "  two\n"
+                                 "  lines\n";
+
+static void test_record_round_trip(void **state) {
+  (void)state;
+  hg_value *v = parse_ok(every_type, 1);
+  hg_value *w = round_trip(v);
+  assert_int_equal(get(w, "nothing")->type, HG_V_NULL);
+  assert_int_equal(get(w, "off")->type, HG_V_BOOL);
+  assert_true(get(w, "on")->b);
+  assert_true(get(w, "big")->i == 123456789012345678LL);
+  assert_int_equal(get(w, "negzero")->type, HG_V_FLOAT);
+  assert_true(signbit(get(w, "negzero")->f));
+  assert_true(get(w, "huge")->f == 1e300);
+  assert_true(get(w, "tiny")->f == 5e-324);
+  assert_int_equal(get(w, "stamp")->type, HG_V_DATE);
+  assert_string_equal(get(w, "stamp")->str, "2026-03-31T10:00:00Z");
+  assert_int_equal(get(w, "quoted")->type, HG_V_STRING);
+  assert_string_equal(get(w, "blank")->str, "");
+  assert_string_equal(get(w, "text")->str, "two\nlines\n");
+  const hg_value *list = get(w, "list");
+  assert_int_equal(list->len, 5);
+  assert_string_equal(list->items[3]->items[1]->items[0]->str, "y");
+  assert_string_equal(get(list->items[4], "k")->str, "v");
+  const hg_value *inner = get(get(w, "map"), "inner");
+  assert_int_equal(inner->line, 22);
+  assert_int_equal(inner->col, 5);
+  assert_int_equal(get(w, "map")->key_lines[2], 24);
+  assert_null(get(get(w, "map"), "empty_map")->keys); /* empty: no arrays */
+  hg_value_free(v);
+  hg_value_free(w);
+
+  /* fields the parser leaves zero are kept too (hooks set f beside i) */
+  hg_value *odd = hg_xcalloc(1, sizeof *odd);
+  odd->type = HG_V_STRING;
+  odd->line = -3;
+  odd->col = 2147483647;
+  odd->b = true;
+  odd->i = INT64_MIN;
+  uint64_t nan_bits = 0x7ff8000000c0ffeeULL;
+  memcpy(&odd->f, &nan_bits, sizeof odd->f);
+  w = round_trip(odd);
+  assert_true(isnan(w->f));
+  hg_value_free(odd);
+  hg_value_free(w);
+
+  /* NULL is a record of its own, not an error */
+  hg_buf b = HG_BUF_INIT;
+  hg_value_save(NULL, &b);
+  assert_int_equal(b.len, 1);
+  hg_reader r = {b.data, b.data + b.len, false};
+  assert_null(hg_value_restore(&r));
+  assert_false(r.bad);
+  hg_buf_free(&b);
+}
+
+static void test_record_truncated(void **state) {
+  (void)state;
+  hg_value *v = parse_ok(every_type, 1);
+  hg_buf b = HG_BUF_INIT;
+  hg_value_save(v, &b);
+  for (size_t cut = 0; cut < b.len; cut++) {
+    char *copy;
+    hg_reader r = reader_of(b.data, cut, &copy);
+    hg_value *w = hg_value_restore(&r);
+    if (w || !r.bad) fail_msg("a record cut at %zu of %zu bytes was read", cut, b.len);
+    assert_true(r.p <= r.end);
+    free(copy);
+  }
+  hg_buf_free(&b);
+  hg_value_free(v);
+}
+
+static void test_record_malformed(void **state) {
+  (void)state;
+  static const struct {
+    const char *bytes;
+    size_t len;
+    const char *what;
+  } bad[] = {
+      {"\x09\x00\x00\x00\x00", 5, "a type past HG_V_MAP"},
+      {"\x06\x08\x00\x00\x01", 5, "an unknown flag"},
+      {"\x06\x00\x80\x80\x80\x80\x10\x00\x01", 9, "a line past INT_MAX"},
+      {"\x04\x04\x00\x00\x00" "1234567", 12, "a float cut short"},
+      {"\x07\x00\x00\x00\x00\x01\x00" "00000", 12, "a NULL list item"},
+      {"\x08\x00\x00\x00\x00\x01\x00\x00\x06\x00\x00\x00\x01", 13, "a NULL map key"},
+      {"\x07\x00\x00\x00\x00\xe8\x07" "0000000000", 17, "1000 items in 10 bytes"},
+      {"\x06\x00\x00\x00\x05" "abc", 8, "a string past the end"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    char *copy;
+    hg_reader r = reader_of(bad[i].bytes, bad[i].len, &copy);
+    hg_value *w = hg_value_restore(&r);
+    if (w || !r.bad) fail_msg("%s was read", bad[i].what);
+    free(copy);
+  }
+  /* the same bytes made right are read */
+  char *copy;
+  hg_reader r = reader_of("\x08\x00\x00\x00\x00\x01\x01\x00\x00\x06\x00\x00\x00\x01\x00", 15,
+                          &copy); /* strings end in their NUL */
+  hg_value *w = hg_value_restore(&r);
+  assert_non_null(w);
+  assert_string_equal(get(w, "")->str, "");
+  hg_value_free(w);
+  free(copy);
+}
+
+/* `levels` lists, each the only item of the one before. */
+static hg_value *deep_lists(int levels) {
+  hg_value *root = hg_xcalloc(1, sizeof *root), *cur = root;
+  cur->type = HG_V_LIST;
+  for (int i = 1; i < levels; i++) {
+    hg_value *child = hg_xcalloc(1, sizeof *child);
+    child->type = HG_V_LIST;
+    cur->items = hg_xmalloc(sizeof *cur->items);
+    cur->items[0] = child;
+    cur->len = 1;
+    cur = child;
+  }
+  return root;
+}
+
+static void test_record_depth(void **state) {
+  (void)state;
+  /* the deepest tree the parser makes is read back */
+  char *text = nested_lists(64);
+  hg_value *v = parse_ok(text, 0);
+  hg_value_free(round_trip(v));
+  hg_value_free(v);
+  free(text);
+  v = deep_lists(65);
+  hg_value_free(round_trip(v));
+  hg_value_free(v);
+
+  static const int too_deep[] = {66, 1000};
+  for (size_t i = 0; i < 2; i++) {
+    v = deep_lists(too_deep[i]);
+    hg_buf b = HG_BUF_INIT;
+    hg_value_save(v, &b);
+    hg_reader r = {b.data, b.data + b.len, false};
+    assert_null(hg_value_restore(&r));
+    assert_true(r.bad);
+    hg_buf_free(&b);
+    hg_value_free(v);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_scalar_types),
@@ -407,6 +634,10 @@ int main(void) {
       cmocka_unit_test(test_deep_nesting_rejected),
       cmocka_unit_test(test_multiple_documents_rejected),
       cmocka_unit_test(test_complex_key_rejected),
+      cmocka_unit_test(test_record_round_trip),
+      cmocka_unit_test(test_record_truncated),
+      cmocka_unit_test(test_record_malformed),
+      cmocka_unit_test(test_record_depth),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

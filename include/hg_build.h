@@ -30,6 +30,10 @@ typedef struct {
   size_t pages, articles, warnings, errors;
   double seconds;
   bool unchanged;       /* nothing changed: OUT was left as it was */
+  bool incremental;     /* only article bodies changed: the rest came from
+                           the last build (hg_build's comment on them) */
+  size_t changed;       /* with incremental: the articles read again */
+  size_t rendered;      /* with incremental: the pages rendered again */
 } hg_build_stats;
 
 /* Returns the exit code: 0 built, 1 content errors (or warnings with

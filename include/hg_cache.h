@@ -22,18 +22,36 @@
 
 #include <stdint.h>
 
+#include "hg_output.h"
 #include "hg_util.h"
 
 #define HG_CACHE_DIR ".helpgen-cache"
 
 typedef struct hg_cache hg_cache;
 
-/* What the last successful build reported. */
+/* Where hg_cache_save's state callback writes (the bytes go to a file and
+ * into its checksum as they come: the state of a big site is tens of MB). */
+typedef struct hg_cache_sink hg_cache_sink;
+
+/* What a successful build reported (and, for hg_cache_save, left behind). */
 typedef struct {
   char *report;   /* its warnings, as printed */
   char *notes;    /* its missing-translation lines, as printed */
   size_t pages, articles, warnings;
+  /* hg_cache_save only (all may be NULL/0): */
+  const hg_output_file *files; /* OUT's files (hg_output_files before the
+                                  commit); NULL: OUT is walked */
+  size_t nfiles;
+  /* writes the build's state for the next incremental build into the
+   * sink (NULL: no state) */
+  void (*state)(void *ctx, hg_cache_sink *sink);
+  void *state_ctx;
+  bool incremental;      /* state is a batch to append to the state of the
+                            build hg_cache_previous described (the build
+                            wrote on top of it), not a new base */
 } hg_cache_result;
+
+void hg_cache_sink_put(hg_cache_sink *s, const void *data, size_t len);
 
 /* Snapshots the inputs of a build of site_dir into out_dir. `themes_root`
  * (the built-in themes folder, may be NULL) is walked too; `opts_key`
@@ -50,6 +68,32 @@ const char *hg_cache_inputs(const hg_cache *c);
  * and OUT still holds what it wrote; *r then holds its report (owned by c).
  * A result is only ever stored for a successful build. */
 bool hg_cache_fresh(hg_cache *c, hg_cache_result *r);
+
+/* What an incremental build starts from: the last successful build into
+ * OUT, when OUT and the build folder beside it are as it left them and the
+ * binary, built-in themes and options are the same. */
+typedef struct {
+  const char **changed;   /* input files whose content changed, relative to
+                             the site folder ("content/a.md"); points into c */
+  size_t nchanged;
+  const hg_output_file *out, *scratch; /* OUT's and the build folder's files */
+  size_t nout, nscratch;
+  const char *state;      /* the state that build saved (a base) ... */
+  size_t state_len;
+  const char *batches;    /* ... and the batches appended to it since, in order */
+  size_t batches_len;
+  char *base, *log;       /* (the files they point into, mapped: they stay
+                             valid until hg_cache_prev_free) */
+  size_t base_len, log_len;
+} hg_cache_prev;
+
+/* Fills *p and returns true when an incremental build is possible: files
+ * were only changed (none added or removed), accept(ctx, path) took every
+ * changed one, and state was saved. Free with hg_cache_prev_free (p's
+ * listings belong to c). */
+bool hg_cache_previous(hg_cache *c, bool (*accept)(void *ctx, const char *path), void *ctx,
+                       hg_cache_prev *p);
+void hg_cache_prev_free(hg_cache_prev *p);
 
 /* Records a successful build: the input snapshot, what it reported and
  * the files now in out_dir. Silently does nothing when the cache folder

@@ -27,6 +27,8 @@ typedef struct hg_output hg_output;
  * code 2. */
 hg_output *hg_output_begin(const char *out_dir, const char *site_dir,
                            hg_error **err);
+/* The build folder beside out_dir (".OUT.helpgen-next"); caller frees. */
+char *hg_output_scratch_path(const char *out_dir);
 /* The build folder being filled. */
 const char *hg_output_tmp(const hg_output *o);
 /* Writes `rel` (a relative '/'-separated path without ".." segments) into
@@ -45,5 +47,35 @@ bool hg_output_commit(hg_output *o, hg_error **err);
 /* Leaves OUT as it was and frees o. A build folder made by this build is
  * removed; a reused one stays as scratch for the next build. */
 void hg_output_abort(hg_output *o);
+
+/* ---- incremental builds ---------------------------------------------------
+ * A build that changes a few files of a big site need not produce the rest
+ * again: hg_output_sync makes the build folder a copy of OUT (copying only
+ * the files that differ from what it holds) and counts all of OUT's files
+ * as written; the build then writes what changed. Everything under a folder
+ * it produces anew (search/en) is first dropped with hg_output_forget;
+ * dropped files it neither writes nor reuses are removed on commit. */
+typedef struct {
+  char *rel;      /* path in the site ("a/b/index.html") */
+  uint64_t hash;  /* hg_hash64 of its bytes */
+  bool touched;   /* this build created or changed the file in the build
+                     folder; false: it is as the folder held it */
+} hg_output_file;
+
+/* The files of the build so far (written, synced or reused), sorted by
+ * rel; *n gets the count. Free with hg_output_files_free. */
+hg_output_file *hg_output_files(const hg_output *o, size_t *n);
+void hg_output_files_free(hg_output_file *f, size_t n);
+/* `out` lists OUT's files and `scratch` the build folder's (as a cache
+ * recorded and verified them; both borrowed). Fails (err) when the build
+ * folder is new, or a file of OUT cannot be read. */
+bool hg_output_sync(hg_output *o, const hg_output_file *out, size_t nout,
+                    const hg_output_file *scratch, size_t nscratch, hg_error **err);
+/* Drops every file under folder `prefix` ("search/en") from the build. */
+void hg_output_forget(hg_output *o, const char *prefix);
+/* After hg_output_sync: counts `rel`, a file the build would write with the
+ * bytes the previous site had under that name (a content-hashed name), as
+ * written, if the build folder has it. false (write it) otherwise. */
+bool hg_output_reuse(hg_output *o, const char *rel);
 
 #endif

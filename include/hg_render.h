@@ -32,6 +32,9 @@ typedef struct {
   const struct hg_i18n *i18n; /* theme strings and dates of site->lang; NULL:
                                  loaded from the theme for site->lang */
   const struct hg_flows *flows; /* listed on the home page; may be NULL */
+  const bool *only;           /* parallel to site->arts: render only these
+                                 article pages (no other page, no assets:
+                                 an incremental build); NULL: everything */
 } hg_render_input;
 
 /* Renders and writes every page of one language tree (site->prefix: its

@@ -67,6 +67,10 @@ typedef struct {
   const struct hg_flows *flows; /* the language's flows (their pages go into
                                    the sitemap, aliases may not take their
                                    URLs); may be NULL */
+  const bool *copies;           /* parallel to site->arts: write only these
+                                   articles' Markdown copies (llms), the
+                                   others are as the last build left them;
+                                   NULL: all */
 } hg_seo_lang;
 
 /* Checks every published article's aliases, in every language, before

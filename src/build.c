@@ -4,6 +4,7 @@
 #include "hg_cache.h"
 
 #include <dirent.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -20,6 +21,7 @@
 #include "hg_search.h"
 #include "hg_seo.h"
 #include "hg_site.h"
+#include "hg_state.h"
 #include "hg_theme.h"
 
 typedef struct {
@@ -367,11 +369,33 @@ typedef struct {
   char *manifest;
   hg_strmap dropped; /* content paths of articles a hook left out */
   hg_flows *flows;
+  hg_diags content_diags; /* what reading the content reported */
+  hg_diags *md_diags;     /* narts + nnodes: what Markdown reported */
+  /* incremental builds */
+  char **changed;         /* content-relative paths of changed articles */
+  size_t nchanged;
+  bool *redo;             /* narts: articles whose Markdown was changed */
+  bool *dirty;            /* narts: article pages to render again */
+  bool toc_changed;       /* a changed article's headings changed */
+  bool related_redone;    /* the related lists were computed again */
 } lang_tree;
 
 static void lang_tree_free(lang_tree *t) {
-  for (size_t i = 0; t->md && i < t->narts; i++) hg_md_result_free(&t->md[i]);
-  for (size_t i = 0; t->intros && i < t->nnodes; i++) hg_md_result_free(&t->intros[i]);
+  /* an incremental build's results are the state's but those it redid */
+  for (size_t i = 0; t->md && i < t->narts; i++)
+    if (t->redo && !t->redo[i]) hg_md_result_release(&t->md[i]);
+    else hg_md_result_free(&t->md[i]);
+  for (size_t i = 0; t->intros && i < t->nnodes; i++)
+    if (t->redo) hg_md_result_release(&t->intros[i]);
+    else hg_md_result_free(&t->intros[i]);
+  for (size_t i = 0; t->md_diags && i < t->narts + t->nnodes; i++)
+    hg_diags_free(&t->md_diags[i]);
+  free(t->md_diags);
+  hg_diags_free(&t->content_diags);
+  for (size_t i = 0; i < t->nchanged; i++) free(t->changed[i]);
+  free(t->changed);
+  free(t->redo);
+  free(t->dirty);
   free(t->md);
   free(t->intros);
   free(t->related);
@@ -444,6 +468,7 @@ static size_t *popular_in(const lang_tree *t, size_t l, size_t *n) {
 }
 
 #define MISSING_LISTED 5
+#define RELATED_K 5 /* related articles per page */
 
 /* "cs: 3 of 5 articles translated; missing: a.md, b.md" for every language
  * but the default one. */
@@ -469,6 +494,219 @@ static void print_translations(hg_buf *log, const lang_tree *t, size_t n) {
   }
 }
 
+/* ---- incremental builds ---------------------------------------------------
+ * When the last build into OUT saved its state (hg_state.h) and since then
+ * only articles' Markdown bodies changed (their front matter, every other
+ * input, the binary and the options are the same), the site model is the
+ * one that build had: the content and Markdown results of the other
+ * articles are taken from the state, and only pages that show a changed
+ * result are rendered again (the article's own page, pages whose related
+ * list changed, the search index, feeds and Markdown copies). Anything else
+ * is a full build. */
+static void diags_append(hg_diags *dst, const hg_diags *src) {
+  for (size_t i = 0; i < src->len; i++) {
+    const hg_diag *d = &src->items[i];
+    hg_diags_add(dst, d->sev, d->path, d->line, d->col, "%s", d->msg);
+  }
+}
+
+/* Drops the messages after the first `mark`. */
+static void diags_truncate(hg_diags *d, size_t mark) {
+  for (size_t i = mark; i < d->len; i++) {
+    free(d->items[i].path);
+    free(d->items[i].msg);
+  }
+  if (mark < d->len) d->len = mark;
+}
+
+/* Reads one changed article again into *n; true when everything but its
+ * body is as in *a (so the site model is unchanged) and it reported
+ * nothing; else false with *n cleared. */
+static bool reread_article(const char *site_dir, const char *changed, const hg_article *a,
+                           hg_article *n) {
+  memset(n, 0, sizeof *n);
+  char *file = hg_path_join(site_dir, changed);
+  struct stat st;
+  size_t len = 0;
+  char *text = stat(file, &st) == 0 && st.st_size < (16 << 20) ? hg_read_file(file, &len, NULL)
+                                                                : NULL;
+  free(file);
+  if (!text) return false;
+  n->path = hg_xstrdup(a->path);
+  n->rel_path = hg_xstrdup(a->rel_path);
+  n->folder = a->folder;
+  hg_diags d = {0};
+  hg_article_parse(n, text, len, &d);
+  free(text);
+  n->ndiags = d.len;
+  hg_buf was = HG_BUF_INIT, now = HG_BUF_INIT;
+  hg_article_save(a, &was);
+  hg_article_save(n, &now);
+  bool same = d.len == 0 && was.len == now.len && !memcmp(was.data, now.data, was.len);
+  hg_buf_free(&was);
+  hg_buf_free(&now);
+  hg_diags_free(&d);
+  if (!same) hg_article_clear(n);
+  return same;
+}
+
+/* Only changes to articles (content/.../NAME.md) can be incremental. */
+static bool is_article_path(void *ctx, const char *path) {
+  (void)ctx;
+  return hg_str_has_prefix(path, "content/") && hg_str_has_suffix(path, ".md") &&
+         strcmp(hg_path_basename(path), "_index.md") != 0;
+}
+
+/* Takes every tree's content from the state and reads the changed articles
+ * again; false (and nothing taken) when a full build is needed. */
+static bool incremental_content(hg_state *st, const hg_cache_prev *prev, const char *site_dir,
+                                const hg_config *cfg, lang_tree *tr, size_t nl) {
+  if (!st || st->nl != nl || strcmp(st->site_dir, site_dir)) return false;
+  for (size_t l = 0; l < nl; l++)
+    if (strcmp(st->langs[l].code, tr[l].code)) return false;
+  /* "content/[LANG/]a/b.md" -> tree, content-relative path */
+  size_t *which = hg_xcalloc(prev->nchanged + 1, sizeof *which);
+  const char **rel = hg_xcalloc(prev->nchanged + 1, sizeof *rel);
+  bool ok = true;
+  for (size_t i = 0; ok && i < prev->nchanged; i++) {
+    const char *p = prev->changed[i];
+    ok = is_article_path(NULL, p);
+    if (!ok) break;
+    p += strlen("content/");
+    which[i] = 0;
+    if (cfg->nlanguages) {
+      const char *slash = strchr(p, '/');
+      ok = false;
+      for (size_t l = 0; slash && l < nl; l++)
+        if (strlen(tr[l].code) == (size_t)(slash - p) && !strncmp(p, tr[l].code, (size_t)(slash - p))) {
+          which[i] = l;
+          ok = true;
+        }
+      if (!ok) break;
+      p = slash + 1;
+    }
+    rel[i] = p;
+  }
+  hg_article **arts = hg_xcalloc(prev->nchanged + 1, sizeof *arts);
+  for (size_t i = 0; ok && i < prev->nchanged; i++) {
+    const hg_content *c = st->langs[which[i]].content;
+    arts[i] = NULL;
+    for (size_t k = 0; k < c->narticles && !arts[i]; k++)
+      if (!strcmp(c->articles[k].rel_path, rel[i])) arts[i] = &c->articles[k];
+    ok = arts[i] != NULL;
+  }
+  /* read into copies first: a failure leaves the state as it was */
+  hg_article *fresh = hg_xcalloc(prev->nchanged + 1, sizeof *fresh);
+  size_t nfresh = 0;
+  for (; ok && nfresh < prev->nchanged; nfresh++)
+    ok = reread_article(site_dir, prev->changed[nfresh], arts[nfresh], &fresh[nfresh]);
+  if (ok) {
+    for (size_t i = 0; i < prev->nchanged; i++) {
+      hg_article_clear(arts[i]);
+      *arts[i] = fresh[i];
+      lang_tree *t = &tr[which[i]];
+      t->changed = hg_xrealloc(t->changed, (t->nchanged + 1) * sizeof *t->changed);
+      t->changed[t->nchanged++] = hg_xstrdup(rel[i]);
+    }
+    for (size_t l = 0; l < nl; l++) {
+      tr[l].content = st->langs[l].content;
+      st->langs[l].content = NULL;
+      tr[l].content_diags = st->langs[l].content_diags;
+      st->langs[l].content_diags = (hg_diags){0};
+    }
+  } else {
+    for (size_t i = 0; i < nfresh; i++) hg_article_clear(&fresh[i]);
+  }
+  free(fresh);
+  free(arts);
+  free(rel);
+  free(which);
+  return ok;
+}
+
+/* Do the headings (all the related lists read of the Markdown) differ? */
+static bool toc_differs(const hg_md_result *a, const hg_md_result *b) {
+  if (a->ntoc != b->ntoc) return true;
+  for (size_t k = 0; k < a->ntoc; k++)
+    if (a->toc[k].level != b->toc[k].level || strcmp(a->toc[k].text, b->toc[k].text))
+      return true;
+  return false;
+}
+
+/* Markdown of an incremental build: the state's results, the changed
+ * articles rendered again. */
+static void incremental_markdown(lang_tree *t, hg_state_lang *sl, md_job *mj) {
+  t->md = sl->md;
+  t->intros = sl->intros;
+  sl->md = sl->intros = NULL;
+  for (size_t i = 0; i < t->narts; i++) t->md_diags[i] = sl->md_diags[i];
+  for (size_t i = 0; i < t->nnodes; i++) t->md_diags[t->narts + i] = sl->intro_diags[i];
+  free(sl->md_diags);
+  free(sl->intro_diags);
+  sl->md_diags = sl->intro_diags = NULL;
+  mj->arts = t->md;
+  mj->intros = t->intros;
+  t->redo = hg_xcalloc(t->narts + 1, sizeof *t->redo);
+  t->dirty = hg_xcalloc(t->narts + 1, sizeof *t->dirty);
+  for (size_t c = 0; c < t->nchanged; c++) {
+    long i = hg_strmap_get(&t->site->by_path, t->changed[c], -1);
+    if (i < 0) continue; /* a draft */
+    hg_md_result old = t->md[i];
+    memset(&t->md[i], 0, sizeof t->md[i]);
+    hg_diags_free(&t->md_diags[i]);
+    md_one(mj, (size_t)i, 0);
+    t->toc_changed |= toc_differs(&old, &t->md[i]);
+    hg_md_result_release(&old);
+    t->redo[i] = t->dirty[i] = true;
+  }
+}
+
+/* The state the next incremental build starts from: a batch of what an
+ * incremental build changed, or (after a full build, or when the batches
+ * grew big) a new base, streamed to the cache. */
+typedef struct {
+  const char *site_dir;
+  const lang_tree *tr;
+  size_t nl;
+  hg_buf batch; /* with an incremental build */
+  bool is_batch;
+} state_out;
+
+static void batch_of(state_out *so, const hg_cache_prev *prev) {
+  for (size_t l = 0; l < so->nl; l++) {
+    const lang_tree *t = &so->tr[l];
+    for (size_t i = 0; i < t->narts; i++)
+      if (t->redo[i]) hg_state_put_md(&so->batch, l, i, &t->md[i], &t->md_diags[i]);
+    if (t->related_redone) hg_state_put_related(&so->batch, l, t->related, t->narts, RELATED_K);
+  }
+  /* batches are read on every build: a big log is folded into a base */
+  so->is_batch = prev->batches_len + so->batch.len < prev->state_len / 8 + 4096;
+}
+
+static void flush_state(void *ctx, hg_buf *b) {
+  hg_cache_sink_put(ctx, b->data, b->len);
+  hg_buf_clear(b);
+}
+
+static void write_state(void *ctx, hg_cache_sink *sink) {
+  state_out *so = ctx;
+  if (so->is_batch) {
+    hg_cache_sink_put(sink, so->batch.data, so->batch.len);
+    return;
+  }
+  hg_state_view *v = hg_xcalloc(so->nl, sizeof *v);
+  for (size_t l = 0; l < so->nl; l++) {
+    const lang_tree *t = &so->tr[l];
+    v[l] = (hg_state_view){t->code, t->content, &t->content_diags, t->md, t->md_diags, t->narts,
+                           t->intros, t->md_diags + t->narts, t->nnodes, t->related, RELATED_K};
+  }
+  hg_buf b = HG_BUF_INIT;
+  hg_state_save(so->site_dir, v, so->nl, &b, flush_state, sink);
+  flush_state(sink, &b);
+  hg_buf_free(&b);
+  free(v);
+}
+
 int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
   double t0 = now();
   FILE *log = opts->log ? opts->log : stderr;
@@ -490,6 +728,12 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
   const char **reserved = NULL;
   hg_cache *cache = NULL;
   hg_seo_lang *seo_langs = NULL; /* one per language, for the SEO files */
+  hg_cache_prev prev = {0};
+  hg_state *state = NULL;       /* the last build's, for an incremental build */
+  bool inc = false;             /* this build is incremental */
+  bool mismatch = false;
+  hg_output_file *files = NULL; /* the site being committed, for the cache */
+  size_t nfiles = 0;
   memset(stats, 0, sizeof *stats);
 
   if (!hg_is_dir(site_dir)) {
@@ -504,6 +748,7 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
     return 0;
   }
   double ts = t0;
+  stage_done(log, "inputs", &ts);
   cfg = hg_config_load(site_dir, &diags, &err);
   if (!cfg) goto fail;
   hg_seo_settings_read(cfg, &seo, &diags);
@@ -538,11 +783,27 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
     goto report;
   }
   if (cfg->nlanguages) warn_outside_languages(cfg, &diags);
-  for (size_t l = 0; l < nl; l++) {
+  /* no hooks (they can read anything) and only article bodies changed:
+   * take the rest from the last build */
+  if (cache && !hooks && hg_cache_previous(cache, is_article_path, NULL, &prev)) {
+    stage_done(log, "previous", &ts);
+    state = hg_state_restore(prev.state, prev.state_len, prev.batches, prev.batches_len);
+    stage_done(log, "state", &ts);
+    inc = incremental_content(state, &prev, site_dir, cfg, tr, nl);
+    if (!inc) { /* its memory is better used by the full build */
+      hg_state_free(state);
+      hg_cache_prev_free(&prev);
+      state = NULL;
+    }
+  }
+  size_t mark = diags.len; /* a full build starts again from here */
+again:
+  for (size_t l = 0; !inc && l < nl; l++) {
     hg_content_opts co = {.threads = threads, .lang_dir = cfg->nlanguages ? tr[l].code : NULL};
-    tr[l].content = hg_content_load(cfg, &co, &diags, &err);
+    tr[l].content = hg_content_load(cfg, &co, &tr[l].content_diags, &err);
     if (!tr[l].content) goto fail;
   }
+  for (size_t l = 0; l < nl; l++) diags_append(&diags, &tr[l].content_diags);
   stage_done(log, "content", &ts);
   if (hg_hooks_has_on_article(hooks)) {
     for (size_t l = 0; l < nl; l++)
@@ -557,6 +818,27 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
     sites[l] = tr[l].site = hg_site_build(cfg, tr[l].content, &so, &diags);
     tr[l].narts = tr[l].site->narts;
     tr[l].nnodes = tr[l].site->nnodes;
+    /* the same content makes the same site: a state that disagrees was
+     * not saved by the build it claims (a full build then) */
+    mismatch |= inc && (state->langs[l].narts != tr[l].narts ||
+                        state->langs[l].nnodes != tr[l].nnodes);
+  }
+  if (mismatch) {
+    inc = mismatch = false;
+    for (size_t l = 0; l < nl; l++) {
+      lang_tree *t = &tr[l];
+      hg_site_free(t->site);
+      hg_content_free(t->content);
+      hg_diags_free(&t->content_diags);
+      for (size_t i = 0; i < t->nchanged; i++) free(t->changed[i]);
+      free(t->changed);
+      t->site = sites[l] = NULL;
+      t->content = NULL;
+      t->changed = NULL;
+      t->nchanged = 0;
+    }
+    diags_truncate(&diags, mark);
+    goto again;
   }
   if (cfg->nlanguages) langs = hg_site_langs_new(sites, nl, &diags);
   const hg_site *site = tr[0].site;
@@ -565,7 +847,7 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
   for (size_t l = 0; l < nl; l++) tr[l].flows = hg_flows_load(tr[l].site, &diags);
   /* alias errors (every language; aliases may not take flow URLs) too */
   seo_langs = hg_xcalloc(nl, sizeof *seo_langs); /* .md is set after Markdown */
-  for (size_t l = 0; l < nl; l++) seo_langs[l] = (hg_seo_lang){tr[l].site, NULL, tr[l].flows};
+  for (size_t l = 0; l < nl; l++) seo_langs[l] = (hg_seo_lang){tr[l].site, NULL, tr[l].flows, NULL};
   hg_seo_check(seo_langs, nl, &diags);
   tr[0].popular = hg_related_popular(site, &diags, &tr[0].npopular);
   for (size_t l = 1; l < nl; l++) tr[l].popular = popular_in(tr, l, &tr[l].npopular);
@@ -575,13 +857,16 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
     lang_tree *t = &tr[l];
     size_t narts = t->narts, nnodes = t->nnodes;
     hg_hooks_set_site(hooks, t->site);
-    t->md = hg_xcalloc(narts ? narts : 1, sizeof *t->md);
-    t->intros = hg_xcalloc(nnodes, sizeof *t->intros);
-    md_job mj = {t->site, t->md, t->intros, hg_xcalloc(narts + nnodes, sizeof(hg_diags)), hooks,
-                 &t->dropped, t->flows};
-    hg_parallel_for(narts + nnodes, threads, md_one, &mj);
-    for (size_t i = 0; i < narts + nnodes; i++) hg_diags_move(&diags, &mj.diags[i]);
-    free(mj.diags);
+    t->md_diags = hg_xcalloc(narts + nnodes + 1, sizeof(hg_diags));
+    md_job mj = {t->site, NULL, NULL, t->md_diags, hooks, &t->dropped, t->flows};
+    if (inc) {
+      incremental_markdown(t, &state->langs[l], &mj);
+    } else {
+      t->md = mj.arts = hg_xcalloc(narts ? narts : 1, sizeof *t->md);
+      t->intros = mj.intros = hg_xcalloc(nnodes, sizeof *t->intros);
+      hg_parallel_for(narts + nnodes, threads, md_one, &mj);
+    }
+    for (size_t i = 0; i < narts + nnodes; i++) diags_append(&diags, &t->md_diags[i]);
   }
   stage_done(log, "markdown", &ts);
   if (interrupted(opts)) goto interrupted;
@@ -596,14 +881,36 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
     goto report;
   }
 
-  for (size_t l = 0; l < nl; l++) tr[l].related = hg_related_compute(tr[l].site, tr[l].md, 5, threads);
+  for (size_t l = 0; l < nl; l++) {
+    lang_tree *t = &tr[l];
+    hg_state_lang *sl = inc ? &state->langs[l] : NULL;
+    if (sl && !t->toc_changed && (sl->related ? sl->k == RELATED_K : !t->narts)) {
+      t->related = sl->related; /* nothing the lists are made of changed */
+      sl->related = NULL;
+      continue;
+    }
+    t->related = hg_related_compute(t->site, t->md, RELATED_K, threads);
+    t->related_redone = inc;
+    for (size_t i = 0; sl && i < t->narts; i++) /* pages whose list changed */
+      t->dirty[i] |= !sl->related || sl->k != RELATED_K ||
+                     memcmp(&sl->related[i * RELATED_K], &t->related[i * RELATED_K],
+                            RELATED_K * sizeof *t->related) != 0;
+  }
   stage_done(log, "related", &ts);
 
   out = hg_output_begin(out_dir, site_dir, &err);
   if (!out) goto fail;
   hg_output_set_threads(out, threads);
+  /* the build folder holds the site before last: make it the last one */
+  if (inc && !hg_output_sync(out, prev.out, prev.nout, prev.scratch, prev.nscratch, &err))
+    goto fail;
   bool ok = true;
   for (size_t l = 0; ok && l < nl; l++) {
+    if (inc) { /* search/<lang>/ is made anew */
+      char *dir = hg_strdup_printf("search/%s", tr[l].site->lang);
+      hg_output_forget(out, dir);
+      free(dir);
+    }
     tr[l].manifest = build_search(cfg, tr[l].site, tr[l].md, out, threads, &diags);
     ok = tr[l].manifest != NULL;
   }
@@ -613,15 +920,20 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
     lang_tree *t = &tr[l];
     hg_hooks_set_site(hooks, t->site);
     hg_render_input ri = {cfg, t->site, theme, t->md, t->intros, t->manifest, out, threads,
-                          .hooks = hooks, .related = t->related, .nrelated = 5,
+                          .hooks = hooks, .related = t->related, .nrelated = RELATED_K,
                           .popular = t->popular, .npopular = t->npopular, .seo = &seo,
-                          .i18n = t->i18n, .flows = t->flows};
-    ok = hg_render_site(&ri, &diags) && hg_flows_render(t->flows, &ri, &diags);
+                          .i18n = t->i18n, .flows = t->flows, .only = inc ? t->dirty : NULL};
+    ok = hg_render_site(&ri, &diags) && (inc || hg_flows_render(t->flows, &ri, &diags));
     stats->pages += hg_render_page_count(t->site) + hg_flows_page_count(t->flows);
     stats->articles += t->narts;
+    stats->changed += t->nchanged;
+    for (size_t i = 0; inc && i < t->narts; i++) stats->rendered += t->dirty[i];
   }
   hg_hooks_set_site(hooks, site);
-  for (size_t l = 0; l < nl; l++) seo_langs[l].md = tr[l].md;
+  for (size_t l = 0; l < nl; l++) {
+    seo_langs[l].md = tr[l].md;
+    seo_langs[l].copies = inc ? tr[l].redo : NULL;
+  }
   ok = ok && hg_seo_write(seo_langs, nl, &seo, out, threads, &diags);
   if (!ok || !hg_hooks_on_build_end(hooks, tr[0].md, out, &diags)) {
     hg_output_abort(out);
@@ -631,6 +943,7 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
   }
   stage_done(log, "render", &ts);
   if (interrupted(opts)) goto interrupted;
+  files = hg_output_files(out, &nfiles);
   if (!hg_output_commit(out, &err)) {
     out = NULL;
     goto fail;
@@ -668,21 +981,30 @@ report:
   if (code == 0 && langs) print_translations(&notes, tr, nl);
   if (!opts->quiet || opts->translations) fputs(hg_buf_cstr(&notes), log);
   if (code == 0 && cache && !hg_hooks_unsafe(hooks)) {
+    state_out so = {site_dir, tr, nl, HG_BUF_INIT, false};
+    if (inc) batch_of(&so, &prev);
     hg_cache_result r = {said, (char *)hg_buf_cstr(&notes), stats->pages, stats->articles,
-                         stats->warnings};
+                         stats->warnings, files, nfiles, hooks ? NULL : write_state, &so,
+                         so.is_batch};
     hg_cache_save(cache, &r);
+    hg_buf_free(&so.batch);
+    stage_done(log, "cache", &ts);
   }
+  hg_output_files_free(files, nfiles);
   hg_buf_free(&notes);
   free(said);
   hg_cache_free(cache);
+  stats->incremental = inc && code == 0;
   if (code == 0 && !opts->quiet)
-    fprintf(log, "helpgen: built %zu pages (%zu articles) into %s in %.2f s, %zu warning%s\n",
+    fprintf(log, "helpgen: built %zu pages (%zu articles) into %s in %.2f s, %zu warning%s%s\n",
             stats->pages, stats->articles, out_dir, stats->seconds, stats->warnings,
-            stats->warnings == 1 ? "" : "s");
+            stats->warnings == 1 ? "" : "s", inc ? " (incremental)" : "");
   hg_hooks_free(hooks);
   hg_site_langs_free(langs);
   for (size_t l = 0; tr && l < nl; l++) lang_tree_free(&tr[l]);
   free(tr);
+  hg_state_free(state);
+  hg_cache_prev_free(&prev); /* the state's results point into it */
   free(seo_langs);
   free(sites);
   free(reserved);

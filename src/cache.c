@@ -9,13 +9,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "hg_output.h"
 
-#define FORMAT "helpgen-cache 1"
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#define FORMAT "helpgen-cache 2"
 #define MAX_DEPTH 64
 /* Records of builds into this many output folders are kept (the most
  * recently written ones); tests and previews build into many. */
@@ -29,6 +33,7 @@ typedef struct {
   uint64_t size, mtime_ns, ino;
   uint64_t hash;
   bool racy;
+  bool reread; /* not known from the last snapshot: read and hashed */
 } file_ent;
 
 typedef struct {
@@ -43,7 +48,12 @@ struct hg_cache {
   file_list files;
   int64_t snap_ns;  /* wall clock when the snapshot began */
   char inputs[17];
+  char env[17];     /* digest of the helpgen binary, themes root and options */
   hg_cache_result res;
+  struct prev_record *rec; /* the last good build into OUT, or NULL */
+  bool out_ok;      /* rec's OUT listing matches OUT */
+  hg_output_file *prev_files; /* rec's listings for hg_cache_previous */
+  hg_output_file *prev_scratch;
 };
 
 static int64_t stat_mtime_ns(const struct stat *st) {
@@ -136,16 +146,20 @@ static bool hash_file(const char *path, uint64_t *out) {
   return true;
 }
 
+#define SPLIT_DEPTH 1 /* folders found this deep are walked on threads */
+
 typedef struct {
-  char *abs, *rel; /* a folder at the top, walked on a thread of its own */
+  char *abs, *rel; /* a folder walked on a thread of its own */
+  dev_t dev[SPLIT_DEPTH + 1]; /* the folders above it */
+  ino_t ino[SPLIT_DEPTH + 1];
 } walk_task;
 
 typedef struct {
   const hg_cache *c;
   const prev_files *prev;
   file_list *out;           /* the files found */
-  walk_task *tasks;         /* non-NULL: folders at depth 0 go here */
-  size_t ntasks;
+  walk_task *tasks;         /* non-NULL: folders at SPLIT_DEPTH go here */
+  size_t ntasks, taskcap;
   dev_t dev[MAX_DEPTH + 1]; /* the folders being walked, outermost first: */
   ino_t ino[MAX_DEPTH + 1]; /* a symbolic link back to one is not followed */
 } walk_ctx;
@@ -160,12 +174,11 @@ static void walk(walk_ctx *w, const char *abs, const char *rel, int depth) {
   DIR *d = opendir(abs);
   if (!d) return;
   struct dirent *e;
-  size_t cap = 0;
   while ((e = readdir(d))) {
     const char *name = e->d_name;
-    if (w->tasks && w->ntasks == cap) {
-      cap = cap ? cap * 2 : 16;
-      w->tasks = hg_xrealloc(w->tasks, cap * sizeof *w->tasks);
+    if (w->tasks && w->ntasks == w->taskcap) {
+      w->taskcap = w->taskcap ? w->taskcap * 2 : 16;
+      w->tasks = hg_xrealloc(w->tasks, w->taskcap * sizeof *w->tasks);
     }
     if (name[0] == '.' || !strcmp(name, "node_modules")) continue;
     char *full = hg_path_join(abs, name);
@@ -177,20 +190,24 @@ static void walk(walk_ctx *w, const char *abs, const char *rel, int depth) {
       char *marker = hg_path_join(full, HG_OUTPUT_MARKER);
       bool output = hg_is_file(marker) || !strcmp(full, w->c->out_abs);
       free(marker);
-      if (!output && w->tasks && depth == 0) { /* walked later, on a thread */
-        w->tasks[w->ntasks++] = (walk_task){full, r};
+      if (!output && w->tasks && depth == SPLIT_DEPTH) { /* walked later, on a thread */
+        walk_task *t = &w->tasks[w->ntasks++];
+        *t = (walk_task){full, r, {0}, {0}};
+        memcpy(t->dev, w->dev, sizeof t->dev);
+        memcpy(t->ino, w->ino, sizeof t->ino);
         full = r = NULL;
       } else if (!output) {
         walk(w, full, r, depth + 1);
       }
     } else if (S_ISREG(st.st_mode) && !strchr(r, '\n')) {
       file_ent f = {r, (uint64_t)st.st_size, (uint64_t)stat_mtime_ns(&st), (uint64_t)st.st_ino,
-                    0, false};
+                    0, false, false};
       long at = hg_strmap_get(&w->prev->index, r, -1);
       const file_ent *p = at >= 0 ? &w->prev->files.items[at] : NULL;
       bool known = p && !p->racy && p->size == f.size && p->mtime_ns == f.mtime_ns &&
                    p->ino == f.ino;
       if (known) f.hash = p->hash;
+      else f.reread = true;
       if (known || hash_file(full, &f.hash)) {
         f.racy = (int64_t)f.mtime_ns >= w->c->snap_ns - RACY_NS;
         list_add(w->out, f);
@@ -215,11 +232,14 @@ static void walk_task_run(void *ctx, size_t i, int worker) {
   walk_ctx w = p->top;
   w.out = &p->lists[i];
   w.tasks = NULL;
-  walk(&w, p->top.tasks[i].abs, p->top.tasks[i].rel, 1);
+  memcpy(w.dev, p->top.tasks[i].dev, sizeof p->top.tasks[i].dev);
+  memcpy(w.ino, p->top.tasks[i].ino, sizeof p->top.tasks[i].ino);
+  walk(&w, p->top.tasks[i].abs, p->top.tasks[i].rel, SPLIT_DEPTH + 1);
 }
 
-/* walk(), with every folder at the top of root on the next free thread:
- * the stat calls of a big site are most of a no-change build. */
+/* walk(), with every folder SPLIT_DEPTH + 1 levels down (content/orders)
+ * on the next free thread: the stat calls of a big site are most of a
+ * no-change build. */
 static void walk_root(const hg_cache *c, const prev_files *prev, const char *root,
                       const char *rel, file_list *out) {
   par_walk p = {c, prev, {.c = c, .prev = prev, .out = out}, NULL};
@@ -276,6 +296,7 @@ hg_cache *hg_cache_open(const char *site_dir, const char *out_dir, const char *t
   if (stat("/proc/self/exe", &st) == 0)
     hg_buf_printf(&b, "exe %" PRIu64 " %" PRId64 " %" PRIu64 "\n", (uint64_t)st.st_size,
                   stat_mtime_ns(&st), (uint64_t)st.st_ino);
+  hg_hash_hex(b.data, b.len, c->env);
   for (size_t i = 0; i < c->files.len; i++)
     hg_buf_printf(&b, "%s %016" PRIx64 "\n", c->files.items[i].path, c->files.items[i].hash);
   hg_hash_hex(b.data, b.len, c->inputs);
@@ -284,8 +305,13 @@ hg_cache *hg_cache_open(const char *site_dir, const char *out_dir, const char *t
   return c;
 }
 
+static void record_free(struct prev_record *r);
+
 void hg_cache_free(hg_cache *c) {
   if (!c) return;
+  record_free(c->rec);
+  free(c->prev_files);
+  free(c->prev_scratch);
   list_free(&c->files);
   free(c->res.report);
   free(c->res.notes);
@@ -298,13 +324,166 @@ void hg_cache_free(hg_cache *c) {
 const char *hg_cache_inputs(const hg_cache *c) { return c->inputs; }
 
 /* ---- the last good build ------------------------------------------------- */
+/* A record ("build-<hash of OUT>") is text:
+ *   helpgen-cache 2
+ *   inputs HEX16 / env HEX16 / stats PAGES ARTICLES WARNINGS
+ *   report LEN\n<bytes>\nnotes LEN\n<bytes>\n
+ *   state ID LOGLEN LOGHASH (ID, the hash of the base, "-": no state)
+ *   out N, then N lines "SIZE MTIME INODE HASH REL"   OUT's files
+ *   files N, then N lines "HASH PATH"           the build's inputs
+ *   scratch N, the same for the build folder beside OUT (the site before)
+ * numbers in hex but the lengths and counts. */
 typedef struct {
-  char *rel; /* NUL-terminated inside the state file's text */
-  uint64_t size, mtime, ino;
+  char *rel; /* NUL-terminated inside the record's text */
+  uint64_t size, mtime, ino, hash;
 } out_file;
 
 typedef struct {
-  int dirfd; /* OUT */
+  uint64_t hash;
+  char *path;
+} in_file;
+
+struct prev_record {
+  char *text;
+  char inputs[17], env[17];
+  size_t pages, articles, warnings;
+  char *report, *notes;
+  char state_id[17]; /* "" without state; the hash of the base */
+  size_t loglen;     /* bytes of the log that go with this record */
+  char loghash[17];  /* their hash */
+  in_file *files;
+  size_t nfiles;
+  out_file *out, *scratch;
+  size_t nout, nscratch;
+  char *rest, *end; /* the listings record_rest reads */
+  bool rest_bad;
+};
+
+static void record_free(struct prev_record *r) {
+  if (!r) return;
+  free(r->text);
+  free(r->report);
+  free(r->notes);
+  free(r->files);
+  free(r->out);
+  free(r->scratch);
+  free(r);
+}
+
+/* Reads "<key> " at *p and a decimal count ending in '\n'. */
+static bool count_line(char **p, const char *key, size_t *n) {
+  size_t kl = strlen(key);
+  if (strncmp(*p, key, kl) || (*p)[kl] != ' ') return false;
+  char *end;
+  unsigned long long v = strtoull(*p + kl + 1, &end, 10);
+  if (end == *p + kl + 1 || *end != '\n' || v > ((size_t)1 << 30)) return false;
+  *n = (size_t)v;
+  *p = end + 1;
+  return true;
+}
+
+/* "<key> LEN\n" and LEN bytes and '\n': a new string. */
+static bool blob_line(char **p, const char *end, const char *key, char **out) {
+  size_t len;
+  if (!count_line(p, key, &len) || (size_t)(end - *p) < len + 1 || (*p)[len] != '\n')
+    return false;
+  *out = hg_xstrndup(*p, len);
+  *p += len + 1;
+  return true;
+}
+
+/* "WORD HEX16\n" */
+static bool hex16_line(char **p, const char *key, char out[17]) {
+  size_t kl = strlen(key);
+  if (strncmp(*p, key, kl) || (*p)[kl] != ' ') return false;
+  char *s = *p + kl + 1;
+  for (int i = 0; i < 16; i++)
+    if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return false;
+  if (s[16] != '\n') return false;
+  memcpy(out, s, 16);
+  out[16] = '\0';
+  *p = s + 17;
+  return true;
+}
+
+static bool out_lines(char **p, size_t n, out_file **out) {
+  *out = hg_xcalloc(n ? n : 1, sizeof **out);
+  for (size_t i = 0; i < n; i++) {
+    out_file *f = &(*out)[i];
+    char *nl = strchr(*p, '\n');
+    if (!nl || !hex_field(p, &f->size) || !hex_field(p, &f->mtime) || !hex_field(p, &f->ino) ||
+        !hex_field(p, &f->hash) || *p >= nl || **p == '/')
+      return false;
+    *nl = '\0';
+    f->rel = *p;
+    *p = nl + 1;
+  }
+  return true;
+}
+
+static struct prev_record *record_load(const char *path) {
+  size_t len;
+  char *text = hg_read_file(path, &len, NULL);
+  if (!text) return NULL;
+  struct prev_record *r = hg_xcalloc(1, sizeof *r);
+  r->text = text;
+  char *p = text, *end = text + len;
+  bool ok = hg_str_has_prefix(p, FORMAT "\n");
+  if (ok) p += strlen(FORMAT "\n");
+  ok = ok && hex16_line(&p, "inputs", r->inputs) && hex16_line(&p, "env", r->env) &&
+       sscanf(p, "stats %zu %zu %zu\n", &r->pages, &r->articles, &r->warnings) == 3;
+  if (ok) p = strchr(p, '\n') + 1;
+  ok = ok && blob_line(&p, end, "report", &r->report) && blob_line(&p, end, "notes", &r->notes);
+  if (ok && hg_str_has_prefix(p, "state - 0 -\n")) {
+    p += strlen("state - 0 -\n");
+  } else if (ok) { /* "state ID LOGLEN LOGHASH" */
+    ok = !strncmp(p, "state ", 6) && strlen(p) > 23 && p[22] == ' ';
+    if (ok) {
+      memcpy(r->state_id, p + 6, 16);
+      r->state_id[16] = '\0';
+      char *e;
+      r->loglen = strtoull(p + 23, &e, 10);
+      char *nl = *e == ' ' ? strchr(e, '\n') : NULL;
+      ok = nl && (nl - e == 2 || nl - e == 17);
+      if (ok) {
+        memcpy(r->loghash, e + 1, (size_t)(nl - e - 1));
+        r->loghash[nl - e - 1] = '\0';
+        p = nl + 1;
+      }
+    }
+  }
+  ok = ok && count_line(&p, "out", &r->nout) && r->nout > 0 && out_lines(&p, r->nout, &r->out);
+  if (!ok) {
+    record_free(r);
+    return NULL;
+  }
+  r->rest = p; /* what only an incremental build reads: record_rest */
+  r->end = end;
+  return r;
+}
+
+/* The input and scratch listings of the record. */
+static bool record_rest(struct prev_record *r) {
+  if (r->files || r->rest_bad) return !r->rest_bad;
+  char *p = r->rest;
+  bool ok = count_line(&p, "files", &r->nfiles);
+  if (ok) r->files = hg_xcalloc(r->nfiles ? r->nfiles : 1, sizeof *r->files);
+  for (size_t i = 0; ok && i < r->nfiles; i++) {
+    char *nl = strchr(p, '\n');
+    ok = nl && hex_field(&p, &r->files[i].hash) && p < nl;
+    if (!ok) break;
+    *nl = '\0';
+    r->files[i].path = p;
+    p = nl + 1;
+  }
+  ok = ok && count_line(&p, "scratch", &r->nscratch) &&
+       out_lines(&p, r->nscratch, &r->scratch) && p == r->end;
+  r->rest_bad = !ok;
+  return ok;
+}
+
+typedef struct {
+  int dirfd;
   const out_file *files;
   size_t n;
   _Atomic bool changed;
@@ -313,6 +492,7 @@ typedef struct {
 /* Each of 8 slices of the list on the next free thread: stat calls are
  * most of the no-change path, and they run in parallel. */
 static void check_slice(void *ctx, size_t i, int worker) {
+  (void)worker;
   out_check *k = ctx;
   size_t from = k->n * i / 8, to = k->n * (i + 1) / 8;
   for (size_t j = from; j < to && !k->changed; j++) {
@@ -325,83 +505,142 @@ static void check_slice(void *ctx, size_t i, int worker) {
   }
 }
 
-/* Does every file listed in `lines` ("SIZE MTIME INODE REL\n" in hex) still
- * have that stat in OUT? */
-static bool out_unchanged(const hg_cache *c, char *lines, size_t nout) {
-  out_file *files = hg_xcalloc(nout ? nout : 1, sizeof *files);
-  size_t n = 0;
-  bool ok = true;
-  for (char *p = lines; ok && *p; n++) {
-    char *nl = strchr(p, '\n');
-    ok = nl && n < nout && hex_field(&p, &files[n].size) && hex_field(&p, &files[n].mtime) &&
-         hex_field(&p, &files[n].ino) && p < nl && p[0] != '/';
-    if (!ok) break;
-    *nl = '\0';
-    files[n].rel = p;
-    p = nl + 1;
-  }
-  int fd = ok && n == nout ? open(c->out_abs, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-  ok = fd >= 0;
-  if (ok) {
-    out_check k = {fd, files, n, false};
-    hg_parallel_for(8, hg_default_threads(), check_slice, &k);
-    ok = !k.changed;
-    close(fd);
-  }
-  free(files);
-  return ok;
+/* Does every listed file still have that stat in folder dir? */
+static bool files_unchanged(const char *dir, const out_file *files, size_t n) {
+  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return false;
+  out_check k = {fd, files, n, false};
+  hg_parallel_for(8, hg_default_threads(), check_slice, &k);
+  close(fd);
+  return !k.changed;
 }
 
+/* Loads the record of the last good build into OUT (once) and checks OUT. */
+static struct prev_record *record(hg_cache *c) {
+  if (c->rec) return c->rec;
+  c->rec = record_load(c->state_path);
+  if (c->rec) c->out_ok = files_unchanged(c->out_abs, c->rec->out, c->rec->nout);
+  return c->rec;
+}
+
+static bool save_snapshot(const hg_cache *c);
+
 bool hg_cache_fresh(hg_cache *c, hg_cache_result *r) {
-  FILE *f = fopen(c->state_path, "r");
-  if (!f) return false;
-  bool ok = false;
-  char *line = NULL, *report = NULL, *notes = NULL;
-  size_t cap = 0, pages, articles, warnings, rlen, nlen, nout;
-  char inputs[17];
-  ssize_t n = getline(&line, &cap, f);
-  if (n <= 0 || strcmp(line, FORMAT "\n")) goto done;
-  if (fscanf(f, "inputs %16s\nstats %zu %zu %zu\nreport %zu", inputs, &pages, &articles,
-             &warnings, &rlen) != 5 || fgetc(f) != '\n' || strcmp(inputs, c->inputs) ||
-      rlen > ((size_t)1 << 30))
-    goto done;
-  report = hg_xmalloc(rlen + 1);
-  if (fread(report, 1, rlen, f) != rlen) goto done;
-  report[rlen] = '\0';
-  if (fscanf(f, "\nnotes %zu", &nlen) != 1 || fgetc(f) != '\n' || nlen > ((size_t)1 << 30))
-    goto done;
-  notes = hg_xmalloc(nlen + 1);
-  if (fread(notes, 1, nlen, f) != nlen) goto done;
-  notes[nlen] = '\0';
-  if (fscanf(f, "\nout %zu", &nout) != 1 || fgetc(f) != '\n' || nout == 0 ||
-      nout > ((size_t)1 << 26))
-    goto done;
-  hg_buf rest = HG_BUF_INIT; /* the list of OUT's files, to the end */
-  char chunk[65536];
-  size_t got;
-  while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) hg_buf_append(&rest, chunk, got);
-  bool same = rest.len && out_unchanged(c, rest.data, nout);
-  hg_buf_free(&rest);
-  if (!same) goto done;
+  struct prev_record *rec = record(c);
+  if (!rec || strcmp(rec->inputs, c->inputs) || !c->out_ok) return false;
+  /* files read again (touched, or too recent to trust last time) need not
+   * be read by every later build that changes nothing */
+  size_t reread = 0;
+  for (size_t i = 0; i < c->files.len; i++) reread += c->files.items[i].reread;
+  if (reread && hg_is_dir(c->dir)) save_snapshot(c);
   free(c->res.report);
   free(c->res.notes);
-  c->res = (hg_cache_result){report, notes, pages, articles, warnings};
-  report = notes = NULL;
+  c->res = (hg_cache_result){hg_xstrdup(rec->report), hg_xstrdup(rec->notes), rec->pages,
+                             rec->articles, rec->warnings, NULL, 0, NULL, NULL, false};
   *r = c->res;
-  ok = true;
-done:
-  free(report);
-  free(notes);
-  free(line);
-  fclose(f);
-  return ok;
+  return true;
+}
+
+/* The file mapped read-only and read ahead (the state is read whole; a
+ * copy would cost as much again in page faults), or NULL. */
+static char *map_file(const char *path, size_t *len) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  struct stat st;
+  char *m = NULL;
+  if (fd >= 0 && fstat(fd, &st) == 0 && st.st_size > 0) {
+    void *v = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    if (v != MAP_FAILED) {
+      m = v;
+      *len = (size_t)st.st_size;
+    }
+  }
+  if (fd >= 0) close(fd);
+  return m;
+}
+
+static hg_output_file *to_output_files(const out_file *f, size_t n) {
+  hg_output_file *v = hg_xcalloc(n ? n : 1, sizeof *v);
+  for (size_t i = 0; i < n; i++) v[i] = (hg_output_file){f[i].rel, f[i].hash, false};
+  return v;
+}
+
+bool hg_cache_previous(hg_cache *c, bool (*accept)(void *ctx, const char *path), void *ctx,
+                       hg_cache_prev *p) {
+  memset(p, 0, sizeof *p);
+  struct prev_record *rec = record(c);
+  if (!rec || !c->out_ok || !rec->state_id[0] || strcmp(rec->env, c->env) || !record_rest(rec) ||
+      !rec->nscratch || rec->nfiles != c->files.len)
+    return false;
+  /* the inputs, both lists sorted by path: the same files, some changed */
+  bool ok = true;
+  for (size_t i = 0; ok && i < rec->nfiles; i++) {
+    const file_ent *e = &c->files.items[i];
+    ok = !strcmp(e->path, rec->files[i].path);
+    if (!ok || e->hash == rec->files[i].hash) continue;
+    ok = hg_str_has_prefix(e->path, "s:") && accept(ctx, e->path + 2); /* not a theme file */
+    p->changed = hg_xrealloc(p->changed, (p->nchanged + 1) * sizeof *p->changed);
+    p->changed[p->nchanged++] = e->path + 2;
+  }
+  char *scratch = hg_output_scratch_path(c->out_abs);
+  ok = ok && files_unchanged(scratch, rec->scratch, rec->nscratch);
+  free(scratch);
+  if (!ok) {
+    hg_cache_prev_free(p);
+    return false;
+  }
+  /* the state: a base a full build wrote, and what later builds appended */
+  char *base = hg_strdup_printf("%s.state", c->state_path);
+  char *logp = hg_strdup_printf("%s.log", c->state_path);
+  char head[40];
+  int hl = snprintf(head, sizeof head, "HGSTATE %s\n", rec->state_id);
+  p->base = map_file(base, &p->base_len);
+  ok = p->base && p->base_len >= (size_t)hl && !memcmp(p->base, head, (size_t)hl);
+  char h[17]; /* a damaged state costs a full build, not a wrong site */
+  if (ok) hg_hash_hex(p->base + hl, p->base_len - (size_t)hl, h);
+  ok = ok && !strcmp(h, rec->state_id);
+  int ll = snprintf(head, sizeof head, "HGLOG %s\n", rec->state_id);
+  if (ok && rec->loglen) {
+    p->log = map_file(logp, &p->log_len);
+    ok = p->log && p->log_len >= rec->loglen && rec->loglen >= (size_t)ll &&
+         !memcmp(p->log, head, (size_t)ll);
+    if (ok) hg_hash_hex(p->log, rec->loglen, h);
+    ok = ok && !strcmp(h, rec->loghash);
+  }
+  free(base);
+  free(logp);
+  if (!ok) {
+    hg_cache_prev_free(p);
+    return false;
+  }
+  p->state = p->base + hl;
+  p->state_len = p->base_len - (size_t)hl;
+  if (p->log) {
+    p->batches = p->log + ll;
+    p->batches_len = rec->loglen - (size_t)ll;
+  }
+  free(c->prev_files);
+  free(c->prev_scratch);
+  c->prev_files = to_output_files(rec->out, rec->nout);
+  c->prev_scratch = to_output_files(rec->scratch, rec->nscratch);
+  p->out = c->prev_files;
+  p->nout = rec->nout;
+  p->scratch = c->prev_scratch;
+  p->nscratch = rec->nscratch;
+  return true;
+}
+
+void hg_cache_prev_free(hg_cache_prev *p) {
+  free(p->changed);
+  if (p->base) munmap(p->base, p->base_len);
+  if (p->log) munmap(p->log, p->log_len);
+  memset(p, 0, sizeof *p);
 }
 
 /* Writes to path through a temporary file and a rename, so a reader never
  * sees half a file. */
-static bool write_atomic(const char *path, const hg_buf *b) {
+static bool write_atomic(const char *path, const char *data, size_t len) {
   char *tmp = hg_strdup_printf("%s.%ld.tmp", path, (long)getpid());
-  bool ok = hg_write_file(tmp, hg_buf_cstr(b), b->len, NULL) && rename(tmp, path) == 0;
+  bool ok = hg_write_file(tmp, data, len, NULL) && rename(tmp, path) == 0;
   if (!ok) unlink(tmp);
   free(tmp);
   return ok;
@@ -414,19 +653,19 @@ static int cmp_str(const void *a, const void *b) {
 typedef struct {
   char *path;
   int64_t mtime;
-} record;
+} record_file;
 
 static int cmp_record(const void *a, const void *b) {
-  const record *x = a, *y = b;
+  const record_file *x = a, *y = b;
   if (x->mtime != y->mtime) return x->mtime > y->mtime ? -1 : 1;
   return strcmp(x->path, y->path);
 }
 
-/* Removes all but the MAX_RECORDS newest build records. */
+/* Removes all but the MAX_RECORDS newest build records (and their state). */
 static void forget_old_records(const hg_cache *c) {
   DIR *d = opendir(c->dir);
   if (!d) return;
-  record *rs = NULL;
+  record_file *rs = NULL;
   size_t n = 0;
   struct dirent *e;
   while ((e = readdir(d))) {
@@ -438,15 +677,189 @@ static void forget_old_records(const hg_cache *c) {
       continue;
     }
     rs = hg_xrealloc(rs, (n + 1) * sizeof *rs);
-    rs[n++] = (record){p, stat_mtime_ns(&st)};
+    rs[n++] = (record_file){p, stat_mtime_ns(&st)};
   }
   closedir(d);
   if (n) qsort(rs, n, sizeof *rs, cmp_record);
   for (size_t i = 0; i < n; i++) {
-    if (i >= MAX_RECORDS) unlink(rs[i].path);
+    if (i >= MAX_RECORDS) {
+      unlink(rs[i].path);
+      for (int k = 0; k < 2; k++) {
+        char *sp = hg_strdup_printf("%s.%s", rs[i].path, k ? "log" : "state");
+        unlink(sp);
+        free(sp);
+      }
+    }
     free(rs[i].path);
   }
   free(rs);
+}
+
+typedef struct {
+  const char *dir;
+  out_file *files;
+  size_t n;
+  bool *fresh; /* stat these */
+} stat_job;
+
+static void stat_slice(void *ctx, size_t i, int worker) {
+  (void)worker;
+  stat_job *j = ctx;
+  int fd = open(j->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  size_t from = j->n * i / 8, to = j->n * (i + 1) / 8;
+  for (size_t k = from; k < to; k++) {
+    if (!j->fresh[k]) continue;
+    struct stat st;
+    out_file *f = &j->files[k];
+    if (fd >= 0 && fstatat(fd, f->rel, &st, 0) == 0 && S_ISREG(st.st_mode)) {
+      f->size = (uint64_t)st.st_size;
+      f->mtime = (uint64_t)stat_mtime_ns(&st);
+      f->ino = (uint64_t)st.st_ino;
+    } else {
+      f->rel = NULL; /* gone: left out */
+    }
+  }
+  if (fd >= 0) close(fd);
+}
+
+/* OUT's files after the build: from the build's own list (files known
+ * unchanged since the record's scratch listing keep their stat), else
+ * by walking OUT. */
+static out_file *out_listing(hg_cache *c, const hg_cache_result *r, size_t *n, char ***walked,
+                             size_t *nwalked) {
+  out_file *v;
+  char **rels = NULL;
+  size_t m = 0;
+  if (r->files) {
+    m = r->nfiles;
+    v = hg_xcalloc(m + 1, sizeof *v);
+    for (size_t i = 0; i < m; i++) v[i] = (out_file){r->files[i].rel, 0, 0, 0, r->files[i].hash};
+  } else {
+    hg_list_files(c->out_abs, &rels, &m); /* skips dot files: add the marker */
+    rels = hg_xrealloc(rels, (m + 1) * sizeof *rels);
+    rels[m++] = hg_xstrdup(HG_OUTPUT_MARKER);
+    qsort(rels, m, sizeof *rels, cmp_str);
+    v = hg_xcalloc(m + 1, sizeof *v);
+    for (size_t i = 0; i < m; i++) v[i] = (out_file){rels[i], 0, 0, 0, 0};
+  }
+  bool *fresh = hg_xcalloc(m + 1, sizeof *fresh);
+  hg_strmap old = {0}; /* the build folder's files as recorded */
+  const struct prev_record *rec = c->rec;
+  if (r->files && rec && r->incremental)
+    for (size_t i = 0; i < rec->nscratch; i++) hg_strmap_put(&old, rec->scratch[i].rel, (long)i);
+  for (size_t i = 0; i < m; i++) {
+    long k = r->files && !r->files[i].touched ? hg_strmap_get(&old, v[i].rel, -1) : -1;
+    if (k >= 0 && rec->scratch[k].hash == v[i].hash) {
+      v[i].size = rec->scratch[k].size;
+      v[i].mtime = rec->scratch[k].mtime;
+      v[i].ino = rec->scratch[k].ino;
+    } else {
+      fresh[i] = true;
+    }
+  }
+  hg_strmap_free(&old);
+  stat_job j = {c->out_abs, v, m, fresh};
+  hg_parallel_for(8, hg_default_threads(), stat_slice, &j);
+  free(fresh);
+  size_t w = 0;
+  for (size_t i = 0; i < m; i++)
+    if (v[i].rel && !strchr(v[i].rel, '\n')) v[w++] = v[i];
+  *n = w;
+  *walked = rels; /* the names v points to when OUT was walked */
+  *nwalked = rels ? m : 0;
+  return v;
+}
+
+static void put_out(hg_buf *b, const char *key, const out_file *f, size_t n) {
+  hg_buf_printf(b, "%s %zu\n", key, n);
+  for (size_t i = 0; i < n; i++)
+    hg_buf_printf(b, "%" PRIx64 " %" PRIx64 " %" PRIx64 " %" PRIx64 " %s\n", f[i].size,
+                  f[i].mtime, f[i].ino, f[i].hash, f[i].rel);
+}
+
+struct hg_cache_sink {
+  FILE *f;
+  XXH3_state_t *h;
+  size_t len;
+  bool ok;
+};
+
+void hg_cache_sink_put(hg_cache_sink *s, const void *data, size_t len) {
+  if (!s->ok || !len) return;
+  s->ok = fwrite(data, 1, len, s->f) == len;
+  XXH3_64bits_update(s->h, data, len);
+  s->len += len;
+}
+
+static void sink_hex(hg_cache_sink *s, char out[17]) {
+  snprintf(out, 17, "%016llx", (unsigned long long)XXH3_64bits_digest(s->h));
+}
+
+/* The state that goes with the record: a new base (its hash is its id), or
+ * a batch appended to the log (the hash of the whole log goes into the
+ * record). Returns the record's "state" line values. */
+static bool save_state(hg_cache *c, const hg_cache_result *r, char id[17], size_t *loglen,
+                       char loghash[17]) {
+  char *base = hg_strdup_printf("%s.state", c->state_path);
+  char *logp = hg_strdup_printf("%s.log", c->state_path);
+  char *tmp = hg_strdup_printf("%s.%ld.tmp", base, (long)getpid());
+  const struct prev_record *rec = c->rec;
+  bool append = r->incremental && rec && rec->state_id[0];
+  hg_cache_sink s = {NULL, XXH3_createState(), 0, true};
+  XXH3_64bits_reset(s.h);
+  char head[40];
+  int hl;
+  if (append) { /* the log's bytes so far, then the batch */
+    memcpy(id, rec->state_id, 17);
+    hl = snprintf(head, sizeof head, "HGLOG %s\n", id);
+    size_t len = 0;
+    char *old = rec->loglen ? hg_read_file(logp, &len, NULL) : NULL;
+    s.ok = !rec->loglen || (old && len >= rec->loglen);
+    s.f = s.ok ? fopen(tmp, "wb") : NULL;
+    s.ok = s.f != NULL;
+    if (old) hg_cache_sink_put(&s, old, rec->loglen);
+    else hg_cache_sink_put(&s, head, (size_t)hl);
+    free(old);
+    r->state(r->state_ctx, &s);
+    sink_hex(&s, loghash);
+    *loglen = s.len;
+  } else { /* "HGSTATE <id>\n" and the state: the id is known at the end */
+    memset(head, ' ', 25);
+    s.f = fopen(tmp, "wb");
+    s.ok = s.f && fwrite(head, 1, 25, s.f) == 25;
+    r->state(r->state_ctx, &s);
+    sink_hex(&s, id);
+    hl = snprintf(head, sizeof head, "HGSTATE %s\n", id);
+    s.ok = s.ok && hl == 25 && fseek(s.f, 0, SEEK_SET) == 0 && fwrite(head, 1, 25, s.f) == 25;
+    *loglen = 0;
+    strcpy(loghash, "-");
+    unlink(logp);
+  }
+  if (s.f) s.ok = fclose(s.f) == 0 && s.ok;
+  bool ok = s.ok && rename(tmp, append ? logp : base) == 0;
+  if (!ok) unlink(tmp);
+  XXH3_freeState(s.h);
+  free(tmp);
+  free(base);
+  free(logp);
+  return ok;
+}
+
+/* The stat snapshot of the inputs ("files"), which lets the next build
+ * trust files whose stat did not change. */
+static bool save_snapshot(const hg_cache *c) {
+  hg_buf b = HG_BUF_INIT;
+  hg_buf_puts(&b, FORMAT "\n");
+  for (size_t i = 0; i < c->files.len; i++) {
+    const file_ent *e = &c->files.items[i];
+    hg_buf_printf(&b, "%" PRIx64 " %" PRIx64 " %" PRIx64 " %" PRIx64 " %c %s\n", e->size,
+                  e->mtime_ns, e->ino, e->hash, e->racy ? 'r' : '-', e->path);
+  }
+  char *fp = hg_path_join(c->dir, "files");
+  bool ok = write_atomic(fp, b.data, b.len);
+  free(fp);
+  hg_buf_free(&b);
+  return ok;
 }
 
 void hg_cache_save(hg_cache *c, const hg_cache_result *r) {
@@ -460,47 +873,41 @@ void hg_cache_save(hg_cache *c, const hg_cache_result *r) {
     free(tag);
   }
   hg_buf b = HG_BUF_INIT;
-  hg_buf_puts(&b, FORMAT "\n");
-  for (size_t i = 0; i < c->files.len; i++) {
-    const file_ent *e = &c->files.items[i];
-    hg_buf_printf(&b, "%" PRIx64 " %" PRIx64 " %" PRIx64 " %" PRIx64 " %c %s\n", e->size,
-                  e->mtime_ns, e->ino, e->hash, e->racy ? 'r' : '-', e->path);
+  bool ok = save_snapshot(c);
+  if (!ok) {
+    hg_buf_free(&b);
+    return;
   }
-  char *fp = hg_path_join(c->dir, "files");
-  bool ok = write_atomic(fp, &b);
-  free(fp);
-  hg_buf_free(&b);
-  if (!ok) return;
-
-  char **rels = NULL;
-  size_t n = 0;
-  hg_list_files(c->out_abs, &rels, &n); /* skips dot files: add the marker */
-  rels = hg_xrealloc(rels, (n + 1) * sizeof *rels);
-  rels[n++] = hg_xstrdup(HG_OUTPUT_MARKER);
-  qsort(rels, n, sizeof *rels, cmp_str);
-  hg_buf o = HG_BUF_INIT;
-  size_t kept = 0;
-  for (size_t i = 0; i < n; i++) {
-    char *p = hg_path_join(c->out_abs, rels[i]);
-    struct stat st;
-    if (!strchr(rels[i], '\n') && stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
-      hg_buf_printf(&o, "%" PRIx64 " %" PRIx64 " %" PRIx64 " %s\n", (uint64_t)st.st_size,
-                    (uint64_t)stat_mtime_ns(&st), (uint64_t)st.st_ino, rels[i]);
-      kept++;
-    }
-    free(p);
-    free(rels[i]);
+  char id[17] = "-", loghash[17] = "-";
+  size_t loglen = 0;
+  if (r->state && !save_state(c, r, id, &loglen, loghash)) {
+    strcpy(id, "-");
+    strcpy(loghash, "-");
+    loglen = 0;
   }
-  free(rels);
-  hg_buf_printf(&b, FORMAT "\ninputs %s\nstats %zu %zu %zu\nreport %zu\n", c->inputs, r->pages,
-                r->articles, r->warnings, strlen(r->report));
+  size_t nout, nwalked;
+  char **walked;
+  out_file *out = out_listing(c, r, &nout, &walked, &nwalked);
+  hg_buf_printf(&b, FORMAT "\ninputs %s\nenv %s\nstats %zu %zu %zu\nreport %zu\n", c->inputs,
+                c->env, r->pages, r->articles, r->warnings, strlen(r->report));
   hg_buf_puts(&b, r->report);
   hg_buf_printf(&b, "\nnotes %zu\n", strlen(r->notes));
   hg_buf_puts(&b, r->notes);
-  hg_buf_printf(&b, "\nout %zu\n", kept);
-  hg_buf_append(&b, hg_buf_cstr(&o), o.len);
-  hg_buf_free(&o);
-  write_atomic(c->state_path, &b);
+  hg_buf_printf(&b, "\nstate %s %zu %s\n", id, loglen, loghash);
+  put_out(&b, "out", out, nout);
+  hg_buf_printf(&b, "files %zu\n", c->files.len);
+  for (size_t i = 0; i < c->files.len; i++)
+    hg_buf_printf(&b, "%016" PRIx64 " %s\n", c->files.items[i].hash, c->files.items[i].path);
+  /* the folder OUT was is the next build's scratch copy, as checked before
+   * this build (hg_cache_fresh loaded the record then) */
+  if (c->rec && c->out_ok && r->files)
+    put_out(&b, "scratch", c->rec->out, c->rec->nout);
+  else
+    hg_buf_puts(&b, "scratch 0\n");
+  write_atomic(c->state_path, b.data, b.len);
   hg_buf_free(&b);
+  free(out);
+  for (size_t i = 0; i < nwalked; i++) free(walked[i]);
+  free(walked);
   forget_old_records(c);
 }

@@ -425,7 +425,7 @@ static void check_duplicates(checker *k, bool *dup_slug) {
 static void check_aliases(checker *k, hg_site *const *sites, size_t n) {
   hg_diags d = {0};
   hg_seo_lang *langs = hg_xcalloc(n, sizeof *langs);
-  for (size_t l = 0; l < n; l++) langs[l] = (hg_seo_lang){sites[l], NULL, NULL};
+  for (size_t l = 0; l < n; l++) langs[l] = (hg_seo_lang){sites[l], NULL, NULL, NULL};
   hg_seo_check(langs, n, &d);
   add_diags(k->r, "alias-collision", &d);
   hg_diags_free(&d);

@@ -233,6 +233,11 @@ static void print_summary(hg_term *t, const hg_build_opts *o, const hg_build_sta
     fprintf(hg_term_file(t), "helpgen: %s is up to date: %zu pages (%zu articles, %zu language%s), "
             "nothing changed since the last build (checked in %.2f s), %s\n",
             out, st->pages, st->articles, langs, langs == 1 ? "" : "s", st->seconds, painted);
+  else if (st->incremental)
+    fprintf(hg_term_file(t), "helpgen: %s %zu pages (%zu articles, %zu language%s) into %s in %.2f s, "
+            "%s; incremental: %zu changed article%s, %zu page%s rendered again\n",
+            built, st->pages, st->articles, langs, langs == 1 ? "" : "s", out, st->seconds, painted,
+            st->changed, st->changed == 1 ? "" : "s", st->rendered, st->rendered == 1 ? "" : "s");
   else
     fprintf(hg_term_file(t), "helpgen: %s %zu pages (%zu articles, %zu language%s) into %s in %.2f s, %s\n",
             built, st->pages, st->articles, langs, langs == 1 ? "" : "s", out, st->seconds, painted);
@@ -476,7 +481,32 @@ static int cmd_check(int argc, char **argv) {
 
 /* ---- main ----------------------------------------------------------------------- */
 
+/* glibc's malloc backs its heaps with transparent huge pages only when the
+ * tunable is set before the process starts: a build touches 100+ MB of new
+ * memory, and on virtual machines a page fault per 4 KB was up to a third
+ * of an incremental build (the state of 10,000 articles restored in 0.10 s
+ * against 0.03 s). So build and serve run themselves again with it, once
+ * (not under valgrind or the sanitizers, whose allocators are their own;
+ * HELPGEN_NO_REEXEC=1 turns it off, e.g. for a debugger). */
+static void reexec_with_huge_pages(char **argv) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  (void)argv;
+#else
+  const char *t = getenv("GLIBC_TUNABLES"), *pre = getenv("LD_PRELOAD");
+  if (getenv("HELPGEN_NO_REEXEC") || (t && strstr(t, "glibc.malloc.hugetlb")) ||
+      (pre && strstr(pre, "vgpreload")))
+    return;
+  char *v = t && *t ? hg_strdup_printf("%s:glibc.malloc.hugetlb=1", t)
+                    : hg_xstrdup("glibc.malloc.hugetlb=1");
+  setenv("GLIBC_TUNABLES", v, 1);
+  free(v);
+  execv("/proc/self/exe", argv); /* returns only on failure: go on as we are */
+#endif
+}
+
 int main(int argc, char **argv) {
+  if (argc >= 2 && (!strcmp(argv[1], "build") || !strcmp(argv[1], "serve")))
+    reexec_with_huge_pages(argv);
   if (argc < 2) {
     fputs(usage, stderr);
     return 2;

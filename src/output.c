@@ -19,8 +19,36 @@ struct hg_output {
   bool fresh;     /* the build folder was created by this build */
   int threads;    /* for removing what the previous site left */
   pthread_mutex_t mu;
-  hg_strmap written; /* rel paths written by this build */
+  hg_strmap written; /* rel path -> index in files */
+  hg_output_file *files; /* every path written, kept or forgotten */
+  bool *live;            /* parallel to files: in this build's site */
+  size_t nfiles, capfiles;
+  bool incremental;  /* hg_output_sync ran: OUT's files count as written */
 };
+
+/* Puts rel into the build's file list (mu held). */
+static void add_file(hg_output *o, const char *rel, uint64_t hash, bool touched) {
+  long i = hg_strmap_get(&o->written, rel, -1);
+  if (i < 0) {
+    if (o->nfiles == o->capfiles) {
+      o->capfiles = o->capfiles ? o->capfiles * 2 : 1024;
+      o->files = hg_xrealloc(o->files, o->capfiles * sizeof *o->files);
+      o->live = hg_xrealloc(o->live, o->capfiles * sizeof *o->live);
+    }
+    i = (long)o->nfiles++;
+    o->files[i] = (hg_output_file){hg_xstrdup(rel), hash, touched};
+    hg_strmap_put(&o->written, rel, i);
+  } else {
+    o->files[i].hash = hash;
+    o->files[i].touched |= touched;
+  }
+  o->live[i] = true;
+}
+
+static bool is_written(const hg_output *o, const char *rel) {
+  long i = hg_strmap_get(&o->written, rel, -1);
+  return i >= 0 && o->live[i];
+}
 
 static char *abs_path(const char *p) {
   char *r = realpath(p, NULL);
@@ -58,6 +86,8 @@ static void output_free(hg_output *o) {
   if (o->lock_fd >= 0) close(o->lock_fd); /* releases the lock */
   pthread_mutex_destroy(&o->mu);
   hg_strmap_free(&o->written);
+  hg_output_files_free(o->files, o->nfiles);
+  free(o->live);
   free(o->out);
   free(o->tmp);
   free(o);
@@ -105,7 +135,7 @@ hg_output *hg_output_begin(const char *out_dir, const char *site_dir,
   hg_output *o = hg_xcalloc(1, sizeof *o);
   pthread_mutex_init(&o->mu, NULL);
   o->out = out;
-  o->tmp = hg_strdup_printf("%s/.%s.helpgen-next", parent, base);
+  o->tmp = hg_output_scratch_path(out);
   char *lock = hg_strdup_printf("%s/.%s.helpgen-lock", parent, base);
   free(parent);
   o->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -143,6 +173,17 @@ hg_output *hg_output_begin(const char *out_dir, const char *site_dir,
 }
 
 const char *hg_output_tmp(const hg_output *o) { return o->tmp; }
+
+char *hg_output_scratch_path(const char *out_dir) {
+  char *out = hg_xstrdup(out_dir);
+  size_t l = strlen(out);
+  while (l > 1 && out[l - 1] == '/') out[--l] = '\0';
+  char *parent = hg_path_dirname(out);
+  char *r = hg_strdup_printf("%s/.%s.helpgen-next", parent, hg_path_basename(out));
+  free(parent);
+  free(out);
+  return r;
+}
 
 bool hg_output_rel_ok(const char *rel) {
   if (!*rel || rel[0] == '/' || strchr(rel, '\\')) return false;
@@ -217,8 +258,9 @@ bool hg_output_write(hg_output *o, const char *rel, const char *data, size_t len
   }
   free(p);
   if (ok) {
+    uint64_t h = hg_hash64(data, len);
     pthread_mutex_lock(&o->mu);
-    hg_strmap_put(&o->written, rel, 1);
+    add_file(o, rel, h, now != SAME);
     pthread_mutex_unlock(&o->mu);
   }
   return ok;
@@ -244,7 +286,7 @@ static bool prune_entry(hg_output *o, const char *r, bool isdir) {
   if (isdir) {
     if (prune(o, r)) rmdir(full);
     else kept = true;
-  } else if (hg_strmap_get(&o->written, r, 0)) {
+  } else if (is_written(o, r)) {
     kept = true;
   } else {
     unlink(full);
@@ -317,9 +359,25 @@ static void prune_all(hg_output *o) {
 
 void hg_output_set_threads(hg_output *o, int threads) { o->threads = threads; }
 
+/* Removes the file at rel and the folders it leaves empty. */
+static void remove_file(const hg_output *o, const char *rel) {
+  char *p = hg_path_join(o->tmp, rel);
+  if (unlink(p) == 0)
+    for (char *s = strrchr(p, '/'); s && s > p + strlen(o->tmp); s = strrchr(p, '/')) {
+      *s = '\0';
+      if (rmdir(p) != 0) break;
+    }
+  free(p);
+}
+
 bool hg_output_commit(hg_output *o, hg_error **err) {
   bool ok = true;
-  prune_all(o);
+  if (o->incremental) { /* only what hg_output_forget dropped can be stale */
+    for (size_t i = 0; i < o->nfiles; i++)
+      if (!o->live[i]) remove_file(o, o->files[i].rel);
+  } else {
+    prune_all(o);
+  }
   if (hg_is_dir(o->out)) {
     if (renameat2(AT_FDCWD, o->tmp, AT_FDCWD, o->out, RENAME_EXCHANGE) != 0) {
       /* no exchange on this file system: move the old one aside first */
@@ -347,4 +405,84 @@ void hg_output_abort(hg_output *o) {
   if (!o) return;
   if (o->fresh) hg_rm_rf(o->tmp);
   output_free(o);
+}
+
+/* ---- incremental builds --------------------------------------------------- */
+static int cmp_file(const void *a, const void *b) {
+  return strcmp(((const hg_output_file *)a)->rel, ((const hg_output_file *)b)->rel);
+}
+
+hg_output_file *hg_output_files(const hg_output *o, size_t *n) {
+  hg_output_file *v = hg_xcalloc(o->nfiles + 1, sizeof *v);
+  *n = 0;
+  for (size_t i = 0; i < o->nfiles; i++)
+    if (o->live[i]) {
+      v[*n] = o->files[i];
+      v[*n].rel = hg_xstrdup(o->files[i].rel);
+      (*n)++;
+    }
+  qsort(v, *n, sizeof *v, cmp_file);
+  return v;
+}
+
+void hg_output_files_free(hg_output_file *f, size_t n) {
+  for (size_t i = 0; f && i < n; i++) free(f[i].rel);
+  free(f);
+}
+
+bool hg_output_sync(hg_output *o, const hg_output_file *out, size_t nout,
+                    const hg_output_file *scratch, size_t nscratch, hg_error **err) {
+  if (o->fresh) {
+    hg_error_set(err, 1, NULL, 0, 0, "no build folder to update beside '%s'", o->out);
+    return false;
+  }
+  hg_strmap have = {0}; /* rel -> index in scratch */
+  for (size_t i = 0; i < nscratch; i++) hg_strmap_put(&have, scratch[i].rel, (long)i);
+  hg_strmap want = {0};
+  bool ok = true;
+  for (size_t i = 0; ok && i < nout; i++) {
+    const hg_output_file *f = &out[i];
+    hg_strmap_put(&want, f->rel, 1);
+    if (!hg_output_rel_ok(f->rel)) {
+      ok = false;
+      hg_error_set(err, 1, NULL, 0, 0, "bad path '%s' in the output record", f->rel);
+      break;
+    }
+    long k = hg_strmap_get(&have, f->rel, -1);
+    if (k >= 0 && scratch[k].hash == f->hash) {
+      add_file(o, f->rel, f->hash, false); /* the same bytes are there already */
+      continue;
+    }
+    char *src = hg_path_join(o->out, f->rel);
+    size_t len;
+    char *data = hg_read_file(src, &len, err);
+    free(src);
+    ok = data && hg_output_write(o, f->rel, data, len, err);
+    free(data);
+  }
+  for (size_t i = 0; ok && i < nscratch; i++)
+    if (!hg_strmap_get(&want, scratch[i].rel, 0) && hg_output_rel_ok(scratch[i].rel))
+      remove_file(o, scratch[i].rel);
+  hg_strmap_free(&have);
+  hg_strmap_free(&want);
+  o->incremental = ok;
+  return ok;
+}
+
+void hg_output_forget(hg_output *o, const char *prefix) {
+  size_t n = strlen(prefix);
+  pthread_mutex_lock(&o->mu);
+  for (size_t i = 0; i < o->nfiles; i++)
+    if (!strncmp(o->files[i].rel, prefix, n) && o->files[i].rel[n] == '/') o->live[i] = false;
+  pthread_mutex_unlock(&o->mu);
+}
+
+bool hg_output_reuse(hg_output *o, const char *rel) {
+  if (!o->incremental) return false;
+  pthread_mutex_lock(&o->mu);
+  long i = hg_strmap_get(&o->written, rel, -1);
+  bool r = i >= 0;
+  if (r) o->live[i] = true;
+  pthread_mutex_unlock(&o->mu);
+  return r;
 }

@@ -863,6 +863,8 @@ static bool render_article(const hg_render_input *in, int worker, size_t i, hg_d
 typedef struct {
   const hg_render_input *in;
   hg_diags *diags; /* one per page */
+  size_t *pages;   /* with in->only: the pages to render */
+  size_t npages;
 } job;
 
 /* home, search and 404 (every language has its own), then folders, articles */
@@ -885,6 +887,11 @@ static void render_one(void *ctx, size_t i, int worker) {
   else if (i == 2) render_special(j->in, worker, "404", dg);
   else if (i - sp < s->nnodes - 1) render_node(j->in, worker, i - sp + 1, dg);
   else render_article(j->in, worker, i - sp - (s->nnodes - 1), dg);
+}
+
+static void render_listed(void *ctx, size_t i, int worker) {
+  job *j = ctx;
+  render_one(ctx, j->pages[i], worker);
 }
 
 static bool copy_assets(const hg_render_input *in, hg_diags *diags) {
@@ -938,11 +945,20 @@ bool hg_render_site(const hg_render_input *input, hg_diags *diags) {
   hg_render_input rin = with_strings(input, &owned, diags);
   const hg_render_input *in = &rin;
   size_t n = hg_render_page_count(in->site);
-  job j = {in, hg_xcalloc(n, sizeof(hg_diags))};
-  hg_parallel_for(n, in->threads, render_one, &j);
+  job j = {in, hg_xcalloc(n, sizeof(hg_diags)), NULL, 0};
+  if (in->only) { /* pages of the listed articles only, in order */
+    size_t first = special_pages(in->site) + (in->site->nnodes - 1);
+    j.pages = hg_xcalloc(in->site->narts + 1, sizeof *j.pages);
+    for (size_t i = 0; i < in->site->narts; i++)
+      if (in->only[i]) j.pages[j.npages++] = first + i;
+    hg_parallel_for(j.npages, in->threads, render_listed, &j);
+    free(j.pages);
+  } else {
+    hg_parallel_for(n, in->threads, render_one, &j);
+  }
   for (size_t i = 0; i < n; i++) hg_diags_move(diags, &j.diags[i]);
   free(j.diags);
-  copy_assets(in, diags);
+  if (!in->only) copy_assets(in, diags);
   hg_i18n_free(owned);
   return hg_diags_count(diags, HG_ERR) == 0;
 }

@@ -1213,11 +1213,13 @@ typedef struct {
   const hg_site *site;
   hg_output *out;
   hg_diags *diags; /* one per article */
+  const bool *only;
 } copy_job;
 
 static void copy_one(void *ctx, size_t i, int worker) {
   (void)worker;
   copy_job *j = ctx;
+  if (j->only && !j->only[i]) return;
   size_t len;
   hg_buf b = HG_BUF_INIT;
   b.data = md_copy(j->site, i, &len);
@@ -1237,7 +1239,8 @@ static bool write_llms(const hg_seo_lang *langs, size_t nl, size_t lang, hg_outp
   const hg_site *s = langs[lang].site;
   const hg_config *cfg = s->cfg;
   const hg_content *c = s->content;
-  copy_job j = {s, out, hg_xcalloc(s->narts ? s->narts : 1, sizeof(hg_diags))};
+  copy_job j = {s, out, hg_xcalloc(s->narts ? s->narts : 1, sizeof(hg_diags)),
+                langs[lang].copies};
   hg_parallel_for(s->narts, threads, copy_one, &j);
   for (size_t i = 0; i < s->narts; i++) hg_diags_move(diags, &j.diags[i]);
   free(j.diags);

@@ -70,7 +70,7 @@ static bool fresh(const fixture *f) { return fresh_with(f, f->out, "k"); }
 
 static void save(const fixture *f, const char *report, size_t warnings) {
   hg_cache *c = open_opts(f, f->out, "k");
-  hg_cache_result r = {(char *)report, "", 3, 2, warnings};
+  hg_cache_result r = {(char *)report, "", 3, 2, warnings, NULL, 0, NULL, NULL, false};
   hg_cache_save(c, &r);
   hg_cache_free(c);
 }
@@ -223,7 +223,7 @@ static void only_recent_records_are_kept(void **state) {
     char *out = hg_strdup_printf("%s/out%d", f->dir, i);
     put_file(out, "index.html", "x\n");
     hg_cache *c = open_opts(f, out, "k");
-    hg_cache_result r = {"", "", 1, 1, 0};
+    hg_cache_result r = {"", "", 1, 1, 0, NULL, 0, NULL, NULL, false};
     hg_cache_save(c, &r);
     hg_cache_free(c);
     free(out);
@@ -269,6 +269,157 @@ static void corrupt_records_only_cost_a_build(void **state) {
   free(cache);
 }
 
+/* ---- incremental builds ---------------------------------------------------- */
+static void put_text(void *ctx, hg_cache_sink *sink) {
+  hg_cache_sink_put(sink, ctx, strlen(ctx));
+}
+
+/* A build through hg_output (so OUT and the build folder beside it are
+ * real), recorded with `state` as its state (a batch when `batch`). */
+static void build_with(const fixture *f, const char *page, const char *state, bool batch) {
+  hg_cache *c = open_opts(f, f->out, "k");
+  hg_cache_result was;
+  hg_cache_fresh(c, &was); /* loads the record: OUT as it was before */
+  hg_error *err = NULL;
+  hg_output *o = hg_output_begin(f->out, f->site, &err);
+  assert_non_null(o);
+  assert_true(hg_output_write(o, "index.html", page, strlen(page), &err));
+  assert_true(hg_output_write(o, "a/index.html", "<p>a</p>\n", 9, &err));
+  size_t n;
+  hg_output_file *files = hg_output_files(o, &n);
+  assert_true(hg_output_commit(o, &err));
+  hg_cache_result r = {"", "", 2, 2, 0, files, n, put_text, (void *)state, batch};
+  hg_cache_save(c, &r);
+  hg_output_files_free(files, n);
+  hg_cache_free(c);
+}
+
+static bool accept_all(void *ctx, const char *path) {
+  (void)ctx;
+  (void)path;
+  return true;
+}
+
+static bool accept_none(void *ctx, const char *path) {
+  (void)ctx;
+  (void)path;
+  return false;
+}
+
+/* hg_cache_previous's result, with the state and batches as text. */
+static bool previous(const fixture *f, bool (*accept)(void *, const char *), char **state,
+                     char **batches, char **changed) {
+  hg_cache *c = open_opts(f, f->out, "k");
+  hg_cache_result was;
+  hg_cache_fresh(c, &was);
+  hg_cache_prev p;
+  bool ok = hg_cache_previous(c, accept, NULL, &p);
+  if (ok) {
+    *state = hg_xstrndup(p.state, p.state_len);
+    *batches = p.batches ? hg_xstrndup(p.batches, p.batches_len) : hg_xstrdup("");
+    hg_buf b = HG_BUF_INIT;
+    for (size_t i = 0; i < p.nchanged; i++) hg_buf_printf(&b, "%s%s", i ? " " : "", p.changed[i]);
+    *changed = hg_buf_steal(&b);
+    hg_cache_prev_free(&p);
+  }
+  hg_cache_free(c);
+  return ok;
+}
+
+static void incremental_previous(void **state) {
+  fixture *f = *state;
+  char *st, *ba, *ch;
+  assert_true(hg_rm_rf(f->out));
+  build_with(f, "one", "STATE1", false);
+  put_file(f->site, "content/a.md", "# A, edited\n");
+  /* the first build into OUT leaves no build folder beside it */
+  assert_false(previous(f, accept_all, &st, &ba, &ch));
+  build_with(f, "two", "STATE2", false);
+  put_file(f->site, "content/b/c.md", "# C, edited\n");
+  assert_true(previous(f, accept_all, &st, &ba, &ch));
+  assert_string_equal(st, "STATE2");
+  assert_string_equal(ba, "");
+  assert_string_equal(ch, "content/b/c.md");
+  free(st);
+  free(ba);
+  free(ch);
+  assert_false(previous(f, accept_none, &st, &ba, &ch)); /* the caller says no */
+  /* batches append to the base, in order */
+  build_with(f, "three", "B1;", true);
+  build_with(f, "four", "B2;", true);
+  put_file(f->site, "content/a.md", "# A, edited again\n");
+  assert_true(previous(f, accept_all, &st, &ba, &ch));
+  assert_string_equal(st, "STATE2");
+  assert_string_equal(ba, "B1;B2;");
+  free(st);
+  free(ba);
+  free(ch);
+  /* a new base drops them */
+  build_with(f, "five", "STATE5", false);
+  put_file(f->site, "content/a.md", "# A, once more\n");
+  assert_true(previous(f, accept_all, &st, &ba, &ch));
+  assert_string_equal(st, "STATE5");
+  assert_string_equal(ba, "");
+  free(st);
+  free(ba);
+  free(ch);
+}
+
+static void incremental_refused(void **state) {
+  fixture *f = *state;
+  char *st, *ba, *ch;
+  assert_true(hg_rm_rf(f->out));
+  build_with(f, "one", "STATE1", false);
+  build_with(f, "two", "STATE2", false);
+  /* an added file: not incremental */
+  put_file(f->site, "content/new.md", "# New\n");
+  assert_false(previous(f, accept_all, &st, &ba, &ch));
+  char *p = hg_path_join(f->site, "content/new.md");
+  unlink(p);
+  free(p);
+  assert_true(previous(f, accept_all, &st, &ba, &ch));
+  free(st);
+  free(ba);
+  free(ch);
+  /* a damaged state fails its checksum */
+  char *cache = hg_path_join(f->site, HG_CACHE_DIR);
+  char **names = NULL;
+  size_t n = 0;
+  hg_list_files(cache, &names, &n);
+  bool damaged = false;
+  for (size_t i = 0; i < n; i++) {
+    if (hg_str_has_suffix(names[i], ".state")) {
+      char *text = get_file(cache, names[i]);
+      text[strlen(text) - 1] ^= 1;
+      put_file(cache, names[i], text);
+      free(text);
+      damaged = true;
+    }
+    free(names[i]);
+  }
+  free(names);
+  free(cache);
+  assert_true(damaged);
+  assert_false(previous(f, accept_all, &st, &ba, &ch));
+  /* the build folder beside OUT changed behind helpgen's back */
+  build_with(f, "three", "STATE3", false);
+  assert_true(previous(f, accept_all, &st, &ba, &ch));
+  free(st);
+  free(ba);
+  free(ch);
+  char *next = hg_path_join(f->dir, "site/.public.helpgen-next");
+  put_file(next, "index.html", "tampered");
+  free(next);
+  assert_false(previous(f, accept_all, &st, &ba, &ch));
+  /* other options than the recorded build */
+  hg_cache *c = open_opts(f, f->out, "other");
+  hg_cache_result was;
+  hg_cache_fresh(c, &was);
+  hg_cache_prev pv;
+  assert_false(hg_cache_previous(c, accept_all, NULL, &pv));
+  hg_cache_free(c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(nothing_recorded_is_not_fresh, setup, teardown),
@@ -281,6 +432,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(out_edited_or_missing_is_not_fresh, setup, teardown),
       cmocka_unit_test_setup_teardown(only_recent_records_are_kept, setup, teardown),
       cmocka_unit_test_setup_teardown(corrupt_records_only_cost_a_build, setup, teardown),
+      cmocka_unit_test_setup_teardown(incremental_previous, setup, teardown),
+      cmocka_unit_test_setup_teardown(incremental_refused, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

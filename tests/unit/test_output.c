@@ -432,6 +432,111 @@ static void test_parallel_writes(void **state) {
   }
 }
 
+/* ---- incremental builds -------------------------------------------------- */
+/* Builds OUT with `files` ("rel=text" each), committed; returns the files. */
+static hg_output_file *build_listed(fixture *f, const char *const *files, size_t n,
+                                    size_t *nout) {
+  hg_output *o = begin_ok(f, f->out);
+  for (size_t i = 0; i < n; i++) {
+    const char *eq = strchr(files[i], '=');
+    char *rel = hg_xstrndup(files[i], (size_t)(eq - files[i]));
+    write_ok(o, rel, eq + 1);
+    free(rel);
+  }
+  hg_output_file *v = hg_output_files(o, nout);
+  assert_true(hg_output_commit(o, &f->err));
+  return v;
+}
+
+static const hg_output_file *find(const hg_output_file *v, size_t n, const char *rel) {
+  for (size_t i = 0; i < n; i++)
+    if (!strcmp(v[i].rel, rel)) return &v[i];
+  return NULL;
+}
+
+static void test_files_listing(void **state) {
+  fixture *f = *state;
+  static const char *const one[] = {"b/index.html=B", "a.html=A"};
+  size_t n;
+  hg_output_file *v = build_listed(f, one, 2, &n);
+  assert_int_equal(n, 3); /* and the marker */
+  assert_string_equal(v[0].rel, HG_OUTPUT_MARKER);
+  assert_string_equal(v[1].rel, "a.html");
+  assert_string_equal(v[2].rel, "b/index.html");
+  assert_true(v[1].hash == hg_hash64("A", 1));
+  assert_true(v[1].touched);
+  hg_output_files_free(v, n);
+  /* the same bytes again into the build folder of two builds ago: written
+   * anew there (it is a new folder), then unchanged the time after */
+  v = build_listed(f, one, 2, &n);
+  hg_output_files_free(v, n);
+  v = build_listed(f, one, 2, &n);
+  assert_false(find(v, n, "a.html")->touched);
+  hg_output_files_free(v, n);
+}
+
+static void test_sync_forget_reuse(void **state) {
+  fixture *f = *state;
+  /* three builds: OUT holds build 3, the build folder build 2 */
+  static const char *const b1[] = {"keep.html=K", "gone.html=G", "search/en/t.1.bin=1"};
+  static const char *const b2[] = {"keep.html=K", "page.html=P2", "search/en/t.2.bin=2",
+                                   "stale.html=S"};
+  static const char *const b3[] = {"keep.html=K", "page.html=P3", "search/en/t.2.bin=2",
+                                   "search/en/t.3.bin=3", "new/deep/x.html=X"};
+  size_t n1, n2, n3;
+  hg_output_file *v1 = build_listed(f, b1, 3, &n1);
+  hg_output_file *v2 = build_listed(f, b2, 4, &n2);
+  hg_output_file *v3 = build_listed(f, b3, 5, &n3);
+  /* build 4, incremental on top of build 3 */
+  hg_output *o = begin_ok(f, f->out);
+  assert_true(hg_output_sync(o, v3, n3, v2, n2, &f->err));
+  hg_output_forget(o, "search/en");
+  assert_true(hg_output_reuse(o, "search/en/t.3.bin"));
+  assert_false(hg_output_reuse(o, "search/en/t.9.bin")); /* never written */
+  write_ok(o, "search/en/t.4.bin", "4");
+  write_ok(o, "page.html", "P4");
+  size_t n4;
+  hg_output_file *v4 = hg_output_files(o, &n4);
+  assert_null(find(v4, n4, "search/en/t.2.bin")); /* forgotten, not reused */
+  assert_false(find(v4, n4, "keep.html")->touched); /* as the build folder held it */
+  assert_true(find(v4, n4, "new/deep/x.html")->touched); /* copied from OUT */
+  assert_true(find(v4, n4, "page.html")->touched);
+  assert_true(hg_output_commit(o, &f->err));
+  assert_listing(f->out, ".helpgen-build keep.html new page.html search");
+  char *sdir = hg_path_join(f->out, "search/en");
+  assert_listing(sdir, "t.3.bin t.4.bin");
+  free(sdir);
+  char *p = get_file(f->out, "page.html");
+  assert_string_equal(p, "P4");
+  free(p);
+  p = get_file(f->out, "new/deep/x.html");
+  assert_string_equal(p, "X");
+  free(p);
+  /* the build folder now holds build 3 exactly */
+  char *next = hg_path_join(f->dir, ".out.helpgen-next");
+  assert_listing(next, ".helpgen-build keep.html new page.html search");
+  p = get_file(next, "page.html");
+  assert_string_equal(p, "P3");
+  free(p);
+  free(next);
+  hg_output_files_free(v1, n1);
+  hg_output_files_free(v2, n2);
+  hg_output_files_free(v3, n3);
+  hg_output_files_free(v4, n4);
+}
+
+static void test_sync_needs_a_build_folder(void **state) {
+  fixture *f = *state;
+  hg_output *o = begin_ok(f, f->out); /* the first build: a new folder */
+  hg_output_file none = {HG_OUTPUT_MARKER, 0, false};
+  assert_false(hg_output_sync(o, &none, 1, &none, 1, &f->err));
+  assert_contains(f->err->msg, "no build folder");
+  hg_output_abort(o);
+  o = begin_ok(f, f->out);
+  assert_false(hg_output_reuse(o, "x")); /* only after a sync */
+  hg_output_abort(o);
+}
+
 int main(void) {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
   const struct CMUnitTest tests[] = {
@@ -451,6 +556,9 @@ int main(void) {
       T(test_leftovers_cleaned),
       T(test_foreign_build_folder_replaced),
       T(test_parallel_writes),
+      T(test_files_listing),
+      T(test_sync_forget_reuse),
+      T(test_sync_needs_a_build_folder),
   };
 #undef T
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -90,7 +90,7 @@ static void load(fixture *f) {
   }
   hg_diags_free(&pre);
   hg_seo_settings_read(f->cfg, &f->set, &f->d);
-  hg_seo_lang one = {f->s, NULL, NULL};
+  hg_seo_lang one = {f->s, NULL, NULL, NULL};
   hg_seo_check(&one, 1, &f->d);
 }
 
@@ -100,7 +100,7 @@ static void write_all(fixture *f) {
   hg_error *err = NULL;
   hg_output *o = hg_output_begin(f->out, f->dir, &err);
   if (!o) fail_msg("hg_output_begin: %s", err ? err->msg : "?");
-  hg_seo_lang one = {f->s, f->md, NULL};
+  hg_seo_lang one = {f->s, f->md, NULL, NULL};
   assert_true(hg_seo_write(&one, 1, &f->set, o, 3, &f->d));
   assert_true(hg_output_commit(o, &err));
 }
@@ -705,7 +705,7 @@ static void test_slug_collides_with_own_file(void **state) {
   hg_site_opts so = {0};
   f->s = hg_site_build(f->cfg, f->c, &so, &pre); /* the article and the folder share a URL too */
   hg_diags_free(&pre);
-  hg_seo_lang one = {f->s, NULL, NULL};
+  hg_seo_lang one = {f->s, NULL, NULL, NULL};
   hg_seo_check(&one, 1, &f->d);
   assert_diag(&f->d, HG_ERR,
               "/content/a.md: error: the URL '_redirects/' collides with helpgen's own _redirects "
@@ -770,7 +770,7 @@ static void multi_load(fixture *f, multi *m) {
     hg_flows_add(m->flows[l], "flows/pomoc.yaml", "pomoc.yaml", flow, strlen(flow), &pre);
     free(flow);
     hg_flows_check(m->flows[l], &pre);
-    m->l[l] = (hg_seo_lang){st, m->md[l], m->flows[l]};
+    m->l[l] = (hg_seo_lang){st, m->md[l], m->flows[l], NULL};
   }
   if (hg_diags_count(&pre, HG_ERR)) fail_msg("load errors:\n%s", diags_text(&pre));
   hg_diags_free(&pre);

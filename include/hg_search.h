@@ -45,6 +45,23 @@ typedef struct {
   bool (*write)(void *write_ctx, const char *rel, const char *data, size_t len,
                 hg_error **err);
   void *write_ctx;
+  /* May be NULL. Asked about every content-named file (all but
+   * manifest.bin) before it is compressed, with its path
+   * "search/<lang>/NAME": a name is a hash of the file's bytes, so true
+   * ("a file of this name is in place from an earlier build") makes it
+   * count as written, and it is neither compressed nor written. Called
+   * from several threads at once, like write. */
+  bool (*reuse)(void *write_ctx, const char *rel);
+  /* The token cache (NULL: none), one file per language: what tokenizing
+   * gave for each document of the last build with the same helpgen,
+   * language and tokenizer. Documents whose fields are unchanged are not
+   * tokenized again, with the same files as a build without it as the
+   * result. After a successful build the file is replaced in one step by
+   * one holding exactly this build's documents (the one before stays
+   * beside it as <cache_path>.old, to be overwritten next time). A missing,
+   * corrupt or foreign file means tokenizing everything; a failure to
+   * write it is not an error (the next build tokenizes everything). */
+  const char *cache_path;
 } hg_search_opts;
 
 /* Builds one language's index under out_root/search/<lang>/ (the folder is

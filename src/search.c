@@ -3,20 +3,21 @@
  * themes/default/assets/search.js.
  *
  * Files (every one gzip-compressed, extension .bin so that no host adds a
- * Content-Encoding of its own; all names but the manifest's content-hashed):
+ * Content-Encoding of its own):
  *
- *   manifest.bin  JSON, a few kB, nothing per document. Its name is stable,
- *     so a page does not change when only the index does (an edit rewrites
- *     that article's page, not all of them); search.js revalidates it on
- *     every load and fetches it again when a file it names is gone:
- *     {"v":2, "lang":"en", "docs":N, "smax":2.2, "qbits":4,
+ *   manifest.bin  JSON, nothing per document but a name per store group.
+ *     Its name is stable, so a page does not change when only the index
+ *     does (an edit rewrites that article's page, not all of them);
+ *     search.js revalidates it on every load and fetches it again when a
+ *     file it names is gone:
+ *     {"v":3, "lang":"en", "docs":N, "smax":2.2, "qbits":4,
  *      "terms":{"keys":[k0,k1,...], "files":[h0,h1,...]},  term shard i holds
  *          the terms t with keys[i] <= t < keys[i+1] (UTF-8 byte order);
  *          file t.<h>.bin
  *      "vocab":{"keys":[[c,len],...], "files":[...]},  typo vocabulary chunk i
  *          starts at first code point c / length len; file v.<h>.bin
- *      "store":{"group":G, "count":C, "hash":h},  doc d is in group d/G,
- *          file d<group>.<h>.bin
+ *      "store":{"group":G, "files":[h0,h1,...]},  doc d is in group g = d/G,
+ *          file d<g>.<files[g]>.bin
  *      "facets":h or null (file f.<h>.bin), "categories":[[title,first,count]],
  *      "promoted":[doc ids], "synonyms":[[[term,...],[term,...]],...]}
  *   t.<h>.bin  term shard, binary, every integer an unsigned LEB128 varint:
@@ -31,7 +32,11 @@
  *       nvariants, nvariants x (form length, form bytes, count, doc id gaps)
  *     A score level k (0 to 2^qbits - 1, qbits = 4) stands for the BM25F
  *     saturated field-weighted term frequency smax * ((k + 0.5) / 2^qbits)^1.5;
- *     the reader computes idf from df.
+ *     the reader computes idf from df. BM25F's field lengths are put on
+ *     grids before it divides one by the other: a document's on 2^(k/4), the
+ *     averages over all documents on 2^(k/32) (k the nearest integer). So a
+ *     sentence more or less seldom changes the scores of the article's other
+ *     words, and one edited article almost never those of the others.
  *     Variants are the unfolded (lowercase, NFC) spellings seen for a folded
  *     term with the documents that contain them ("účet" under "ucet").
  *   v.<h>.bin  typo vocabulary: terms of 4+ code points starting with a
@@ -41,17 +46,64 @@
  *     for the documents of group g; text is the start of the body.
  *   f.<h>.bin  JSON {"tags":[[tag,[doc id gaps]],...]} (results page filter).
  *
+ * Names: h is the first 12 hex digits of a salted XXH3 hash of the file's
+ * uncompressed bytes (for a store group: of its documents' records), so it
+ * is known before anything is compressed and a file whose bytes did not
+ * change keeps its name: opts->reuse may then skip compressing it. Term
+ * shards and vocabulary chunks are cut where their content says (after an
+ * entry whose term hash falls under a threshold proportional to the entry's
+ * size, once the file holds half the target size; before an entry that
+ * would take it past twice the target), so an edit moves only the cuts
+ * next to the terms it changed; the store group size G is put on the grid
+ * round(2^(k/4)) for the same reason.
+ *
  * Documents are numbered in category order (first appearance), so a category
- * is a range of ids. */
+ * is a range of ids.
+ *
+ * Token cache (opts->cache_path; not part of the site): what tokenizing
+ * gave for every document of the last build, so that a rebuild tokenizes
+ * only documents whose fields changed. Host byte order; every part padded
+ * with zero bytes to a multiple of 4, so that a record's arrays are used
+ * where they lie in the file as read:
+ *   "hgtokc\r\n", u32 version, u32 key length, key (helpgen version,
+ *   language, ICU and Unicode versions, fingerprints of the tokenizer and
+ *   of the store records, the format constants: a cache written under any
+ *   other is not used), u64 payload length, u64 XXH3 of the payload;
+ *   payload: u32 nterms, u32 term bytes, u32 nexacts, u32 exact bytes,
+ *     u32 ndocs, u32 0,
+ *     u32 term offsets[nterms + 1], term bytes (the folded terms in use,
+ *     sorted: a term's id is its rank), u32 exact offsets[nexacts + 1],
+ *     exact bytes (sorted by term, then bytes), u32 term of each exact,
+ *     u64 digest[ndocs], u64 record offsets[ndocs + 1] (from the first
+ *     record), records in document order: u32 nterms, u32 nexacts, u32 ntf,
+ *     u32 store length, u64 store hash, u32 field lengths[5], u32 term
+ *     ids[nterms], u32 exact ids[nexacts], u16 frequencies[ntf] (one per
+ *     mask bit, in order), u8 field masks[nterms] (bit f: the term is in
+ *     field f).
+ * The file depends on the documents only (a cold and a warm build write the
+ * same bytes). It is replaced whole (see replace_file: the one before waits
+ * beside it as <cache_path>.old, to be overwritten next time).
+ * A document's digest is XXH3 over the lengths and hashes of the fields
+ * tokenizing and the store read (url, title, breadcrumb, headings,
+ * keywords, description, body; NULL and "" alike); category, tags and
+ * promoted are read afresh every build. Every offset and id is checked
+ * before use: a file that fails a check is ignored, a record that does is
+ * tokenized again. */
 #include "hg_search.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
+#include <unicode/uversion.h>
+#include <unistd.h>
 #include <zlib.h>
 
 enum { F_TITLE, F_HEADINGS, F_KEYWORDS, F_DESC, F_BODY, NF };
@@ -60,12 +112,15 @@ static const double field_b[NF] = {0.5, 0.5, 0.3, 0.5, 0.75};
 #define K1 1.2
 #define SMAX (K1 + 1.0)
 
+#define FORMAT_VERSION 3 /* the manifest's "v" */
 #define DEFAULT_SHARD_BYTES (8 * 1024)
 #define DEFAULT_GROUP_BYTES (6 * 1024)
 #define VOCAB_BYTES (12 * 1024)
 #define TEXT_BYTES 600
 #define DEFAULT_TOP 1000
 #define HASH_LEN 12
+/* mixed into every file name: a new format never reuses an old file */
+#define NAME_SALT 0x68672d7365617233ULL
 
 /* ---- string dictionary: arena + open addressing ------------------------- */
 typedef struct {
@@ -130,6 +185,20 @@ static uint32_t dict_intern(dict *d, const char *s, size_t len, bool *added) {
   return id;
 }
 
+/* Room for n more strings of `bytes` bytes in all without growing. */
+static void dict_reserve(dict *d, size_t n, size_t bytes) {
+  size_t want = d->n + n;
+  if (want > d->idcap) {
+    d->idcap = want;
+    d->off = hg_xrealloc(d->off, d->idcap * sizeof *d->off);
+    d->len = hg_xrealloc(d->len, d->idcap * sizeof *d->len);
+  }
+  hg_buf_grow(&d->arena, bytes + n);
+  size_t nslot = d->nslot ? d->nslot : 64;
+  while ((want + 1) * 2 > nslot) nslot *= 2;
+  if (nslot != d->nslot) dict_rehash(d, nslot);
+}
+
 static void dict_free(dict *d) {
   hg_buf_free(&d->arena);
   free(d->off);
@@ -139,15 +208,20 @@ static void dict_free(dict *d) {
 }
 
 /* ---- small encoders ------------------------------------------------------ */
-static void put_varint(hg_buf *b, uint64_t v) {
-  char tmp[10];
-  size_t n = 0;
+/* Varint at p (10 bytes at most); returns the end. */
+static char *varint_at(char *p, uint64_t v) {
   do {
     unsigned char c = v & 0x7f;
     v >>= 7;
-    tmp[n++] = (char)(v ? c | 0x80 : c);
+    *p++ = (char)(v ? c | 0x80 : c);
   } while (v);
-  hg_buf_append(b, tmp, n);
+  return p;
+}
+
+static void put_varint(hg_buf *b, uint64_t v) {
+  hg_buf_grow(b, 10);
+  b->len = (size_t)(varint_at(b->data + b->len, v) - b->data);
+  b->data[b->len] = '\0';
 }
 
 static void put_bytes(hg_buf *b, const char *s, size_t n) {
@@ -172,44 +246,132 @@ static void put_front_coded(hg_buf *b, const char *prev, size_t prev_len, const 
   put_bytes(b, s + shared, slen - shared);
 }
 
-/* gzip of data into out (replacing its contents); deterministic (mtime 0). */
-static bool gzip(const void *data, size_t len, int level, hg_buf *out) {
+/* A compressor kept from file to file (one per thread): zlib's state is
+ * half a megabyte, which a new deflateInit for each of a thousand small
+ * files would allocate, fault in and unmap again. */
+typedef struct {
   z_stream z;
-  memset(&z, 0, sizeof z);
-  if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) !=
-      Z_OK)
+  bool ready;
+  hg_buf out;  /* the last file compressed */
+  hg_buf json; /* scratch for the store's groups */
+  char pad[64]; /* the next thread's not in a cache line of ours */
+} gz_ctx;
+
+/* gzip of data into g->out (replacing its contents); level 6 everywhere
+ * (level 9 made the 10,000-article index 0.02 % smaller and cost CPU);
+ * deterministic (mtime 0; a reset stream compresses as a new one). */
+static bool gzip(gz_ctx *g, const void *data, size_t len) {
+  if (!g->ready) {
+    memset(&g->z, 0, sizeof g->z);
+    if (deflateInit2(&g->z, 6, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) return false;
+    g->ready = true;
+  } else if (deflateReset(&g->z) != Z_OK) {
     return false;
-  hg_buf_clear(out);
-  size_t bound = deflateBound(&z, (uLong)len) + 32;
-  hg_buf_grow(out, bound);
-  z.next_in = (Bytef *)data;
-  z.avail_in = (uInt)len;
-  z.next_out = (Bytef *)out->data;
-  z.avail_out = (uInt)bound;
-  int rc = deflate(&z, Z_FINISH);
-  out->len = bound - z.avail_out;
-  deflateEnd(&z);
+  }
+  hg_buf_clear(&g->out);
+  size_t bound = deflateBound(&g->z, (uLong)len) + 32;
+  hg_buf_grow(&g->out, bound);
+  g->z.next_in = (Bytef *)data;
+  g->z.avail_in = (uInt)len;
+  g->z.next_out = (Bytef *)g->out.data;
+  g->z.avail_out = (uInt)bound;
+  int rc = deflate(&g->z, Z_FINISH);
+  g->out.len = bound - g->z.avail_out;
   return rc == Z_STREAM_END;
+}
+
+static void gz_free(gz_ctx *g) {
+  if (g->ready) deflateEnd(&g->z);
+  hg_buf_free(&g->out);
+  hg_buf_free(&g->json);
+}
+
+/* ---- large arrays ----------------------------------------------------------
+ * The arrays that grow with the corpus (postings, term blocks, the token
+ * cache) are mapped with transparent huge pages where the system offers
+ * them: on some virtual machines a 4 KiB page fault costs microseconds, and
+ * megabytes of fresh memory cost more than the work done in them. A header
+ * before the returned pointer holds the mapped length (0: from malloc).
+ * Contents start zeroed. Free with big_free. */
+#define BIG_MIN ((size_t)256 << 10)
+#define HUGE_PAGE ((size_t)2 << 20)
+#define BIG_HEAD ((size_t)16)
+
+static void *big_calloc(size_t size) {
+  if (size + BIG_HEAD >= BIG_MIN) {
+    size_t len = (size + BIG_HEAD + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+    char *m = mmap(NULL, len + HUGE_PAGE, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (m != MAP_FAILED) {
+      /* keep the 2 MiB-aligned part */
+      size_t head = (HUGE_PAGE - (uintptr_t)m % HUGE_PAGE) % HUGE_PAGE;
+      if (head) munmap(m, head);
+      munmap(m + head + len, HUGE_PAGE - head);
+      m += head;
+#ifdef MADV_HUGEPAGE
+      madvise(m, len, MADV_HUGEPAGE);
+#endif
+      memcpy(m, &len, sizeof len);
+      return m + BIG_HEAD;
+    }
+  }
+  char *m = hg_xcalloc(1, size + BIG_HEAD);
+  return m + BIG_HEAD;
+}
+
+static void big_free(void *p) {
+  if (!p) return;
+  char *m = (char *)p - BIG_HEAD;
+  size_t len;
+  memcpy(&len, m, sizeof len);
+  if (len) munmap(m, len);
+  else free(m);
+}
+
+/* hg_parallel_for over runs of `batch` consecutive items: what neighbouring
+ * items write (a slot each, or bytes side by side) is written by one thread,
+ * so no cache line goes back and forth between cores. */
+typedef struct {
+  hg_task_fn fn;
+  void *ctx;
+  size_t n, batch;
+} batch_job;
+
+static void batch_one(void *ctx, size_t b, int w) {
+  batch_job *j = ctx;
+  size_t end = (b + 1) * j->batch < j->n ? (b + 1) * j->batch : j->n;
+  for (size_t i = b * j->batch; i < end; i++) j->fn(j->ctx, i, w);
+}
+
+static void parallel_batches(size_t n, size_t batch, int threads, hg_task_fn fn, void *ctx) {
+  batch_job j = {fn, ctx, n, batch};
+  hg_parallel_for((n + batch - 1) / batch, threads, batch_one, &j);
 }
 
 /* ---- per-document tokenization (parallel) --------------------------------
  * Every worker thread interns the words it sees in its own dictionaries
  * (kept from document to document); a document keeps only the worker's ids
- * of its distinct terms, which become global ids once all are tokenized. */
+ * of its distinct terms, which become global ids once all are tokenized.
+ * A document found in the token cache gets global ids straight away. */
 typedef struct {
   uint32_t *ids;  /* distinct terms: the worker's ids, then global ids */
   uint32_t nterms;
-  uint16_t *tf;   /* nterms x NF */
+  uint8_t *mask;  /* of each term: bit f set when it is in field f */
+  uint16_t *tf;   /* ntf: its frequency in each of those fields, in order */
+  uint32_t ntf;
   uint32_t *exacts; /* distinct exact forms: the worker's ids, then global */
   uint32_t nexacts;
   uint32_t dl[NF];
-  int worker;
+  int worker;     /* -1: the ids are global ones */
+  bool borrowed;  /* ids, mask, tf and exacts point into the token cache */
+  uint64_t digest; /* of its fields (when there is a token cache) */
   uint64_t store_hash; /* of its JSON array in the document store */
   size_t store_len;
 } doc_terms;
 
 typedef struct {
-  hg_search_tokenizer *tk;
+  hg_search_tokenizer *tk; /* made on the worker's first document */
+  hg_error *err;          /* making it failed */
   dict terms, exacts;     /* every word the worker saw */
   uint32_t *exact_term;   /* term id of each exact form */
   uint32_t *slot;         /* term id -> 1 + index in the document's list */
@@ -223,14 +385,8 @@ typedef struct {
   int field;
   uint32_t dl[NF];
   hg_buf json; /* scratch */
+  char pad[64]; /* the next worker's fields not in a cache line of ours */
 } worker;
-
-typedef struct {
-  const hg_search_doc *docs;
-  const size_t *order; /* new id -> input index */
-  doc_terms *out;
-  worker *workers;
-} tok_job;
 
 static void on_token(void *ctx, const hg_search_token *t) {
   worker *w = ctx;
@@ -332,11 +488,334 @@ static void put_store_json(hg_buf *b, const hg_search_doc *doc) {
   hg_buf_putc(b, ']');
 }
 
+/* The fields tokenizing and the store read, each as its length and hash;
+ * NULL counts as "" (neither tells them apart). */
+static uint64_t doc_digest(const hg_search_doc *d) {
+  const char *f[7] = {d->url,      d->title,       d->breadcrumb, d->headings,
+                      d->keywords, d->description, d->body};
+  uint64_t parts[14];
+  for (int k = 0; k < 7; k++) {
+    size_t len = f[k] ? strlen(f[k]) : 0;
+    parts[2 * k] = len;
+    parts[2 * k + 1] = hg_hash64(len ? f[k] : "", len);
+  }
+  return hg_hash64(parts, sizeof parts);
+}
+
+static void doc_terms_free(doc_terms *dt) {
+  if (dt->borrowed) return;
+  free(dt->ids);
+  free(dt->mask);
+  free(dt->tf);
+  free(dt->exacts);
+}
+
+static void worker_free(worker *w) {
+  hg_search_tokenizer_free(w->tk);
+  hg_error_free(w->err);
+  dict_free(&w->terms);
+  dict_free(&w->exacts);
+  free(w->exact_term);
+  free(w->slot);
+  free(w->eseen);
+  free(w->ids);
+  free(w->tf);
+  free(w->eids);
+  hg_buf_free(&w->json);
+}
+
+/* ---- token cache (format: the top comment) ------------------------------ */
+#define CACHE_MAGIC "hgtokc\r\n"
+#define CACHE_VERSION 1u /* one more whenever what a record means changes */
+#define REC_FIXED (4 * 4 + 8 + 4 * NF)
+#define PAD4(x) (((x) + 3) & ~(uint64_t)3)
+
+typedef struct {
+  char *data;      /* the file, or NULL: none, or not usable */
+  size_t len;
+  uint32_t nterms, nexacts, ndocs;
+  const char *toff, *tarena, *eoff, *earena, *eterm; /* inside data */
+  const char *digests, *recoff;
+  char *recs;      /* 4-byte aligned: records are used in place */
+  uint32_t *slot;  /* digest -> 1 + record, open addressing */
+  size_t nslot;
+  bool usable;     /* its ids are the global ids (see cache_seed) */
+} tok_cache;
+
+static uint32_t rd32(const char *p) {
+  uint32_t v;
+  memcpy(&v, p, 4);
+  return v;
+}
+static uint64_t rd64(const char *p) {
+  uint64_t v;
+  memcpy(&v, p, 8);
+  return v;
+}
+
+/* A bounds-checked reader: after the first short read every take fails. */
+typedef struct {
+  const char *p, *end;
+  bool ok;
+} reader;
+
+static const char *take(reader *r, uint64_t n) {
+  if (!r->ok || (uint64_t)(r->end - r->p) < n) {
+    r->ok = false;
+    return NULL;
+  }
+  const char *s = r->p;
+  r->p += n;
+  return s;
+}
+static uint32_t take32(reader *r) {
+  const char *s = take(r, 4);
+  return s ? rd32(s) : 0;
+}
+static uint64_t take64(reader *r) {
+  const char *s = take(r, 8);
+  return s ? rd64(s) : 0;
+}
+
+/* An offset table of n + 1 entries into an arena of len bytes: starts at 0,
+ * never decreases, ends at len; every string is non-empty UTF-8. When
+ * sorted, every string is greater than the one before. */
+static bool check_strings(const char *off, uint32_t n, const char *arena, uint32_t len,
+                          bool sorted) {
+  if (rd32(off) != 0 || rd32(off + 4 * (size_t)n) != len) return false;
+  for (uint32_t i = 0; i < n; i++) {
+    uint32_t a = rd32(off + 4 * (size_t)i), b = rd32(off + 4 * (size_t)i + 4);
+    if (b <= a || b > len || !hg_utf8_valid(arena + a, b - a, NULL)) return false;
+    if (sorted && i > 0) {
+      uint32_t pa = rd32(off + 4 * (size_t)i - 4);
+      size_t pl = a - pa, l = b - a;
+      int c = memcmp(arena + pa, arena + a, pl < l ? pl : l);
+      if (c > 0 || (c == 0 && pl >= l)) return false;
+    }
+  }
+  return true;
+}
+
+static uint64_t record_size(uint64_t nt, uint64_t ne, uint64_t ntf) {
+  return PAD4(REC_FIXED + 4 * nt + 4 * ne + 2 * ntf + nt);
+}
+
+static bool cache_parse(tok_cache *c, const char *key) {
+  reader r = {c->data, c->data + c->len, true};
+  const char *magic = take(&r, 8);
+  if (!magic || memcmp(magic, CACHE_MAGIC, 8) != 0 || take32(&r) != CACHE_VERSION) return false;
+  uint32_t kl = take32(&r);
+  const char *k = take(&r, kl);
+  take(&r, PAD4(kl) - kl);
+  if (!r.ok || kl != strlen(key) || memcmp(k, key, kl) != 0) return false;
+  uint64_t plen = take64(&r), sum = take64(&r);
+  if (!r.ok || plen != (uint64_t)(r.end - r.p) || hg_hash64(r.p, (size_t)plen) != sum)
+    return false;
+  c->nterms = take32(&r);
+  uint32_t tlen = take32(&r);
+  c->nexacts = take32(&r);
+  uint32_t elen = take32(&r);
+  c->ndocs = take32(&r);
+  if (take32(&r) != 0) return false;
+  c->toff = take(&r, 4 * ((uint64_t)c->nterms + 1));
+  c->tarena = take(&r, PAD4(tlen));
+  c->eoff = take(&r, 4 * ((uint64_t)c->nexacts + 1));
+  c->earena = take(&r, PAD4(elen));
+  c->eterm = take(&r, 4 * (uint64_t)c->nexacts);
+  c->digests = take(&r, 8 * (uint64_t)c->ndocs);
+  c->recoff = take(&r, 8 * ((uint64_t)c->ndocs + 1));
+  if (!r.ok || c->ndocs >= UINT32_MAX / 2) return false;
+  c->recs = c->data + (r.p - c->data);
+  uint64_t rlen = (uint64_t)(r.end - r.p);
+  if (((uintptr_t)c->recs & 3) != 0 ||
+      !check_strings(c->toff, c->nterms, c->tarena, tlen, true) ||
+      !check_strings(c->eoff, c->nexacts, c->earena, elen, false))
+    return false;
+  for (uint32_t i = 0; i < c->nexacts; i++)
+    if (rd32(c->eterm + 4 * (size_t)i) >= c->nterms) return false;
+  /* records: in order, each exactly as long as its counts say */
+  if (rd64(c->recoff) != 0 || rd64(c->recoff + 8 * (size_t)c->ndocs) != rlen) return false;
+  for (uint32_t i = 0; i < c->ndocs; i++) {
+    uint64_t a = rd64(c->recoff + 8 * (size_t)i), b = rd64(c->recoff + 8 * (size_t)i + 8);
+    if (b < a || b > rlen || b - a < REC_FIXED || a % 4 != 0) return false;
+    const char *p = c->recs + a;
+    if (record_size(rd32(p), rd32(p + 4), rd32(p + 8)) != b - a) return false;
+  }
+  c->nslot = 16;
+  while (c->nslot < 2 * (size_t)c->ndocs) c->nslot *= 2;
+  c->slot = hg_xcalloc(c->nslot, sizeof *c->slot);
+  for (uint32_t i = 0; i < c->ndocs; i++) {
+    uint64_t d = rd64(c->digests + 8 * (size_t)i);
+    size_t s = (size_t)d & (c->nslot - 1);
+    while (c->slot[s]) {
+      if (rd64(c->digests + 8 * (size_t)(c->slot[s] - 1)) == d) break; /* a twin */
+      s = (s + 1) & (c->nslot - 1);
+    }
+    if (!c->slot[s]) c->slot[s] = i + 1;
+  }
+  return true;
+}
+
+/* The whole file into a big_calloc buffer (a private copy: the file may
+ * change under a reader; the checksum then fails). NULL on failure. */
+static char *read_big(const char *path, size_t *len) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return NULL;
+  struct stat sb;
+  char *data = NULL;
+  if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 &&
+      (uint64_t)sb.st_size < SIZE_MAX / 2) {
+    size_t want = (size_t)sb.st_size, got = 0;
+    data = big_calloc(want);
+    while (got < want) {
+      ssize_t r = read(fd, data + got, want - got);
+      if (r < 0 && errno == EINTR) continue;
+      if (r <= 0) break;
+      got += (size_t)r;
+    }
+    *len = got;
+  }
+  close(fd);
+  return data;
+}
+
+/* Reads path if it is a token cache written under `key`; else leaves c
+ * without data (a file that is missing, short, corrupt or foreign is no
+ * error: the documents are tokenized). */
+static void cache_load(tok_cache *c, const char *path, const char *key) {
+  memset(c, 0, sizeof *c);
+  c->data = read_big(path, &c->len);
+  if (c->data && !cache_parse(c, key)) {
+    big_free(c->data);
+    free(c->slot);
+    memset(c, 0, sizeof *c);
+  }
+}
+
+static void cache_free(tok_cache *c) {
+  big_free(c->data);
+  free(c->slot);
+  memset(c, 0, sizeof *c);
+}
+
+static long cache_find(const tok_cache *c, uint64_t digest) {
+  if (!c->usable) return -1;
+  for (size_t s = (size_t)digest & (c->nslot - 1); c->slot[s]; s = (s + 1) & (c->nslot - 1))
+    if (rd64(c->digests + 8 * (size_t)(c->slot[s] - 1)) == digest) return (long)c->slot[s] - 1;
+  return -1;
+}
+
+/* Bits set in a field mask (< 32). */
+static unsigned mask_bits(unsigned m) {
+  return (unsigned)(0x4332322132212110ULL >> (4 * (m & 15)) & 15) + (m >> 4 & 1);
+}
+
+/* Points dt at the tokens of cached document i (its ids are global ones);
+ * false, dt untouched, when the record does not hold together. */
+static bool cache_restore(const tok_cache *c, uint32_t i, doc_terms *dt) {
+  char *p = c->recs + rd64(c->recoff + 8 * (size_t)i);
+  uint32_t nt = rd32(p), ne = rd32(p + 4), ntf = rd32(p + 8);
+  uint32_t *ids = (uint32_t *)(void *)(p + REC_FIXED), *ex = ids + nt;
+  uint16_t *tf = (uint16_t *)(void *)(ex + ne);
+  uint8_t *mask = (uint8_t *)(tf + ntf);
+  bool bad = false;
+  for (uint32_t k = 0; k < nt; k++) bad |= ids[k] >= c->nterms;
+  for (uint32_t k = 0; k < ne; k++) bad |= ex[k] >= c->nexacts;
+  uint32_t bits = 0;
+  for (uint32_t k = 0; k < nt; k++) {
+    bad |= mask[k] == 0 || mask[k] >> NF;
+    bits += mask_bits(mask[k]);
+  }
+  if (bad || bits != ntf) return false;
+  dt->ids = ids;
+  dt->nterms = nt;
+  dt->mask = mask;
+  dt->tf = tf;
+  dt->ntf = ntf;
+  dt->exacts = ex;
+  dt->nexacts = ne;
+  for (int f = 0; f < NF; f++) dt->dl[f] = rd32(p + 24 + 4 * f);
+  dt->store_len = rd32(p + 12);
+  dt->store_hash = rd64(p + 16);
+  dt->worker = -1;
+  dt->borrowed = true;
+  return true;
+}
+
+static void on_probe_token(void *ctx, const hg_search_token *t) {
+  hg_buf *b = ctx;
+  hg_buf_printf(b, "%s|%s|%zu|%zu\n", t->term, t->exact ? t->exact : "", t->start, t->end);
+}
+
+/* What a cache must have been written under: the versions and a
+ * fingerprint of everything that shapes a record: what the tokenizer makes
+ * of a text and the folding of words in other scripts (folded on their
+ * own: segmenting Thai or Japanese would load ICU's dictionaries, which
+ * the ICU version stands for), what the store makes of an awkward
+ * document. Caller frees. */
+static char *cache_key(const char *lang, hg_search_tokenizer *tk) {
+  static const char probe[] =
+      "Don't e-mail support@example.com (v2.1, 3,000 items) -- rock'n'roll _x_ it’s "
+      "Crème brûlée ÚČET Straße Øresund Łódź Đặt ﬁle Æble ı İstanbul إلغاء الطلب ١٢٣ "
+      "Ελληνικά Русский текст 👍 x\xcc\x81y";
+  static const char *const words[] = {"ไม่", "ไม้", "ติดตาม", "注文", "ｶﾞ", "한국어", "ＡＢＣ１"};
+  hg_buf b = HG_BUF_INIT;
+  hg_search_tokenize(tk, probe, sizeof probe - 1, on_probe_token, &b);
+  for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+    char *exact = NULL, *f = hg_search_fold(tk, words[i], strlen(words[i]), &exact);
+    hg_buf_printf(&b, "%s|%s\n", f ? f : "", exact ? exact : "");
+    free(f);
+    free(exact);
+  }
+  uint64_t tokens = hg_hash64(b.data, b.len);
+  hg_buf body = HG_BUF_INIT;
+  for (int i = 0; i < 40; i++) hg_buf_puts(&body, "Word \"quoted\"\t\\ čšž 注文\n");
+  const hg_search_doc doc = {.url = "a/ü \"q\"/index.html", .title = "Tab\tand \x01 control",
+                             .breadcrumb = "A › B", .description = "bad \xff UTF-8",
+                             .body = body.data};
+  hg_buf_clear(&b);
+  put_store_json(&b, &doc);
+  uint64_t store = hg_hash64(b.data, b.len);
+  UVersionInfo v;
+  char icu[U_MAX_VERSION_STRING_LENGTH], uni[U_MAX_VERSION_STRING_LENGTH];
+  u_getVersion(v);
+  u_versionToString(v, icu);
+  u_getUnicodeVersion(v);
+  u_versionToString(v, uni);
+  char *key = hg_strdup_printf("helpgen %s\nlang %s\nicu %s\nunicode %s\ntokens %016llx\n"
+                               "store %016llx\nfields %d max %d text %d\n",
+                               HG_VERSION, lang, icu, uni, (unsigned long long)tokens,
+                               (unsigned long long)store, NF, HG_SEARCH_MAX_TERM, TEXT_BYTES);
+  hg_buf_free(&b);
+  hg_buf_free(&body);
+  return key;
+}
+
+typedef struct {
+  const hg_search_doc *docs;
+  const size_t *order; /* new id -> input index */
+  doc_terms *out;
+  worker *workers;
+  const char *lang;
+  bool digest;           /* a token cache is read or written */
+  const tok_cache *cache;
+} tok_job;
+
 static void tok_doc(void *ctx, size_t i, int wi) {
   tok_job *job = ctx;
   worker *w = &job->workers[wi];
   const hg_search_doc *doc = &job->docs[job->order[i]];
   doc_terms *dt = &job->out[i];
+  if (job->digest) {
+    dt->digest = doc_digest(doc);
+    long r = cache_find(job->cache, dt->digest);
+    if (r >= 0 && cache_restore(job->cache, (uint32_t)r, dt)) return;
+  }
+  if (!w->tk) {
+    if (w->err) return;
+    w->tk = hg_search_tokenizer_new(job->lang, &w->err);
+    if (!w->tk) return;
+  }
   memset(w->dl, 0, sizeof w->dl);
   tok_field(w, F_TITLE, doc->title);
   tok_field(w, F_HEADINGS, doc->headings);
@@ -347,8 +826,20 @@ static void tok_doc(void *ctx, size_t i, int wi) {
   dt->nterms = (uint32_t)w->nids;
   dt->ids = hg_xmalloc(w->nids * sizeof *dt->ids + 1);
   if (w->nids) memcpy(dt->ids, w->ids, w->nids * sizeof *dt->ids);
+  dt->mask = hg_xmalloc(w->nids + 1);
   dt->tf = hg_xmalloc(w->nids * NF * sizeof *dt->tf + 1);
-  if (w->nids) memcpy(dt->tf, w->tf, w->nids * NF * sizeof *dt->tf);
+  uint32_t ntf = 0;
+  for (size_t k = 0; k < w->nids; k++) {
+    unsigned m = 0;
+    for (int f = 0; f < NF; f++) {
+      uint16_t v = w->tf[k * NF + f];
+      if (!v) continue;
+      m |= 1u << f;
+      dt->tf[ntf++] = v;
+    }
+    dt->mask[k] = (uint8_t)m;
+  }
+  dt->ntf = ntf;
   dt->nexacts = (uint32_t)w->neids;
   dt->exacts = hg_xmalloc(w->neids * sizeof *dt->exacts + 1);
   if (w->neids) memcpy(dt->exacts, w->eids, w->neids * sizeof *dt->exacts);
@@ -365,41 +856,31 @@ static void tok_doc(void *ctx, size_t i, int wi) {
   dt->store_hash = hg_hash64(w->json.data, w->json.len);
 }
 
-static void doc_terms_free(doc_terms *dt) {
-  free(dt->ids);
-  free(dt->tf);
-  free(dt->exacts);
-}
-
-static void worker_free(worker *w) {
-  hg_search_tokenizer_free(w->tk);
-  dict_free(&w->terms);
-  dict_free(&w->exacts);
-  free(w->exact_term);
-  free(w->slot);
-  free(w->eseen);
-  free(w->ids);
-  free(w->tf);
-  free(w->eids);
-  hg_buf_free(&w->json);
-}
-
 /* ---- the index ----------------------------------------------------------- */
+/* One posting: a document and its rank key, in-title bit << 8 | 8-bit
+ * score q = sat / smax * 255 (1 to 255). */
+typedef struct {
+  uint32_t doc;
+  uint16_t key;
+} post;
+
 typedef struct {
   const hg_search_opts *opts;
   char *dir;      /* out_root/search/<lang> */
   size_t ndocs;
-  dict terms;     /* global folded terms */
+  int threads;
+  dict terms;     /* global folded terms (some may be in no document: df 0) */
   uint32_t *df;
   uint32_t *post_off; /* terms.n + 1 */
-  uint32_t *post_doc;
-  uint8_t *post_q;
-  uint8_t *post_t;    /* 1 when the term is in the title */
-  dict variants;  /* exact forms */
+  post *posts;        /* post_off[t] .. post_off[t + 1]: term t's */
+  dict variants;  /* exact forms (vdf 0: in no document) */
   uint32_t *vterm, *vdf, *vpost_off, *vpost_doc;
+  size_t vcap;    /* of vterm */
+  uint32_t *live; /* the terms with df > 0, sorted by bytes */
+  size_t nlive;
   size_t top;     /* scores kept per term */
   uint8_t level[256]; /* level() of every 8-bit score */
-  hg_buf gz;
+  gz_ctx *gz;    /* one per thread (worker w of hg_parallel_for: gz[w]) */
   json_t *manifest;
 } index_state;
 
@@ -417,67 +898,68 @@ static int cmp_term_id(const void *pa, const void *pb) {
   return cmp_str(dict_str(d, a), d->len[a], dict_str(d, b), d->len[b]);
 }
 
-/* Writes gzip(data) as <prefix><hash>.bin (or <prefix><fixed_hash>.bin when
- * fixed_hash is given); puts the hash into hash_out. */
-static bool write_file_gz(const index_state *st, const char *prefix, const char *data,
-                          size_t len, const char *fixed_hash,
-                          char hash_out[HASH_LEN + 1], hg_buf *gz, hg_error **err);
+static uint32_t variant_intern(index_state *st, const char *s, size_t len, uint32_t term) {
+  uint32_t v = dict_intern(&st->variants, s, len, NULL);
+  if (v >= st->vcap) {
+    st->vcap = st->vcap ? st->vcap * 2 : 256;
+    while (st->vcap <= v) st->vcap *= 2;
+    st->vterm = hg_xrealloc(st->vterm, st->vcap * sizeof *st->vterm);
+  }
+  st->vterm[v] = term;
+  return v;
+}
 
-/* Writes data, compressed, as search/<lang>/<name> (a fixed name). */
-static bool write_named(index_state *st, const char *name, const char *data, size_t len,
-                        hg_error **err) {
-  if (!gzip(data, len, 6, &st->gz)) {
+/* File names: HASH_LEN hex digits of a salted hash. */
+static void name_of_hash(uint64_t h, char out[HASH_LEN + 1]) {
+  uint64_t x[2] = {NAME_SALT, h};
+  char hex[17];
+  hg_hash_hex(x, sizeof x, hex);
+  memcpy(out, hex, HASH_LEN);
+  out[HASH_LEN] = '\0';
+}
+
+static void name_of(const char *data, size_t len, char out[HASH_LEN + 1]) {
+  name_of_hash(hg_hash64(data, len), out);
+}
+
+/* Is search/<lang>/<file> already in place (opts->reuse)? */
+static bool reused(const index_state *st, const char *file) {
+  if (!st->opts->reuse) return false;
+  char *rel = hg_strdup_printf("search/%s/%s", st->opts->lang, file);
+  bool r = st->opts->reuse(st->opts->write_ctx, rel);
+  free(rel);
+  return r;
+}
+
+/* Writes gzip(data) as search/<lang>/<file> through opts->write, or under
+ * out_root; gz is the calling thread's compressor. */
+static bool put_file(const index_state *st, const char *file, const char *data, size_t len,
+                     gz_ctx *gz, hg_error **err) {
+  if (!gzip(gz, data, len)) {
     hg_error_set(err, 1, NULL, 0, 0, "search: zlib compression failed");
     return false;
   }
   bool ok;
   if (st->opts->write) {
-    char *rel = hg_strdup_printf("search/%s/%s", st->opts->lang, name);
-    ok = st->opts->write(st->opts->write_ctx, rel, st->gz.data, st->gz.len, err);
+    char *rel = hg_strdup_printf("search/%s/%s", st->opts->lang, file);
+    ok = st->opts->write(st->opts->write_ctx, rel, gz->out.data, gz->out.len, err);
     free(rel);
   } else {
-    char *path = hg_path_join(st->dir, name);
-    ok = hg_write_file(path, st->gz.data, st->gz.len, err);
+    char *path = hg_path_join(st->dir, file);
+    ok = hg_write_file(path, gz->out.data, gz->out.len, err);
     free(path);
   }
   return ok;
 }
 
-static bool write_file(index_state *st, const char *prefix, const char *data,
-                       size_t len, const char *fixed_hash,
-                       char hash_out[HASH_LEN + 1], hg_error **err) {
-  return write_file_gz(st, prefix, data, len, fixed_hash, hash_out, &st->gz, err);
-}
-
-/* write_file with the caller's compression buffer (for parallel writers). */
+/* A content-named file <prefix><name>.bin (name from data); skipped when
+ * opts->reuse has it. */
 static bool write_file_gz(const index_state *st, const char *prefix, const char *data,
-                          size_t len, const char *fixed_hash,
-                          char hash_out[HASH_LEN + 1], hg_buf *gz, hg_error **err) {
-  /* level 6 everywhere: level 9 made the 10,000-article index 0.02 % smaller
-   * and cost CPU */
-  if (!gzip(data, len, 6, gz)) {
-    hg_error_set(err, 1, NULL, 0, 0, "search: zlib compression failed");
-    return false;
-  }
-  char h[17];
-  if (fixed_hash) {
-    memcpy(h, fixed_hash, HASH_LEN);
-  } else {
-    hg_hash_hex(gz->data, gz->len, h);
-  }
-  h[HASH_LEN] = '\0';
-  if (hash_out) memcpy(hash_out, h, HASH_LEN + 1);
-  bool ok;
-  if (st->opts->write) {
-    char *rel = hg_strdup_printf("search/%s/%s%s.bin", st->opts->lang, prefix, h);
-    ok = st->opts->write(st->opts->write_ctx, rel, gz->data, gz->len, err);
-    free(rel);
-  } else {
-    char *name = hg_strdup_printf("%s/%s%s.bin", st->dir, prefix, h);
-    ok = hg_write_file(name, gz->data, gz->len, err);
-    free(name);
-  }
-  return ok;
+                          size_t len, char name[HASH_LEN + 1], gz_ctx *gz, hg_error **err) {
+  name_of(data, len, name);
+  char file[64];
+  snprintf(file, sizeof file, "%s%s.bin", prefix, name);
+  return reused(st, file) || put_file(st, file, data, len, gz, err);
 }
 
 static size_t utf8_cp_len(const char *s, size_t n) {
@@ -506,31 +988,41 @@ static unsigned level(uint8_t q) {
 
 /* A posting's low bits: the score level, and above it the title bit. */
 static uint64_t posting(const index_state *st, uint32_t p, uint32_t gap) {
-  return (uint64_t)gap << (QBITS + 1) | (uint64_t)st->post_t[p] << QBITS |
-         st->level[st->post_q[p]];
+  unsigned key = st->posts[p].key;
+  return (uint64_t)gap << (QBITS + 1) | (uint64_t)(key >> 8) << QBITS | st->level[key & 255];
 }
 
 /* Rank of a posting among a term's postings: title matches first, then by
  * score (ties: the earlier document first). */
 static unsigned rank_key(const index_state *st, uint32_t p) {
-  return (unsigned)st->post_t[p] << 8 | st->post_q[p];
+  return st->posts[p].key;
 }
 
-/* A term's postings. A term in more than `top` documents keeps the scores of
- * its `top` best documents only; the others get one tail score, and the set
- * of all its documents is kept (gaps or a bitmap) so that matching every
- * query word stays exact. */
-static void put_term_block(const index_state *st, uint32_t t, const uint32_t *vids,
-                           size_t nv, hg_buf *blk) {
-  hg_buf_clear(blk);
+/* Bytes put_term_block may write for term t at most. */
+static size_t block_bound(const index_state *st, uint32_t t, const uint32_t *vids, size_t nv) {
+  size_t df = st->post_off[t + 1] - st->post_off[t];
+  size_t b = 10 + 10 * (df <= st->top ? df : st->top) + 10;
+  if (df > st->top) b += 2 + ((st->ndocs + 7) / 8 > 5 * df ? (st->ndocs + 7) / 8 : 5 * df);
+  for (size_t k = 0; k < nv; k++)
+    b += 20 + st->variants.len[vids[k]] +
+         5 * (size_t)(st->vpost_off[vids[k] + 1] - st->vpost_off[vids[k]]);
+  return b;
+}
+
+/* A term's postings, at out (block_bound bytes); returns the end. A term in
+ * more than `top` documents keeps the scores of its `top` best documents
+ * only; the others get one tail score, and the set of all its documents is
+ * kept (gaps or a bitmap) so that matching every query word stays exact. */
+static char *put_term_block(const index_state *st, uint32_t t, const uint32_t *vids,
+                            size_t nv, char *out) {
   uint32_t a = st->post_off[t], b = st->post_off[t + 1], df = b - a;
   size_t top = st->top;
   uint32_t prev = 0;
   if (df <= top) {
-    put_varint(blk, df);
+    out = varint_at(out, df);
     for (uint32_t p = a; p < b; p++) {
-      put_varint(blk, posting(st, p, st->post_doc[p] - prev));
-      prev = st->post_doc[p];
+      out = varint_at(out, posting(st, p, st->posts[p].doc - prev));
+      prev = st->posts[p].doc;
     }
   } else {
     /* the `top` best by rank_key, found by counting: every posting above
@@ -544,22 +1036,20 @@ static void put_term_block(const index_state *st, uint32_t t, const uint32_t *vi
     if (cnt[thr] == need)
       do next--; while (cnt[next] == 0);
     uint8_t tail = (uint8_t)(next & 0xff);
-    put_varint(blk, top);
-    hg_buf_putc(blk, (char)st->level[tail]);
+    out = varint_at(out, top);
+    *out++ = (char)st->level[tail];
     size_t bitmap = (st->ndocs + 7) / 8;
     if (bitmap < df) {
-      hg_buf_putc(blk, 1);
-      size_t at = blk->len;
-      hg_buf_grow(blk, bitmap);
-      memset(blk->data + at, 0, bitmap);
+      *out++ = 1;
+      memset(out, 0, bitmap);
       for (uint32_t p = a; p < b; p++)
-        blk->data[at + st->post_doc[p] / 8] |= (char)(1u << (st->post_doc[p] % 8));
-      blk->len += bitmap;
+        out[st->posts[p].doc / 8] |= (char)(1u << (st->posts[p].doc % 8));
+      out += bitmap;
     } else {
-      hg_buf_putc(blk, 0);
+      *out++ = 0;
       for (uint32_t p = a; p < b; p++) {
-        put_varint(blk, st->post_doc[p] - prev);
-        prev = st->post_doc[p];
+        out = varint_at(out, st->posts[p].doc - prev);
+        prev = st->posts[p].doc;
       }
     }
     prev = 0; /* the best, in document order */
@@ -567,24 +1057,29 @@ static void put_term_block(const index_state *st, uint32_t t, const uint32_t *vi
       unsigned k = rank_key(st, p);
       if (k < thr || (k == thr && need == 0)) continue;
       if (k == thr) need--;
-      put_varint(blk, posting(st, p, st->post_doc[p] - prev));
-      prev = st->post_doc[p];
+      out = varint_at(out, posting(st, p, st->posts[p].doc - prev));
+      prev = st->posts[p].doc;
     }
   }
-  put_varint(blk, nv);
+  out = varint_at(out, nv);
   for (size_t k = 0; k < nv; k++) {
     uint32_t v = vids[k];
-    put_bytes(blk, dict_str(&st->variants, v), st->variants.len[v]);
+    out = varint_at(out, st->variants.len[v]);
+    memcpy(out, dict_str(&st->variants, v), st->variants.len[v]);
+    out += st->variants.len[v];
     uint32_t va = st->vpost_off[v], vb = st->vpost_off[v + 1];
-    put_varint(blk, vb - va);
+    out = varint_at(out, vb - va);
     prev = 0;
     for (uint32_t p = va; p < vb; p++) {
-      put_varint(blk, st->vpost_doc[p] - prev);
+      out = varint_at(out, st->vpost_doc[p] - prev);
       prev = st->vpost_doc[p];
     }
   }
+  return out;
 }
 
+/* Variants grouped by term, then by bytes (the term's id only groups them;
+ * the order written depends on the strings alone). */
 static __thread const index_state *tl_variant_state;
 static int cmp_variant(const void *pa, const void *pb) {
   uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
@@ -594,116 +1089,163 @@ static int cmp_variant(const void *pa, const void *pb) {
   return cmp_str(dict_str(d, a), d->len[a], dict_str(d, b), d->len[b]);
 }
 
-/* Term blocks are independent: built in parallel, one buffer per term. */
+/* Term blocks are independent: built in parallel into one arena, each at
+ * its own offset (the sum of the bounds before it). */
 typedef struct {
   const index_state *st;
-  const uint32_t *sorted, *vs, *vstart;
-  hg_buf *blks;
+  const uint32_t *vs, *vstart;
+  char *arena;
+  size_t *off, *len; /* per live term */
 } blocks_job;
 
 static void block_one(void *ctx, size_t k, int w) {
   (void)w;
   blocks_job *j = ctx;
-  uint32_t t = j->sorted[k];
-  put_term_block(j->st, t, j->vs + j->vstart[t], j->vstart[t + 1] - j->vstart[t], &j->blks[k]);
+  uint32_t t = j->st->live[k];
+  char *at = j->arena + j->off[k];
+  char *end = put_term_block(j->st, t, j->vs + j->vstart[t], j->vstart[t + 1] - j->vstart[t], at);
+  j->len[k] = (size_t)(end - at);
 }
 
-/* Files compressed and written in parallel; names come back in order. */
-typedef struct {
-  const index_state *st;
-  const char *prefix;
-  hg_buf *files;
-  char (*hashes)[HASH_LEN + 1];
-  hg_error **errs;
-} files_job;
-
-static void file_one(void *ctx, size_t i, int w) {
-  (void)w;
-  files_job *j = ctx;
-  hg_buf gz = HG_BUF_INIT;
-  write_file_gz(j->st, j->prefix, j->files[i].data, j->files[i].len, NULL, j->hashes[i], &gz,
-                &j->errs[i]);
-  hg_buf_free(&gz);
-}
-
-/* Writes files[0..n) as <prefix><hash>.bin on the build's threads, appends
- * the hashes to `names` in order and frees the buffers. */
-static bool write_files(const index_state *st, const char *prefix, hg_buf *files, size_t n,
-                        json_t *names, hg_error **err) {
-  files_job j = {st, prefix, files, hg_xcalloc(n + 1, sizeof *j.hashes),
-                 hg_xcalloc(n + 1, sizeof *j.errs)};
-  hg_parallel_for(n, st->opts->threads > 0 ? st->opts->threads : hg_default_threads(), file_one,
-                  &j);
+/* Keeps the first of errs[0..n) in *err and frees the others. */
+static bool first_error(hg_error **errs, size_t n, hg_error **err) {
   bool ok = true;
   for (size_t i = 0; i < n; i++) {
-    if (j.errs[i] && ok) {
-      if (err) *err = j.errs[i];
-      else hg_error_free(j.errs[i]);
+    if (errs[i] && ok) {
+      if (err) *err = errs[i];
+      else hg_error_free(errs[i]);
       ok = false;
     } else {
-      hg_error_free(j.errs[i]);
+      hg_error_free(errs[i]);
     }
-    if (ok) json_array_append_new(names, json_string(j.hashes[i]));
-    hg_buf_free(&files[i]);
   }
-  free(j.hashes);
-  free(j.errs);
   return ok;
 }
 
-static bool write_shards(index_state *st, const uint32_t *sorted,
-                         hg_error **err) {
-  size_t limit = st->opts->shard_bytes ? st->opts->shard_bytes
-                                       : DEFAULT_SHARD_BYTES;
-  size_t nt = st->terms.n;
-  /* variants grouped by term */
-  size_t nv = st->variants.n;
-  uint32_t *vs = hg_xmalloc(nv * sizeof *vs + 1);
-  for (uint32_t v = 0; v < nv; v++) vs[v] = v;
+/* Content-named files of one kind (t., v.), cut one after the other: each
+ * is named and its name asked about (opts->reuse) as soon as it is whole;
+ * the others wait in `todo` to be compressed and written in parallel. */
+typedef struct {
+  const index_state *st;
+  const char *prefix;
+  json_t *names;      /* the manifest's list */
+  hg_buf file;        /* scratch: count, then body */
+  hg_buf *todo;       /* files to write, named in todo_names */
+  char (*todo_names)[HASH_LEN + 1];
+  size_t ntodo, cap;
+  hg_error **errs;
+} file_set;
+
+static void file_set_close(file_set *fs, size_t count, hg_buf *body) {
+  hg_buf_clear(&fs->file);
+  hg_buf_grow(&fs->file, body->len + 10);
+  put_varint(&fs->file, count);
+  hg_buf_append(&fs->file, body->data, body->len);
+  hg_buf_clear(body);
+  char name[HASH_LEN + 1], file[64];
+  name_of(fs->file.data, fs->file.len, name);
+  json_array_append_new(fs->names, json_string(name));
+  snprintf(file, sizeof file, "%s%s.bin", fs->prefix, name);
+  if (reused(fs->st, file)) return;
+  if (fs->ntodo == fs->cap) {
+    fs->cap = fs->cap ? fs->cap * 2 : 16;
+    fs->todo = hg_xrealloc(fs->todo, fs->cap * sizeof *fs->todo);
+    fs->todo_names = hg_xrealloc(fs->todo_names, fs->cap * sizeof *fs->todo_names);
+  }
+  fs->todo[fs->ntodo] = fs->file;
+  memcpy(fs->todo_names[fs->ntodo++], name, HASH_LEN + 1);
+  fs->file = (hg_buf)HG_BUF_INIT;
+}
+
+static void file_one(void *ctx, size_t i, int w) {
+  file_set *fs = ctx;
+  char file[64];
+  snprintf(file, sizeof file, "%s%s.bin", fs->prefix, fs->todo_names[i]);
+  put_file(fs->st, file, fs->todo[i].data, fs->todo[i].len, &fs->st->gz[w], &fs->errs[i]);
+}
+
+/* Compresses and writes what is to be written; frees the set. */
+static bool file_set_finish(file_set *fs, hg_error **err) {
+  fs->errs = hg_xcalloc(fs->ntodo + 1, sizeof *fs->errs);
+  hg_parallel_for(fs->ntodo, fs->st->threads, file_one, fs);
+  bool ok = first_error(fs->errs, fs->ntodo, err);
+  for (size_t i = 0; i < fs->ntodo; i++) hg_buf_free(&fs->todo[i]);
+  free(fs->todo);
+  free(fs->todo_names);
+  free(fs->errs);
+  hg_buf_free(&fs->file);
+  return ok;
+}
+
+/* Content-defined cuts (see the top comment): a file of `target` bytes on
+ * average, none under target / 2 unless it is the last, none over
+ * 2 * target but for one entry larger than that. */
+typedef struct {
+  size_t min, span, max;
+} cutter;
+
+static cutter cutter_for(size_t target) {
+  if (target < 2) target = 2;
+  return (cutter){target / 2, target - target / 2, 2 * target};
+}
+
+/* Close the file after this entry? */
+static bool cut_after(const cutter *c, size_t file_len, const char *term, size_t term_len,
+                      size_t entry_len) {
+  if (file_len < c->min) return false;
+  if (entry_len >= c->span) return true;
+  uint64_t h = dict_hash(term, term_len) >> 32;
+  return h * c->span < (uint64_t)entry_len << 32;
+}
+
+static bool write_shards(index_state *st, hg_error **err) {
+  cutter cut = cutter_for(st->opts->shard_bytes ? st->opts->shard_bytes : DEFAULT_SHARD_BYTES);
+  size_t nt = st->terms.n, nl = st->nlive;
+  /* the variants of the documents, grouped by term */
+  size_t nv = 0;
+  uint32_t *vs = hg_xmalloc(st->variants.n * sizeof *vs + 1);
+  for (uint32_t v = 0; v < st->variants.n; v++)
+    if (st->vdf[v]) vs[nv++] = v;
   tl_variant_state = st;
   qsort(vs, nv, sizeof *vs, cmp_variant);
   uint32_t *vstart = hg_xcalloc(nt + 1, sizeof *vstart);
   for (size_t k = 0; k < nv; k++) vstart[st->vterm[vs[k]] + 1]++;
   for (size_t t = 0; t < nt; t++) vstart[t + 1] += vstart[t];
 
-  blocks_job bj = {st, sorted, vs, vstart, hg_xcalloc(nt + 1, sizeof(hg_buf))};
-  hg_parallel_for(nt, st->opts->threads > 0 ? st->opts->threads : hg_default_threads(),
-                  block_one, &bj);
+  blocks_job bj = {st, vs, vstart, NULL, hg_xmalloc((nl + 1) * sizeof *bj.off),
+                   hg_xmalloc((nl + 1) * sizeof *bj.len)};
+  size_t total = 0;
+  for (size_t k = 0; k < nl; k++) {
+    uint32_t t = st->live[k];
+    bj.off[k] = total;
+    total += block_bound(st, t, vs + vstart[t], vstart[t + 1] - vstart[t]);
+  }
+  bj.arena = big_calloc(total);
+  parallel_batches(nl, 64, st->threads, block_one, &bj);
 
-  json_t *keys = json_array(), *files = json_array();
+  json_t *keys = json_array();
+  file_set fs = {.st = st, .prefix = "t.", .names = json_array()};
   hg_buf body = HG_BUF_INIT, entry = HG_BUF_INIT;
-  hg_buf *shards = NULL;
-  size_t nshards = 0, cap = 0;
   size_t count = 0;
-  const char *prev = "";
-  size_t prev_len = 0;
-  const char *last = ""; /* last term of the previous shard */
-  size_t last_len = 0;
-  for (size_t k = 0; k <= nt; k++) {
-    uint32_t t = k < nt ? sorted[k] : 0;
-    const char *s = k < nt ? dict_str(&st->terms, t) : NULL;
-    size_t slen = k < nt ? st->terms.len[t] : 0;
-    const hg_buf *blk = &bj.blks[k];
-    bool flush = k == nt ? count > 0
-                         : count > 0 && body.len + blk->len + slen > limit;
-    if (flush) {
-      if (nshards == cap) {
-        cap = cap ? cap * 2 : 64;
-        shards = hg_xrealloc(shards, cap * sizeof *shards);
-      }
-      hg_buf *file = &shards[nshards++];
-      *file = (hg_buf)HG_BUF_INIT;
-      hg_buf_grow(file, body.len + 10);
-      put_varint(file, count);
-      hg_buf_append(file, body.data, body.len);
+  const char *prev = "", *last = ""; /* last: last term of the previous shard */
+  size_t prev_len = 0, last_len = 0;
+  for (size_t k = 0; k < nl; k++) {
+    uint32_t t = st->live[k];
+    const char *s = dict_str(&st->terms, t);
+    size_t slen = st->terms.len[t];
+    for (;;) {
+      hg_buf_clear(&entry);
+      put_front_coded(&entry, prev, prev_len, s, slen);
+      put_varint(&entry, st->df[t]);
+      put_bytes(&entry, bj.arena + bj.off[k], bj.len[k]);
+      if (count == 0 || body.len + entry.len <= cut.max) break;
+      file_set_close(&fs, count, &body);
       last = prev;
       last_len = prev_len;
-      hg_buf_clear(&body);
       count = 0;
       prev = "";
       prev_len = 0;
     }
-    if (k == nt) break;
     if (count == 0) {
       /* shortest key that is > the previous shard's last term and <= s */
       size_t kl = json_array_size(keys) == 0 ? 0 : 1;
@@ -715,28 +1257,31 @@ static bool write_shards(index_state *st, const uint32_t *sorted,
       }
       json_array_append_new(keys, json_stringn(s, kl));
     }
-    hg_buf_clear(&entry);
-    put_front_coded(&entry, prev, prev_len, s, slen);
-    put_varint(&entry, st->df[t]);
-    put_bytes(&entry, blk->data, blk->len);
     hg_buf_append(&body, entry.data, entry.len);
     count++;
     prev = s;
     prev_len = slen;
+    if (k + 1 == nl || cut_after(&cut, body.len, s, slen, entry.len)) {
+      file_set_close(&fs, count, &body);
+      last = prev;
+      last_len = prev_len;
+      count = 0;
+      prev = "";
+      prev_len = 0;
+    }
   }
-  for (size_t k = 0; k < nt; k++) hg_buf_free(&bj.blks[k]);
-  free(bj.blks);
-  bool ok = write_files(st, "t.", shards, nshards, files, err);
-  free(shards);
+  big_free(bj.arena);
+  free(bj.off);
+  free(bj.len);
   json_t *o = json_object();
   json_object_set_new(o, "keys", keys);
-  json_object_set_new(o, "files", files);
+  json_object_set_new(o, "files", fs.names);
   json_object_set_new(st->manifest, "terms", o);
   hg_buf_free(&body);
   hg_buf_free(&entry);
   free(vs);
   free(vstart);
-  return ok;
+  return file_set_finish(&fs, err);
 }
 
 typedef struct {
@@ -756,9 +1301,10 @@ static int cmp_vocab(const void *pa, const void *pb) {
 }
 
 static bool write_vocab(index_state *st, hg_error **err) {
-  size_t nt = st->terms.n, n = 0;
-  vocab_item *items = hg_xmalloc(nt * sizeof *items + 1);
-  for (uint32_t t = 0; t < nt; t++) {
+  size_t n = 0;
+  vocab_item *items = hg_xmalloc(st->nlive * sizeof *items + 1);
+  for (size_t k = 0; k < st->nlive; k++) {
+    uint32_t t = st->live[k];
     const char *s = dict_str(&st->terms, t);
     size_t len = st->terms.len[t];
     size_t cps = utf8_cp_len(s, len);
@@ -768,28 +1314,22 @@ static bool write_vocab(index_state *st, hg_error **err) {
   }
   tl_vocab_dict = &st->terms;
   qsort(items, n, sizeof *items, cmp_vocab);
-  json_t *keys = json_array(), *files = json_array();
-  hg_buf body = HG_BUF_INIT, file = HG_BUF_INIT;
+  cutter cut = cutter_for(VOCAB_BYTES);
+  json_t *keys = json_array();
+  file_set fs = {.st = st, .prefix = "v.", .names = json_array()};
+  hg_buf body = HG_BUF_INIT;
   size_t count = 0, prev_len = 0;
   const char *prev = "";
-  bool ok = true;
-  for (size_t k = 0; k <= n && ok; k++) {
-    if (count && (k == n || body.len > VOCAB_BYTES)) {
-      hg_buf_clear(&file);
-      put_varint(&file, count);
-      hg_buf_append(&file, body.data, body.len);
-      char h[HASH_LEN + 1];
-      ok = write_file(st, "v.", file.data, file.len, NULL, h, err);
-      json_array_append_new(files, json_string(h));
-      hg_buf_clear(&body);
+  for (size_t k = 0; k < n; k++) {
+    uint32_t t = items[k].id;
+    const char *s = dict_str(&st->terms, t);
+    size_t slen = st->terms.len[t];
+    if (count > 0 && body.len + slen + 12 > cut.max) {
+      file_set_close(&fs, count, &body);
       count = 0;
       prev = "";
       prev_len = 0;
     }
-    if (k == n) break;
-    uint32_t t = items[k].id;
-    const char *s = dict_str(&st->terms, t);
-    size_t slen = st->terms.len[t];
     if (count == 0) {
       char cb[5];
       int32_t ci = 0;
@@ -801,95 +1341,115 @@ static bool write_vocab(index_state *st, hg_error **err) {
       json_array_append_new(key, json_integer(items[k].cps));
       json_array_append_new(keys, key);
     }
+    size_t at = body.len;
     put_front_coded(&body, prev, prev_len, s, slen);
     put_varint(&body, st->df[t]);
     count++;
     prev = s;
     prev_len = slen;
+    if (k + 1 == n || cut_after(&cut, body.len, s, slen, body.len - at)) {
+      file_set_close(&fs, count, &body);
+      count = 0;
+      prev = "";
+      prev_len = 0;
+    }
   }
   json_t *o = json_object();
   json_object_set_new(o, "keys", keys);
-  json_object_set_new(o, "files", files);
+  json_object_set_new(o, "files", fs.names);
   json_object_set_new(st->manifest, "vocab", o);
   hg_buf_free(&body);
-  hg_buf_free(&file);
   free(items);
-  return ok;
+  return file_set_finish(&fs, err);
 }
 
-/* Document groups are independent: built and compressed in parallel. */
+/* Document groups are independent: named from their documents' store
+ * hashes, then (unless reused) built and compressed in parallel. */
 typedef struct {
   const index_state *st;
   const hg_search_doc *docs;
   const size_t *order;
+  const doc_terms *dts;
   size_t g;          /* documents per group */
-  const char *hash;  /* one hash names every group file */
+  char (*names)[HASH_LEN + 1];
   hg_error **errs;   /* one slot per group */
 } store_job;
 
 static void store_one(void *ctx, size_t gi, int w) {
-  (void)w;
   store_job *j = ctx;
-  size_t n = j->st->ndocs;
-  hg_buf b = HG_BUF_INIT, gz = HG_BUF_INIT;
-  hg_buf_putc(&b, '[');
-  for (size_t d = gi * j->g; d < n && d < (gi + 1) * j->g; d++) {
-    if (d > gi * j->g) hg_buf_putc(&b, ',');
-    put_store_json(&b, &j->docs[j->order[d]]);
+  size_t n = j->st->ndocs, a = gi * j->g, b = a + j->g < n ? a + j->g : n;
+  uint64_t h[2 * 256];
+  for (size_t d = a; d < b; d++) {
+    h[2 * (d - a)] = j->dts[d].store_hash;
+    h[2 * (d - a) + 1] = j->dts[d].store_len;
   }
-  hg_buf_putc(&b, ']');
-  char prefix[32];
-  snprintf(prefix, sizeof prefix, "d%zu.", gi);
-  write_file_gz(j->st, prefix, b.data, b.len, j->hash, NULL, &gz, &j->errs[gi]);
-  hg_buf_free(&b);
-  hg_buf_free(&gz);
+  name_of_hash(hg_hash64(h, 2 * (b - a) * sizeof *h), j->names[gi]);
+  char file[64];
+  snprintf(file, sizeof file, "d%zu.%s.bin", gi, j->names[gi]);
+  if (reused(j->st, file)) return;
+  gz_ctx *gz = &j->st->gz[w];
+  hg_buf *buf = &gz->json;
+  hg_buf_clear(buf);
+  hg_buf_putc(buf, '[');
+  for (size_t d = a; d < b; d++) {
+    if (d > a) hg_buf_putc(buf, ',');
+    put_store_json(buf, &j->docs[j->order[d]]);
+  }
+  hg_buf_putc(buf, ']');
+  put_file(j->st, file, buf->data, buf->len, gz, &j->errs[gi]);
+}
+
+/* Documents per store group: about group_bytes of JSON, on the grid
+ * round(2^(k/4)) so that one edit does not change it, 1 to 256. */
+static size_t group_size(size_t target, size_t total, size_t n) {
+  if (!n || !total) return 1;
+  double g = (double)target * (double)n / (double)total;
+  if (g <= 1) return 1;
+  long r = lround(exp2((double)lround(4.0 * log2(g)) / 4.0));
+  return r < 1 ? 1 : r > 256 ? 256 : (size_t)r;
 }
 
 static bool write_store(index_state *st, const doc_terms *dts, const hg_search_doc *docs,
                         const size_t *order, hg_error **err) {
   size_t n = st->ndocs, total = 0;
   for (size_t d = 0; d < n; d++) total += dts[d].store_len + 1;
-  size_t target = st->opts->group_bytes ? st->opts->group_bytes
-                                        : DEFAULT_GROUP_BYTES;
-  size_t g = n ? (target * n) / (total ? total : 1) : 1;
-  if (g < 1) g = 1;
-  if (g > 256) g = 256;
+  size_t g = group_size(st->opts->group_bytes ? st->opts->group_bytes : DEFAULT_GROUP_BYTES,
+                        total, n);
   size_t ngroups = (n + g - 1) / g;
-  /* one hash over all groups names every group file */
-  uint64_t h = 0;
-  for (size_t d = 0; d < n; d++)
-    h = h * 1099511628211ULL ^ dts[d].store_hash;
-  char hash[17];
-  hg_hash_hex(&h, sizeof h, hash);
-  hash[HASH_LEN] = '\0';
-  store_job job = {st, docs, order, g, hash, hg_xcalloc(ngroups, sizeof(hg_error *))};
-  hg_parallel_for(ngroups, st->opts->threads > 0 ? st->opts->threads : hg_default_threads(),
-                  store_one, &job);
-  bool ok = true;
-  for (size_t gi = 0; gi < ngroups; gi++) {
-    if (job.errs[gi] && ok) {
-      if (err) *err = job.errs[gi];
-      else hg_error_free(job.errs[gi]);
-      ok = false;
-    } else {
-      hg_error_free(job.errs[gi]);
-    }
-  }
+  store_job job = {st, docs, order, dts, g, hg_xcalloc(ngroups + 1, sizeof *job.names),
+                   hg_xcalloc(ngroups + 1, sizeof(hg_error *))};
+  hg_parallel_for(ngroups, st->threads, store_one, &job);
+  bool ok = first_error(job.errs, ngroups, err);
+  json_t *names = json_array();
+  for (size_t gi = 0; gi < ngroups; gi++) json_array_append_new(names, json_string(job.names[gi]));
+  free(job.names);
   free(job.errs);
   json_t *o = json_object();
   json_object_set_new(o, "group", json_integer((json_int_t)g));
-  json_object_set_new(o, "count", json_integer((json_int_t)ngroups));
-  json_object_set_new(o, "hash", json_string(hash));
+  json_object_set_new(o, "files", names);
   json_object_set_new(st->manifest, "store", o);
   return ok;
 }
 
+/* Appends v in decimal. */
+static void put_uint(hg_buf *b, uint32_t v) {
+  char tmp[10];
+  size_t n = 0;
+  do tmp[sizeof tmp - ++n] = (char)('0' + v % 10);
+  while (v /= 10);
+  hg_buf_append(b, tmp + sizeof tmp - n, n);
+}
+
+/* {"tags":[[tag,[doc id gaps]],...]}, tags sorted by bytes; a tag that is
+ * not UTF-8 is left out. */
 static bool write_facets(index_state *st, const hg_search_doc *docs,
                          const size_t *order, hg_error **err) {
+  /* every (document, tag) as a tag id, then the documents of each tag */
+  size_t npairs = 0;
+  for (size_t d = 0; d < st->ndocs; d++) npairs += docs[order[d]].ntags;
   dict tags = {0};
-  size_t cap = 0;
-  json_t **lists = NULL;
-  uint32_t *prev = NULL;
+  uint32_t *pair = hg_xmalloc(npairs * sizeof *pair + 1), *cnt = NULL;
+  size_t cap = 0, np = 0;
   for (size_t d = 0; d < st->ndocs; d++) {
     const hg_search_doc *doc = &docs[order[d]];
     for (size_t k = 0; k < doc->ntags; k++) {
@@ -897,49 +1457,67 @@ static bool write_facets(index_state *st, const hg_search_doc *docs,
       if (!tag || !*tag) continue;
       bool added;
       uint32_t id = dict_intern(&tags, tag, strlen(tag), &added);
-      if (added) {
-        if (id >= cap) {
-          cap = cap ? cap * 2 : 16;
-          lists = hg_xrealloc(lists, cap * sizeof *lists);
-          prev = hg_xrealloc(prev, cap * sizeof *prev);
-        }
-        lists[id] = json_array();
-        prev[id] = 0;
-      } else if (json_array_size(lists[id]) && prev[id] == d) {
-        continue; /* tag repeated on one document */
+      if (added && id >= cap) {
+        size_t ncap = cap ? cap * 2 : 64;
+        cnt = hg_xrealloc(cnt, (ncap + 1) * sizeof *cnt);
+        memset(cnt + cap, 0, (ncap + 1 - cap) * sizeof *cnt);
+        cap = ncap;
       }
-      json_array_append_new(lists[id], json_integer(d - prev[id]));
-      prev[id] = (uint32_t)d;
+      pair[np++] = id;
+      cnt[id + 1]++;
     }
   }
   bool ok = true;
   if (tags.n == 0) {
     json_object_set_new(st->manifest, "facets", json_null());
   } else {
+    for (size_t t = 0; t < tags.n; t++) cnt[t + 1] += cnt[t];
+    uint32_t *docs_of = hg_xmalloc(np * sizeof *docs_of + 1), *fill = hg_xmalloc(tags.n * 4);
+    memcpy(fill, cnt, tags.n * 4);
+    np = 0;
+    for (size_t d = 0; d < st->ndocs; d++) {
+      const hg_search_doc *doc = &docs[order[d]];
+      for (size_t k = 0; k < doc->ntags; k++) {
+        if (!doc->tags[k] || !*doc->tags[k]) continue;
+        uint32_t id = pair[np++];
+        /* a tag repeated on one document counts once */
+        if (fill[id] == cnt[id] || docs_of[fill[id] - 1] != d) docs_of[fill[id]++] = (uint32_t)d;
+      }
+    }
     uint32_t *ids = hg_xmalloc(tags.n * sizeof *ids);
     for (uint32_t i = 0; i < tags.n; i++) ids[i] = i;
     tl_sort_dict = &tags;
     qsort(ids, tags.n, sizeof *ids, cmp_term_id);
-    json_t *arr = json_array();
+    hg_buf b = HG_BUF_INIT;
+    hg_buf_puts(&b, "{\"tags\":[");
+    bool first = true;
     for (size_t i = 0; i < tags.n; i++) {
-      json_t *e = json_array();
-      json_array_append_new(e, json_string(dict_str(&tags, ids[i])));
-      json_array_append(e, lists[ids[i]]);
-      json_array_append_new(arr, e);
+      uint32_t id = ids[i];
+      size_t at = b.len;
+      hg_buf_puts(&b, first ? "[" : ",[");
+      if (!hg_buf_put_json(&b, dict_str(&tags, id))) {
+        b.len = at;
+        continue;
+      }
+      first = false;
+      hg_buf_puts(&b, ",[");
+      for (uint32_t k = cnt[id], prev = 0; k < fill[id]; prev = docs_of[k++]) {
+        if (k > cnt[id]) hg_buf_putc(&b, ',');
+        put_uint(&b, docs_of[k] - prev);
+      }
+      hg_buf_puts(&b, "]]");
     }
-    json_t *o = json_object();
-    json_object_set_new(o, "tags", arr);
-    char *s = json_dumps(o, JSON_COMPACT);
+    hg_buf_puts(&b, "]}");
     char h[HASH_LEN + 1];
-    ok = s && write_file(st, "f.", s, strlen(s), NULL, h, err);
+    ok = write_file_gz(st, "f.", b.data, b.len, h, &st->gz[0], err);
     if (ok) json_object_set_new(st->manifest, "facets", json_string(h));
-    free(s);
-    json_decref(o);
+    hg_buf_free(&b);
     free(ids);
+    free(docs_of);
+    free(fill);
   }
-  for (size_t i = 0; i < tags.n; i++) json_decref(lists[i]);
-  free(lists);
-  free(prev);
+  free(pair);
+  free(cnt);
   dict_free(&tags);
   return ok;
 }
@@ -1007,17 +1585,149 @@ static size_t *category_order(const hg_search_doc *docs, size_t n,
   return order;
 }
 
-static uint8_t quantize(const uint16_t *tf, const uint32_t *dl,
-                        const double *avg) {
-  double w = 0;
-  for (int f = 0; f < NF; f++) {
-    if (!tf[f]) continue;
-    double norm = 1.0 - field_b[f] + field_b[f] * (avg[f] > 0 ? dl[f] / avg[f] : 1.0);
-    w += field_weight[f] * tf[f] / norm;
+/* BM25F's average field length on the grid 2^(k/32): a pure function of the
+ * documents that one edit almost never moves. */
+static double avg_on_grid(uint64_t sum, size_t n) {
+  if (!n || !sum) return 0;
+  return exp2((double)lround(32.0 * log2((double)sum / (double)n)) / 32.0);
+}
+
+/* A field's length on the grid 2^(k/4): a sentence more or less seldom
+ * moves it, so the article's other words keep their scores (19 % steps
+ * change a score far less than the 4-bit levels can show). */
+static double len_on_grid(uint32_t len) {
+  return len ? exp2((double)lround(4.0 * log2((double)len)) / 4.0) : 0;
+}
+
+/* ---- postings, in parallel ------------------------------------------------
+ * The documents, in `nrun` runs, turn their tokenized ids into global ones
+ * and count their terms; then each run fills postings of its own (each
+ * term's in document order, with quantized scores), and ranges of terms of
+ * about as many postings each copy the runs' parts into place one after
+ * the other. (Runs filling one array would write side by side wherever a
+ * term's postings pass from one run to the next.) The same for variants. */
+typedef struct {
+  index_state *st;
+  doc_terms *dts;
+  uint32_t **tmap, **vmap; /* per worker: its ids -> global ids */
+  size_t nrun;
+  uint32_t **cnt, **vcnt;  /* per run: counts, then offsets in its postings */
+  uint32_t **fill, **vfill;/* per run: each term's next free posting */
+  post **posts;            /* per run */
+  uint32_t **vdocs;        /* per run */
+  uint64_t (*dlsum)[NF];   /* per run */
+  double avg[NF];
+  uint32_t *tlo, *vlo;     /* range r of ids: [tlo[r], tlo[r + 1]) */
+} post_job;
+
+static void count_run(void *ctx, size_t c, int w) {
+  (void)w;
+  post_job *j = ctx;
+  size_t a = j->st->ndocs * c / j->nrun, b = j->st->ndocs * (c + 1) / j->nrun;
+  uint32_t *cnt = j->cnt[c], *vcnt = j->vcnt[c];
+  uint64_t dl[NF] = {0};
+  for (size_t d = a; d < b; d++) {
+    doc_terms *dt = &j->dts[d];
+    if (dt->worker >= 0) {
+      const uint32_t *tm = j->tmap[dt->worker], *vm = j->vmap[dt->worker];
+      for (uint32_t i = 0; i < dt->nterms; i++) dt->ids[i] = tm[dt->ids[i]];
+      for (uint32_t i = 0; i < dt->nexacts; i++) dt->exacts[i] = vm[dt->exacts[i]];
+      dt->worker = -1;
+    }
+    for (uint32_t i = 0; i < dt->nterms; i++) cnt[dt->ids[i]]++;
+    for (uint32_t i = 0; i < dt->nexacts; i++) vcnt[dt->exacts[i]]++;
+    for (int f = 0; f < NF; f++) dl[f] += dt->dl[f];
   }
-  double sat = w * (K1 + 1.0) / (w + K1);
-  long q = (long)(sat / SMAX * 255.0 + 0.999);
-  return (uint8_t)(q < 1 ? 1 : q > 255 ? 255 : q);
+  memcpy(j->dlsum[c], dl, sizeof dl);
+}
+
+static void fill_run(void *ctx, size_t c, int w) {
+  (void)w;
+  post_job *j = ctx;
+  size_t a = j->st->ndocs * c / j->nrun, b = j->st->ndocs * (c + 1) / j->nrun;
+  uint32_t *fill = j->fill[c], *vfill = j->vfill[c], *vdocs = j->vdocs[c];
+  post *posts = j->posts[c];
+  for (size_t d = a; d < b; d++) {
+    const doc_terms *dt = &j->dts[d];
+    double wn[NF]; /* field weight / length normalization */
+    for (int f = 0; f < NF; f++) {
+      double norm = 1.0 - field_b[f] +
+                    field_b[f] * (j->avg[f] > 0 ? len_on_grid(dt->dl[f]) / j->avg[f] : 1.0);
+      wn[f] = field_weight[f] / norm;
+    }
+    const uint16_t *tf = dt->tf;
+    for (uint32_t i = 0; i < dt->nterms; i++) {
+      unsigned m = dt->mask[i];
+      double x;
+      if (m == 1u << F_BODY) { /* most words */
+        x = *tf++ * wn[F_BODY];
+      } else {
+        x = 0;
+        for (int f = 0; f < NF; f++)
+          if (m >> f & 1) x += *tf++ * wn[f];
+      }
+      /* q = sat / smax * 255, sat = x (K1 + 1) / (x + K1), smax = K1 + 1 */
+      long q = (long)(255.0 * x / (x + K1) + 0.999);
+      posts[fill[dt->ids[i]]++] =
+          (post){(uint32_t)d, (uint16_t)((m & 1u << F_TITLE ? 256 : 0) |
+                                         (q < 1 ? 1 : q > 255 ? 255 : q))};
+    }
+    for (uint32_t i = 0; i < dt->nexacts; i++) vdocs[vfill[dt->exacts[i]]++] = (uint32_t)d;
+  }
+}
+
+static void merge_range(void *ctx, size_t r, int w) {
+  (void)w;
+  post_job *j = ctx;
+  index_state *st = j->st;
+  for (uint32_t t = j->tlo[r]; t < j->tlo[r + 1]; t++) {
+    post *to = st->posts + st->post_off[t];
+    for (size_t c = 0; c < j->nrun; c++) {
+      uint32_t k = j->cnt[c][t + 1] - j->cnt[c][t];
+      memcpy(to, j->posts[c] + j->cnt[c][t], k * sizeof *to);
+      to += k;
+    }
+  }
+  for (uint32_t v = j->vlo[r]; v < j->vlo[r + 1]; v++) {
+    uint32_t *to = st->vpost_doc + st->vpost_off[v];
+    for (size_t c = 0; c < j->nrun; c++) {
+      uint32_t k = j->vcnt[c][v + 1] - j->vcnt[c][v];
+      memcpy(to, j->vdocs[c] + j->vcnt[c][v], k * sizeof *to);
+      to += k;
+    }
+  }
+}
+
+/* From the runs' counts of n ids: df and the offsets of the whole (n + 1);
+ * each run's counts become offsets in its own postings (n + 1), copied to
+ * its fill positions; the ids are cut into nr ranges of about as many
+ * postings (lo: nr + 1). Returns each run's total in tot. */
+static void positions(uint32_t **cnt, uint32_t **fill, size_t nrun, size_t n, uint32_t *df,
+                      uint32_t *off, uint32_t *tot, size_t nr, uint32_t *lo) {
+  off[0] = 0;
+  for (size_t t = 0; t < n; t++) {
+    uint32_t k = 0;
+    for (size_t c = 0; c < nrun; c++) k += cnt[c][t];
+    df[t] = k;
+    off[t + 1] = off[t] + k;
+  }
+  for (size_t c = 0; c < nrun; c++) {
+    uint32_t sum = 0;
+    for (size_t t = 0; t <= n; t++) {
+      uint32_t k = t < n ? cnt[c][t] : 0;
+      cnt[c][t] = sum;
+      sum += k;
+    }
+    memcpy(fill[c], cnt[c], (n + 1) * sizeof **fill);
+    tot[c] = sum;
+  }
+  size_t t = 0;
+  for (size_t r = 0; r < nr; r++) {
+    lo[r] = (uint32_t)t;
+    uint64_t until = (uint64_t)off[n] * (r + 1) / nr;
+    while (t < n && off[t] < until) t++;
+  }
+  lo[nr] = (uint32_t)n;
 }
 
 static void index_free(index_state *st) {
@@ -1025,16 +1735,252 @@ static void index_free(index_state *st) {
   dict_free(&st->terms);
   free(st->df);
   free(st->post_off);
-  free(st->post_doc);
-  free(st->post_q);
-  free(st->post_t);
+  big_free(st->posts);
   dict_free(&st->variants);
   free(st->vterm);
   free(st->vdf);
   free(st->vpost_off);
-  free(st->vpost_doc);
-  hg_buf_free(&st->gz);
+  big_free(st->vpost_doc);
+  free(st->live);
+  for (int w = 0; st->gz && w < st->threads; w++) gz_free(&st->gz[w]);
+  free(st->gz);
   json_decref(st->manifest);
+}
+
+/* ---- token cache: into the build, and out of it ------------------------- */
+/* Puts the cache's terms and exact forms into the (empty) global
+ * dictionaries under their cache ids, so that a restored document's ids are
+ * global ones as they stand; the cache's terms are sorted, so the first
+ * c->nterms global ids are too. */
+static void cache_seed(index_state *st, tok_cache *c) {
+  bool ok = st->terms.n == 0 && st->variants.n == 0;
+  dict_reserve(&st->terms, c->nterms, rd32(c->toff + 4 * (size_t)c->nterms));
+  dict_reserve(&st->variants, c->nexacts, rd32(c->eoff + 4 * (size_t)c->nexacts));
+  for (uint32_t i = 0; i < c->nterms && ok; i++) {
+    uint32_t a = rd32(c->toff + 4 * (size_t)i), b = rd32(c->toff + 4 * (size_t)i + 4);
+    ok = dict_intern(&st->terms, c->tarena + a, b - a, NULL) == i;
+  }
+  for (uint32_t i = 0; i < c->nexacts && ok; i++) {
+    uint32_t a = rd32(c->eoff + 4 * (size_t)i), b = rd32(c->eoff + 4 * (size_t)i + 4);
+    ok = variant_intern(st, c->earena + a, b - a, rd32(c->eterm + 4 * (size_t)i)) == i &&
+         st->variants.n == (size_t)i + 1;
+  }
+  c->usable = ok;
+}
+
+/* Record sizes of the new cache, then the records, in parallel. */
+typedef struct {
+  const index_state *st;
+  const doc_terms *dts;
+  const uint32_t *trank, *vrank; /* global id -> cache id */
+  uint64_t *recoff;              /* ndocs + 1 */
+  char *recs;
+} save_job;
+
+static void size_one(void *ctx, size_t d, int w) {
+  (void)w;
+  save_job *j = ctx;
+  const doc_terms *dt = &j->dts[d];
+  j->recoff[d + 1] = record_size(dt->nterms, dt->nexacts, dt->ntf);
+}
+
+static char *put32(char *p, uint32_t v) {
+  memcpy(p, &v, 4);
+  return p + 4;
+}
+
+static char *put64(char *p, uint64_t v) {
+  memcpy(p, &v, 8);
+  return p + 8;
+}
+
+static void record_one(void *ctx, size_t d, int w) {
+  (void)w;
+  save_job *j = ctx;
+  const doc_terms *dt = &j->dts[d];
+  char *p = j->recs + j->recoff[d], *end = j->recs + j->recoff[d + 1];
+  p = put32(p, dt->nterms);
+  p = put32(p, dt->nexacts);
+  p = put32(p, dt->ntf);
+  p = put32(p, (uint32_t)dt->store_len);
+  p = put64(p, dt->store_hash);
+  for (int f = 0; f < NF; f++) p = put32(p, dt->dl[f]);
+  for (uint32_t i = 0; i < dt->nterms; i++) p = put32(p, j->trank[dt->ids[i]]);
+  for (uint32_t i = 0; i < dt->nexacts; i++) p = put32(p, j->vrank[dt->exacts[i]]);
+  memcpy(p, dt->tf, 2 * (size_t)dt->ntf);
+  p += 2 * (size_t)dt->ntf;
+  memcpy(p, dt->mask, dt->nterms);
+  p += dt->nterms;
+  memset(p, 0, (size_t)(end - p));
+}
+
+typedef struct {
+  const index_state *st;
+  const uint32_t *trank;
+} save_ctx;
+static __thread save_ctx tl_save_ctx;
+
+static int cmp_saved_variant(const void *pa, const void *pb) {
+  uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+  const index_state *st = tl_save_ctx.st;
+  uint32_t ta = tl_save_ctx.trank[st->vterm[a]], tb = tl_save_ctx.trank[st->vterm[b]];
+  if (ta != tb) return ta < tb ? -1 : 1;
+  const dict *d = &st->variants;
+  return cmp_str(dict_str(d, a), d->len[a], dict_str(d, b), d->len[b]);
+}
+
+static bool write_all(int fd, const char *data, size_t len) {
+  while (len) {
+    ssize_t w = write(fd, data, len);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return false;
+    data += w;
+    len -= (size_t)w;
+  }
+  return true;
+}
+
+/* Puts data at path (a file, or nothing yet) in one step. The file path
+ * held before waits beside it as path.old for the next time: it is
+ * overwritten in place (its pages are likely still in memory, where a new
+ * file's would have to be found and zeroed) and trades places with path
+ * (renameat2 RENAME_EXCHANGE). Where there is no path yet or the exchange
+ * is not supported, path.old is renamed over it. A reader that reads path
+ * while this runs gets either file whole; two builds writing at once may
+ * leave a file whose checksum fails, which only means no cache. */
+static bool replace_file(const char *path, const char *data, size_t len) {
+  struct stat sb;
+  if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) return false;
+  char *spare = hg_strdup_printf("%s.old", path);
+  int fd = open(spare, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+  if (fd < 0 && errno == ENOENT) {
+    char *dir = hg_path_dirname(path);
+    if (hg_mkdir_p(dir, NULL)) fd = open(spare, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    free(dir);
+  }
+  bool ok = fd >= 0 && write_all(fd, data, len) && ftruncate(fd, (off_t)len) == 0;
+  if (fd >= 0 && close(fd) != 0) ok = false;
+  if (ok && renameat2(AT_FDCWD, spare, AT_FDCWD, path, RENAME_EXCHANGE) != 0)
+    ok = rename(spare, path) == 0;
+  if (!ok) unlink(spare);
+  free(spare);
+  return ok;
+}
+
+/* Writes the token cache of this build (its documents only; the terms and
+ * exact forms they use) to path with replace_file, unless it is the file
+ * that was read. A failure only costs the next build its cache, so it is
+ * not reported. */
+static void cache_save(const char *path, const char *key, const index_state *st,
+                       const doc_terms *dts, const tok_cache *old) {
+  size_t nt = st->terms.n, nv = st->variants.n, n = st->ndocs;
+  uint32_t *trank = hg_xmalloc(4 * nt + 1), *vrank = hg_xmalloc(4 * nv + 1);
+  memset(trank, 0xff, 4 * nt);
+  uint64_t tlen = 0, elen = 0;
+  for (size_t k = 0; k < st->nlive; k++) {
+    trank[st->live[k]] = (uint32_t)k;
+    tlen += st->terms.len[st->live[k]];
+  }
+  /* the exact forms in use, by (term, bytes): the file depends on the
+   * documents only, whichever build wrote it */
+  uint32_t ne = 0, *vlist = hg_xmalloc(4 * nv + 1);
+  bool ok = true;
+  for (uint32_t v = 0; v < nv; v++) {
+    vrank[v] = UINT32_MAX;
+    if (!st->vdf[v]) continue;
+    vlist[ne++] = v;
+    elen += st->variants.len[v];
+    ok = ok && trank[st->vterm[v]] != UINT32_MAX;
+  }
+  tl_save_ctx = (save_ctx){st, trank};
+  qsort(vlist, ne, sizeof *vlist, cmp_saved_variant);
+  for (uint32_t k = 0; k < ne; k++) vrank[vlist[k]] = k;
+  for (size_t d = 0; d < n && ok; d++) ok = dts[d].store_len < UINT32_MAX;
+  if (!ok || tlen >= UINT32_MAX || elen >= UINT32_MAX) goto out;
+
+  save_job j = {st, dts, trank, vrank, hg_xcalloc(n + 2, sizeof *j.recoff), NULL};
+  parallel_batches(n, 256, st->threads, size_one, &j);
+  for (size_t d = 0; d < n; d++) j.recoff[d + 1] += j.recoff[d];
+  size_t kl = strlen(key);
+  uint64_t head = 8 + 4 + 4 + PAD4(kl) + 8 + 8;
+  uint64_t payload = 6 * 4 + 4 * ((uint64_t)st->nlive + 1) + PAD4(tlen) +
+                     4 * ((uint64_t)ne + 1) + PAD4(elen) + 4 * (uint64_t)ne + 8 * (uint64_t)n +
+                     8 * ((uint64_t)n + 1) + j.recoff[n];
+  char *buf = big_calloc(head + payload), *p = buf;
+  memcpy(p, CACHE_MAGIC, 8);
+  p = put32(p + 8, CACHE_VERSION);
+  p = put32(p, (uint32_t)kl);
+  memcpy(p, key, kl);
+  p = put64(p + PAD4(kl), payload);
+  char *sum_at = p, *start = p + 8;
+  p = put32(start, (uint32_t)st->nlive);
+  p = put32(p, (uint32_t)tlen);
+  p = put32(p, ne);
+  p = put32(p, (uint32_t)elen);
+  p = put32(p, (uint32_t)n);
+  p = put32(p, 0);
+  uint32_t off = 0;
+  for (size_t k = 0; k <= st->nlive; k++) {
+    p = put32(p, off);
+    if (k < st->nlive) off += st->terms.len[st->live[k]];
+  }
+  for (size_t k = 0; k < st->nlive; k++) {
+    uint32_t t = st->live[k];
+    memcpy(p, dict_str(&st->terms, t), st->terms.len[t]);
+    p += st->terms.len[t];
+  }
+  p += PAD4(tlen) - tlen;
+  off = 0;
+  p = put32(p, 0);
+  for (uint32_t k = 0; k < ne; k++) p = put32(p, off += st->variants.len[vlist[k]]);
+  for (uint32_t k = 0; k < ne; k++) {
+    memcpy(p, dict_str(&st->variants, vlist[k]), st->variants.len[vlist[k]]);
+    p += st->variants.len[vlist[k]];
+  }
+  p += PAD4(elen) - elen;
+  for (uint32_t k = 0; k < ne; k++) p = put32(p, trank[st->vterm[vlist[k]]]);
+  for (size_t d = 0; d < n; d++) p = put64(p, dts[d].digest);
+  for (size_t d = 0; d <= n; d++) p = put64(p, j.recoff[d]);
+  j.recs = p;
+  parallel_batches(n, 64, st->threads, record_one, &j);
+  put64(sum_at, hg_hash64(start, payload));
+  size_t total = (size_t)(head + payload);
+  if (!old->data || old->len != total || memcmp(old->data, buf, total) != 0)
+    replace_file(path, buf, total);
+  big_free(buf);
+  free(j.recoff);
+out:
+  free(trank);
+  free(vrank);
+  free(vlist);
+}
+
+/* The terms with df > 0 sorted by bytes into st->live: the first `nsorted`
+ * ids are in order already (from the cache), the others are sorted and
+ * merged in. */
+static void sort_live(index_state *st, size_t nsorted) {
+  size_t nt = st->terms.n, na = 0, nb = 0;
+  uint32_t *a = hg_xmalloc(4 * nt + 1), *b = hg_xmalloc(4 * nt + 1);
+  for (uint32_t t = 0; t < nt; t++) {
+    if (!st->df[t]) continue;
+    if (t < nsorted) a[na++] = t;
+    else b[nb++] = t;
+  }
+  tl_sort_dict = &st->terms;
+  qsort(b, nb, sizeof *b, cmp_term_id);
+  st->live = hg_xmalloc(4 * (na + nb) + 1);
+  size_t i = 0, k = 0, o = 0;
+  while (i < na || k < nb)
+    st->live[o++] = k == nb || (i < na && cmp_term_id(&a[i], &b[k]) < 0) ? a[i++] : b[k++];
+  st->nlive = o;
+  free(a);
+  free(b);
+}
+
+/* Writes data, compressed, as search/<lang>/<name> (a fixed name). */
+static bool write_named(index_state *st, const char *name, const char *data, size_t len,
+                        hg_error **err) {
+  return put_file(st, name, data, len, &st->gz[0], err);
 }
 
 char *hg_search_build(const hg_search_doc *docs, size_t n,
@@ -1052,10 +1998,13 @@ char *hg_search_build(const hg_search_doc *docs, size_t n,
   for (unsigned q = 0; q < 256; q++) st.level[q] = (uint8_t)level((uint8_t)q);
   st.top = opts->top_postings ? opts->top_postings
                               : (n / 16 > DEFAULT_TOP ? n / 16 : DEFAULT_TOP);
-  char *result = NULL;
+  st.threads = opts->threads > 0 ? opts->threads : hg_default_threads();
+  st.gz = hg_xcalloc((size_t)st.threads, sizeof *st.gz);
+  char *result = NULL, *key = NULL;
+  tok_cache cache = {0};
   st.dir = hg_strdup_printf("%s/search/%s", opts->out_root, opts->lang);
   st.manifest = json_object();
-  json_object_set_new(st.manifest, "v", json_integer(2));
+  json_object_set_new(st.manifest, "v", json_integer(FORMAT_VERSION));
   json_object_set_new(st.manifest, "lang", json_string(opts->lang));
   json_object_set_new(st.manifest, "docs", json_integer((json_int_t)n));
   json_object_set_new(st.manifest, "smax", json_real(SMAX));
@@ -1069,22 +2018,34 @@ char *hg_search_build(const hg_search_doc *docs, size_t n,
       json_array_append_new(promoted, json_integer((json_int_t)d));
   json_object_set_new(st.manifest, "promoted", promoted);
 
-  /* 1. tokenize every document (in parallel) */
-  int nthreads = opts->threads > 0 ? opts->threads : hg_default_threads();
-  if (n < 64) nthreads = 1;
+  /* 1. tokenize every document not in the token cache (in parallel; a
+   * worker makes its tokenizer when it first needs one) */
+  int nthreads = n < 64 ? 1 : st.threads;
   worker *workers = hg_xcalloc((size_t)nthreads, sizeof *workers);
-  doc_terms *dts = hg_xcalloc(n + 1, sizeof *dts);
-  bool ok = true;
-  for (int w = 0; w < nthreads && ok; w++) {
-    workers[w].tk = hg_search_tokenizer_new(opts->lang, err);
-    ok = workers[w].tk != NULL;
-  }
+  doc_terms *dts = big_calloc((n + 1) * sizeof *dts);
+  workers[0].tk = hg_search_tokenizer_new(opts->lang, err);
+  bool ok = workers[0].tk != NULL;
+  size_t nsorted = 0;
   if (ok) {
-    json_object_set_new(st.manifest, "synonyms",
-                        synonyms_json(opts, workers[0].tk));
-    tok_job job = {.docs = docs, .order = order, .out = dts,
-                   .workers = workers};
-    hg_parallel_for(n, nthreads, tok_doc, &job);
+    json_object_set_new(st.manifest, "synonyms", synonyms_json(opts, workers[0].tk));
+    if (opts->cache_path) {
+      key = cache_key(opts->lang, workers[0].tk);
+      cache_load(&cache, opts->cache_path, key);
+      if (cache.data) {
+        cache_seed(&st, &cache);
+        nsorted = cache.usable ? cache.nterms : 0;
+      }
+    }
+    tok_job job = {.docs = docs, .order = order, .out = dts, .workers = workers,
+                   .lang = opts->lang, .digest = opts->cache_path != NULL, .cache = &cache};
+    parallel_batches(n, 16, nthreads, tok_doc, &job);
+    for (int w = 0; w < nthreads && ok; w++) {
+      if (!workers[w].err) continue;
+      if (err) *err = workers[w].err;
+      else hg_error_free(workers[w].err);
+      workers[w].err = NULL;
+      ok = false;
+    }
   }
   if (!ok) {
     for (int w = 0; w < nthreads; w++) worker_free(&workers[w]);
@@ -1092,101 +2053,112 @@ char *hg_search_build(const hg_search_doc *docs, size_t n,
     goto done;
   }
 
-  /* 2. global term ids (each worker's words, then its ids in every
-   * document it tokenized), document frequencies, field length averages */
+  /* 2. global ids of each worker's words */
   uint32_t **tmap = hg_xcalloc((size_t)nthreads, sizeof *tmap);
   uint32_t **vmap = hg_xcalloc((size_t)nthreads, sizeof *vmap);
-  size_t vcap = 0;
   for (int w = 0; w < nthreads; w++) {
     worker *wk = &workers[w];
     tmap[w] = hg_xmalloc(wk->terms.n * sizeof **tmap + 1);
     for (uint32_t i = 0; i < wk->terms.n; i++)
       tmap[w][i] = dict_intern(&st.terms, dict_str(&wk->terms, i), wk->terms.len[i], NULL);
     vmap[w] = hg_xmalloc(wk->exacts.n * sizeof **vmap + 1);
-    for (uint32_t i = 0; i < wk->exacts.n; i++) {
-      uint32_t v = dict_intern(&st.variants, dict_str(&wk->exacts, i), wk->exacts.len[i], NULL);
-      if (v >= vcap) {
-        size_t ncap = vcap ? vcap * 2 : 256;
-        st.vdf = hg_xrealloc(st.vdf, ncap * sizeof *st.vdf);
-        st.vterm = hg_xrealloc(st.vterm, ncap * sizeof *st.vterm);
-        memset(st.vdf + vcap, 0, (ncap - vcap) * sizeof *st.vdf);
-        vcap = ncap;
-      }
-      st.vterm[v] = tmap[w][wk->exact_term[i]];
-      vmap[w][i] = v;
-    }
+    for (uint32_t i = 0; i < wk->exacts.n; i++)
+      vmap[w][i] = variant_intern(&st, dict_str(&wk->exacts, i), wk->exacts.len[i],
+                                  tmap[w][wk->exact_term[i]]);
     worker_free(wk);
   }
   free(workers);
-  st.df = hg_xcalloc(st.terms.n + 1, sizeof *st.df);
-  double avg[NF] = {0};
-  for (size_t d = 0; d < n; d++) {
-    doc_terms *dt = &dts[d];
-    for (int f = 0; f < NF; f++) avg[f] += dt->dl[f];
-    for (uint32_t i = 0; i < dt->nterms; i++) {
-      uint32_t g = dt->ids[i] = tmap[dt->worker][dt->ids[i]];
-      st.df[g]++;
-    }
-    for (uint32_t i = 0; i < dt->nexacts; i++) {
-      uint32_t v = dt->exacts[i] = vmap[dt->worker][dt->exacts[i]];
-      st.vdf[v]++;
-    }
+
+  /* 3. postings in document order, with quantized scores */
+  size_t nt = st.terms.n, nv = st.variants.n, nrun = (size_t)nthreads;
+  post_job pj = {.st = &st, .dts = dts, .tmap = tmap, .vmap = vmap, .nrun = nrun,
+                 .cnt = hg_xcalloc(nrun, sizeof *pj.cnt),
+                 .vcnt = hg_xcalloc(nrun, sizeof *pj.vcnt),
+                 .fill = hg_xcalloc(nrun, sizeof *pj.fill),
+                 .vfill = hg_xcalloc(nrun, sizeof *pj.vfill),
+                 .posts = hg_xcalloc(nrun, sizeof *pj.posts),
+                 .vdocs = hg_xcalloc(nrun, sizeof *pj.vdocs),
+                 .dlsum = hg_xcalloc(nrun, sizeof *pj.dlsum),
+                 .tlo = hg_xmalloc((nrun + 1) * sizeof *pj.tlo),
+                 .vlo = hg_xmalloc((nrun + 1) * sizeof *pj.vlo)};
+  for (size_t c = 0; c < nrun; c++) {
+    pj.cnt[c] = big_calloc((nt + 1) * sizeof **pj.cnt);
+    pj.vcnt[c] = big_calloc((nv + 1) * sizeof **pj.vcnt);
+    pj.fill[c] = big_calloc((nt + 1) * sizeof **pj.fill);
+    pj.vfill[c] = big_calloc((nv + 1) * sizeof **pj.vfill);
   }
+  hg_parallel_for(nrun, (int)nrun, count_run, &pj);
+  uint32_t *tot = hg_xmalloc(nrun * sizeof *tot), *vtot = hg_xmalloc(nrun * sizeof *vtot);
+  st.df = hg_xmalloc((nt + 1) * sizeof *st.df);
+  st.post_off = hg_xmalloc((nt + 2) * sizeof *st.post_off);
+  positions(pj.cnt, pj.fill, nrun, nt, st.df, st.post_off, tot, nrun, pj.tlo);
+  st.vdf = hg_xmalloc((nv + 1) * sizeof *st.vdf);
+  st.vpost_off = hg_xmalloc((nv + 2) * sizeof *st.vpost_off);
+  positions(pj.vcnt, pj.vfill, nrun, nv, st.vdf, st.vpost_off, vtot, nrun, pj.vlo);
+  for (int f = 0; f < NF; f++) {
+    uint64_t sum = 0;
+    for (size_t c = 0; c < nrun; c++) sum += pj.dlsum[c][f];
+    pj.avg[f] = avg_on_grid(sum, n);
+  }
+  for (size_t c = 0; c < nrun; c++) {
+    pj.posts[c] = big_calloc(tot[c] * sizeof **pj.posts);
+    pj.vdocs[c] = big_calloc(vtot[c] * sizeof **pj.vdocs);
+  }
+  hg_parallel_for(nrun, (int)nrun, fill_run, &pj);
+  if (nrun == 1) { /* one run: its postings are the whole */
+    st.posts = pj.posts[0];
+    st.vpost_doc = pj.vdocs[0];
+    pj.posts[0] = NULL;
+    pj.vdocs[0] = NULL;
+  } else {
+    st.posts = big_calloc((size_t)st.post_off[nt] * sizeof *st.posts);
+    st.vpost_doc = big_calloc((size_t)st.vpost_off[nv] * sizeof *st.vpost_doc);
+    hg_parallel_for(nrun, (int)nrun, merge_range, &pj);
+  }
+  for (size_t c = 0; c < nrun; c++) {
+    big_free(pj.cnt[c]);
+    big_free(pj.vcnt[c]);
+    big_free(pj.fill[c]);
+    big_free(pj.vfill[c]);
+    big_free(pj.posts[c]);
+    big_free(pj.vdocs[c]);
+  }
+  free(pj.cnt);
+  free(pj.vcnt);
+  free(pj.fill);
+  free(pj.vfill);
+  free(pj.posts);
+  free(pj.vdocs);
+  free(pj.dlsum);
+  free(pj.tlo);
+  free(pj.vlo);
+  free(tot);
+  free(vtot);
   for (int w = 0; w < nthreads; w++) {
     free(tmap[w]);
     free(vmap[w]);
   }
   free(tmap);
   free(vmap);
-  for (int f = 0; f < NF; f++) avg[f] = n ? avg[f] / (double)n : 0;
 
-  /* 3. postings in document order, with quantized scores */
-  size_t nt = st.terms.n, nv = st.variants.n;
-  st.post_off = hg_xcalloc(nt + 2, sizeof *st.post_off);
-  for (size_t t = 0; t < nt; t++) st.post_off[t + 1] = st.post_off[t] + st.df[t];
-  st.post_doc = hg_xmalloc((size_t)st.post_off[nt] * sizeof *st.post_doc + 1);
-  st.post_q = hg_xmalloc((size_t)st.post_off[nt] + 1);
-  st.post_t = hg_xmalloc((size_t)st.post_off[nt] + 1);
-  st.vpost_off = hg_xcalloc(nv + 2, sizeof *st.vpost_off);
-  for (size_t v = 0; v < nv; v++)
-    st.vpost_off[v + 1] = st.vpost_off[v] + st.vdf[v];
-  st.vpost_doc = hg_xmalloc((size_t)st.vpost_off[nv] * sizeof *st.vpost_doc + 1);
-  uint32_t *fill = hg_xmalloc((nt > nv ? nt : nv) * sizeof *fill + 1);
-  memcpy(fill, st.post_off, nt * sizeof *fill);
-  for (size_t d = 0; d < n; d++) {
-    doc_terms *dt = &dts[d];
-    for (uint32_t i = 0; i < dt->nterms; i++) {
-      uint32_t p = fill[dt->ids[i]]++;
-      st.post_doc[p] = (uint32_t)d;
-      st.post_q[p] = quantize(dt->tf + (size_t)i * NF, dt->dl, avg);
-      st.post_t[p] = dt->tf[(size_t)i * NF + F_TITLE] > 0;
-    }
-  }
-  memcpy(fill, st.vpost_off, nv * sizeof *fill);
-  for (size_t d = 0; d < n; d++)
-    for (uint32_t i = 0; i < dts[d].nexacts; i++)
-      st.vpost_doc[fill[dts[d].exacts[i]]++] = (uint32_t)d;
-  free(fill);
-
-  /* 4. files */
-  uint32_t *sorted = hg_xmalloc(nt * sizeof *sorted + 1);
-  for (uint32_t t = 0; t < nt; t++) sorted[t] = t;
-  tl_sort_dict = &st.terms;
-  qsort(sorted, nt, sizeof *sorted, cmp_term_id);
-  ok = (opts->write || hg_mkdir_p(st.dir, err)) && write_shards(&st, sorted, err) &&
+  /* 4. files; then the token cache for the next build */
+  sort_live(&st, nsorted);
+  ok = (opts->write || hg_mkdir_p(st.dir, err)) && write_shards(&st, err) &&
        write_vocab(&st, err) && write_store(&st, dts, docs, order, err) &&
        write_facets(&st, docs, order, err);
-  free(sorted);
   if (ok) {
     char *m = json_dumps(st.manifest, JSON_COMPACT);
     ok = m && write_named(&st, "manifest.bin", m, strlen(m), err);
     free(m);
     if (ok) result = hg_strdup_printf("search/%s/manifest.bin", opts->lang);
   }
+  if (ok && opts->cache_path) cache_save(opts->cache_path, key, &st, dts, &cache);
 done:
   for (size_t d = 0; d < n; d++) doc_terms_free(&dts[d]);
-  free(dts);
+  big_free(dts);
   free(order);
+  free(key);
+  cache_free(&cache);
   index_free(&st);
   return result;
 }

@@ -83,8 +83,8 @@ function articles(site) {
   const dir = fs.readdirSync(path.join(site, 'search')).map((l) => path.join(site, 'search', l))[0];
   const man = JSON.parse(zlib.gunzipSync(fs.readFileSync(path.join(dir, fs.readdirSync(dir).find((f) => f.startsWith('manifest.'))))));
   const out = [];
-  for (let g = 0; g < man.store.count; g++) {
-    for (const [url, title] of JSON.parse(zlib.gunzipSync(fs.readFileSync(path.join(dir, `d${g}.${man.store.hash}.bin`))))) out.push({ url, title });
+  for (let g = 0; g < man.store.files.length; g++) { // manifest v3: a name per group
+    for (const [url, title] of JSON.parse(zlib.gunzipSync(fs.readFileSync(path.join(dir, `d${g}.${man.store.files[g]}.bin`))))) out.push({ url, title });
   }
   return out;
 }

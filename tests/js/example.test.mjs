@@ -71,7 +71,11 @@ test('synonyms from search.synonyms', { skip }, async (t) => {
 
 test('the index is small and sharded', { skip }, async () => {
   await idx.load();
-  assert.equal(idx.m.v, 2);
+  assert.equal(idx.m.v, 3);
+  // one name per store group: an edit renames the groups it changed only
+  assert.equal(idx.m.store.files.length, Math.ceil(idx.m.docs / idx.m.store.group));
+  assert.ok(idx.m.store.files.length > 1);
+  for (let id = 0; id < idx.m.docs; id++) assert.ok((await idx.doc(id)).url.startsWith('file:'), `doc ${id}`);
   assert.ok(idx.m.terms.files.length >= 1);
   assert.ok(idx.m.docs >= 30);
 });

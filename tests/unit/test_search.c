@@ -6,6 +6,8 @@
 #include <cmocka.h>
 
 #include <jansson.h>
+#include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -420,7 +422,9 @@ static void test_round_trip(void **state) {
 
   /* document store: group files hold [url, title, breadcrumb, desc, text] */
   json_t *store = json_object_get(m, "store");
-  char *g0 = hg_strdup_printf("d0.%s.bin", json_string_value(json_object_get(store, "hash")));
+  assert_int_equal(json_integer_value(json_object_get(m, "v")), 3);
+  char *g0 = hg_strdup_printf(
+      "d0.%s.bin", json_string_value(json_array_get(json_object_get(store, "files"), 0)));
   json_t *rows = read_json(v.dir, g0);
   json_t *r1 = json_array_get(rows, 1);
   assert_string_equal(json_string_value(json_array_get(r1, 0)), "c/index.html");
@@ -495,7 +499,7 @@ static void test_shard_boundaries(void **state) {
   assert_true(v.raw_max < 2048 + 2 * N * 3);
   /* the document store is split into groups */
   json_t *store = json_object_get(v.manifest, "store");
-  assert_true(json_integer_value(json_object_get(store, "count")) > 1);
+  assert_true(json_array_size(json_object_get(store, "files")) > 1);
   close_index(&v);
   free(rel);
   hg_rm_rf(root);
@@ -601,6 +605,418 @@ static void test_deterministic(void **state) {
   free(r2);
 }
 
+/* ---- token cache and file reuse ------------------------------------------ */
+/* An output folder in memory. */
+typedef struct {
+  hg_strmap index; /* rel -> 1 + slot */
+  char **rels;
+  hg_buf *bytes;
+  size_t n, cap;
+} mem_dir;
+
+static void mem_put(mem_dir *m, const char *rel, const char *data, size_t len) {
+  long at = hg_strmap_get(&m->index, rel, 0);
+  if (!at) {
+    if (m->n == m->cap) {
+      m->cap = m->cap ? m->cap * 2 : 64;
+      m->rels = hg_xrealloc(m->rels, m->cap * sizeof *m->rels);
+      m->bytes = hg_xrealloc(m->bytes, m->cap * sizeof *m->bytes);
+    }
+    m->rels[m->n] = hg_xstrdup(rel);
+    m->bytes[m->n] = (hg_buf)HG_BUF_INIT;
+    at = (long)++m->n;
+    hg_strmap_put(&m->index, rel, at);
+  }
+  hg_buf_clear(&m->bytes[at - 1]);
+  hg_buf_append(&m->bytes[at - 1], data, len);
+}
+
+static const hg_buf *mem_get(const mem_dir *m, const char *rel) {
+  long at = hg_strmap_get(&m->index, rel, 0);
+  return at ? &m->bytes[at - 1] : NULL;
+}
+
+static void mem_free(mem_dir *m) {
+  for (size_t i = 0; i < m->n; i++) {
+    free(m->rels[i]);
+    hg_buf_free(&m->bytes[i]);
+  }
+  free(m->rels);
+  free(m->bytes);
+  hg_strmap_free(&m->index);
+  memset(m, 0, sizeof *m);
+}
+
+/* The same names with the same bytes. */
+static void assert_same_dirs(const mem_dir *a, const mem_dir *b, const char *what) {
+  for (size_t i = 0; i < a->n; i++) {
+    const hg_buf *o = mem_get(b, a->rels[i]);
+    if (!o) fail_msg("%s: %s only in the first build", what, a->rels[i]);
+    if (o->len != a->bytes[i].len || memcmp(o->data, a->bytes[i].data, o->len) != 0)
+      fail_msg("%s: %s differs", what, a->rels[i]);
+  }
+  for (size_t i = 0; i < b->n; i++)
+    if (!mem_get(a, b->rels[i])) fail_msg("%s: %s only in the second build", what, b->rels[i]);
+}
+
+/* One build's output: write() keeps the bytes; reuse() answers from the
+ * files of the build before (prev), as the output module answers from the
+ * last build's output, and then counts the file as this build's. Both are
+ * called from several threads. */
+typedef struct {
+  mem_dir files;
+  const mem_dir *prev;
+  size_t written, reused;
+  size_t written_kind[128]; /* by the first letter of the file name */
+  pthread_mutex_t mu;
+} mem_out;
+
+static bool mem_write(void *ctx, const char *rel, const char *data, size_t len, hg_error **err) {
+  (void)err;
+  mem_out *o = ctx;
+  pthread_mutex_lock(&o->mu);
+  assert_null(mem_get(&o->files, rel)); /* every file once */
+  mem_put(&o->files, rel, data, len);
+  o->written++;
+  o->written_kind[hg_path_basename(rel)[0] & 127]++;
+  pthread_mutex_unlock(&o->mu);
+  return true;
+}
+
+static bool mem_reuse(void *ctx, const char *rel) {
+  mem_out *o = ctx;
+  pthread_mutex_lock(&o->mu);
+  assert_false(hg_str_has_suffix(rel, "/manifest.bin")); /* not content-named */
+  const hg_buf *b = o->prev ? mem_get(o->prev, rel) : NULL;
+  if (b) {
+    assert_null(mem_get(&o->files, rel));
+    mem_put(&o->files, rel, b->data, b->len);
+    o->reused++;
+  }
+  pthread_mutex_unlock(&o->mu);
+  return b != NULL;
+}
+
+/* Builds docs in memory, with the token cache at `cache` (NULL: none) and
+ * reusing the files of prev (NULL: none). Free with mem_out_free. */
+static mem_out *build_mem(const hg_search_doc *docs, size_t n, const char *lang,
+                          const char *cache, const mem_dir *prev) {
+  mem_out *o = hg_xcalloc(1, sizeof *o);
+  pthread_mutex_init(&o->mu, NULL);
+  o->prev = prev;
+  hg_search_opts opts = {.lang = lang, .out_root = "/nonexistent", .threads = 2,
+                         .write = mem_write, .reuse = mem_reuse, .write_ctx = o,
+                         .cache_path = cache};
+  hg_error *err = NULL;
+  char *rel = hg_search_build(docs, n, &opts, &err);
+  if (!rel) fail_msg("build: %s", err ? err->msg : "?");
+  free(rel);
+  return o;
+}
+
+static void assert_same_files(const mem_out *a, const mem_out *b, const char *what) {
+  assert_same_dirs(&a->files, &b->files, what);
+}
+
+static void mem_out_free(mem_out *o) {
+  mem_free(&o->files);
+  pthread_mutex_destroy(&o->mu);
+  free(o);
+}
+
+/* Generated articles: English with a few accented words, Thai runs, tags,
+ * categories; each body starts with a word of its own ("ticket<i>"). */
+typedef struct {
+  hg_search_doc *docs;
+  size_t n, cap;
+  char **owned;
+  size_t nowned, owncap;
+} corpus;
+
+static const char *const corpus_words[] = {
+    "order", "track", "parcel", "refund", "return", "invoice", "payment", "card", "account",
+    "password", "reset", "shipping", "delivery", "courier", "customs", "duty", "address",
+    "change", "cancel", "subscription", "coupon", "discount", "gift", "wrap", "store",
+    "pickup", "locker", "label", "printer", "receipt", "warranty", "repair", "exchange",
+    "size", "colour", "stock", "preorder", "backorder", "email", "notification", "phone",
+    "browser", "cookie", "privacy", "export", "import", "team", "member", "role", "admin",
+    "billing", "plan", "upgrade", "downgrade", "trial", "tax", "vat", "currency", "rate",
+    "late", "damaged", "missing", "wrong", "item", "box", "weight", "international",
+    "express", "standard", "weekend", "holiday", "support", "chat", "ticket", "answer",
+    "the", "a", "an", "to", "of", "and", "or", "your", "you", "we", "is", "are", "can",
+    "will", "with", "for", "in", "on", "after", "before", "within", "days", "hours",
+    "café", "Zürich", "crème", "brûlée", "naïve", "účet", "zrušení", "objednávky", "Straße",
+    "Øresund", "ติดตามพัสดุ", "คำสั่งซื้อ", "การชำระเงิน", "don't", "v2.1", "3,000", "e-mail"};
+#define NWORDS (sizeof corpus_words / sizeof corpus_words[0])
+static const char *const corpus_tags[] = {"billing", "shipping", "account", "returns",
+                                          "privacy", "gifts", "b2b", "mobile", "účty"};
+static const char *const corpus_cats[] = {"Orders", "Shipping", "Account", "Billing",
+                                          "Objednávky"};
+
+static uint64_t rnd(uint64_t *s) {
+  *s ^= *s << 13;
+  *s ^= *s >> 7;
+  *s ^= *s << 17;
+  return *s;
+}
+
+static char *own(corpus *c, char *s) {
+  if (c->nowned == c->owncap) {
+    c->owncap = c->owncap ? c->owncap * 2 : 256;
+    c->owned = hg_xrealloc(c->owned, c->owncap * sizeof *c->owned);
+  }
+  return c->owned[c->nowned++] = s;
+}
+
+/* Half the words from the list above, half made of syllables, rank r
+ * about as often as 1/r (a few thousand distinct words in all). */
+static void put_word(hg_buf *b, uint64_t *seed) {
+  static const char *const syl[] = {"ka", "ro", "mi", "tel", "san", "vo", "ри", "bré",
+                                    "lu", "dax", "ne", "pho", "กา", "qu", "zen", "ost"};
+  if (rnd(seed) % 2) {
+    hg_buf_puts(b, corpus_words[rnd(seed) % NWORDS]);
+    return;
+  }
+  uint64_t r = (uint64_t)exp(log(5000.0) * (double)(rnd(seed) % 100000) / 100000.0);
+  r = r * 2654435761u % 1000003;
+  for (int k = 0; k < 2 + (int)(r % 3); k++) hg_buf_puts(b, syl[(r >> (4 * k)) % 16]);
+}
+
+static char *words(uint64_t *seed, size_t n, bool sentences) {
+  hg_buf b = HG_BUF_INIT;
+  for (size_t i = 0; i < n; i++) {
+    if (i) hg_buf_puts(&b, sentences && rnd(seed) % 9 == 0 ? ". " : " ");
+    put_word(&b, seed);
+  }
+  if (sentences) hg_buf_putc(&b, '.');
+  return hg_buf_steal(&b);
+}
+
+static void corpus_add(corpus *c, size_t i, uint64_t *seed) {
+  if (c->n == c->cap) {
+    c->cap = c->cap ? c->cap * 2 : 64;
+    c->docs = hg_xrealloc(c->docs, c->cap * sizeof *c->docs);
+  }
+  hg_search_doc *d = &c->docs[c->n++];
+  memset(d, 0, sizeof *d);
+  d->url = own(c, hg_strdup_printf("a/%zu/index.html", i));
+  char *t = words(seed, 3 + rnd(seed) % 4, false);
+  d->title = own(c, hg_strdup_printf("%s %zu", t, i % 50));
+  free(t);
+  d->category = corpus_cats[rnd(seed) % 5];
+  d->breadcrumb = own(c, hg_strdup_printf("%s › Topic %zu", d->category, i % 7));
+  char *h1 = words(seed, 3, false), *h2 = words(seed, 4, false);
+  d->headings = own(c, hg_strdup_printf("%s\n%s\n", h1, h2));
+  free(h1);
+  free(h2);
+  d->keywords = own(c, words(seed, 2, false));
+  d->description = own(c, words(seed, 10, true));
+  char *body = words(seed, 40 + rnd(seed) % 200, true);
+  d->body = own(c, hg_strdup_printf("ticket%zu %s", i, body));
+  free(body);
+  size_t nt = rnd(seed) % 4;
+  const char **tags = hg_xcalloc(nt + 1, sizeof *tags);
+  for (size_t k = 0; k < nt; k++) tags[k] = corpus_tags[rnd(seed) % 9];
+  own(c, (char *)tags);
+  d->tags = tags;
+  d->ntags = nt;
+  d->promoted = i % 37 == 0;
+}
+
+static void corpus_free(corpus *c) {
+  for (size_t i = 0; i < c->nowned; i++) free(c->owned[i]);
+  free(c->owned);
+  free(c->docs);
+}
+
+static char *cache_bytes(const char *path, size_t *len) {
+  char *s = hg_read_file(path, len, NULL);
+  assert_non_null(s);
+  return s;
+}
+
+/* A cache build (warm, reusing the build before) and a build without any
+ * cache give the same files; the cache left behind is the one a cold build
+ * of these documents writes (nothing of earlier builds stays in it). */
+static mem_out *step(const corpus *c, const char *cache, mem_out *prev, const char *what,
+                     const char *root) {
+  mem_out *warm = build_mem(c->docs, c->n, "en", cache, &prev->files);
+  mem_out *clean = build_mem(c->docs, c->n, "en", NULL, NULL);
+  assert_same_files(warm, clean, what);
+  char *cold_cache = hg_path_join(root, "cold.cache");
+  unlink(cold_cache);
+  mem_out *cold = build_mem(c->docs, c->n, "en", cold_cache, NULL);
+  size_t la, lb;
+  char *a = cache_bytes(cache, &la), *b = cache_bytes(cold_cache, &lb);
+  if (la != lb || memcmp(a, b, la) != 0) fail_msg("%s: the cache differs from a cold one", what);
+  free(a);
+  free(b);
+  free(cold_cache);
+  mem_out_free(cold);
+  mem_out_free(clean);
+  mem_out_free(prev);
+  return warm;
+}
+
+static void test_cache_byte_identity(void **state) {
+  (void)state;
+  corpus c = {0};
+  uint64_t seed = 0x2545f4914f6cdd1dULL;
+  for (size_t i = 0; i < 600; i++) corpus_add(&c, i, &seed);
+  char *root = tmpdir(), *cache = hg_path_join(root, "sub/en.tokens");
+
+  mem_out *a = build_mem(c.docs, c.n, "en", NULL, NULL);
+  mem_out *b = build_mem(c.docs, c.n, "en", cache, NULL); /* cold: no file yet */
+  assert_same_files(a, b, "cold");
+  assert_true(hg_is_file(cache));
+  size_t total = a->files.n;
+  assert_true(total > 40);
+
+  /* nothing changed: only the manifest is written, the cache stays */
+  size_t l0, l1;
+  char *c0 = cache_bytes(cache, &l0);
+  mem_out *w = build_mem(c.docs, c.n, "en", cache, &b->files);
+  assert_same_files(a, w, "unchanged");
+  assert_int_equal(w->written, 1);
+  char *c1 = cache_bytes(cache, &l1);
+  assert_true(l0 == l1 && memcmp(c0, c1, l0) == 0);
+  free(c0);
+  free(c1);
+  mem_out_free(b);
+
+  /* one body edited (its own word "ticket17" gone: that term's df is 0) */
+  c.docs[17].body = own(&c, hg_strdup_printf("%s Edited: the courier was late again.",
+                                             c.docs[17].body + strlen("ticket17 ")));
+  w = step(&c, cache, w, "body edit", root);
+  if (w->written * 100 >= total * 15)
+    fail_msg("body edit: %zu of %zu files compressed", w->written, total);
+  assert_int_equal(w->reused + w->written, w->files.n);
+  /* its store group, not the others; the tags did not change */
+  assert_int_equal(w->written_kind['d'], 1);
+  assert_int_equal(w->written_kind['f'], 0);
+  assert_int_equal(w->written_kind['m'], 1);
+
+  /* one title edited */
+  c.docs[200].title = own(&c, hg_strdup_printf("%s café", c.docs[200].title));
+  w = step(&c, cache, w, "title edit", root);
+  if (w->written * 100 >= total * 15)
+    fail_msg("title edit: %zu of %zu files compressed", w->written, total);
+
+  /* a document added, one removed, then the order changed */
+  corpus_add(&c, 600, &seed);
+  w = step(&c, cache, w, "added", root);
+  memmove(&c.docs[5], &c.docs[6], (c.n - 6) * sizeof *c.docs);
+  c.n--;
+  w = step(&c, cache, w, "removed", root);
+  for (size_t i = 0; i < c.n / 2; i++) {
+    hg_search_doc t = c.docs[i];
+    c.docs[i] = c.docs[c.n - 1 - i];
+    c.docs[c.n - 1 - i] = t;
+  }
+  w = step(&c, cache, w, "reordered", root);
+
+  mem_out_free(a);
+  mem_out_free(w);
+  free(cache);
+  hg_rm_rf(root);
+  free(root);
+  corpus_free(&c);
+}
+
+static void put_bytes_file(const char *path, const char *data, size_t len) {
+  hg_error *err = NULL;
+  if (!hg_write_file(path, data, len, &err)) fail_msg("%s", err->msg);
+}
+
+/* Where the payload of a cache file starts (after magic, version, key
+ * length, key padded to 4 bytes, payload length and checksum). */
+static size_t payload_at(const char *data) {
+  uint32_t kl;
+  memcpy(&kl, data + 12, 4);
+  return 16 + ((kl + 3) & ~3u) + 16;
+}
+
+/* Puts data at the cache path and builds with it: the files must be those
+ * of a build without a cache. */
+static void expect_unused(const corpus *c, const char *cache, const char *data, size_t len,
+                          const mem_out *clean, const char *what) {
+  put_bytes_file(cache, data, len);
+  mem_out *o = build_mem(c->docs, c->n, "en", cache, NULL);
+  assert_same_files(clean, o, what);
+  mem_out_free(o);
+}
+
+/* Makes the checksum of a changed cache file fit again. */
+static void reseal(char *data, size_t len, size_t at) {
+  uint64_t sum = hg_hash64(data + at, len - at);
+  memcpy(data + at - 8, &sum, 8);
+}
+
+/* A cache that is garbage, short, damaged, foreign or not a file is not
+ * used (the files are those of a build without one) and the build does not
+ * fail. */
+static void test_cache_corrupt(void **state) {
+  (void)state;
+  corpus c = {0};
+  uint64_t seed = 0x9e3779b97f4a7c15ULL;
+  for (size_t i = 0; i < 120; i++) corpus_add(&c, i, &seed);
+  char *root = tmpdir(), *cache = hg_path_join(root, "en.tokens");
+  char *cs = hg_path_join(root, "cs.tokens");
+  mem_out *clean = build_mem(c.docs, c.n, "en", NULL, NULL);
+  mem_out_free(build_mem(c.docs, c.n, "en", cache, NULL));
+  mem_out_free(build_mem(c.docs, c.n, "cs", cs, NULL));
+  size_t len, cslen;
+  char *valid = cache_bytes(cache, &len), *foreign = cache_bytes(cs, &cslen);
+  size_t at = payload_at(valid);
+  assert_true(at < len);
+
+  /* garbage, and truncations at every part of the file */
+  char *bad = hg_xmalloc(len + 4096);
+  uint64_t r = 42;
+  for (int k = 0; k < 4096; k++) bad[k] = (char)rnd(&r);
+  expect_unused(&c, cache, bad, 4096, clean, "garbage");
+  size_t cuts[] = {0, 7, 8, 15, at - 1, at, at + 10, len / 2, len - 4, len - 1};
+  for (size_t k = 0; k < sizeof cuts / sizeof cuts[0]; k++)
+    expect_unused(&c, cache, valid, cuts[k], clean, "truncated");
+  /* one byte changed anywhere (the checksum, or the header's fields) */
+  size_t flips[] = {0, 8, 12, 20, at - 16, at - 8, at, at + 3, at + 30, len / 2, len - 1};
+  for (size_t k = 0; k < sizeof flips / sizeof flips[0]; k++) {
+    memcpy(bad, valid, len);
+    bad[flips[k]] ^= 0x5a;
+    expect_unused(&c, cache, bad, len, clean, "damaged");
+  }
+  /* the checksum made to fit records whose last bytes (field masks) are
+   * not possible: those documents are tokenized again */
+  memcpy(bad, valid, len);
+  memset(bad + len - 64, 0xff, 64);
+  reseal(bad, len, at);
+  expect_unused(&c, cache, bad, len, clean, "bad records");
+  /* and offsets pointing anywhere: the file is not used */
+  memcpy(bad, valid, len);
+  memset(bad + at + 4, 0x7f, 4); /* the term bytes */
+  reseal(bad, len, at);
+  expect_unused(&c, cache, bad, len, clean, "bad offsets");
+  /* another language's cache */
+  expect_unused(&c, cache, foreign, cslen, clean, "foreign");
+  /* a folder where the file should be: no cache, no error, left alone */
+  assert_true(hg_rm_rf(cache));
+  assert_true(hg_mkdir_p(cache, NULL));
+  mem_out *o = build_mem(c.docs, c.n, "en", cache, NULL);
+  assert_same_files(clean, o, "folder");
+  assert_true(hg_is_dir(cache));
+  mem_out_free(o);
+
+  free(bad);
+  free(valid);
+  free(foreign);
+  mem_out_free(clean);
+  free(cache);
+  free(cs);
+  hg_rm_rf(root);
+  free(root);
+  corpus_free(&c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_thai_sentence),
@@ -614,6 +1030,8 @@ int main(void) {
       cmocka_unit_test(test_truncated_postings),
       cmocka_unit_test(test_empty_and_bad_lang),
       cmocka_unit_test(test_deterministic),
+      cmocka_unit_test(test_cache_byte_identity),
+      cmocka_unit_test(test_cache_corrupt),
   };
   return cmocka_run_group_tests_name("search", tests, NULL, NULL);
 }

@@ -471,7 +471,7 @@ export class SearchIndex {
   // The stored record of a document: {id, url (absolute), title, breadcrumb, description, text, category}.
   async doc(id) {
     const st = this.m.store, g = Math.floor(id / st.group);
-    const rows = await this.file(`d${g}.${st.hash}.bin`).then((b) => b.rows || (b.rows = JSON.parse(dec.decode(b))));
+    const rows = await this.file(`d${g}.${st.files[g]}.bin`).then((b) => b.rows || (b.rows = JSON.parse(dec.decode(b))));
     const [url, title, breadcrumb, description, text] = rows[id - g * st.group];
     const cat = this.m.categories.find((c) => id >= c[1] && id < c[1] + c[2]);
     return { id, url: new URL(url, this.root).href, title, breadcrumb, description, text, category: cat ? cat[0] : '' };

@@ -61,6 +61,10 @@ hg_cache *hg_cache_open(const char *site_dir, const char *out_dir, const char *t
                         const char *opts_key);
 void hg_cache_free(hg_cache *c);
 
+/* SITE/.helpgen-cache (it may not exist yet), owned by c: other caches of
+ * the build (e.g. the search tokens) go there too. */
+const char *hg_cache_dir(const hg_cache *c);
+
 /* Hex digest of all inputs (16 characters), owned by c. */
 const char *hg_cache_inputs(const hg_cache *c);
 

@@ -70,7 +70,12 @@ typedef struct {
   const bool *copies;           /* parallel to site->arts: write only these
                                    articles' Markdown copies (llms), the
                                    others are as the last build left them;
-                                   NULL: all */
+                                   NULL: all. Set (an incremental build,
+                                   which changed article bodies only), only
+                                   feeds and those copies are written: the
+                                   sitemap, robots.txt, llms.txt, alias pages
+                                   and _redirects are made of the site model
+                                   and front matter, which did not change */
 } hg_seo_lang;
 
 /* Checks every published article's aliases, in every language, before

@@ -276,14 +276,32 @@ static bool search_write(void *ctx, const char *rel, const char *data, size_t le
   return hg_output_write(ctx, rel, data, len, err);
 }
 
-/* Builds the search index for the site language; returns the manifest path
- * (relative to the site root) or NULL with an error in diags. */
+static bool search_reuse(void *ctx, const char *rel) { return hg_output_reuse(ctx, rel); }
+
+/* Builds the search index of one language; returns the manifest path
+ * (relative to the site root) or NULL with an error in diags. cache_dir:
+ * where the token cache goes (NULL: none). */
 static char *build_search(const hg_config *cfg, const hg_site *s, const hg_md_result *md,
-                          hg_output *out, int threads, hg_diags *diags) {
+                          hg_output *out, int threads, const char *cache_dir, hg_diags *diags) {
   const hg_content *c = s->content;
   hg_search_doc *docs = hg_xcalloc(s->narts ? s->narts : 1, sizeof *docs);
-  char **owned = hg_xcalloc(s->narts * 5 + 1, sizeof *owned);
+  char **owned = hg_xcalloc(s->narts * 3 + c->nfolders + 1, sizeof *owned);
   size_t no = 0;
+  /* "Orders › Tracking" and the category, once per folder */
+  char **crumbs = owned;
+  const char **cats = hg_xcalloc(c->nfolders + 1, sizeof *cats);
+  for (size_t f = 0; f < c->nfolders; f++) {
+    hg_buf b = HG_BUF_INIT;
+    size_t chain[64], n = 0;
+    for (long g = (long)f; g > 0 && n < 64; g = c->folders[g].parent) chain[n++] = (size_t)g;
+    cats[f] = n ? c->folders[chain[n - 1]].title : "";
+    while (n-- > 0) {
+      hg_buf_puts(&b, c->folders[chain[n]].title);
+      if (n) hg_buf_puts(&b, " › ");
+    }
+    owned[no++] = hg_buf_steal(&b);
+  }
+  hg_buf h = HG_BUF_INIT;
   for (size_t i = 0; i < s->narts; i++) {
     const hg_article *a = &c->articles[s->arts[i].article];
     hg_search_doc *d = &docs[i];
@@ -291,28 +309,14 @@ static char *build_search(const hg_config *cfg, const hg_site *s, const hg_md_re
     if (cfg->pretty_links) url[strlen(url) - strlen("index.html")] = '\0';
     d->url = owned[no++] = url;
     d->title = a->title;
-    d->breadcrumb = owned[no++] = hg_xstrdup("");
-    {
-      /* "Orders › Tracking" */
-      hg_buf b = HG_BUF_INIT;
-      size_t chain[64], n = 0;
-      for (long f = (long)a->folder; f > 0 && n < 64; f = c->folders[f].parent) chain[n++] = (size_t)f;
-      while (n-- > 0) {
-        hg_buf_puts(&b, c->folders[chain[n]].title);
-        if (n) hg_buf_puts(&b, " › ");
-      }
-      free(owned[no - 1]);
-      d->breadcrumb = owned[no - 1] = hg_buf_steal(&b);
-    }
-    long top = (long)a->folder;
-    while (top > 0 && c->folders[top].parent > 0) top = c->folders[top].parent;
-    d->category = top > 0 ? c->folders[top].title : "";
-    hg_buf h = HG_BUF_INIT;
+    d->breadcrumb = crumbs[a->folder];
+    d->category = cats[a->folder];
+    hg_buf_clear(&h);
     for (size_t k = 0; k < md[i].ntoc; k++) {
       hg_buf_puts(&h, md[i].toc[k].text);
       hg_buf_putc(&h, '\n');
     }
-    d->headings = owned[no++] = hg_buf_steal(&h);
+    d->headings = owned[no++] = hg_xstrndup(hg_buf_cstr(&h), h.len);
     d->keywords = owned[no++] = join_lines(a->tags, a->ntags, a->keywords, a->nkeywords);
     d->description = a->description;
     d->body = md[i].text;
@@ -320,6 +324,8 @@ static char *build_search(const hg_config *cfg, const hg_site *s, const hg_md_re
     d->ntags = a->ntags;
     d->promoted = a->promoted;
   }
+  hg_buf_free(&h);
+  free(cats);
   /* search.synonyms: a list of groups, each a list of words or phrases */
   hg_value *syn = hg_value_get(hg_value_get(cfg->root, "search"), "synonyms");
   size_t ngroups = syn && syn->type == HG_V_LIST ? syn->len : 0;
@@ -338,12 +344,16 @@ static char *build_search(const hg_config *cfg, const hg_site *s, const hg_md_re
       if (hg_value_str(grp->items[k])) words[nw++] = hg_value_str(grp->items[k]);
     groups[ng++] = words;
   }
+  char *tokens = cache_dir ? hg_strdup_printf("%s/search-%s.bin", cache_dir, s->lang) : NULL;
+  if (tokens) hg_mkdir_p(cache_dir, NULL);
   hg_search_opts so = {.lang = s->lang, .out_root = hg_output_tmp(out),
                        .threads = threads,
                        .synonyms = (const char *const *const *)groups, .nsynonyms = ng,
-                       .write = search_write, .write_ctx = out};
+                       .write = search_write, .write_ctx = out, .reuse = search_reuse,
+                       .cache_path = tokens};
   hg_error *err = NULL;
   char *manifest = hg_search_build(docs, s->narts, &so, &err);
+  free(tokens);
   for (size_t g = 0; g < ng; g++) free(groups[g]);
   free(groups);
   if (!manifest) {
@@ -911,7 +921,8 @@ again:
       hg_output_forget(out, dir);
       free(dir);
     }
-    tr[l].manifest = build_search(cfg, tr[l].site, tr[l].md, out, threads, &diags);
+    tr[l].manifest = build_search(cfg, tr[l].site, tr[l].md, out, threads,
+                                  cache ? hg_cache_dir(cache) : NULL, &diags);
     ok = tr[l].manifest != NULL;
   }
   stage_done(log, "search", &ts);

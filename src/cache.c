@@ -51,8 +51,7 @@ struct hg_cache {
   char env[17];     /* digest of the helpgen binary, themes root and options */
   hg_cache_result res;
   struct prev_record *rec; /* the last good build into OUT, or NULL */
-  bool out_ok;      /* rec's OUT listing matches OUT */
-  hg_output_file *prev_files; /* rec's listings for hg_cache_previous */
+  hg_output_file *prev_out; /* rec's listings for hg_cache_previous */
   hg_output_file *prev_scratch;
 };
 
@@ -101,21 +100,51 @@ static bool hex_field(char **p, uint64_t *out) {
   return true;
 }
 
+/* ---- writing records: hex numbers without printf (30,000 lines a build) - */
+static void put_hex(hg_buf *b, uint64_t v, int width) {
+  char tmp[16];
+  int n = 0;
+  do {
+    tmp[n++] = "0123456789abcdef"[v & 15];
+    v >>= 4;
+  } while (v);
+  while (n < width) tmp[n++] = '0';
+  hg_buf_grow(b, (size_t)n + 1);
+  while (n) b->data[b->len++] = tmp[--n];
+  b->data[b->len] = '\0';
+}
+
+/* "HEX HEX ... " fields, then s and '\n'. */
+static void put_line(hg_buf *b, const uint64_t *v, size_t nv, int width, const char *s) {
+  for (size_t i = 0; i < nv; i++) {
+    put_hex(b, v[i], width);
+    hg_buf_putc(b, ' ');
+  }
+  hg_buf_puts(b, s);
+  hg_buf_putc(b, '\n');
+}
+
 /* ---- the previous snapshot ----------------------------------------------- */
 typedef struct {
-  file_list files;
-  hg_strmap index; /* path -> position in files */
+  char *text;       /* the snapshot; paths point into it */
+  file_ent *items;  /* sorted by path, as written */
+  size_t len;
 } prev_files;
 
 /* Reads the snapshot hg_cache_save wrote ("SIZE MTIME INODE HASH R PATH\n"
- * a file, in hex, R 'r' for racy or '-'); stops at the first bad line. */
+ * a file, in hex, R 'r' for racy or '-', sorted by path); stops at the
+ * first bad or unsorted line. */
 static void prev_load(prev_files *p, const char *path) {
   memset(p, 0, sizeof *p);
-  char *text = hg_read_file(path, NULL, NULL);
+  size_t len;
+  char *text = hg_read_file(path, &len, NULL);
   if (!text || !hg_str_has_prefix(text, FORMAT "\n")) {
     free(text);
     return;
   }
+  p->text = text;
+  size_t cap = len / 48 + 1; /* lines are longer than that */
+  p->items = hg_xmalloc(cap * sizeof *p->items);
   for (char *q = text + strlen(FORMAT "\n"); *q;) {
     char *nl = strchr(q, '\n');
     file_ent e = {0};
@@ -123,17 +152,34 @@ static void prev_load(prev_files *p, const char *path) {
         !hex_field(&q, &e.ino) || !hex_field(&q, &e.hash) || q + 2 >= nl || q[1] != ' ')
       break;
     e.racy = q[0] != '-';
-    e.path = hg_xstrndup(q + 2, (size_t)(nl - q - 2));
-    hg_strmap_put(&p->index, e.path, (long)p->files.len);
-    list_add(&p->files, e);
+    *nl = '\0';
+    e.path = q + 2;
+    if (p->len && strcmp(p->items[p->len - 1].path, e.path) >= 0) break;
+    if (p->len == cap) {
+      cap *= 2;
+      p->items = hg_xrealloc(p->items, cap * sizeof *p->items);
+    }
+    p->items[p->len++] = e;
     q = nl + 1;
   }
-  free(text);
+}
+
+static const file_ent *prev_find(const prev_files *p, const char *path) {
+  size_t lo = 0, hi = p->len;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = strcmp(p->items[mid].path, path);
+    if (!c) return &p->items[mid];
+    if (c < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return NULL;
 }
 
 static void prev_free(prev_files *p) {
-  list_free(&p->files);
-  hg_strmap_free(&p->index);
+  free(p->items);
+  free(p->text);
+  memset(p, 0, sizeof *p);
 }
 
 /* ---- the walk ------------------------------------------------------------ */
@@ -202,8 +248,7 @@ static void walk(walk_ctx *w, const char *abs, const char *rel, int depth) {
     } else if (S_ISREG(st.st_mode) && !strchr(r, '\n')) {
       file_ent f = {r, (uint64_t)st.st_size, (uint64_t)stat_mtime_ns(&st), (uint64_t)st.st_ino,
                     0, false, false};
-      long at = hg_strmap_get(&w->prev->index, r, -1);
-      const file_ent *p = at >= 0 ? &w->prev->files.items[at] : NULL;
+      const file_ent *p = prev_find(w->prev, r);
       bool known = p && !p->racy && p->size == f.size && p->mtime_ns == f.mtime_ns &&
                    p->ino == f.ino;
       if (known) f.hash = p->hash;
@@ -310,7 +355,7 @@ static void record_free(struct prev_record *r);
 void hg_cache_free(hg_cache *c) {
   if (!c) return;
   record_free(c->rec);
-  free(c->prev_files);
+  free(c->prev_out);
   free(c->prev_scratch);
   list_free(&c->files);
   free(c->res.report);
@@ -323,12 +368,15 @@ void hg_cache_free(hg_cache *c) {
 
 const char *hg_cache_inputs(const hg_cache *c) { return c->inputs; }
 
+const char *hg_cache_dir(const hg_cache *c) { return c->dir; }
+
 /* ---- the last good build ------------------------------------------------- */
 /* A record ("build-<hash of OUT>") is text:
  *   helpgen-cache 2
  *   inputs HEX16 / env HEX16 / stats PAGES ARTICLES WARNINGS
  *   report LEN\n<bytes>\nnotes LEN\n<bytes>\n
  *   state ID LOGLEN LOGHASH (ID, the hash of the base, "-": no state)
+ *   statefile SIZE MTIME INODE  (of the base)
  *   out N, then N lines "SIZE MTIME INODE HASH REL"   OUT's files
  *   files N, then N lines "HASH PATH"           the build's inputs
  *   scratch N, the same for the build folder beside OUT (the site before)
@@ -351,6 +399,7 @@ struct prev_record {
   char state_id[17]; /* "" without state; the hash of the base */
   size_t loglen;     /* bytes of the log that go with this record */
   char loghash[17];  /* their hash */
+  uint64_t base_stat[3]; /* size, mtime, inode of the base when written */
   in_file *files;
   size_t nfiles;
   out_file *out, *scratch;
@@ -452,6 +501,17 @@ static struct prev_record *record_load(const char *path) {
       }
     }
   }
+  /* "statefile SIZE MTIME INODE": the base as it was written */
+  ok = ok && !strncmp(p, "statefile ", 10);
+  if (ok) {
+    p += 10;
+    char *nl = strchr(p, '\n');
+    ok = nl && hex_field(&p, &r->base_stat[0]) && hex_field(&p, &r->base_stat[1]) && p < nl;
+    if (ok) { /* the last field ends at the line's end */
+      *nl = ' ';
+      ok = hex_field(&p, &r->base_stat[2]) && p == nl + 1;
+    }
+  }
   ok = ok && count_line(&p, "out", &r->nout) && r->nout > 0 && out_lines(&p, r->nout, &r->out);
   if (!ok) {
     record_free(r);
@@ -515,11 +575,9 @@ static bool files_unchanged(const char *dir, const out_file *files, size_t n) {
   return !k.changed;
 }
 
-/* Loads the record of the last good build into OUT (once) and checks OUT. */
+/* Loads the record of the last good build into OUT (once). */
 static struct prev_record *record(hg_cache *c) {
-  if (c->rec) return c->rec;
-  c->rec = record_load(c->state_path);
-  if (c->rec) c->out_ok = files_unchanged(c->out_abs, c->rec->out, c->rec->nout);
+  if (!c->rec) c->rec = record_load(c->state_path);
   return c->rec;
 }
 
@@ -527,7 +585,9 @@ static bool save_snapshot(const hg_cache *c);
 
 bool hg_cache_fresh(hg_cache *c, hg_cache_result *r) {
   struct prev_record *rec = record(c);
-  if (!rec || strcmp(rec->inputs, c->inputs) || !c->out_ok) return false;
+  if (!rec || strcmp(rec->inputs, c->inputs) ||
+      !files_unchanged(c->out_abs, rec->out, rec->nout)) /* OUT as recorded? */
+    return false;
   /* files read again (touched, or too recent to trust last time) need not
    * be read by every later build that changes nothing */
   size_t reread = 0;
@@ -538,6 +598,16 @@ bool hg_cache_fresh(hg_cache *c, hg_cache_result *r) {
   c->res = (hg_cache_result){hg_xstrdup(rec->report), hg_xstrdup(rec->notes), rec->pages,
                              rec->articles, rec->warnings, NULL, 0, NULL, NULL, false};
   *r = c->res;
+  return true;
+}
+
+/* Size, mtime and inode of a file. */
+static bool file_stat(const char *path, uint64_t out[3]) {
+  struct stat st;
+  if (stat(path, &st) != 0) return false;
+  out[0] = (uint64_t)st.st_size;
+  out[1] = (uint64_t)stat_mtime_ns(&st);
+  out[2] = (uint64_t)st.st_ino;
   return true;
 }
 
@@ -568,7 +638,7 @@ bool hg_cache_previous(hg_cache *c, bool (*accept)(void *ctx, const char *path),
                        hg_cache_prev *p) {
   memset(p, 0, sizeof *p);
   struct prev_record *rec = record(c);
-  if (!rec || !c->out_ok || !rec->state_id[0] || strcmp(rec->env, c->env) || !record_rest(rec) ||
+  if (!rec || !rec->state_id[0] || strcmp(rec->env, c->env) || !record_rest(rec) ||
       !rec->nscratch || rec->nfiles != c->files.len)
     return false;
   /* the inputs, both lists sorted by path: the same files, some changed */
@@ -581,9 +651,27 @@ bool hg_cache_previous(hg_cache *c, bool (*accept)(void *ctx, const char *path),
     p->changed = hg_xrealloc(p->changed, (p->nchanged + 1) * sizeof *p->changed);
     p->changed[p->nchanged++] = e->path + 2;
   }
+  /* The new site is the build folder beside OUT (the site before) plus
+   * the files the last build changed, copied from OUT, plus this build's:
+   * those must be as recorded. OUT's other files are not read; should one
+   * have been edited by hand, the build folder it becomes fails this check
+   * next time, which then is a full build. */
   char *scratch = hg_output_scratch_path(c->out_abs);
   ok = ok && files_unchanged(scratch, rec->scratch, rec->nscratch);
   free(scratch);
+  if (ok) {
+    hg_strmap was = {0};
+    for (size_t i = 0; i < rec->nscratch; i++) hg_strmap_put(&was, rec->scratch[i].rel, (long)i);
+    out_file *delta = hg_xcalloc(rec->nout + 1, sizeof *delta);
+    size_t nd = 0;
+    for (size_t i = 0; i < rec->nout; i++) {
+      long k = hg_strmap_get(&was, rec->out[i].rel, -1);
+      if (k < 0 || rec->scratch[k].hash != rec->out[i].hash) delta[nd++] = rec->out[i];
+    }
+    ok = files_unchanged(c->out_abs, delta, nd);
+    free(delta);
+    hg_strmap_free(&was);
+  }
   if (!ok) {
     hg_cache_prev_free(p);
     return false;
@@ -593,11 +681,14 @@ bool hg_cache_previous(hg_cache *c, bool (*accept)(void *ctx, const char *path),
   char *logp = hg_strdup_printf("%s.log", c->state_path);
   char head[40];
   int hl = snprintf(head, sizeof head, "HGSTATE %s\n", rec->state_id);
-  p->base = map_file(base, &p->base_len);
+  /* the base is trusted as OUT's files are: by size, mtime and inode (its
+   * hash, the id, is not computed again: 50 MB on 10,000 articles) */
+  uint64_t st[3];
+  p->base = file_stat(base, st) && !memcmp(st, rec->base_stat, sizeof st)
+                ? map_file(base, &p->base_len)
+                : NULL;
   ok = p->base && p->base_len >= (size_t)hl && !memcmp(p->base, head, (size_t)hl);
-  char h[17]; /* a damaged state costs a full build, not a wrong site */
-  if (ok) hg_hash_hex(p->base + hl, p->base_len - (size_t)hl, h);
-  ok = ok && !strcmp(h, rec->state_id);
+  char h[17]; /* a damaged log costs a full build, not a wrong site */
   int ll = snprintf(head, sizeof head, "HGLOG %s\n", rec->state_id);
   if (ok && rec->loglen) {
     p->log = map_file(logp, &p->log_len);
@@ -618,11 +709,11 @@ bool hg_cache_previous(hg_cache *c, bool (*accept)(void *ctx, const char *path),
     p->batches = p->log + ll;
     p->batches_len = rec->loglen - (size_t)ll;
   }
-  free(c->prev_files);
+  free(c->prev_out);
   free(c->prev_scratch);
-  c->prev_files = to_output_files(rec->out, rec->nout);
+  c->prev_out = to_output_files(rec->out, rec->nout);
   c->prev_scratch = to_output_files(rec->scratch, rec->nscratch);
-  p->out = c->prev_files;
+  p->out = c->prev_out;
   p->nout = rec->nout;
   p->scratch = c->prev_scratch;
   p->nscratch = rec->nscratch;
@@ -772,9 +863,10 @@ static out_file *out_listing(hg_cache *c, const hg_cache_result *r, size_t *n, c
 
 static void put_out(hg_buf *b, const char *key, const out_file *f, size_t n) {
   hg_buf_printf(b, "%s %zu\n", key, n);
-  for (size_t i = 0; i < n; i++)
-    hg_buf_printf(b, "%" PRIx64 " %" PRIx64 " %" PRIx64 " %" PRIx64 " %s\n", f[i].size,
-                  f[i].mtime, f[i].ino, f[i].hash, f[i].rel);
+  for (size_t i = 0; i < n; i++) {
+    uint64_t v[4] = {f[i].size, f[i].mtime, f[i].ino, f[i].hash};
+    put_line(b, v, 4, 0, f[i].rel);
+  }
 }
 
 struct hg_cache_sink {
@@ -852,8 +944,12 @@ static bool save_snapshot(const hg_cache *c) {
   hg_buf_puts(&b, FORMAT "\n");
   for (size_t i = 0; i < c->files.len; i++) {
     const file_ent *e = &c->files.items[i];
-    hg_buf_printf(&b, "%" PRIx64 " %" PRIx64 " %" PRIx64 " %" PRIx64 " %c %s\n", e->size,
-                  e->mtime_ns, e->ino, e->hash, e->racy ? 'r' : '-', e->path);
+    uint64_t v[4] = {e->size, e->mtime_ns, e->ino, e->hash};
+    put_line(&b, v, 4, 0, e->racy ? "r" : "-");
+    b.len--; /* the path follows the flag */
+    hg_buf_putc(&b, ' ');
+    hg_buf_puts(&b, e->path);
+    hg_buf_putc(&b, '\n');
   }
   char *fp = hg_path_join(c->dir, "files");
   bool ok = write_atomic(fp, b.data, b.len);
@@ -863,15 +959,14 @@ static bool save_snapshot(const hg_cache *c) {
 }
 
 void hg_cache_save(hg_cache *c, const hg_cache_result *r) {
-  if (!hg_is_dir(c->dir)) {
-    if (mkdir(c->dir, 0755) != 0) return;
-    /* backup and sync tools skip folders marked like this */
-    char *tag = hg_path_join(c->dir, "CACHEDIR.TAG");
-    static const char sig[] = "Signature: 8a477f597d28d172789f06886806bc55\n"
-                              "# helpgen's build cache: safe to delete.\n";
-    hg_write_file(tag, sig, strlen(sig), NULL);
-    free(tag);
-  }
+  if (!hg_is_dir(c->dir) && mkdir(c->dir, 0755) != 0) return;
+  /* backup and sync tools skip folders marked like this (the folder may
+   * have been made by a stage that keeps its own cache there) */
+  char *tag = hg_path_join(c->dir, "CACHEDIR.TAG");
+  static const char sig[] = "Signature: 8a477f597d28d172789f06886806bc55\n"
+                            "# helpgen's build cache: safe to delete.\n";
+  if (!hg_is_file(tag)) hg_write_file(tag, sig, strlen(sig), NULL);
+  free(tag);
   hg_buf b = HG_BUF_INIT;
   bool ok = save_snapshot(c);
   if (!ok) {
@@ -894,13 +989,18 @@ void hg_cache_save(hg_cache *c, const hg_cache_result *r) {
   hg_buf_printf(&b, "\nnotes %zu\n", strlen(r->notes));
   hg_buf_puts(&b, r->notes);
   hg_buf_printf(&b, "\nstate %s %zu %s\n", id, loglen, loghash);
+  uint64_t st[3] = {0, 0, 0};
+  char *base = hg_strdup_printf("%s.state", c->state_path);
+  if (strcmp(id, "-")) file_stat(base, st);
+  free(base);
+  hg_buf_printf(&b, "statefile %" PRIx64 " %" PRIx64 " %" PRIx64 "\n", st[0], st[1], st[2]);
   put_out(&b, "out", out, nout);
   hg_buf_printf(&b, "files %zu\n", c->files.len);
   for (size_t i = 0; i < c->files.len; i++)
-    hg_buf_printf(&b, "%016" PRIx64 " %s\n", c->files.items[i].hash, c->files.items[i].path);
-  /* the folder OUT was is the next build's scratch copy, as checked before
-   * this build (hg_cache_fresh loaded the record then) */
-  if (c->rec && c->out_ok && r->files)
+    put_line(&b, &c->files.items[i].hash, 1, 16, c->files.items[i].path);
+  /* the folder OUT was is the next build's scratch copy, as recorded (the
+   * next incremental build checks that it still is) */
+  if (c->rec && r->files)
     put_out(&b, "scratch", c->rec->out, c->rec->nout);
   else
     hg_buf_puts(&b, "scratch 0\n");

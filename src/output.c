@@ -456,6 +456,12 @@ bool hg_output_sync(hg_output *o, const hg_output_file *out, size_t nout,
     char *src = hg_path_join(o->out, f->rel);
     size_t len;
     char *data = hg_read_file(src, &len, err);
+    if (data && hg_hash64(data, len) != f->hash) {
+      hg_error_set(err, 1, NULL, 0, 0, "'%s' changed while helpgen was building; build again",
+                   src);
+      free(data);
+      data = NULL;
+    }
     free(src);
     ok = data && hg_output_write(o, f->rel, data, len, err);
     free(data);

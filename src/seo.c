@@ -1248,6 +1248,7 @@ static bool write_llms(const hg_seo_lang *langs, size_t nl, size_t lang, hg_outp
     warn_replaced(s, 0, "llms.txt", diags);
     return hg_diags_count(diags, HG_ERR) == 0;
   }
+  if (langs[lang].copies) return hg_diags_count(diags, HG_ERR) == 0; /* titles: unchanged */
   /* relative links leave out the language's folder, where the file is */
   size_t cut = *cfg->base_url || !*s->prefix ? 0 : strlen(s->prefix) + 1;
   hg_buf b = HG_BUF_INIT;
@@ -1312,13 +1313,21 @@ bool hg_seo_write(const hg_seo_lang *langs, size_t nl, const hg_seo_settings *se
     }
   }
 
+  /* an incremental build changed article bodies only: what is made of the
+   * site model and front matter alone is as the last build left it */
+  bool partial = langs[0].copies != NULL;
   bool sitemap = abs && !site_file(s, 0, "sitemap.xml");
   if (abs && !sitemap) warn_replaced(s, 0, "sitemap.xml", diags);
-  if (sitemap) write_sitemap(langs, nl, out, diags);
-  if (!site_file(s, 0, "robots.txt")) write_robots(langs, nl, abs, out, diags);
+  if (sitemap && !partial) write_sitemap(langs, nl, out, diags);
+  if (!site_file(s, 0, "robots.txt") && !partial) write_robots(langs, nl, abs, out, diags);
   for (size_t l = 0; abs && l < nl; l++)
     write_feeds(langs[l].site, langs[l].md, days[l], newest, out, diags);
   for (size_t l = 0; set && set->llms && l < nl; l++) write_llms(langs, nl, l, out, threads, diags);
+  if (partial) {
+    for (size_t l = 0; l < nl; l++) free(days[l]);
+    free(days);
+    return hg_diags_count(diags, HG_ERR) == before;
+  }
 
   alias_list al;
   hg_diags scratch = {0}; /* hg_seo_check reported these */

@@ -381,7 +381,7 @@ static void incremental_refused(void **state) {
   free(st);
   free(ba);
   free(ch);
-  /* a damaged state fails its checksum */
+  /* a state changed behind helpgen's back (its size, mtime or inode) */
   char *cache = hg_path_join(f->site, HG_CACHE_DIR);
   char **names = NULL;
   size_t n = 0;

@@ -67,7 +67,8 @@ typedef struct {
 hg_output_file *hg_output_files(const hg_output *o, size_t *n);
 void hg_output_files_free(hg_output_file *f, size_t n);
 /* `out` lists OUT's files and `scratch` the build folder's (as a cache
- * recorded and verified them; both borrowed). Fails (err) when the build
+ * recorded and verified them; both borrowed, both sorted by rel as
+ * hg_output_files gives them). Fails (err) when the build
  * folder is new, or a file of OUT to copy cannot be read or is not what
  * `out` says (its hash). */
 bool hg_output_sync(hg_output *o, const hg_output_file *out, size_t nout,

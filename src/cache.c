@@ -455,6 +455,19 @@ static bool hex16_line(char **p, const char *key, char out[17]) {
   return true;
 }
 
+/* The entry of sorted list v named rel, searching from *from on (callers
+ * ask in sorted order, so a merge walk: *from moves on); else NULL. */
+static const out_file *match(const out_file *v, size_t n, const char *rel, size_t *from) {
+  size_t lo = *from, hi = n;
+  while (lo < hi) { /* the first entry >= rel */
+    size_t mid = lo + (hi - lo) / 2;
+    if (strcmp(v[mid].rel, rel) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  *from = lo;
+  return lo < n && !strcmp(v[lo].rel, rel) ? &v[lo] : NULL;
+}
+
 static bool out_lines(char **p, size_t n, out_file **out) {
   *out = hg_xcalloc(n ? n : 1, sizeof **out);
   for (size_t i = 0; i < n; i++) {
@@ -466,6 +479,7 @@ static bool out_lines(char **p, size_t n, out_file **out) {
     *nl = '\0';
     f->rel = *p;
     *p = nl + 1;
+    if (i && strcmp((*out)[i - 1].rel, f->rel) >= 0) return false; /* sorted, no repeats */
   }
   return true;
 }
@@ -660,17 +674,14 @@ bool hg_cache_previous(hg_cache *c, bool (*accept)(void *ctx, const char *path),
   ok = ok && files_unchanged(scratch, rec->scratch, rec->nscratch);
   free(scratch);
   if (ok) {
-    hg_strmap was = {0};
-    for (size_t i = 0; i < rec->nscratch; i++) hg_strmap_put(&was, rec->scratch[i].rel, (long)i);
     out_file *delta = hg_xcalloc(rec->nout + 1, sizeof *delta);
-    size_t nd = 0;
+    size_t nd = 0, from = 0;
     for (size_t i = 0; i < rec->nout; i++) {
-      long k = hg_strmap_get(&was, rec->out[i].rel, -1);
-      if (k < 0 || rec->scratch[k].hash != rec->out[i].hash) delta[nd++] = rec->out[i];
+      const out_file *k = match(rec->scratch, rec->nscratch, rec->out[i].rel, &from);
+      if (!k || k->hash != rec->out[i].hash) delta[nd++] = rec->out[i];
     }
     ok = files_unchanged(c->out_abs, delta, nd);
     free(delta);
-    hg_strmap_free(&was);
   }
   if (!ok) {
     hg_cache_prev_free(p);
@@ -834,21 +845,22 @@ static out_file *out_listing(hg_cache *c, const hg_cache_result *r, size_t *n, c
     for (size_t i = 0; i < m; i++) v[i] = (out_file){rels[i], 0, 0, 0, 0};
   }
   bool *fresh = hg_xcalloc(m + 1, sizeof *fresh);
-  hg_strmap old = {0}; /* the build folder's files as recorded */
+  /* the build folder's files as recorded (v and the listing are sorted) */
   const struct prev_record *rec = c->rec;
-  if (r->files && rec && r->incremental)
-    for (size_t i = 0; i < rec->nscratch; i++) hg_strmap_put(&old, rec->scratch[i].rel, (long)i);
+  bool reuse = r->files && rec && r->incremental;
+  size_t from = 0;
   for (size_t i = 0; i < m; i++) {
-    long k = r->files && !r->files[i].touched ? hg_strmap_get(&old, v[i].rel, -1) : -1;
-    if (k >= 0 && rec->scratch[k].hash == v[i].hash) {
-      v[i].size = rec->scratch[k].size;
-      v[i].mtime = rec->scratch[k].mtime;
-      v[i].ino = rec->scratch[k].ino;
+    const out_file *k = reuse && !r->files[i].touched
+                            ? match(rec->scratch, rec->nscratch, v[i].rel, &from)
+                            : NULL;
+    if (k && k->hash == v[i].hash) {
+      v[i].size = k->size;
+      v[i].mtime = k->mtime;
+      v[i].ino = k->ino;
     } else {
       fresh[i] = true;
     }
   }
-  hg_strmap_free(&old);
   stat_job j = {c->out_abs, v, m, fresh};
   hg_parallel_for(8, hg_default_threads(), stat_slice, &j);
   free(fresh);
@@ -941,6 +953,7 @@ static bool save_state(hg_cache *c, const hg_cache_result *r, char id[17], size_
  * trust files whose stat did not change. */
 static bool save_snapshot(const hg_cache *c) {
   hg_buf b = HG_BUF_INIT;
+  hg_buf_grow(&b, c->files.len * 112 + 64);
   hg_buf_puts(&b, FORMAT "\n");
   for (size_t i = 0; i < c->files.len; i++) {
     const file_ent *e = &c->files.items[i];
@@ -983,6 +996,8 @@ void hg_cache_save(hg_cache *c, const hg_cache_result *r) {
   size_t nout, nwalked;
   char **walked;
   out_file *out = out_listing(c, r, &nout, &walked, &nwalked);
+  /* about 80 bytes a line: grown once, not doubled and copied ten times */
+  hg_buf_grow(&b, (nout * 2 + c->files.len) * 96 + strlen(r->report) + strlen(r->notes) + 4096);
   hg_buf_printf(&b, FORMAT "\ninputs %s\nenv %s\nstats %zu %zu %zu\nreport %zu\n", c->inputs,
                 c->env, r->pages, r->articles, r->warnings, strlen(r->report));
   hg_buf_puts(&b, r->report);

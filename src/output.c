@@ -436,20 +436,20 @@ bool hg_output_sync(hg_output *o, const hg_output_file *out, size_t nout,
     hg_error_set(err, 1, NULL, 0, 0, "no build folder to update beside '%s'", o->out);
     return false;
   }
-  hg_strmap have = {0}; /* rel -> index in scratch */
-  for (size_t i = 0; i < nscratch; i++) hg_strmap_put(&have, scratch[i].rel, (long)i);
-  hg_strmap want = {0};
+  /* both lists are sorted by rel: walk them side by side */
   bool ok = true;
+  size_t k = 0;
   for (size_t i = 0; ok && i < nout; i++) {
     const hg_output_file *f = &out[i];
-    hg_strmap_put(&want, f->rel, 1);
-    if (!hg_output_rel_ok(f->rel)) {
+    if (!hg_output_rel_ok(f->rel) || (i && strcmp(out[i - 1].rel, f->rel) >= 0)) {
       ok = false;
-      hg_error_set(err, 1, NULL, 0, 0, "bad path '%s' in the output record", f->rel);
+      hg_error_set(err, 1, NULL, 0, 0, "bad or unsorted path '%s' in the output record", f->rel);
       break;
     }
-    long k = hg_strmap_get(&have, f->rel, -1);
-    if (k >= 0 && scratch[k].hash == f->hash) {
+    int c = 1;
+    for (; k < nscratch && (c = strcmp(scratch[k].rel, f->rel)) < 0; k++)
+      if (hg_output_rel_ok(scratch[k].rel)) remove_file(o, scratch[k].rel); /* not in OUT */
+    if (k < nscratch && c == 0 && scratch[k++].hash == f->hash) {
       add_file(o, f->rel, f->hash, false); /* the same bytes are there already */
       continue;
     }
@@ -466,11 +466,8 @@ bool hg_output_sync(hg_output *o, const hg_output_file *out, size_t nout,
     ok = data && hg_output_write(o, f->rel, data, len, err);
     free(data);
   }
-  for (size_t i = 0; ok && i < nscratch; i++)
-    if (!hg_strmap_get(&want, scratch[i].rel, 0) && hg_output_rel_ok(scratch[i].rel))
-      remove_file(o, scratch[i].rel);
-  hg_strmap_free(&have);
-  hg_strmap_free(&want);
+  for (; ok && k < nscratch; k++)
+    if (hg_output_rel_ok(scratch[k].rel)) remove_file(o, scratch[k].rel);
   o->incremental = ok;
   return ok;
 }

@@ -363,7 +363,12 @@ const char *hg_read_cstr(hg_reader *r) {
 
 char *hg_read_str(hg_reader *r) {
   const char *p = hg_read_cstr(r);
-  return p ? hg_xstrdup(p) : NULL;
+  if (!p) return NULL;
+  size_t n = (size_t)(r->p - p); /* with its NUL: no strlen */
+  char *s = hg_xmalloc(n);
+  memcpy(s, p, n);
+  s[n - 1] = '\0'; /* the stored string ends at its first NUL, as documented */
+  return s;
 }
 
 /* An int (bad when the stored number does not fit). */

@@ -220,6 +220,9 @@ static void walk(walk_ctx *w, const char *abs, const char *rel, int depth) {
   DIR *d = opendir(abs);
   if (!d) return;
   struct dirent *e;
+  size_t rl = strlen(rel), al = strlen(abs);
+  while (al > 1 && abs[al - 1] == '/') al--; /* "site/" + "/" + name: one slash */
+  bool top = rel[rl - 1] == ':'; /* "s:" */
   while ((e = readdir(d))) {
     const char *name = e->d_name;
     if (w->tasks && w->ntasks == w->taskcap) {
@@ -227,8 +230,17 @@ static void walk(walk_ctx *w, const char *abs, const char *rel, int depth) {
       w->tasks = hg_xrealloc(w->tasks, w->taskcap * sizeof *w->tasks);
     }
     if (name[0] == '.' || !strcmp(name, "node_modules")) continue;
-    char *full = hg_path_join(abs, name);
-    char *r = hg_strdup_printf("%s%s%s", rel, rel[strlen(rel) - 1] == ':' ? "" : "/", name);
+    /* rel + "/" + name and abs + "/" + name, without printf: a site has
+     * tens of thousands of files and this runs on every build */
+    size_t nl = strlen(name);
+    char *r = hg_xmalloc(rl + nl + 2), *full = hg_xmalloc(al + nl + 2);
+    memcpy(r, rel, rl);
+    size_t at = rl;
+    if (!top) r[at++] = '/';
+    memcpy(r + at, name, nl + 1);
+    memcpy(full, abs, al);
+    full[al] = '/';
+    memcpy(full + al + 1, name, nl + 1);
     struct stat st;
     if (fstatat(dirfd(d), name, &st, 0) != 0) { /* follows links, as stat */
       /* vanished, or a dangling link: nothing a build reads */

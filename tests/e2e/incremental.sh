@@ -28,20 +28,6 @@ OUT="$S/public"
 # must not touch a single file)
 state() { (cd "$OUT" && find . -printf '%p %s %T@ %i\n' | sort); }
 
-# same_as_clean DESC: OUT equals a clean build of the site as it is now.
-N=0
-same_as_clean() {
-  N=$((N + 1))
-  rm -rf "$T/clean$N"
-  if ! "$HG" build "$S" -o "$T/clean$N" --no-cache --quiet >"$T/clean.log" 2>&1; then
-    not_ok "$1: the clean build failed" "$T/clean.log"
-    return
-  fi
-  if diff -r "$OUT" "$T/clean$N" >"$T/diff.log" 2>&1; then ok "$1: byte-identical to a clean build"
-  else not_ok "$1: byte-identical to a clean build" "$T/diff.log"; fi
-  rm -rf "$T/clean$N"
-}
-
 # rebuild DESC WANT: builds; WANT is "built" or "up to date".
 rebuild() {
   hg "$T/b.log" build "$S"

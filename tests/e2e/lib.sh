@@ -47,3 +47,16 @@ summary() {
   echo "$PASS passed, $FAIL failed"
   [ "$FAIL" -eq 0 ]
 }
+
+# same_as_clean DESC: "$OUT" equals a clean build (--no-cache, into a new
+# folder) of the site "$S" as it is now.
+same_as_clean() {
+  rm -rf "$T/clean"
+  if ! "$HG" build "$S" -o "$T/clean" --no-cache --quiet >"$T/clean.log" 2>&1; then
+    not_ok "$1: the clean build failed" "$T/clean.log"
+    return
+  fi
+  if diff -r "$OUT" "$T/clean" >"$T/diff.log" 2>&1; then ok "$1: byte-identical to a clean build"
+  else not_ok "$1: byte-identical to a clean build" "$T/diff.log"; fi
+  rm -rf "$T/clean"
+}

@@ -28,18 +28,6 @@ printf '\nllms: true\n' >>"$S/helpgen.yaml"
 OUT="$T/out"
 NEXT="$T/.out.helpgen-next"
 
-N=0
-same_as_clean() {
-  N=$((N + 1))
-  rm -rf "$T/clean"
-  if ! "$HG" build "$S" -o "$T/clean" --no-cache --quiet >"$T/clean.log" 2>&1; then
-    not_ok "$1: the clean build failed" "$T/clean.log"
-    return
-  fi
-  if diff -r "$OUT" "$T/clean" >"$T/diff.log" 2>&1; then ok "$1: byte-identical to a clean build"
-  else not_ok "$1: byte-identical to a clean build" "$T/diff.log"; fi
-}
-
 # build DESC KIND: builds into OUT; KIND is "incremental" or "full".
 build() {
   hg "$T/b.log" build "$S" -o "$OUT"

@@ -9,7 +9,44 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hg_markdown.h"
 #include "hg_util.h"
+
+/* A reader over a copy of the first n bytes of data in a block of exactly n
+ * bytes, so that the address sanitizer sees any read past the end. The
+ * caller frees *copy. */
+static inline hg_reader reader_of(const char *data, size_t n, char **copy) {
+  *copy = hg_xmalloc(n ? n : 1);
+  if (n) memcpy(*copy, data, n);
+  return (hg_reader){*copy, *copy + n, false};
+}
+
+/* Two strings that may be NULL are the same. */
+static inline void assert_same_str(const char *a, const char *b) {
+  if (!a || !b) assert_true(a == b);
+  else assert_string_equal(a, b);
+}
+
+/* Two Markdown results hold the same values. */
+static inline void assert_same_md_result(const hg_md_result *a, const hg_md_result *b) {
+  assert_same_str(a->html, b->html);
+  assert_same_str(a->text, b->text);
+  assert_same_str(a->first_h1, b->first_h1);
+  assert_int_equal(a->ntoc, b->ntoc);
+  for (size_t i = 0; i < a->ntoc; i++) {
+    assert_int_equal(a->toc[i].level, b->toc[i].level);
+    assert_string_equal(a->toc[i].id, b->toc[i].id);
+    assert_string_equal(a->toc[i].text, b->toc[i].text);
+  }
+  assert_int_equal(a->nfaq, b->nfaq);
+  for (size_t i = 0; i < a->nfaq; i++) {
+    assert_string_equal(a->faq[i].id, b->faq[i].id);
+    assert_string_equal(a->faq[i].question, b->faq[i].question);
+    assert_string_equal(a->faq[i].answer_html, b->faq[i].answer_html);
+    assert_string_equal(a->faq[i].answer_text, b->faq[i].answer_text);
+  }
+  assert_int_equal(a->words, b->words);
+}
 
 /* A new empty folder /tmp/hg-unit-XXXXXX. Free with tmp_remove. */
 static inline char *tmp_new(void) {

@@ -698,14 +698,6 @@ static void test_index_errors_reported(void **state) {
 }
 
 /* ---- binary records ------------------------------------------------------ */
-/* A reader over a copy of the first n bytes of data in a block of exactly n
- * bytes, so that the address sanitizer sees any read past the end. */
-static hg_reader reader_of(const char *data, size_t n, char **copy) {
-  *copy = hg_xmalloc(n);
-  if (n) memcpy(*copy, data, n);
-  return (hg_reader){*copy, *copy + n, false};
-}
-
 /* The record of c, restored, must save to the same bytes; returns the copy. */
 static hg_content *content_round_trip(const hg_content *c) {
   hg_buf b = HG_BUF_INIT, again = HG_BUF_INIT;
@@ -723,11 +715,6 @@ static hg_content *content_round_trip(const hg_content *c) {
   hg_buf_free(&b);
   hg_buf_free(&again);
   return c2;
-}
-
-static void assert_same_str(const char *a, const char *b) {
-  if (a) assert_string_equal(a, b);
-  else assert_null(b);
 }
 
 static void assert_same_list(char *const *a, size_t na, char *const *b, size_t nb) {

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "hg_markdown.h"
+#include "helpers.h"
 
 /* ---- helpers --------------------------------------------------------------- */
 
@@ -38,14 +39,6 @@ static void render(rendered *x, const char *md) {
 static void done(rendered *x) {
   hg_md_result_free(&x->r);
   hg_diags_free(&x->d);
-}
-
-static void assert_contains(const char *hay, const char *needle) {
-  if (!strstr(hay, needle)) fail_msg("expected to find\n  %s\nin\n%s", needle, hay);
-}
-
-static void assert_lacks(const char *hay, const char *needle) {
-  if (strstr(hay, needle)) fail_msg("did not expect\n  %s\nin\n%s", needle, hay);
 }
 
 static size_t count_of(const char *hay, const char *needle) {
@@ -840,39 +833,6 @@ static void test_slugify_to_matches_slugify(void **state) {
 }
 
 /* ---- binary records ---------------------------------------------------------- */
-/* A reader over a copy of the first n bytes of data in a block of exactly n
- * bytes, so that the address sanitizer sees any read past the end. */
-static hg_reader reader_of(const char *data, size_t n, char **copy) {
-  *copy = hg_xmalloc(n);
-  if (n) memcpy(*copy, data, n);
-  return (hg_reader){*copy, *copy + n, false};
-}
-
-static void assert_same_str(const char *a, const char *b) {
-  if (a) assert_string_equal(a, b);
-  else assert_null(b);
-}
-
-static void assert_same_result(const hg_md_result *a, const hg_md_result *b) {
-  assert_same_str(a->html, b->html);
-  assert_same_str(a->text, b->text);
-  assert_same_str(a->first_h1, b->first_h1);
-  assert_int_equal(a->ntoc, b->ntoc);
-  for (size_t i = 0; i < a->ntoc; i++) {
-    assert_int_equal(a->toc[i].level, b->toc[i].level);
-    assert_string_equal(a->toc[i].id, b->toc[i].id);
-    assert_string_equal(a->toc[i].text, b->toc[i].text);
-  }
-  assert_int_equal(a->nfaq, b->nfaq);
-  for (size_t i = 0; i < a->nfaq; i++) {
-    assert_string_equal(a->faq[i].id, b->faq[i].id);
-    assert_string_equal(a->faq[i].question, b->faq[i].question);
-    assert_string_equal(a->faq[i].answer_html, b->faq[i].answer_html);
-    assert_string_equal(a->faq[i].answer_text, b->faq[i].answer_text);
-  }
-  assert_int_equal(a->words, b->words);
-}
-
 /* The record of r, restored (into *out) and saved again, gives the same
  * bytes; returns the record (caller frees). */
 static char *result_round_trip(const hg_md_result *r, hg_md_result *out, size_t *len) {
@@ -883,7 +843,7 @@ static char *result_round_trip(const hg_md_result *r, hg_md_result *out, size_t 
   assert_true(hg_md_result_restore(&rd, out));
   assert_false(rd.bad);
   assert_ptr_equal(rd.p, rd.end);
-  assert_same_result(r, out);
+  assert_same_md_result(r, out);
   hg_md_result_save(out, &again);
   assert_int_equal(again.len, b.len);
   assert_memory_equal(again.data, b.data, b.len);

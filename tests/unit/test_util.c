@@ -167,14 +167,6 @@ static void test_diags(void **state) {
 }
 
 /* ---- binary records ----------------------------------------------------- */
-/* A reader over a copy of the first n bytes of data in a block of exactly n
- * bytes, so that the address sanitizer sees any read past the end. */
-static hg_reader reader_of(const char *data, size_t n, char **copy) {
-  *copy = hg_xmalloc(n);
-  if (n) memcpy(*copy, data, n);
-  return (hg_reader){*copy, *copy + n, false};
-}
-
 static void test_varints(void **state) {
   (void)state;
   static const uint64_t u[] = {0, 1, 127, 128, 255, 16383, 16384, UINT32_MAX,

@@ -397,14 +397,6 @@ static void test_complex_key_rejected(void **state) {
 }
 
 /* ---- binary records ----------------------------------------------------- */
-/* A reader over a copy of the first n bytes of data in a block of exactly n
- * bytes, so that the address sanitizer sees any read past the end. */
-static hg_reader reader_of(const char *data, size_t n, char **copy) {
-  *copy = hg_xmalloc(n);
-  if (n) memcpy(*copy, data, n);
-  return (hg_reader){*copy, *copy + n, false};
-}
-
 /* Fails unless the trees match in every field a record keeps. */
 static void assert_same_tree(const hg_value *a, const hg_value *b) {
   if (!a || !b) {

@@ -1,5 +1,5 @@
 #!/bin/sh
-# make fuzz: builds tests/fuzz/fuzz_content.c as a libFuzzer target with
+# make fuzz: builds tests/fuzz/fuzz_content.c (and fuzz_shortcodes.c, fuzz_state.c) as libFuzzer targets with
 # clang (-fsanitize=fuzzer,address,undefined) against the helpgen sources
 # (src/*.c except main.c) into build-fuzz/, and runs it for
 # FUZZ_SECONDS (default 60) over a seed corpus made from examples/store,
@@ -60,6 +60,9 @@ echo "fuzz: built $B/fuzz_content"
 $CC $CFLAGS $SAN -c -o "$B/fuzz_shortcodes.o" tests/fuzz/fuzz_shortcodes.c
 $CXX $SAN -o "$B/fuzz_shortcodes" "$B/fuzz_shortcodes.o" "$B/libhg.a" $LIBS
 echo "fuzz: built $B/fuzz_shortcodes"
+$CC $CFLAGS $SAN -c -o "$B/fuzz_state.o" tests/fuzz/fuzz_state.c
+$CXX $SAN -o "$B/fuzz_state" "$B/fuzz_state.o" "$B/libhg.a" $LIBS
+echo "fuzz: built $B/fuzz_state"
 
 # Seed corpus: real articles, the Markdown case files, and front matter quirks.
 SEED="$B/seed"
@@ -154,3 +157,31 @@ if [ "$rc" != 0 ]; then
   exit 1
 fi
 echo "fuzz: fuzz_shortcodes: no crash in ${SECONDS_}s"
+
+# An incremental build's state (the build cache), seeded with a real one: a
+# cached build of examples/store and an incremental one after an edit.
+mkdir -p "$B/corpus-state" "$B/seed-state"
+if [ -x ./helpgen ]; then
+  rm -rf "$B/state-site" "$B/state-out" "$B/.state-out.helpgen-next"
+  cp -R examples/store "$B/state-site"
+  HELPGEN_NO_REEXEC=1 ./helpgen build "$B/state-site" -o "$B/state-out" --quiet
+  echo '# again' >>"$B/state-site/helpgen.yaml"
+  HELPGEN_NO_REEXEC=1 ./helpgen build "$B/state-site" -o "$B/state-out" --quiet
+  printf '\nEdited for the fuzz seed.\n' >>"$B/state-site/content/en/orders/tracking/track-order.md"
+  HELPGEN_NO_REEXEC=1 ./helpgen build "$B/state-site" -o "$B/state-out" --quiet
+  for f in "$B/state-site/.helpgen-cache/"build-*.state; do
+    log="${f%.state}.log"
+    { tail -c +26 "$f"; if [ -f "$log" ]; then printf '\n--batches--\n'; tail -c +24 "$log"; fi; } \
+      >"$B/seed-state/$(basename "$f")"
+  done
+fi
+set +e
+"$B/fuzz_state" -max_total_time="$SECONDS_" -timeout=10 -rss_limit_mb=2048 -max_len=1048576 \
+  -artifact_prefix="$B/" -print_final_stats=1 "$B/corpus-state" "$B/seed-state"
+rc=$?
+set -e
+if [ "$rc" != 0 ]; then
+  echo "fuzz: fuzz_state FAILED (exit $rc); reproduce with: $B/fuzz_state $(ls -t $B/crash-* $B/leak-* $B/timeout-* $B/oom-* 2>/dev/null | head -n 1)" >&2
+  exit 1
+fi
+echo "fuzz: fuzz_state: no crash in ${SECONDS_}s"

@@ -51,13 +51,15 @@ typedef struct {
                      name files through it) */
   hg_state_lang *langs;
   size_t nl;
+  hg_diags checks; /* what the alias check (hg_seo_check) reported */
 } hg_state;
 
 /* A new base, appended to b; when flush is not NULL it is called with b
  * whenever b holds a MB or so (it takes the bytes and clears b), so that
  * the state of a big site is never all in memory at once. */
-void hg_state_save(const char *site_dir, const hg_state_view *langs, size_t nl, hg_buf *b,
-                   void (*flush)(void *ctx, hg_buf *b), void *ctx);
+void hg_state_save(const char *site_dir, const hg_state_view *langs, size_t nl,
+                   const hg_diags *checks, hg_buf *b, void (*flush)(void *ctx, hg_buf *b),
+                   void *ctx);
 /* Batch records, appended to b (a batch is any number of them): article i's
  * Markdown result of language l, and language l's related lists. */
 void hg_state_put_md(hg_buf *b, size_t l, size_t i, const hg_md_result *r, const hg_diags *d);

@@ -678,6 +678,7 @@ typedef struct {
   const char *site_dir;
   const lang_tree *tr;
   size_t nl;
+  const hg_diags *checks;
   hg_buf batch; /* with an incremental build */
   bool is_batch;
 } state_out;
@@ -711,7 +712,7 @@ static void write_state(void *ctx, hg_cache_sink *sink) {
                            t->intros, t->md_diags + t->narts, t->nnodes, t->related, RELATED_K};
   }
   hg_buf b = HG_BUF_INIT;
-  hg_state_save(so->site_dir, v, so->nl, &b, flush_state, sink);
+  hg_state_save(so->site_dir, v, so->nl, so->checks, &b, flush_state, sink);
   flush_state(sink, &b);
   hg_buf_free(&b);
   free(v);
@@ -741,6 +742,7 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
   hg_cache_prev prev = {0};
   hg_state *state = NULL;       /* the last build's, for an incremental build */
   bool inc = false;             /* this build is incremental */
+  hg_diags checks = {0};        /* what the alias check said (kept for the state) */
   bool mismatch = false;
   hg_output_file *files = NULL; /* the site being committed, for the cache */
   size_t nfiles = 0;
@@ -858,7 +860,13 @@ again:
   /* alias errors (every language; aliases may not take flow URLs) too */
   seo_langs = hg_xcalloc(nl, sizeof *seo_langs); /* .md is set after Markdown */
   for (size_t l = 0; l < nl; l++) seo_langs[l] = (hg_seo_lang){tr[l].site, NULL, tr[l].flows, NULL};
-  hg_seo_check(seo_langs, nl, &diags);
+  if (inc) { /* the same site model and front matter: the same messages */
+    checks = state->checks;
+    state->checks = (hg_diags){0};
+  } else {
+    hg_seo_check(seo_langs, nl, &checks);
+  }
+  diags_append(&diags, &checks);
   tr[0].popular = hg_related_popular(site, &diags, &tr[0].npopular);
   for (size_t l = 1; l < nl; l++) tr[l].popular = popular_in(tr, l, &tr[l].npopular);
 
@@ -992,7 +1000,7 @@ report:
   if (code == 0 && langs) print_translations(&notes, tr, nl);
   if (!opts->quiet || opts->translations) fputs(hg_buf_cstr(&notes), log);
   if (code == 0 && cache && !hg_hooks_unsafe(hooks)) {
-    state_out so = {site_dir, tr, nl, HG_BUF_INIT, false};
+    state_out so = {site_dir, tr, nl, &checks, HG_BUF_INIT, false};
     if (inc) batch_of(&so, &prev);
     hg_cache_result r = {said, (char *)hg_buf_cstr(&notes), stats->pages, stats->articles,
                          stats->warnings, files, nfiles, hooks ? NULL : write_state, &so,
@@ -1016,6 +1024,7 @@ report:
   free(tr);
   hg_state_free(state);
   hg_cache_prev_free(&prev); /* the state's results point into it */
+  hg_diags_free(&checks);
   free(seo_langs);
   free(sites);
   free(reserved);

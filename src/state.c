@@ -7,7 +7,7 @@
 
 #include "hg_related.h"
 
-#define MAGIC "helpgen-state 3"
+#define MAGIC "helpgen-state 4"
 enum { REC_END = 0, REC_MD = 1, REC_RELATED = 2 };
 #define FLUSH_BYTES (1u << 20)
 
@@ -40,14 +40,16 @@ static void maybe_flush(writer *w, size_t over) {
   w->flush(w->ctx, w->b);
 }
 
-void hg_state_save(const char *site_dir, const hg_state_view *langs, size_t nl, hg_buf *b,
-                   void (*flush)(void *ctx, hg_buf *b), void *ctx) {
+void hg_state_save(const char *site_dir, const hg_state_view *langs, size_t nl,
+                   const hg_diags *checks, hg_buf *b, void (*flush)(void *ctx, hg_buf *b),
+                   void *ctx) {
   writer w = {b, flush, ctx, 0};
   size_t base = b->len; /* offsets count from where the base starts */
   size_t *offs = hg_xcalloc(nl * 3 + 1, sizeof *offs);
   hg_buf_put_str(b, MAGIC);
   hg_buf_put_str(b, site_dir);
   hg_buf_put_uvar(b, nl);
+  hg_diags_save(checks, b);
   for (size_t l = 0; l < nl; l++) {
     const hg_state_view *v = &langs[l];
     hg_buf_put_str(b, v->code);
@@ -209,7 +211,7 @@ hg_state *hg_state_restore(const char *base, size_t len, const char *batches, si
   hg_state *s = hg_xcalloc(1, sizeof *s);
   s->site_dir = hg_read_str(&r);
   size_t nl = read_count(&r);
-  ok = s->site_dir && !r.bad && nl > 0 && nl <= 1024;
+  ok = s->site_dir && !r.bad && nl > 0 && nl <= 1024 && hg_diags_restore(&r, &s->checks);
   uint64_t *offs = ok ? hg_xcalloc(nl * 3, sizeof *offs) : NULL;
   if (ok) {
     s->langs = hg_xcalloc(nl, sizeof *s->langs);
@@ -267,5 +269,6 @@ void hg_state_free(hg_state *s) {
   }
   free(s->langs);
   free(s->site_dir);
+  hg_diags_free(&s->checks);
   free(s);
 }

@@ -29,7 +29,7 @@ static void save(const hg_state *s, hg_buf *b) {
     v[l] = (hg_state_view){x->code, x->content, &x->content_diags, x->md, x->md_diags, x->narts,
                            x->intros, x->intro_diags, x->nnodes, x->related, x->k};
   }
-  hg_state_save(s->site_dir, v, s->nl, b, NULL, NULL);
+  hg_state_save(s->site_dir, v, s->nl, &s->checks, b, NULL, NULL);
   free(v);
 }
 

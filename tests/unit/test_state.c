@@ -27,6 +27,7 @@ typedef struct {
   hg_md_result md[NARTS], intros[NNODES];
   hg_diags md_diags[NARTS], intro_diags[NNODES];
   size_t related[NARTS * K];
+  hg_diags checks;
   hg_buf base;
 } fixture;
 
@@ -53,11 +54,12 @@ static int setup(void **state) {
   assert_true(f->md_diags[2].len > 0); /* raw HTML omitted */
   render(&f->intros[0], "The intro.\n", false, &f->intro_diags[0]);
   /* intros[1] stays all NULL: a folder without _index.md */
+  hg_diags_add(&f->checks, HG_WARN, "content/en/a.md", 2, 3, "alias 'x' is taken twice");
   size_t rel[NARTS * K] = {1, 2, 0, HG_RELATED_NONE, 0, 1};
   memcpy(f->related, rel, sizeof rel);
   hg_state_view v = {"en", f->content, &f->content_diags, f->md, f->md_diags, NARTS,
                      f->intros, f->intro_diags, NNODES, f->related, K};
-  hg_state_save("examples/store", &v, 1, &f->base, NULL, NULL);
+  hg_state_save("examples/store", &v, 1, &f->checks, &f->base, NULL, NULL);
   *state = f;
   return 0;
 }
@@ -75,6 +77,7 @@ static int teardown(void **state) {
   hg_content_free(f->content);
   hg_diags_free(&f->content_diags);
   hg_config_free(f->cfg);
+  hg_diags_free(&f->checks);
   hg_buf_free(&f->base);
   free(f);
   return 0;
@@ -85,6 +88,8 @@ static void test_round_trip(void **state) {
   hg_state *s = hg_state_restore(f->base.data, f->base.len, NULL, 0);
   assert_non_null(s);
   assert_string_equal(s->site_dir, "examples/store");
+  assert_int_equal(s->checks.len, 1);
+  assert_string_equal(s->checks.items[0].msg, "alias 'x' is taken twice");
   assert_int_equal(s->nl, 1);
   hg_state_lang *l = &s->langs[0];
   assert_string_equal(l->code, "en");
@@ -108,7 +113,7 @@ static void test_round_trip(void **state) {
   hg_state_view v = {l->code, l->content, &l->content_diags, l->md, l->md_diags, l->narts,
                      l->intros, l->intro_diags, l->nnodes, l->related, l->k};
   hg_buf again = HG_BUF_INIT;
-  hg_state_save(s->site_dir, &v, 1, &again, NULL, NULL);
+  hg_state_save(s->site_dir, &v, 1, &s->checks, &again, NULL, NULL);
   assert_int_equal(again.len, f->base.len);
   assert_memory_equal(again.data, f->base.data, again.len);
   hg_buf_free(&again);
@@ -127,7 +132,7 @@ static void test_flushed_in_pieces(void **state) {
   hg_state_view v = {"en", f->content, &f->content_diags, f->md, f->md_diags, NARTS,
                      f->intros, f->intro_diags, NNODES, f->related, K};
   hg_buf all = HG_BUF_INIT, b = HG_BUF_INIT;
-  hg_state_save("examples/store", &v, 1, &b, flush_into, &all);
+  hg_state_save("examples/store", &v, 1, &f->checks, &b, flush_into, &all);
   flush_into(&all, &b);
   assert_int_equal(all.len, f->base.len);
   assert_memory_equal(all.data, f->base.data, all.len);

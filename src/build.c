@@ -718,6 +718,13 @@ static void write_state(void *ctx, hg_cache_sink *sink) {
   free(v);
 }
 
+/* What a build with opts->exiting leaves to the OS, reachable from here. */
+static struct {
+  lang_tree *tr;
+  hg_state *state;
+  hg_cache_prev prev;
+} g_left;
+
 int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
   double t0 = now();
   FILE *log = opts->log ? opts->log : stderr;
@@ -1020,10 +1027,16 @@ report:
             stats->warnings == 1 ? "" : "s", inc ? " (incremental)" : "");
   hg_hooks_free(hooks);
   hg_site_langs_free(langs);
-  for (size_t l = 0; tr && l < nl; l++) lang_tree_free(&tr[l]);
-  free(tr);
-  hg_state_free(state);
-  hg_cache_prev_free(&prev); /* the state's results point into it */
+  if (opts->exiting) { /* left for the OS (see hg_build_opts), reachable */
+    g_left.tr = tr;
+    g_left.state = state;
+    g_left.prev = prev;
+  } else {
+    for (size_t l = 0; tr && l < nl; l++) lang_tree_free(&tr[l]);
+    free(tr);
+    hg_state_free(state);
+    hg_cache_prev_free(&prev); /* the state's results point into it */
+  }
   hg_diags_free(&checks);
   free(seo_langs);
   free(sites);

@@ -19,7 +19,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-#define FORMAT "helpgen-cache 2"
+#define FORMAT "helpgen-cache 3"
 #define MAX_DEPTH 64
 /* Records of builds into this many output folders are kept (the most
  * recently written ones); tests and previews build into many. */
@@ -100,28 +100,26 @@ static bool hex_field(char **p, uint64_t *out) {
   return true;
 }
 
-/* ---- writing records: hex numbers without printf (30,000 lines a build) - */
-static void put_hex(hg_buf *b, uint64_t v, int width) {
-  char tmp[16];
-  int n = 0;
-  do {
-    tmp[n++] = "0123456789abcdef"[v & 15];
-    v >>= 4;
-  } while (v);
-  while (n < width) tmp[n++] = '0';
-  hg_buf_grow(b, (size_t)n + 1);
-  while (n) b->data[b->len++] = tmp[--n];
-  b->data[b->len] = '\0';
+/* ---- binary listings -------------------------------------------------------
+ * The snapshot and the record's file listings (30,000 entries on a 10,000-
+ * article site, read and written on every build) are binary: per entry
+ * `nv` u64 numbers in host byte order (the cache never leaves the machine)
+ * and a NUL-terminated path, read in place. */
+static void put_entry(hg_buf *b, const uint64_t *v, size_t nv, const char *path) {
+  hg_buf_append(b, (const char *)v, nv * sizeof *v);
+  hg_buf_append(b, path, strlen(path) + 1);
 }
 
-/* "HEX HEX ... " fields, then s and '\n'. */
-static void put_line(hg_buf *b, const uint64_t *v, size_t nv, int width, const char *s) {
-  for (size_t i = 0; i < nv; i++) {
-    put_hex(b, v[i], width);
-    hg_buf_putc(b, ' ');
-  }
-  hg_buf_puts(b, s);
-  hg_buf_putc(b, '\n');
+/* Reads an entry at *p (before end); NULL when it does not fit or its path
+ * is empty, absolute or has no NUL. */
+static const char *get_entry(char **p, const char *end, uint64_t *v, size_t nv) {
+  size_t need = nv * sizeof *v;
+  if ((size_t)(end - *p) <= need) return NULL;
+  memcpy(v, *p, need);
+  char *path = *p + need, *nul = memchr(path, '\0', (size_t)(end - path));
+  if (!nul || nul == path || path[0] == '/') return NULL;
+  *p = nul + 1;
+  return path;
 }
 
 /* ---- the previous snapshot ----------------------------------------------- */
@@ -131,9 +129,9 @@ typedef struct {
   size_t len;
 } prev_files;
 
-/* Reads the snapshot hg_cache_save wrote ("SIZE MTIME INODE HASH R PATH\n"
- * a file, in hex, R 'r' for racy or '-', sorted by path); stops at the
- * first bad or unsorted line. */
+/* Reads the snapshot hg_cache_save wrote (FORMAT "\n", then an entry of
+ * SIZE MTIME INODE HASH RACY and the path per file, sorted by path); stops
+ * at the first bad or unsorted entry. */
 static void prev_load(prev_files *p, const char *path) {
   memset(p, 0, sizeof *p);
   size_t len;
@@ -143,24 +141,18 @@ static void prev_load(prev_files *p, const char *path) {
     return;
   }
   p->text = text;
-  size_t cap = len / 48 + 1; /* lines are longer than that */
+  size_t cap = len / 48 + 1; /* entries are longer than that */
   p->items = hg_xmalloc(cap * sizeof *p->items);
-  for (char *q = text + strlen(FORMAT "\n"); *q;) {
-    char *nl = strchr(q, '\n');
-    file_ent e = {0};
-    if (!nl || !hex_field(&q, &e.size) || !hex_field(&q, &e.mtime_ns) ||
-        !hex_field(&q, &e.ino) || !hex_field(&q, &e.hash) || q + 2 >= nl || q[1] != ' ')
-      break;
-    e.racy = q[0] != '-';
-    *nl = '\0';
-    e.path = q + 2;
-    if (p->len && strcmp(p->items[p->len - 1].path, e.path) >= 0) break;
+  char *q = text + strlen(FORMAT "\n"), *end = text + len;
+  while (q < end) { /* SIZE MTIME INODE HASH RACY, PATH */
+    uint64_t v[5];
+    const char *name = get_entry(&q, end, v, 5);
+    if (!name || (p->len && strcmp(p->items[p->len - 1].path, name) >= 0)) break;
     if (p->len == cap) {
       cap *= 2;
       p->items = hg_xrealloc(p->items, cap * sizeof *p->items);
     }
-    p->items[p->len++] = e;
-    q = nl + 1;
+    p->items[p->len++] = (file_ent){(char *)name, v[0], v[1], v[2], v[3], v[4] != 0, false};
   }
 }
 
@@ -383,16 +375,16 @@ const char *hg_cache_inputs(const hg_cache *c) { return c->inputs; }
 const char *hg_cache_dir(const hg_cache *c) { return c->dir; }
 
 /* ---- the last good build ------------------------------------------------- */
-/* A record ("build-<hash of OUT>") is text:
- *   helpgen-cache 2
+/* A record ("build-<hash of OUT>") is text lines, then binary listings:
+ *   helpgen-cache 3
  *   inputs HEX16 / env HEX16 / stats PAGES ARTICLES WARNINGS
  *   report LEN\n<bytes>\nnotes LEN\n<bytes>\n
  *   state ID LOGLEN LOGHASH (ID, the hash of the base, "-": no state)
- *   statefile SIZE MTIME INODE  (of the base)
- *   out N, then N lines "SIZE MTIME INODE HASH REL"   OUT's files
- *   files N, then N lines "HASH PATH"           the build's inputs
- *   scratch N, the same for the build folder beside OUT (the site before)
- * numbers in hex but the lengths and counts. */
+ *   statefile SIZE MTIME INODE  (of the base, in hex)
+ *   out N\n, then N entries SIZE MTIME INODE HASH, REL   OUT's files
+ *   files N\n, then N entries HASH, PATH                 the build's inputs
+ *   scratch N\n, the same as out for the build folder beside OUT (the site
+ *   before); entries as put_entry writes them. */
 typedef struct {
   char *rel; /* NUL-terminated inside the record's text */
   uint64_t size, mtime, ino, hash;
@@ -480,17 +472,15 @@ static const out_file *match(const out_file *v, size_t n, const char *rel, size_
   return lo < n && !strcmp(v[lo].rel, rel) ? &v[lo] : NULL;
 }
 
-static bool out_lines(char **p, size_t n, out_file **out) {
+/* n entries of a listing (SIZE MTIME INODE HASH, REL), sorted by REL. */
+static bool out_lines(char **p, const char *end, size_t n, out_file **out) {
   *out = hg_xcalloc(n ? n : 1, sizeof **out);
   for (size_t i = 0; i < n; i++) {
     out_file *f = &(*out)[i];
-    char *nl = strchr(*p, '\n');
-    if (!nl || !hex_field(p, &f->size) || !hex_field(p, &f->mtime) || !hex_field(p, &f->ino) ||
-        !hex_field(p, &f->hash) || *p >= nl || **p == '/')
-      return false;
-    *nl = '\0';
-    f->rel = *p;
-    *p = nl + 1;
+    uint64_t v[4];
+    const char *rel = get_entry(p, end, v, 4);
+    if (!rel) return false;
+    *f = (out_file){(char *)rel, v[0], v[1], v[2], v[3]};
     if (i && strcmp((*out)[i - 1].rel, f->rel) >= 0) return false; /* sorted, no repeats */
   }
   return true;
@@ -538,7 +528,8 @@ static struct prev_record *record_load(const char *path) {
       ok = hex_field(&p, &r->base_stat[2]) && p == nl + 1;
     }
   }
-  ok = ok && count_line(&p, "out", &r->nout) && r->nout > 0 && out_lines(&p, r->nout, &r->out);
+  ok = ok && count_line(&p, "out", &r->nout) && r->nout > 0 &&
+       out_lines(&p, end, r->nout, &r->out);
   if (!ok) {
     record_free(r);
     return NULL;
@@ -554,16 +545,13 @@ static bool record_rest(struct prev_record *r) {
   char *p = r->rest;
   bool ok = count_line(&p, "files", &r->nfiles);
   if (ok) r->files = hg_xcalloc(r->nfiles ? r->nfiles : 1, sizeof *r->files);
-  for (size_t i = 0; ok && i < r->nfiles; i++) {
-    char *nl = strchr(p, '\n');
-    ok = nl && hex_field(&p, &r->files[i].hash) && p < nl;
-    if (!ok) break;
-    *nl = '\0';
-    r->files[i].path = p;
-    p = nl + 1;
+  for (size_t i = 0; ok && i < r->nfiles; i++) { /* HASH, PATH */
+    const char *path = get_entry(&p, r->end, &r->files[i].hash, 1);
+    ok = path != NULL;
+    r->files[i].path = (char *)path;
   }
   ok = ok && count_line(&p, "scratch", &r->nscratch) &&
-       out_lines(&p, r->nscratch, &r->scratch) && p == r->end;
+       out_lines(&p, r->end, r->nscratch, &r->scratch) && p == r->end;
   r->rest_bad = !ok;
   return ok;
 }
@@ -889,7 +877,7 @@ static void put_out(hg_buf *b, const char *key, const out_file *f, size_t n) {
   hg_buf_printf(b, "%s %zu\n", key, n);
   for (size_t i = 0; i < n; i++) {
     uint64_t v[4] = {f[i].size, f[i].mtime, f[i].ino, f[i].hash};
-    put_line(b, v, 4, 0, f[i].rel);
+    put_entry(b, v, 4, f[i].rel);
   }
 }
 
@@ -969,12 +957,8 @@ static bool save_snapshot(const hg_cache *c) {
   hg_buf_puts(&b, FORMAT "\n");
   for (size_t i = 0; i < c->files.len; i++) {
     const file_ent *e = &c->files.items[i];
-    uint64_t v[4] = {e->size, e->mtime_ns, e->ino, e->hash};
-    put_line(&b, v, 4, 0, e->racy ? "r" : "-");
-    b.len--; /* the path follows the flag */
-    hg_buf_putc(&b, ' ');
-    hg_buf_puts(&b, e->path);
-    hg_buf_putc(&b, '\n');
+    uint64_t v[5] = {e->size, e->mtime_ns, e->ino, e->hash, e->racy};
+    put_entry(&b, v, 5, e->path);
   }
   char *fp = hg_path_join(c->dir, "files");
   bool ok = write_atomic(fp, b.data, b.len);
@@ -1024,7 +1008,7 @@ void hg_cache_save(hg_cache *c, const hg_cache_result *r) {
   put_out(&b, "out", out, nout);
   hg_buf_printf(&b, "files %zu\n", c->files.len);
   for (size_t i = 0; i < c->files.len; i++)
-    put_line(&b, &c->files.items[i].hash, 1, 16, c->files.items[i].path);
+    put_entry(&b, &c->files.items[i].hash, 1, c->files.items[i].path);
   /* the folder OUT was is the next build's scratch copy, as recorded (the
    * next incremental build checks that it still is) */
   if (c->rec && r->files)

@@ -81,7 +81,7 @@
  *     mask bit, in order), u8 field masks[nterms] (bit f: the term is in
  *     field f).
  * The file depends on the documents only (a cold and a warm build write the
- * same bytes). It is replaced whole (see replace_file: the one before waits
+ * same bytes). It is replaced whole (see write_spare: the one before waits
  * beside it as <cache_path>.old, to be overwritten next time).
  * A document's digest is XXH3 over the lengths and hashes of the fields
  * tokenizing and the store read (url, title, breadcrumb, headings,
@@ -95,6 +95,8 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -348,6 +350,34 @@ static void parallel_batches(size_t n, size_t batch, int threads, hg_task_fn fn,
   hg_parallel_for((n + batch - 1) / batch, threads, batch_one, &j);
 }
 
+/* A job on a thread of its own beside the caller's: serial work (reading
+ * the token cache, the facets, the next token cache) that would otherwise
+ * leave the second core idle. Run inline when no thread can be made. */
+typedef struct {
+  void (*fn)(void *);
+  void *arg;
+  pthread_t tid;
+  bool started;
+} side_job;
+
+static void *side_main(void *p) {
+  side_job *j = p;
+  j->fn(j->arg);
+  return NULL;
+}
+
+static void side_start(side_job *j, void (*fn)(void *), void *arg) {
+  j->fn = fn;
+  j->arg = arg;
+  j->started = pthread_create(&j->tid, NULL, side_main, j) == 0;
+  if (!j->started) fn(arg);
+}
+
+static void side_join(side_job *j) {
+  if (j->started) pthread_join(j->tid, NULL);
+  j->started = false;
+}
+
 /* ---- per-document tokenization (parallel) --------------------------------
  * Every worker thread interns the words it sees in its own dictionaries
  * (kept from document to document); a document keeps only the worker's ids
@@ -540,6 +570,8 @@ typedef struct {
   uint32_t *slot;  /* digest -> 1 + record, open addressing */
   size_t nslot;
   bool usable;     /* its ids are the global ids (see cache_seed) */
+  const char *key; /* inside data: the key it was written under */
+  uint32_t key_len;
 } tok_cache;
 
 static uint32_t rd32(const char *p) {
@@ -600,14 +632,16 @@ static uint64_t record_size(uint64_t nt, uint64_t ne, uint64_t ntf) {
   return PAD4(REC_FIXED + 4 * nt + 4 * ne + 2 * ntf + nt);
 }
 
-static bool cache_parse(tok_cache *c, const char *key) {
+/* Checks everything but the key (which cache_load_finish compares: the
+ * file is read and checked while the tokenizer that the key needs is made). */
+static bool cache_parse(tok_cache *c) {
   reader r = {c->data, c->data + c->len, true};
   const char *magic = take(&r, 8);
   if (!magic || memcmp(magic, CACHE_MAGIC, 8) != 0 || take32(&r) != CACHE_VERSION) return false;
-  uint32_t kl = take32(&r);
-  const char *k = take(&r, kl);
-  take(&r, PAD4(kl) - kl);
-  if (!r.ok || kl != strlen(key) || memcmp(k, key, kl) != 0) return false;
+  c->key_len = take32(&r);
+  c->key = take(&r, c->key_len);
+  take(&r, PAD4(c->key_len) - c->key_len);
+  if (!r.ok) return false;
   uint64_t plen = take64(&r), sum = take64(&r);
   if (!r.ok || plen != (uint64_t)(r.end - r.p) || hg_hash64(r.p, (size_t)plen) != sum)
     return false;
@@ -679,23 +713,36 @@ static char *read_big(const char *path, size_t *len) {
   return data;
 }
 
-/* Reads path if it is a token cache written under `key`; else leaves c
- * without data (a file that is missing, short, corrupt or foreign is no
- * error: the documents are tokenized). */
-static void cache_load(tok_cache *c, const char *path, const char *key) {
-  memset(c, 0, sizeof *c);
-  c->data = read_big(path, &c->len);
-  if (c->data && !cache_parse(c, key)) {
-    big_free(c->data);
-    free(c->slot);
-    memset(c, 0, sizeof *c);
-  }
-}
-
 static void cache_free(tok_cache *c) {
   big_free(c->data);
   free(c->slot);
   memset(c, 0, sizeof *c);
+}
+
+/* Reads path if it is a token cache; else leaves c without data (a file
+ * that is missing, short or corrupt is no error: the documents are
+ * tokenized). Runs beside the making of the tokenizer (load_main). */
+static void cache_load(tok_cache *c, const char *path) {
+  memset(c, 0, sizeof *c);
+  c->data = read_big(path, &c->len);
+  if (c->data && !cache_parse(c)) cache_free(c);
+}
+
+typedef struct {
+  tok_cache *cache;
+  const char *path;
+} load_task;
+
+static void load_main(void *ctx) {
+  load_task *t = ctx;
+  cache_load(t->cache, t->path);
+}
+
+/* Drops the cache unless it was written under `key` (a foreign one is no
+ * error either). */
+static void cache_load_finish(tok_cache *c, const char *key) {
+  if (c->data && (c->key_len != strlen(key) || memcmp(c->key, key, c->key_len) != 0))
+    cache_free(c);
 }
 
 static long cache_find(const tok_cache *c, uint64_t digest) {
@@ -797,17 +844,39 @@ typedef struct {
   doc_terms *out;
   worker *workers;
   const char *lang;
-  bool digest;           /* a token cache is read or written */
+  const uint64_t *digests; /* by input index (NULL: no token cache) */
   const tok_cache *cache;
 } tok_job;
+
+/* The documents' digests, in input order: on a side thread while the
+ * tokenizer is made and the token cache read (they need neither), and on
+ * the caller's as soon as it has made them, taking runs of documents from
+ * a shared counter so that neither waits for the other at the end. */
+#define DIGEST_RUN 64
+typedef struct {
+  const hg_search_doc *docs;
+  size_t n;
+  uint64_t *out;
+  atomic_size_t next;
+} digest_task;
+
+static void digest_main(void *ctx) {
+  digest_task *t = ctx;
+  for (;;) {
+    size_t a = atomic_fetch_add(&t->next, DIGEST_RUN);
+    if (a >= t->n) return;
+    size_t b = a + DIGEST_RUN < t->n ? a + DIGEST_RUN : t->n;
+    for (size_t i = a; i < b; i++) t->out[i] = doc_digest(&t->docs[i]);
+  }
+}
 
 static void tok_doc(void *ctx, size_t i, int wi) {
   tok_job *job = ctx;
   worker *w = &job->workers[wi];
   const hg_search_doc *doc = &job->docs[job->order[i]];
   doc_terms *dt = &job->out[i];
-  if (job->digest) {
-    dt->digest = doc_digest(doc);
+  if (job->digests) {
+    dt->digest = job->digests[job->order[i]];
     long r = cache_find(job->cache, dt->digest);
     if (r >= 0 && cache_restore(job->cache, (uint32_t)r, dt)) return;
   }
@@ -1089,22 +1158,34 @@ static int cmp_variant(const void *pa, const void *pb) {
   return cmp_str(dict_str(d, a), d->len[a], dict_str(d, b), d->len[b]);
 }
 
-/* Term blocks are independent: built in parallel into one arena, each at
- * its own offset (the sum of the bounds before it). */
+/* Term blocks are independent: built in parallel, each appended to the
+ * arena of the thread that built it. (One arena with room for every
+ * block's bound put them ten times as far apart as their bytes, and
+ * megabytes of fresh memory cost more in page faults than the encoding.) */
 typedef struct {
   const index_state *st;
   const uint32_t *vs, *vstart;
-  char *arena;
-  size_t *off, *len; /* per live term */
+  hg_buf *arena;     /* per thread */
+  size_t *off, *len; /* per live term: in arena[by[k]] */
+  uint32_t *by;
 } blocks_job;
 
 static void block_one(void *ctx, size_t k, int w) {
-  (void)w;
   blocks_job *j = ctx;
   uint32_t t = j->st->live[k];
-  char *at = j->arena + j->off[k];
-  char *end = put_term_block(j->st, t, j->vs + j->vstart[t], j->vstart[t + 1] - j->vstart[t], at);
-  j->len[k] = (size_t)(end - at);
+  const uint32_t *vids = j->vs + j->vstart[t];
+  size_t nv = j->vstart[t + 1] - j->vstart[t];
+  hg_buf *a = &j->arena[w];
+  hg_buf_grow(a, block_bound(j->st, t, vids, nv));
+  char *end = put_term_block(j->st, t, vids, nv, a->data + a->len);
+  j->off[k] = a->len;
+  j->len[k] = (size_t)(end - (a->data + a->len));
+  j->by[k] = (uint32_t)w;
+  a->len += j->len[k];
+}
+
+static const char *block_at(const blocks_job *j, size_t k) {
+  return j->arena[j->by[k]].data + j->off[k];
 }
 
 /* Keeps the first of errs[0..n) in *err and frees the others. */
@@ -1212,15 +1293,9 @@ static bool write_shards(index_state *st, hg_error **err) {
   for (size_t k = 0; k < nv; k++) vstart[st->vterm[vs[k]] + 1]++;
   for (size_t t = 0; t < nt; t++) vstart[t + 1] += vstart[t];
 
-  blocks_job bj = {st, vs, vstart, NULL, hg_xmalloc((nl + 1) * sizeof *bj.off),
-                   hg_xmalloc((nl + 1) * sizeof *bj.len)};
-  size_t total = 0;
-  for (size_t k = 0; k < nl; k++) {
-    uint32_t t = st->live[k];
-    bj.off[k] = total;
-    total += block_bound(st, t, vs + vstart[t], vstart[t + 1] - vstart[t]);
-  }
-  bj.arena = big_calloc(total);
+  blocks_job bj = {st, vs, vstart, hg_xcalloc((size_t)st->threads, sizeof *bj.arena),
+                   hg_xmalloc((nl + 1) * sizeof *bj.off), hg_xmalloc((nl + 1) * sizeof *bj.len),
+                   hg_xmalloc((nl + 1) * sizeof *bj.by)};
   parallel_batches(nl, 64, st->threads, block_one, &bj);
 
   json_t *keys = json_array();
@@ -1237,7 +1312,7 @@ static bool write_shards(index_state *st, hg_error **err) {
       hg_buf_clear(&entry);
       put_front_coded(&entry, prev, prev_len, s, slen);
       put_varint(&entry, st->df[t]);
-      put_bytes(&entry, bj.arena + bj.off[k], bj.len[k]);
+      put_bytes(&entry, block_at(&bj, k), bj.len[k]);
       if (count == 0 || body.len + entry.len <= cut.max) break;
       file_set_close(&fs, count, &body);
       last = prev;
@@ -1270,9 +1345,11 @@ static bool write_shards(index_state *st, hg_error **err) {
       prev_len = 0;
     }
   }
-  big_free(bj.arena);
+  for (int w = 0; w < st->threads; w++) hg_buf_free(&bj.arena[w]);
+  free(bj.arena);
   free(bj.off);
   free(bj.len);
+  free(bj.by);
   json_t *o = json_object();
   json_object_set_new(o, "keys", keys);
   json_object_set_new(o, "files", fs.names);
@@ -1440,17 +1517,30 @@ static void put_uint(hg_buf *b, uint32_t v) {
   hg_buf_append(b, tmp + sizeof tmp - n, n);
 }
 
+/* The facets file's bytes, made on a side thread while the documents are
+ * tokenized; `has` is false when no document has a tag (no file). */
+typedef struct {
+  const hg_search_doc *docs;
+  const size_t *order;
+  size_t ndocs;
+  hg_buf json;
+  bool has;
+} facets_job;
+
 /* {"tags":[[tag,[doc id gaps]],...]}, tags sorted by bytes; a tag that is
  * not UTF-8 is left out. */
-static bool write_facets(index_state *st, const hg_search_doc *docs,
-                         const size_t *order, hg_error **err) {
+static void facets_main(void *ctx) {
+  facets_job *fj = ctx;
+  const hg_search_doc *docs = fj->docs;
+  const size_t *order = fj->order;
+  size_t ndocs = fj->ndocs;
   /* every (document, tag) as a tag id, then the documents of each tag */
   size_t npairs = 0;
-  for (size_t d = 0; d < st->ndocs; d++) npairs += docs[order[d]].ntags;
+  for (size_t d = 0; d < ndocs; d++) npairs += docs[order[d]].ntags;
   dict tags = {0};
   uint32_t *pair = hg_xmalloc(npairs * sizeof *pair + 1), *cnt = NULL;
   size_t cap = 0, np = 0;
-  for (size_t d = 0; d < st->ndocs; d++) {
+  for (size_t d = 0; d < ndocs; d++) {
     const hg_search_doc *doc = &docs[order[d]];
     for (size_t k = 0; k < doc->ntags; k++) {
       const char *tag = doc->tags[k];
@@ -1467,15 +1557,13 @@ static bool write_facets(index_state *st, const hg_search_doc *docs,
       cnt[id + 1]++;
     }
   }
-  bool ok = true;
-  if (tags.n == 0) {
-    json_object_set_new(st->manifest, "facets", json_null());
-  } else {
+  fj->has = tags.n != 0;
+  if (fj->has) {
     for (size_t t = 0; t < tags.n; t++) cnt[t + 1] += cnt[t];
     uint32_t *docs_of = hg_xmalloc(np * sizeof *docs_of + 1), *fill = hg_xmalloc(tags.n * 4);
     memcpy(fill, cnt, tags.n * 4);
     np = 0;
-    for (size_t d = 0; d < st->ndocs; d++) {
+    for (size_t d = 0; d < ndocs; d++) {
       const hg_search_doc *doc = &docs[order[d]];
       for (size_t k = 0; k < doc->ntags; k++) {
         if (!doc->tags[k] || !*doc->tags[k]) continue;
@@ -1488,30 +1576,26 @@ static bool write_facets(index_state *st, const hg_search_doc *docs,
     for (uint32_t i = 0; i < tags.n; i++) ids[i] = i;
     tl_sort_dict = &tags;
     qsort(ids, tags.n, sizeof *ids, cmp_term_id);
-    hg_buf b = HG_BUF_INIT;
-    hg_buf_puts(&b, "{\"tags\":[");
+    hg_buf *b = &fj->json;
+    hg_buf_puts(b, "{\"tags\":[");
     bool first = true;
     for (size_t i = 0; i < tags.n; i++) {
       uint32_t id = ids[i];
-      size_t at = b.len;
-      hg_buf_puts(&b, first ? "[" : ",[");
-      if (!hg_buf_put_json(&b, dict_str(&tags, id))) {
-        b.len = at;
+      size_t at = b->len;
+      hg_buf_puts(b, first ? "[" : ",[");
+      if (!hg_buf_put_json(b, dict_str(&tags, id))) {
+        b->len = at;
         continue;
       }
       first = false;
-      hg_buf_puts(&b, ",[");
+      hg_buf_puts(b, ",[");
       for (uint32_t k = cnt[id], prev = 0; k < fill[id]; prev = docs_of[k++]) {
-        if (k > cnt[id]) hg_buf_putc(&b, ',');
-        put_uint(&b, docs_of[k] - prev);
+        if (k > cnt[id]) hg_buf_putc(b, ',');
+        put_uint(b, docs_of[k] - prev);
       }
-      hg_buf_puts(&b, "]]");
+      hg_buf_puts(b, "]]");
     }
-    hg_buf_puts(&b, "]}");
-    char h[HASH_LEN + 1];
-    ok = write_file_gz(st, "f.", b.data, b.len, h, &st->gz[0], err);
-    if (ok) json_object_set_new(st->manifest, "facets", json_string(h));
-    hg_buf_free(&b);
+    hg_buf_puts(b, "]}");
     free(ids);
     free(docs_of);
     free(fill);
@@ -1519,7 +1603,17 @@ static bool write_facets(index_state *st, const hg_search_doc *docs,
   free(pair);
   free(cnt);
   dict_free(&tags);
-  return ok;
+}
+
+static bool write_facets(index_state *st, const facets_job *fj, hg_error **err) {
+  if (!fj->has) {
+    json_object_set_new(st->manifest, "facets", json_null());
+    return true;
+  }
+  char h[HASH_LEN + 1];
+  if (!write_file_gz(st, "f.", fj->json.data, fj->json.len, h, &st->gz[0], err)) return false;
+  json_object_set_new(st->manifest, "facets", json_string(h));
+  return true;
 }
 
 static void on_syn_token(void *ctx, const hg_search_token *t) {
@@ -1564,6 +1658,11 @@ static size_t *category_order(const hg_search_doc *docs, size_t n,
   dict cats = {0};
   uint32_t *cat = hg_xmalloc(n * sizeof *cat + 1);
   for (size_t i = 0; i < n; i++) {
+    /* neighbours mostly share a category, and often its string too */
+    if (i > 0 && docs[i].category == docs[i - 1].category) {
+      cat[i] = cat[i - 1];
+      continue;
+    }
     const char *c = docs[i].category ? docs[i].category : "";
     cat[i] = dict_intern(&cats, c, strlen(c), NULL);
   }
@@ -1601,23 +1700,21 @@ static double len_on_grid(uint32_t len) {
 
 /* ---- postings, in parallel ------------------------------------------------
  * The documents, in `nrun` runs, turn their tokenized ids into global ones
- * and count their terms; then each run fills postings of its own (each
- * term's in document order, with quantized scores), and ranges of terms of
- * about as many postings each copy the runs' parts into place one after
- * the other. (Runs filling one array would write side by side wherever a
- * term's postings pass from one run to the next.) The same for variants. */
+ * and count their terms; then each run fills its part of every term's
+ * postings in place (in document order, with quantized scores): run c's
+ * part of term t starts where the parts of runs 0..c-1 end. Runs write side
+ * by side only where a term's postings pass from one run to the next, a
+ * cache line per term at most; copying per-run arrays into place instead
+ * cost two more passes over megabytes of fresh memory, whose page faults
+ * are slow on some virtual machines. The same for variants. */
 typedef struct {
   index_state *st;
   doc_terms *dts;
   uint32_t **tmap, **vmap; /* per worker: its ids -> global ids */
   size_t nrun;
-  uint32_t **cnt, **vcnt;  /* per run: counts, then offsets in its postings */
-  uint32_t **fill, **vfill;/* per run: each term's next free posting */
-  post **posts;            /* per run */
-  uint32_t **vdocs;        /* per run */
+  uint32_t **cnt, **vcnt;  /* per run: counts, then its next free posting */
   uint64_t (*dlsum)[NF];   /* per run */
   double avg[NF];
-  uint32_t *tlo, *vlo;     /* range r of ids: [tlo[r], tlo[r + 1]) */
 } post_job;
 
 static void count_run(void *ctx, size_t c, int w) {
@@ -1645,8 +1742,8 @@ static void fill_run(void *ctx, size_t c, int w) {
   (void)w;
   post_job *j = ctx;
   size_t a = j->st->ndocs * c / j->nrun, b = j->st->ndocs * (c + 1) / j->nrun;
-  uint32_t *fill = j->fill[c], *vfill = j->vfill[c], *vdocs = j->vdocs[c];
-  post *posts = j->posts[c];
+  uint32_t *fill = j->cnt[c], *vfill = j->vcnt[c], *vdocs = j->st->vpost_doc;
+  post *posts = j->st->posts;
   for (size_t d = a; d < b; d++) {
     const doc_terms *dt = &j->dts[d];
     double wn[NF]; /* field weight / length normalization */
@@ -1655,79 +1752,52 @@ static void fill_run(void *ctx, size_t c, int w) {
                     field_b[f] * (j->avg[f] > 0 ? len_on_grid(dt->dl[f]) / j->avg[f] : 1.0);
       wn[f] = field_weight[f] / norm;
     }
+    /* most words are in the body only, a few times: their scores are
+     * worked out once per frequency (0: not yet) */
+    uint8_t body_q[16] = {0};
     const uint16_t *tf = dt->tf;
     for (uint32_t i = 0; i < dt->nterms; i++) {
       unsigned m = dt->mask[i];
-      double x;
-      if (m == 1u << F_BODY) { /* most words */
-        x = *tf++ * wn[F_BODY];
+      uint8_t key;
+      if (m == 1u << F_BODY && *tf < 16 && body_q[*tf]) {
+        key = body_q[*tf++];
       } else {
-        x = 0;
-        for (int f = 0; f < NF; f++)
-          if (m >> f & 1) x += *tf++ * wn[f];
+        double x;
+        unsigned body_tf = m == 1u << F_BODY ? *tf : 16;
+        if (m == 1u << F_BODY) {
+          x = *tf++ * wn[F_BODY];
+        } else {
+          x = 0;
+          for (int f = 0; f < NF; f++)
+            if (m >> f & 1) x += *tf++ * wn[f];
+        }
+        /* q = sat / smax * 255, sat = x (K1 + 1) / (x + K1), smax = K1 + 1 */
+        long q = (long)(255.0 * x / (x + K1) + 0.999);
+        key = (uint8_t)(q < 1 ? 1 : q > 255 ? 255 : q);
+        if (body_tf < 16) body_q[body_tf] = key;
       }
-      /* q = sat / smax * 255, sat = x (K1 + 1) / (x + K1), smax = K1 + 1 */
-      long q = (long)(255.0 * x / (x + K1) + 0.999);
       posts[fill[dt->ids[i]]++] =
-          (post){(uint32_t)d, (uint16_t)((m & 1u << F_TITLE ? 256 : 0) |
-                                         (q < 1 ? 1 : q > 255 ? 255 : q))};
+          (post){(uint32_t)d, (uint16_t)((m & 1u << F_TITLE ? 256 : 0) | key)};
     }
     for (uint32_t i = 0; i < dt->nexacts; i++) vdocs[vfill[dt->exacts[i]]++] = (uint32_t)d;
   }
 }
 
-static void merge_range(void *ctx, size_t r, int w) {
-  (void)w;
-  post_job *j = ctx;
-  index_state *st = j->st;
-  for (uint32_t t = j->tlo[r]; t < j->tlo[r + 1]; t++) {
-    post *to = st->posts + st->post_off[t];
-    for (size_t c = 0; c < j->nrun; c++) {
-      uint32_t k = j->cnt[c][t + 1] - j->cnt[c][t];
-      memcpy(to, j->posts[c] + j->cnt[c][t], k * sizeof *to);
-      to += k;
-    }
-  }
-  for (uint32_t v = j->vlo[r]; v < j->vlo[r + 1]; v++) {
-    uint32_t *to = st->vpost_doc + st->vpost_off[v];
-    for (size_t c = 0; c < j->nrun; c++) {
-      uint32_t k = j->vcnt[c][v + 1] - j->vcnt[c][v];
-      memcpy(to, j->vdocs[c] + j->vcnt[c][v], k * sizeof *to);
-      to += k;
-    }
-  }
-}
-
 /* From the runs' counts of n ids: df and the offsets of the whole (n + 1);
- * each run's counts become offsets in its own postings (n + 1), copied to
- * its fill positions; the ids are cut into nr ranges of about as many
- * postings (lo: nr + 1). Returns each run's total in tot. */
-static void positions(uint32_t **cnt, uint32_t **fill, size_t nrun, size_t n, uint32_t *df,
-                      uint32_t *off, uint32_t *tot, size_t nr, uint32_t *lo) {
+ * each run's counts become the offsets where its part of each id's
+ * postings starts. */
+static void positions(uint32_t **cnt, size_t nrun, size_t n, uint32_t *df, uint32_t *off) {
   off[0] = 0;
   for (size_t t = 0; t < n; t++) {
-    uint32_t k = 0;
-    for (size_t c = 0; c < nrun; c++) k += cnt[c][t];
-    df[t] = k;
-    off[t + 1] = off[t] + k;
-  }
-  for (size_t c = 0; c < nrun; c++) {
-    uint32_t sum = 0;
-    for (size_t t = 0; t <= n; t++) {
-      uint32_t k = t < n ? cnt[c][t] : 0;
-      cnt[c][t] = sum;
-      sum += k;
+    uint32_t at = off[t];
+    for (size_t c = 0; c < nrun; c++) {
+      uint32_t k = cnt[c][t];
+      cnt[c][t] = at;
+      at += k;
     }
-    memcpy(fill[c], cnt[c], (n + 1) * sizeof **fill);
-    tot[c] = sum;
+    df[t] = at - off[t];
+    off[t + 1] = at;
   }
-  size_t t = 0;
-  for (size_t r = 0; r < nr; r++) {
-    lo[r] = (uint32_t)t;
-    uint64_t until = (uint64_t)off[n] * (r + 1) / nr;
-    while (t < n && off[t] < until) t++;
-  }
-  lo[nr] = (uint32_t)n;
 }
 
 static void index_free(index_state *st) {
@@ -1840,15 +1910,17 @@ static bool write_all(int fd, const char *data, size_t len) {
   return true;
 }
 
-/* Puts data at path (a file, or nothing yet) in one step. The file path
- * held before waits beside it as path.old for the next time: it is
- * overwritten in place (its pages are likely still in memory, where a new
- * file's would have to be found and zeroed) and trades places with path
- * (renameat2 RENAME_EXCHANGE). Where there is no path yet or the exchange
- * is not supported, path.old is renamed over it. A reader that reads path
- * while this runs gets either file whole; two builds writing at once may
- * leave a file whose checksum fails, which only means no cache. */
-static bool replace_file(const char *path, const char *data, size_t len) {
+/* Puts data at path (a file, or nothing yet) in two steps, so that the
+ * writing may happen beside other work and the file change only once the
+ * build has succeeded: write_spare writes path.old, swap_in makes it path.
+ * The file path held before waits beside it as path.old for the next
+ * time: it is overwritten in place (its pages are likely still in memory,
+ * where a new file's would have to be found and zeroed) and trades places
+ * with path (renameat2 RENAME_EXCHANGE). Where there is no path yet or the
+ * exchange is not supported, path.old is renamed over it. A reader that
+ * reads path while this runs gets either file whole; two builds writing at
+ * once may leave a file whose checksum fails, which only means no cache. */
+static bool write_spare(const char *path, const char *data, size_t len) {
   struct stat sb;
   if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) return false;
   char *spare = hg_strdup_printf("%s.old", path);
@@ -1860,19 +1932,37 @@ static bool replace_file(const char *path, const char *data, size_t len) {
   }
   bool ok = fd >= 0 && write_all(fd, data, len) && ftruncate(fd, (off_t)len) == 0;
   if (fd >= 0 && close(fd) != 0) ok = false;
-  if (ok && renameat2(AT_FDCWD, spare, AT_FDCWD, path, RENAME_EXCHANGE) != 0)
-    ok = rename(spare, path) == 0;
   if (!ok) unlink(spare);
   free(spare);
   return ok;
 }
 
-/* Writes the token cache of this build (its documents only; the terms and
- * exact forms they use) to path with replace_file, unless it is the file
- * that was read. A failure only costs the next build its cache, so it is
- * not reported. */
-static void cache_save(const char *path, const char *key, const index_state *st,
-                       const doc_terms *dts, const tok_cache *old) {
+static void swap_in(const char *path) {
+  char *spare = hg_strdup_printf("%s.old", path);
+  if (renameat2(AT_FDCWD, spare, AT_FDCWD, path, RENAME_EXCHANGE) != 0 &&
+      rename(spare, path) != 0)
+    unlink(spare);
+  free(spare);
+}
+
+/* The token cache of this build (its documents only; the terms and exact
+ * forms they use), made and written as path.old on a side thread while the
+ * index files are written, unless it is the file that was read; cache_save
+ * puts it in place once they all are. A failure only costs the next build
+ * its cache, so it is not reported. */
+typedef struct {
+  const char *path, *key;
+  const index_state *st;
+  const doc_terms *dts;
+  const tok_cache *old; /* the cache that was read */
+  bool written;         /* path.old holds it (write_spare) */
+} save_task;
+
+static void cache_build(void *ctx) {
+  save_task *task = ctx;
+  const char *key = task->key;
+  const index_state *st = task->st;
+  const doc_terms *dts = task->dts;
   size_t nt = st->terms.n, nv = st->variants.n, n = st->ndocs;
   uint32_t *trank = hg_xmalloc(4 * nt + 1), *vrank = hg_xmalloc(4 * nv + 1);
   memset(trank, 0xff, 4 * nt);
@@ -1898,8 +1988,9 @@ static void cache_save(const char *path, const char *key, const index_state *st,
   for (size_t d = 0; d < n && ok; d++) ok = dts[d].store_len < UINT32_MAX;
   if (!ok || tlen >= UINT32_MAX || elen >= UINT32_MAX) goto out;
 
+  /* one thread: the other core writes the index files meanwhile */
   save_job j = {st, dts, trank, vrank, hg_xcalloc(n + 2, sizeof *j.recoff), NULL};
-  parallel_batches(n, 256, st->threads, size_one, &j);
+  parallel_batches(n, 256, 1, size_one, &j);
   for (size_t d = 0; d < n; d++) j.recoff[d + 1] += j.recoff[d];
   size_t kl = strlen(key);
   uint64_t head = 8 + 4 + 4 + PAD4(kl) + 8 + 8;
@@ -1942,17 +2033,23 @@ static void cache_save(const char *path, const char *key, const index_state *st,
   for (size_t d = 0; d < n; d++) p = put64(p, dts[d].digest);
   for (size_t d = 0; d <= n; d++) p = put64(p, j.recoff[d]);
   j.recs = p;
-  parallel_batches(n, 64, st->threads, record_one, &j);
+  parallel_batches(n, 64, 1, record_one, &j);
   put64(sum_at, hg_hash64(start, payload));
   size_t total = (size_t)(head + payload);
-  if (!old->data || old->len != total || memcmp(old->data, buf, total) != 0)
-    replace_file(path, buf, total);
+  const tok_cache *prev = task->old;
+  if (!prev->data || prev->len != total || memcmp(prev->data, buf, total) != 0)
+    task->written = write_spare(task->path, buf, total);
   big_free(buf);
   free(j.recoff);
 out:
   free(trank);
   free(vrank);
   free(vlist);
+}
+
+/* Puts the cache cache_build wrote in place (the build succeeded). */
+static void cache_save(const save_task *task) {
+  if (task->written) swap_in(task->path);
 }
 
 /* The terms with df > 0 sorted by bytes into st->live: the first `nsorted`
@@ -2002,6 +2099,18 @@ char *hg_search_build(const hg_search_doc *docs, size_t n,
   st.gz = hg_xcalloc((size_t)st.threads, sizeof *st.gz);
   char *result = NULL, *key = NULL;
   tok_cache cache = {0};
+  /* side jobs: the token cache read and checked, and the documents'
+   * digests, while the tokenizer that the cache's key needs is made; the
+   * facets while the documents are tokenized; the next token cache while
+   * the index files are written */
+  side_job load_side = {0}, digest_side = {0}, facets_side = {0}, save_side = {0};
+  load_task lt = {&cache, opts->cache_path};
+  digest_task dg = {docs, n, NULL, 0};
+  if (opts->cache_path) {
+    dg.out = hg_xmalloc(n * sizeof *dg.out + 1);
+    side_start(&load_side, load_main, &lt);
+    side_start(&digest_side, digest_main, &dg);
+  }
   st.dir = hg_strdup_printf("%s/search/%s", opts->out_root, opts->lang);
   st.manifest = json_object();
   json_object_set_new(st.manifest, "v", json_integer(FORMAT_VERSION));
@@ -2017,6 +2126,8 @@ char *hg_search_build(const hg_search_doc *docs, size_t n,
     if (docs[order[d]].promoted)
       json_array_append_new(promoted, json_integer((json_int_t)d));
   json_object_set_new(st.manifest, "promoted", promoted);
+  facets_job fj = {.docs = docs, .order = order, .ndocs = n, .json = HG_BUF_INIT};
+  side_start(&facets_side, facets_main, &fj);
 
   /* 1. tokenize every document not in the token cache (in parallel; a
    * worker makes its tokenizer when it first needs one) */
@@ -2030,14 +2141,17 @@ char *hg_search_build(const hg_search_doc *docs, size_t n,
     json_object_set_new(st.manifest, "synonyms", synonyms_json(opts, workers[0].tk));
     if (opts->cache_path) {
       key = cache_key(opts->lang, workers[0].tk);
-      cache_load(&cache, opts->cache_path, key);
+      digest_main(&dg);
+      side_join(&load_side);
+      cache_load_finish(&cache, key);
       if (cache.data) {
         cache_seed(&st, &cache);
         nsorted = cache.usable ? cache.nterms : 0;
       }
     }
+    side_join(&digest_side);
     tok_job job = {.docs = docs, .order = order, .out = dts, .workers = workers,
-                   .lang = opts->lang, .digest = opts->cache_path != NULL, .cache = &cache};
+                   .lang = opts->lang, .digests = dg.out, .cache = &cache};
     parallel_batches(n, 16, nthreads, tok_doc, &job);
     for (int w = 0; w < nthreads && ok; w++) {
       if (!workers[w].err) continue;
@@ -2074,66 +2188,33 @@ char *hg_search_build(const hg_search_doc *docs, size_t n,
   post_job pj = {.st = &st, .dts = dts, .tmap = tmap, .vmap = vmap, .nrun = nrun,
                  .cnt = hg_xcalloc(nrun, sizeof *pj.cnt),
                  .vcnt = hg_xcalloc(nrun, sizeof *pj.vcnt),
-                 .fill = hg_xcalloc(nrun, sizeof *pj.fill),
-                 .vfill = hg_xcalloc(nrun, sizeof *pj.vfill),
-                 .posts = hg_xcalloc(nrun, sizeof *pj.posts),
-                 .vdocs = hg_xcalloc(nrun, sizeof *pj.vdocs),
-                 .dlsum = hg_xcalloc(nrun, sizeof *pj.dlsum),
-                 .tlo = hg_xmalloc((nrun + 1) * sizeof *pj.tlo),
-                 .vlo = hg_xmalloc((nrun + 1) * sizeof *pj.vlo)};
+                 .dlsum = hg_xcalloc(nrun, sizeof *pj.dlsum)};
   for (size_t c = 0; c < nrun; c++) {
     pj.cnt[c] = big_calloc((nt + 1) * sizeof **pj.cnt);
     pj.vcnt[c] = big_calloc((nv + 1) * sizeof **pj.vcnt);
-    pj.fill[c] = big_calloc((nt + 1) * sizeof **pj.fill);
-    pj.vfill[c] = big_calloc((nv + 1) * sizeof **pj.vfill);
   }
   hg_parallel_for(nrun, (int)nrun, count_run, &pj);
-  uint32_t *tot = hg_xmalloc(nrun * sizeof *tot), *vtot = hg_xmalloc(nrun * sizeof *vtot);
   st.df = hg_xmalloc((nt + 1) * sizeof *st.df);
   st.post_off = hg_xmalloc((nt + 2) * sizeof *st.post_off);
-  positions(pj.cnt, pj.fill, nrun, nt, st.df, st.post_off, tot, nrun, pj.tlo);
+  positions(pj.cnt, nrun, nt, st.df, st.post_off);
   st.vdf = hg_xmalloc((nv + 1) * sizeof *st.vdf);
   st.vpost_off = hg_xmalloc((nv + 2) * sizeof *st.vpost_off);
-  positions(pj.vcnt, pj.vfill, nrun, nv, st.vdf, st.vpost_off, vtot, nrun, pj.vlo);
+  positions(pj.vcnt, nrun, nv, st.vdf, st.vpost_off);
   for (int f = 0; f < NF; f++) {
     uint64_t sum = 0;
     for (size_t c = 0; c < nrun; c++) sum += pj.dlsum[c][f];
     pj.avg[f] = avg_on_grid(sum, n);
   }
-  for (size_t c = 0; c < nrun; c++) {
-    pj.posts[c] = big_calloc(tot[c] * sizeof **pj.posts);
-    pj.vdocs[c] = big_calloc(vtot[c] * sizeof **pj.vdocs);
-  }
+  st.posts = big_calloc((size_t)st.post_off[nt] * sizeof *st.posts);
+  st.vpost_doc = big_calloc((size_t)st.vpost_off[nv] * sizeof *st.vpost_doc);
   hg_parallel_for(nrun, (int)nrun, fill_run, &pj);
-  if (nrun == 1) { /* one run: its postings are the whole */
-    st.posts = pj.posts[0];
-    st.vpost_doc = pj.vdocs[0];
-    pj.posts[0] = NULL;
-    pj.vdocs[0] = NULL;
-  } else {
-    st.posts = big_calloc((size_t)st.post_off[nt] * sizeof *st.posts);
-    st.vpost_doc = big_calloc((size_t)st.vpost_off[nv] * sizeof *st.vpost_doc);
-    hg_parallel_for(nrun, (int)nrun, merge_range, &pj);
-  }
   for (size_t c = 0; c < nrun; c++) {
     big_free(pj.cnt[c]);
     big_free(pj.vcnt[c]);
-    big_free(pj.fill[c]);
-    big_free(pj.vfill[c]);
-    big_free(pj.posts[c]);
-    big_free(pj.vdocs[c]);
   }
   free(pj.cnt);
   free(pj.vcnt);
-  free(pj.fill);
-  free(pj.vfill);
-  free(pj.posts);
-  free(pj.vdocs);
   free(pj.dlsum);
-  free(pj.tlo);
-  free(pj.vlo);
-  free(tot);
-  free(vtot);
   for (int w = 0; w < nthreads; w++) {
     free(tmap[w]);
     free(vmap[w]);
@@ -2143,17 +2224,26 @@ char *hg_search_build(const hg_search_doc *docs, size_t n,
 
   /* 4. files; then the token cache for the next build */
   sort_live(&st, nsorted);
+  save_task task = {.path = opts->cache_path, .key = key, .st = &st, .dts = dts, .old = &cache};
+  if (opts->cache_path) side_start(&save_side, cache_build, &task);
   ok = (opts->write || hg_mkdir_p(st.dir, err)) && write_shards(&st, err) &&
-       write_vocab(&st, err) && write_store(&st, dts, docs, order, err) &&
-       write_facets(&st, docs, order, err);
+       write_vocab(&st, err) && write_store(&st, dts, docs, order, err);
+  side_join(&facets_side);
+  ok = ok && write_facets(&st, &fj, err);
   if (ok) {
     char *m = json_dumps(st.manifest, JSON_COMPACT);
     ok = m && write_named(&st, "manifest.bin", m, strlen(m), err);
     free(m);
     if (ok) result = hg_strdup_printf("search/%s/manifest.bin", opts->lang);
   }
-  if (ok && opts->cache_path) cache_save(opts->cache_path, key, &st, dts, &cache);
+  side_join(&save_side);
+  if (ok) cache_save(&task);
 done:
+  side_join(&load_side);
+  side_join(&digest_side);
+  free(dg.out);
+  side_join(&facets_side);
+  hg_buf_free(&fj.json);
   for (size_t d = 0; d < n; d++) doc_terms_free(&dts[d]);
   big_free(dts);
   free(order);

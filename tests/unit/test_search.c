@@ -923,6 +923,53 @@ static void test_cache_byte_identity(void **state) {
   corpus_free(&c);
 }
 
+static bool fail_write(void *ctx, const char *rel, const char *data, size_t len,
+                       hg_error **err) {
+  (void)ctx;
+  (void)data;
+  (void)len;
+  hg_error_set(err, 1, NULL, 0, 0, "%s: disk full", rel);
+  return false;
+}
+
+/* The next token cache is made while the index files are written: a build
+ * whose files cannot be written fails and leaves the cache it read in
+ * place, and the build after it, from that cache, gives the files and the
+ * cache of a build without one. */
+static void test_cache_failed_build(void **state) {
+  (void)state;
+  corpus c = {0};
+  uint64_t seed = 0x7f4a7c159e3779b9ULL;
+  for (size_t i = 0; i < 150; i++) corpus_add(&c, i, &seed);
+  char *root = tmpdir(), *cache = hg_path_join(root, "en.tokens");
+  mem_out *w = build_mem(c.docs, c.n, "en", cache, NULL);
+  size_t l0, l1;
+  char *c0 = cache_bytes(cache, &l0);
+
+  c.docs[3].body = own(&c, hg_strdup_printf("%s Rewritten after the outage.", c.docs[3].body));
+  for (int k = 0; k < 2; k++) { /* the second time over the spare the first left */
+    hg_search_opts opts = {.lang = "en", .out_root = "/nonexistent", .threads = 2,
+                           .write = fail_write, .cache_path = cache};
+    hg_error *err = NULL;
+    char *rel = hg_search_build(c.docs, c.n, &opts, &err);
+    assert_null(rel);
+    assert_non_null(err);
+    assert_non_null(strstr(err->msg, "disk full"));
+    hg_error_free(err);
+    char *c1 = cache_bytes(cache, &l1);
+    assert_true(l0 == l1 && memcmp(c0, c1, l0) == 0);
+    free(c1);
+  }
+  w = step(&c, cache, w, "after a failed build", root);
+
+  free(c0);
+  mem_out_free(w);
+  free(cache);
+  hg_rm_rf(root);
+  free(root);
+  corpus_free(&c);
+}
+
 static void put_bytes_file(const char *path, const char *data, size_t len) {
   hg_error *err = NULL;
   if (!hg_write_file(path, data, len, &err)) fail_msg("%s", err->msg);
@@ -1032,6 +1079,7 @@ int main(void) {
       cmocka_unit_test(test_deterministic),
       cmocka_unit_test(test_cache_byte_identity),
       cmocka_unit_test(test_cache_corrupt),
+      cmocka_unit_test(test_cache_failed_build),
   };
   return cmocka_run_group_tests_name("search", tests, NULL, NULL);
 }

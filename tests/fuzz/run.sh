@@ -145,18 +145,28 @@ if [ "$rc" != 0 ]; then
 fi
 echo "fuzz: fuzz_content: no crash in ${SECONDS_}s"
 
-# The shortcode parser and the hooks bridge (Lua) over the same time.
+# run_target NAME MAX_LEN ARG...: runs $B/NAME for the same time with libFuzzer
+# arguments ARG... (corpus folders last: the first collects new inputs);
+# exits on a crash.
+run_target() {
+  name=$1
+  maxlen=$2
+  shift 2
+  set +e
+  "$B/$name" -max_total_time="$SECONDS_" -timeout=10 -rss_limit_mb=2048 -max_len="$maxlen" \
+    -artifact_prefix="$B/" -print_final_stats=1 "$@"
+  rc=$?
+  set -e
+  if [ "$rc" != 0 ]; then
+    echo "fuzz: $name FAILED (exit $rc); reproduce with: $B/$name $(ls -t $B/crash-* $B/leak-* $B/timeout-* $B/oom-* 2>/dev/null | head -n 1)" >&2
+    exit 1
+  fi
+  echo "fuzz: $name: no crash in ${SECONDS_}s"
+}
+
+# The shortcode parser and the hooks bridge (Lua).
 mkdir -p "$B/corpus-shortcodes"
-set +e
-"$B/fuzz_shortcodes" -max_total_time="$SECONDS_" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
-  -artifact_prefix="$B/" -print_final_stats=1 "$B/corpus-shortcodes"
-rc=$?
-set -e
-if [ "$rc" != 0 ]; then
-  echo "fuzz: fuzz_shortcodes FAILED (exit $rc); reproduce with: $B/fuzz_shortcodes $(ls -t $B/crash-* $B/leak-* $B/timeout-* $B/oom-* 2>/dev/null | head -n 1)" >&2
-  exit 1
-fi
-echo "fuzz: fuzz_shortcodes: no crash in ${SECONDS_}s"
+run_target fuzz_shortcodes 16384 "$B/corpus-shortcodes"
 
 # An incremental build's state (the build cache), seeded with a real one: a
 # cached build of examples/store and an incremental one after an edit.
@@ -175,13 +185,4 @@ if [ -x ./helpgen ]; then
       >"$B/seed-state/$(basename "$f")"
   done
 fi
-set +e
-"$B/fuzz_state" -max_total_time="$SECONDS_" -timeout=10 -rss_limit_mb=2048 -max_len=1048576 \
-  -artifact_prefix="$B/" -print_final_stats=1 "$B/corpus-state" "$B/seed-state"
-rc=$?
-set -e
-if [ "$rc" != 0 ]; then
-  echo "fuzz: fuzz_state FAILED (exit $rc); reproduce with: $B/fuzz_state $(ls -t $B/crash-* $B/leak-* $B/timeout-* $B/oom-* 2>/dev/null | head -n 1)" >&2
-  exit 1
-fi
-echo "fuzz: fuzz_state: no crash in ${SECONDS_}s"
+run_target fuzz_state 1048576 "$B/corpus-state" "$B/seed-state"

@@ -29,8 +29,9 @@
 
 typedef struct hg_cache hg_cache;
 
-/* Where hg_cache_save's state callback writes (the bytes go to a file and
- * into its checksum as they come: the state of a big site is tens of MB). */
+/* Where hg_cache_save's state callback writes (the bytes go to the file as
+ * they come, hashed on the way for a base's id: the state of a big site is
+ * tens of MB). */
 typedef struct hg_cache_sink hg_cache_sink;
 
 /* What a successful build reported (and, for hg_cache_save, left behind). */

@@ -19,7 +19,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-#define FORMAT "helpgen-cache 3"
+#define FORMAT "helpgen-cache 4"
 #define MAX_DEPTH 64
 /* Records of builds into this many output folders are kept (the most
  * recently written ones); tests and previews build into many. */
@@ -379,8 +379,8 @@ const char *hg_cache_dir(const hg_cache *c) { return c->dir; }
  *   helpgen-cache 3
  *   inputs HEX16 / env HEX16 / stats PAGES ARTICLES WARNINGS
  *   report LEN\n<bytes>\nnotes LEN\n<bytes>\n
- *   state ID LOGLEN LOGHASH (ID, the hash of the base, "-": no state)
- *   statefile SIZE MTIME INODE  (of the base, in hex)
+ *   state ID LOGLEN      (ID, the hash of the base, "-": no state)
+ *   statefiles SIZE MTIME INODE SIZE MTIME INODE  (of the base and the log, hex)
  *   out N\n, then N entries SIZE MTIME INODE HASH, REL   OUT's files
  *   files N\n, then N entries HASH, PATH                 the build's inputs
  *   scratch N\n, the same as out for the build folder beside OUT (the site
@@ -402,8 +402,8 @@ struct prev_record {
   char *report, *notes;
   char state_id[17]; /* "" without state; the hash of the base */
   size_t loglen;     /* bytes of the log that go with this record */
-  char loghash[17];  /* their hash */
-  uint64_t base_stat[3]; /* size, mtime, inode of the base when written */
+  uint64_t state_stat[6]; /* size, mtime, inode of the base and the log
+                             when written (the log's 0 without one) */
   in_file *files;
   size_t nfiles;
   out_file *out, *scratch;
@@ -499,34 +499,28 @@ static struct prev_record *record_load(const char *path) {
        sscanf(p, "stats %zu %zu %zu\n", &r->pages, &r->articles, &r->warnings) == 3;
   if (ok) p = strchr(p, '\n') + 1;
   ok = ok && blob_line(&p, end, "report", &r->report) && blob_line(&p, end, "notes", &r->notes);
-  if (ok && hg_str_has_prefix(p, "state - 0 -\n")) {
-    p += strlen("state - 0 -\n");
-  } else if (ok) { /* "state ID LOGLEN LOGHASH" */
+  if (ok && hg_str_has_prefix(p, "state - 0\n")) {
+    p += strlen("state - 0\n");
+  } else if (ok) { /* "state ID LOGLEN" */
     ok = !strncmp(p, "state ", 6) && strlen(p) > 23 && p[22] == ' ';
     if (ok) {
       memcpy(r->state_id, p + 6, 16);
       r->state_id[16] = '\0';
       char *e;
       r->loglen = strtoull(p + 23, &e, 10);
-      char *nl = *e == ' ' ? strchr(e, '\n') : NULL;
-      ok = nl && (nl - e == 2 || nl - e == 17);
-      if (ok) {
-        memcpy(r->loghash, e + 1, (size_t)(nl - e - 1));
-        r->loghash[nl - e - 1] = '\0';
-        p = nl + 1;
-      }
+      ok = *e == '\n';
+      p = e + 1;
     }
   }
-  /* "statefile SIZE MTIME INODE": the base as it was written */
-  ok = ok && !strncmp(p, "statefile ", 10);
+  /* "statefiles SIZE MTIME INODE SIZE MTIME INODE": the base and the log as
+   * they were written */
+  ok = ok && !strncmp(p, "statefiles ", 11);
   if (ok) {
-    p += 10;
+    p += 11;
     char *nl = strchr(p, '\n');
-    ok = nl && hex_field(&p, &r->base_stat[0]) && hex_field(&p, &r->base_stat[1]) && p < nl;
-    if (ok) { /* the last field ends at the line's end */
-      *nl = ' ';
-      ok = hex_field(&p, &r->base_stat[2]) && p == nl + 1;
-    }
+    if (nl) *nl = ' '; /* the last field ends at the line's end */
+    for (int k = 0; ok && k < 6; k++) ok = nl && hex_field(&p, &r->state_stat[k]);
+    ok = ok && p == nl + 1;
   }
   ok = ok && count_line(&p, "out", &r->nout) && r->nout > 0 &&
        out_lines(&p, end, r->nout, &r->out);
@@ -692,21 +686,21 @@ bool hg_cache_previous(hg_cache *c, bool (*accept)(void *ctx, const char *path),
   char *logp = hg_strdup_printf("%s.log", c->state_path);
   char head[40];
   int hl = snprintf(head, sizeof head, "HGSTATE %s\n", rec->state_id);
-  /* the base is trusted as OUT's files are: by size, mtime and inode (its
-   * hash, the id, is not computed again: 50 MB on 10,000 articles) */
+  /* both are trusted as OUT's files are: by size, mtime and inode (the
+   * base's hash, its id, is not computed again: 50 MB on 10,000 articles);
+   * one written to behind helpgen's back costs a full build */
   uint64_t st[3];
-  p->base = file_stat(base, st) && !memcmp(st, rec->base_stat, sizeof st)
+  p->base = file_stat(base, st) && !memcmp(st, rec->state_stat, sizeof st)
                 ? map_file(base, &p->base_len)
                 : NULL;
   ok = p->base && p->base_len >= (size_t)hl && !memcmp(p->base, head, (size_t)hl);
-  char h[17]; /* a damaged log costs a full build, not a wrong site */
   int ll = snprintf(head, sizeof head, "HGLOG %s\n", rec->state_id);
   if (ok && rec->loglen) {
-    p->log = map_file(logp, &p->log_len);
-    ok = p->log && p->log_len >= rec->loglen && rec->loglen >= (size_t)ll &&
+    p->log = file_stat(logp, st) && !memcmp(st, rec->state_stat + 3, sizeof st)
+                 ? map_file(logp, &p->log_len)
+                 : NULL;
+    ok = p->log && p->log_len == rec->loglen && rec->loglen >= (size_t)ll &&
          !memcmp(p->log, head, (size_t)ll);
-    if (ok) hg_hash_hex(p->log, rec->loglen, h);
-    ok = ok && !strcmp(h, rec->loghash);
   }
   free(base);
   free(logp);
@@ -899,11 +893,12 @@ static void sink_hex(hg_cache_sink *s, char out[17]) {
   snprintf(out, 17, "%016llx", (unsigned long long)XXH3_64bits_digest(s->h));
 }
 
-/* The state that goes with the record: a new base (its hash is its id), or
- * a batch appended to the log (the hash of the whole log goes into the
- * record). Returns the record's "state" line values. */
-static bool save_state(hg_cache *c, const hg_cache_result *r, char id[17], size_t *loglen,
-                       char loghash[17]) {
+/* The state that goes with the record: a new base (its hash is its id,
+ * written to a new file and renamed), or a batch appended to the log in
+ * place (a build that stops half-way leaves a log whose stat the old
+ * record does not match: a full build next). Returns the record's "state"
+ * line values. */
+static bool save_state(hg_cache *c, const hg_cache_result *r, char id[17], size_t *loglen) {
   char *base = hg_strdup_printf("%s.state", c->state_path);
   char *logp = hg_strdup_printf("%s.log", c->state_path);
   char *tmp = hg_strdup_printf("%s.%ld.tmp", base, (long)getpid());
@@ -913,20 +908,21 @@ static bool save_state(hg_cache *c, const hg_cache_result *r, char id[17], size_
   XXH3_64bits_reset(s.h);
   char head[40];
   int hl;
-  if (append) { /* the log's bytes so far, then the batch */
+  bool ok;
+  if (append) { /* after the log's bytes so far (or its header) */
     memcpy(id, rec->state_id, 17);
     hl = snprintf(head, sizeof head, "HGLOG %s\n", id);
-    size_t len = 0;
-    char *old = rec->loglen ? hg_read_file(logp, &len, NULL) : NULL;
-    s.ok = !rec->loglen || (old && len >= rec->loglen);
-    s.f = s.ok ? fopen(tmp, "wb") : NULL;
-    s.ok = s.f != NULL;
-    if (old) hg_cache_sink_put(&s, old, rec->loglen);
-    else hg_cache_sink_put(&s, head, (size_t)hl);
-    free(old);
+    int fd = open(logp, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    size_t at = rec->loglen ? rec->loglen : (size_t)hl;
+    s.f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (!s.f && fd >= 0) close(fd);
+    s.ok = s.f && ftruncate(fd, (off_t)at) == 0 && fseeko(s.f, 0, SEEK_SET) == 0 &&
+           (rec->loglen || fwrite(head, 1, (size_t)hl, s.f) == (size_t)hl) &&
+           fseeko(s.f, (off_t)at, SEEK_SET) == 0;
     r->state(r->state_ctx, &s);
-    sink_hex(&s, loghash);
-    *loglen = s.len;
+    *loglen = at + s.len;
+    if (s.f) s.ok = fclose(s.f) == 0 && s.ok;
+    ok = s.ok;
   } else { /* "HGSTATE <id>\n" and the state: the id is known at the end */
     memset(head, ' ', 25);
     s.f = fopen(tmp, "wb");
@@ -936,12 +932,11 @@ static bool save_state(hg_cache *c, const hg_cache_result *r, char id[17], size_
     hl = snprintf(head, sizeof head, "HGSTATE %s\n", id);
     s.ok = s.ok && hl == 25 && fseek(s.f, 0, SEEK_SET) == 0 && fwrite(head, 1, 25, s.f) == 25;
     *loglen = 0;
-    strcpy(loghash, "-");
     unlink(logp);
+    if (s.f) s.ok = fclose(s.f) == 0 && s.ok;
+    ok = s.ok && rename(tmp, base) == 0;
+    if (!ok) unlink(tmp);
   }
-  if (s.f) s.ok = fclose(s.f) == 0 && s.ok;
-  bool ok = s.ok && rename(tmp, append ? logp : base) == 0;
-  if (!ok) unlink(tmp);
   XXH3_freeState(s.h);
   free(tmp);
   free(base);
@@ -982,11 +977,10 @@ void hg_cache_save(hg_cache *c, const hg_cache_result *r) {
     hg_buf_free(&b);
     return;
   }
-  char id[17] = "-", loghash[17] = "-";
+  char id[17] = "-";
   size_t loglen = 0;
-  if (r->state && !save_state(c, r, id, &loglen, loghash)) {
+  if (r->state && !save_state(c, r, id, &loglen)) {
     strcpy(id, "-");
-    strcpy(loghash, "-");
     loglen = 0;
   }
   size_t nout, nwalked;
@@ -999,12 +993,15 @@ void hg_cache_save(hg_cache *c, const hg_cache_result *r) {
   hg_buf_puts(&b, r->report);
   hg_buf_printf(&b, "\nnotes %zu\n", strlen(r->notes));
   hg_buf_puts(&b, r->notes);
-  hg_buf_printf(&b, "\nstate %s %zu %s\n", id, loglen, loghash);
-  uint64_t st[3] = {0, 0, 0};
-  char *base = hg_strdup_printf("%s.state", c->state_path);
-  if (strcmp(id, "-")) file_stat(base, st);
-  free(base);
-  hg_buf_printf(&b, "statefile %" PRIx64 " %" PRIx64 " %" PRIx64 "\n", st[0], st[1], st[2]);
+  hg_buf_printf(&b, "\nstate %s %zu\nstatefiles", id, loglen);
+  uint64_t st[6] = {0};
+  for (int k = 0; k < 2 && strcmp(id, "-"); k++) {
+    char *f = hg_strdup_printf("%s.%s", c->state_path, k ? "log" : "state");
+    if (!k || loglen) file_stat(f, st + 3 * k);
+    free(f);
+  }
+  for (int k = 0; k < 6; k++) hg_buf_printf(&b, " %" PRIx64, st[k]);
+  hg_buf_putc(&b, '\n');
   put_out(&b, "out", out, nout);
   hg_buf_printf(&b, "files %zu\n", c->files.len);
   for (size_t i = 0; i < c->files.len; i++)

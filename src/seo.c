@@ -1323,20 +1323,16 @@ bool hg_seo_write(const hg_seo_lang *langs, size_t nl, const hg_seo_settings *se
   for (size_t l = 0; abs && l < nl; l++)
     write_feeds(langs[l].site, langs[l].md, days[l], newest, out, diags);
   for (size_t l = 0; set && set->llms && l < nl; l++) write_llms(langs, nl, l, out, threads, diags);
-  if (partial) {
-    for (size_t l = 0; l < nl; l++) free(days[l]);
-    free(days);
-    return hg_diags_count(diags, HG_ERR) == before;
+  if (!partial) {
+    alias_list al;
+    hg_diags scratch = {0}; /* hg_seo_check reported these */
+    aliases_collect(langs, nl, &al, &scratch);
+    hg_diags_free(&scratch);
+    for (size_t i = 0; i < al.n; i++)
+      if (!al.v[i].bad) write_alias_page(&al, &al.v[i], out, diags);
+    write_redirects(&al, out, diags);
+    aliases_free(&al);
   }
-
-  alias_list al;
-  hg_diags scratch = {0}; /* hg_seo_check reported these */
-  aliases_collect(langs, nl, &al, &scratch);
-  hg_diags_free(&scratch);
-  for (size_t i = 0; i < al.n; i++)
-    if (!al.v[i].bad) write_alias_page(&al, &al.v[i], out, diags);
-  write_redirects(&al, out, diags);
-  aliases_free(&al);
   for (size_t l = 0; l < nl; l++) free(days[l]);
   free(days);
   return hg_diags_count(diags, HG_ERR) == before;

@@ -189,17 +189,15 @@ static void test_damage_refused(void **state) {
     assert_null(hg_state_restore(copy, cut, NULL, 0));
     free(copy);
   }
-  size_t restored = 0;
   for (size_t at = 0; at < f->base.len; at += 1 + at / 32) {
     char *copy = hg_xmalloc(f->base.len);
     memcpy(copy, f->base.data, f->base.len);
     copy[at] ^= 0x5a;
-    hg_state *s = hg_state_restore(copy, f->base.len, NULL, 0);
-    restored += s != NULL; /* a changed string byte may still parse */
-    hg_state_free(s);
+    /* a changed string byte may still parse: what matters is no crash and
+     * no read past the block (ASan and valgrind run this) */
+    hg_state_free(hg_state_restore(copy, f->base.len, NULL, 0));
     free(copy);
   }
-  (void)restored;
   assert_null(hg_state_restore("helpgen", 7, NULL, 0));
   assert_null(hg_state_restore("", 0, NULL, 0));
 }

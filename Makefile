@@ -5,11 +5,12 @@
 PREFIX ?= /usr/local
 CC  ?= cc
 CXX ?= c++
-PKGS := libcmark-gfm yaml-0.1 lua5.4 libctemplate icu-uc icu-i18n libxxhash jansson zlib libmicrohttpd
+PKGS := libcmark-gfm yaml-0.1 lua5.4 libctemplate icu-uc icu-i18n libxxhash jansson zlib libmicrohttpd \
+        gumbo vips libbrotlienc libbrotlidec
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 OPT ?= -O2 -g
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lstemmer
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -DHG_HAVE_MHD $(OPT) $(WARN) -Iinclude $(PKG_CFLAGS) $(CFLAGS) -DHG_PREFIX='"$(PREFIX)"'
 CXXFLAGS_ALL = -std=c++11 $(OPT) -Wall -Wextra -Werror -Wno-unused-parameter -Iinclude $(PKG_CFLAGS) $(CXXFLAGS)
 LIBS = $(PKG_LIBS) -lpthread -lm
@@ -62,7 +63,7 @@ e2e: helpgen
 	sh tests/e2e/partial.sh
 
 test:
-	@HG_EXTRA_PKGS="chromium libxml2-utils" sh .ci/deps.sh
+	@HG_EXTRA_PKGS="chromium libxml2-utils nginx-light libnginx-mod-http-brotli-static" sh .ci/deps.sh
 	$(MAKE) helpgen
 	$(MAKE) unit
 	$(MAKE) e2e

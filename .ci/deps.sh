@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs the Debian packages helpgen needs to build and test. As root it
 # runs apt-get; otherwise it prints the exact command to run.
-PKGS="build-essential pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev cmark-gfm libyaml-dev liblua5.4-dev libctemplate-dev libicu-dev libxxhash-dev libjansson-dev zlib1g-dev libmicrohttpd-dev libcmocka-dev valgrind"
+PKGS="build-essential pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev cmark-gfm libyaml-dev liblua5.4-dev libctemplate-dev libicu-dev libxxhash-dev libjansson-dev zlib1g-dev libmicrohttpd-dev libgumbo-dev libvips-dev libbrotli-dev libstemmer-dev libcmocka-dev valgrind"
 [ -n "${HG_EXTRA_PKGS:-}" ] && PKGS="$PKGS $HG_EXTRA_PKGS"
 # the test tooling needs node; the machine image ships one, Debian's is the fallback
 case " ${HG_EXTRA_PKGS:-} " in *" chromium "*) command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs npm";; esac

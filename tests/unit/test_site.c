@@ -441,6 +441,37 @@ static void test_resolve_pretty_links(void **state) {
   assert_int_equal(f->res.len, 0);
 }
 
+/* Links written for the published site ("/payments/refunds/") resolve to
+ * the page with that URL, with or without base_url's path, "index.html"
+ * or a trailing slash; an unknown URL is left as written, without a
+ * finding (it may be a page of another tool on the same host). */
+static void test_resolve_root_absolute_urls(void **state) {
+  fixture *f = *state;
+  write_site(f->dir);
+  build(f, false);
+  expect(from_pay(f, "/payments/refunds/", false), "../../payments/refunds/index.html");
+  expect(from_pay(f, "/payments/refunds", false), "../../payments/refunds/index.html");
+  expect(from_pay(f, "/payments/refunds/index.html", false), "../../payments/refunds/index.html");
+  expect(from_pay(f, "/payments/refunds/?utm=x", false), "../../payments/refunds/index.html");
+  expect(from_pay(f, "/payments/cards/visa-card/", false),
+         "../../payments/cards/visa-card/index.html");
+  expect(from_pay(f, "/payments/", false), "../../payments/index.html"); /* a folder page */
+  expect(from_pay(f, "/", false), "../../index.html");
+  expect(from_pay(f, "/billing/refunds/", false), NULL); /* a file path, not a URL */
+  expect(from_pay(f, "/elsewhere/page/", false), NULL);
+  assert_int_equal(f->res.len, 0);
+  /* images are files, never pages */
+  expect(from_pay(f, "/payments/refunds/", true), NULL);
+  hg_diags_free(&f->res);
+  /* with base_url https://example.com/help/ */
+  free(f->cfg->base_path);
+  f->cfg->base_path = hg_xstrdup("/help/");
+  expect(from_pay(f, "/help/payments/refunds/", false), "../../payments/refunds/index.html");
+  expect(from_pay(f, "/payments/refunds/", false), "../../payments/refunds/index.html");
+  expect(from_pay(f, "/help/", false), "../../index.html");
+  assert_int_equal(f->res.len, 0);
+}
+
 int main(void) {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
   const struct CMUnitTest tests[] = {
@@ -460,6 +491,7 @@ int main(void) {
       T(test_resolve_missing_and_drafts),
       T(test_resolve_files_and_images),
       T(test_resolve_pretty_links),
+      T(test_resolve_root_absolute_urls),
   };
 #undef T
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -44,11 +44,18 @@ typedef struct {
   size_t *promoted;      /* site->arts indices */
   size_t npromoted;
   size_t ndrafts;        /* drafts left out */
-  hg_strmap by_path;     /* content-relative path -> arts index (-2: draft) */
+  hg_strmap by_path;     /* content-relative path -> arts index, or
+                            HG_SITE_DRAFT, HG_SITE_FAILED */
   hg_strmap by_dir;      /* content-relative folder -> node index */
   hg_strmap by_url;      /* url_dir -> arts index (root-absolute links) */
   hg_strmap node_by_url; /* url_dir -> node index */
 } hg_site;
+
+/* by_path values of files that exist but have no page: a draft left out,
+ * an article whose own errors were reported (links to it are not errors
+ * again: one mistake, one message). */
+#define HG_SITE_DRAFT (-2)
+#define HG_SITE_FAILED (-3)
 
 typedef struct {
   bool drafts; /* publish drafts too */

@@ -436,9 +436,13 @@ static void check_targets(const hg_flows *f, hg_flow *fl, hg_diags *d) {
           ferr(fl, d, o->tline, o->tcol,
                "option '%s': article '%s' should be a Markdown file (PATH.md, relative to "
                "content/)", o->label, o->target);
-        else if (a == -2)
+        else if (a == HG_SITE_DRAFT)
           ferr(fl, d, o->tline, o->tcol,
                "option '%s': article '%s' is a draft, which is not published", o->label,
+               o->target);
+        else if (a == HG_SITE_FAILED)
+          ferr(fl, d, o->tline, o->tcol,
+               "option '%s': article '%s' has errors of its own (fix them first)", o->label,
                o->target);
         else if (a < 0)
           ferr(fl, d, o->tline, o->tcol,

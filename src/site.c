@@ -137,10 +137,13 @@ hg_site *hg_site_build(const hg_config *cfg, const hg_content *content,
   size_t published = 0;
   for (size_t i = 0; i < content->narticles; i++) {
     const hg_article *a = &content->articles[i];
-    if (a->failed) continue;
+    if (a->failed) {
+      hg_strmap_put(&s->by_path, a->rel_path, HG_SITE_FAILED);
+      continue;
+    }
     if (a->draft && !(opts && opts->drafts)) {
       s->ndrafts++;
-      hg_strmap_put(&s->by_path, a->rel_path, -2);
+      hg_strmap_put(&s->by_path, a->rel_path, HG_SITE_DRAFT);
       continue;
     }
     lists[a->folder] = hg_xrealloc(lists[a->folder],
@@ -280,9 +283,11 @@ char *hg_site_resolve(const hg_site *s, long art, const char *from_dir,
     long a = hg_strmap_get(&s->by_path, rel, -1);
     if (a >= 0) {
       out = hg_site_link(s, root, s->arts[a].url_dir);
-    } else if (a == -2) {
+    } else if (a == HG_SITE_DRAFT) {
       hg_diags_add(diags, HG_WARN, path, line, col,
                    "link to '%s', a draft that is not published", target);
+    } else if (a == HG_SITE_FAILED) {
+      /* the file exists; its own error says what to fix */
     } else {
       missing = true;
     }

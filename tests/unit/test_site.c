@@ -222,7 +222,18 @@ static void test_failed_articles_left_out(void **state) {
   f->s = hg_site_build(f->cfg, f->c, NULL, &f->d);
   assert_int_equal(f->s->narts, 1);
   assert_string_equal(art_title(f->s, 0), "Ok");
-  assert_int_equal(hg_strmap_get(&f->s->by_path, "bad.md", -1), -1);
+  assert_int_equal(hg_strmap_get(&f->s->by_path, "bad.md", -1), HG_SITE_FAILED);
+  /* a link to it is not a second error: the file exists, its own error says what to fix */
+  hg_diags res = {0};
+  char *u = hg_site_resolve(f->s, 0, "", f->s->arts[0].url_dir, "bad.md", false, "content/ok.md",
+                            4, 1, &res);
+  assert_null(u);
+  assert_int_equal(res.len, 0);
+  u = hg_site_resolve(f->s, 0, "", f->s->arts[0].url_dir, "gone.md", false, "content/ok.md", 5,
+                      1, &res);
+  assert_null(u);
+  assert_int_equal(hg_diags_count(&res, HG_ERR), 1);
+  hg_diags_free(&res);
 }
 
 static void test_duplicate_slugs(void **state) {

@@ -616,7 +616,10 @@ static void code_block(cv *c, const GumboNode *n, blk *b) {
   cmark_node_set_literal(cb, hg_buf_cstr(&t));
   char *lang = code_language(n);
   cmark_node_set_fenced(cb, 1, 3, 0, '`');
-  if (lang) cmark_node_set_fence_info(cb, lang);
+  /* cmark writes a code block without an info string indented, which a
+   * list before it would swallow: a blank info string keeps it fenced
+   * (and reads back as none) */
+  cmark_node_set_fence_info(cb, lang ? lang : " ");
   free(lang);
   cmark_node_append_child(b->parent, cb);
   hg_buf_free(&t);
@@ -1100,8 +1103,9 @@ static void tidy_spaces(cmark_node *doc) {
 
 /* cmark's renderer writes "<!-- end list -->" (raw HTML, which helpgen
  * drops with a warning) between a list and a following list or code block;
- * our code blocks are fenced, so the only loss without it is two lists of
- * one kind read as one. A copy without those lines. */
+ * our code blocks are always fenced (see code_block), so the only loss
+ * without it is two adjacent lists of one kind read as one. A copy without
+ * those lines. */
 static char *drop_end_list(const char *md) {
   hg_buf b = HG_BUF_INIT;
   const char *p = md;
@@ -1122,7 +1126,10 @@ static char *drop_end_list(const char *md) {
     hg_buf_append(&b, p, l);
     p += l;
   }
-  if (b.len && b.data[b.len - 1] != '\n') hg_buf_putc(&b, '\n');
+  size_t k = 0;
+  while (k < b.len && (b.data[k] == '\n' || b.data[k] == ' ')) k++;
+  if (k == b.len) hg_buf_clear(&b); /* nothing but blank lines */
+  else if (b.data[b.len - 1] != '\n') hg_buf_putc(&b, '\n');
   return hg_buf_steal(&b);
 }
 

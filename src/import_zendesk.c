@@ -282,6 +282,7 @@ static void add_category(zctx *z, json_t *it, zfile *f, size_t i) { add_folder_i
 static void add_section(zctx *z, json_t *it, zfile *f, size_t i) { add_folder_item(z, it, f, i, false); }
 
 static void trans_fill(ztrans *t, json_t *it, zfile *f, size_t i) {
+  memset(t, 0, sizeof *t);
   const char *title = jstr(it, "title");
   t->locale = hg_xstrdup(jstr(it, "locale") ? jstr(it, "locale") : "");
   t->title = hg_xstrdup(title ? title : "");

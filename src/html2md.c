@@ -753,7 +753,14 @@ static void cell_inlines(cv *c, const GumboNode *n, cmark_node *cell, int depth)
   }
 }
 
-static cmark_node *new_cell(void) { return cmark_node_new_with_ext(g.t_cell, g.table); }
+/* A table cell. Not made with cmark_node_new_with_ext: the table
+ * extension then allocates data for the cell that its free function never
+ * frees (cmark-gfm 0.29.0.gfm.6); cells need none, only the extension. */
+static cmark_node *new_cell(void) {
+  cmark_node *c = cmark_node_new(g.t_cell);
+  cmark_node_set_syntax_extension(c, g.table);
+  return c;
+}
 
 static void table(cv *c, const GumboNode *n, blk *b) {
   para_close(b);
@@ -788,7 +795,7 @@ static void table(cv *c, const GumboNode *n, blk *b) {
     return;
   }
   cmark_node *tbl = cmark_node_new_with_ext(g.t_table, g.table);
-  uint8_t *align = cmark_get_default_mem_allocator()->calloc(ncols, 1);
+  uint8_t *align = hg_xcalloc(ncols, 1);
   cmark_gfm_extensions_set_table_columns(tbl, (uint16_t)ncols);
   cmark_node_append_child(b->parent, tbl);
   for (size_t r = 0; r < rows.n; r++) {
@@ -824,7 +831,8 @@ static void table(cv *c, const GumboNode *n, blk *b) {
     }
     for (; k < ncols; k++) cmark_node_append_child(row, new_cell());
   }
-  cmark_gfm_extensions_set_table_alignments(tbl, (uint16_t)ncols, align);
+  cmark_gfm_extensions_set_table_alignments(tbl, (uint16_t)ncols, align); /* copies */
+  free(align);
   free(rows.v);
 }
 

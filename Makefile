@@ -63,6 +63,7 @@ e2e: helpgen
 	sh tests/e2e/partial.sh
 	sh tests/e2e/serve.sh
 	sh tests/e2e/safety.sh
+	sh tests/e2e/import.sh
 
 test:
 	@HG_EXTRA_PKGS="chromium libxml2-utils nginx-light libnginx-mod-http-brotli-static" sh .ci/deps.sh

@@ -8,6 +8,7 @@
 #include "hg_build.h"
 #include "hg_check.h"
 #include "hg_config.h"
+#include "hg_import.h"
 #include "hg_markdown.h"
 #include "hg_scaffold.h"
 #include "hg_serve.h"
@@ -38,6 +39,7 @@ static const char usage[] =
     "  helpgen serve [SITE] [--port N] [--bind ADDR] [-o OUT] [--drafts]\n"
     "  helpgen new article|faq|category|flow PATH [--title T] [--lang L] [--site SITE]\n"
     "  helpgen check [SITE] [--format text|json|junit] [-o FILE] [--today YYYY-MM-DD] [--strict]\n"
+    "  helpgen import zendesk SOURCE [-o SITE] [--lang L] [--format text|json]\n"
     "  helpgen help [COMMAND]\n"
     "  helpgen --help | --version\n"
     "\n"
@@ -46,6 +48,7 @@ static const char usage[] =
     "  serve   preview the site on http://127.0.0.1:1313/, rebuilt and reloaded on every change\n"
     "  new     create an article, FAQ page, category or flow from a template\n"
     "  check   report broken links, orphans, overdue reviews... (text, JSON or JUnit)\n"
+    "  import  turn another help center's export (Zendesk) into a new helpgen site\n"
     "  help    show help for a command\n"
     "\n"
     "Colours are used on a terminal only, never when NO_COLOR is set.\n"
@@ -152,6 +155,26 @@ static const char usage_check[] =
     "\n"
     "Exit codes: 0 no errors (no warnings either, with --strict), 1 errors (or\n"
     "warnings with --strict), 2 usage errors or a site that cannot be read.\n";
+
+static const char usage_import[] =
+    "Usage: helpgen import zendesk SOURCE [-o SITE] [--lang L] [--format text|json]\n"
+    "\n"
+    "Writes a new helpgen site into SITE (default: the current folder), which must be\n"
+    "missing or empty, from the export in SOURCE:\n"
+    "  zendesk   the Help Center API's list responses: categories.json, sections.json,\n"
+    "            articles.json (pages: articles-2.json...), optional\n"
+    "            translations/<article id>.json and attachments/<id>/<name>\n"
+    "Each locale gets its own content/<lang>/ tree. SITE/import-report.txt lists\n"
+    "every construct that could not be carried over as source:line: what; what to do.\n"
+    "\n"
+    "Options:\n"
+    "  -o, --output SITE  the new site's folder\n"
+    "  --lang L           keep only the articles of locale L (e.g. en-us)\n"
+    "  --format F         text (default) or json: also write SITE/import-report.json\n"
+    "  -h, --help         this help\n"
+    "\n"
+    "Exit codes: 0 imported, 1 the export cannot be read, 2 usage errors or SITE\n"
+    "is not empty.\n";
 
 static void print_check_usage(FILE *f) {
   hg_buf rules = HG_BUF_INIT;
@@ -482,6 +505,46 @@ static int cmd_check(int argc, char **argv) {
   return code;
 }
 
+/* ---- import --------------------------------------------------------------------- */
+
+static int cmd_import(int argc, char **argv) {
+  hg_import_opts o = {.log = stderr};
+  args g = {"import", argc, argv, 0};
+  const char *format = "text";
+  for (; g.i < argc; g.i++) {
+    const char *a = argv[g.i];
+    if (is_opt(a, "-o") || is_opt(a, "--output")) {
+      if (!(o.out_dir = opt_value(&g, a[1] == '-' ? "--output" : "-o"))) return 2;
+    } else if (is_opt(a, "--lang")) {
+      if (!(o.lang = opt_value(&g, "--lang"))) return 2;
+    } else if (is_opt(a, "--format") || is_opt(a, "-f")) {
+      if (!(format = opt_value(&g, a[1] == '-' ? "--format" : "-f"))) return 2;
+    } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+      fputs(usage_import, stdout);
+      return 0;
+    } else if (a[0] == '-' && a[1]) {
+      return unknown_option("import", a);
+    } else if (!o.kind) {
+      o.kind = a;
+    } else if (!o.source) {
+      o.source = a;
+    } else {
+      fprintf(stderr, "helpgen import: unexpected argument '%s' (one SOURCE folder only)\n", a);
+      return 2;
+    }
+  }
+  if (!o.kind || !o.source) {
+    fputs(usage_import, stderr);
+    return 2;
+  }
+  if (strcmp(format, "text") && strcmp(format, "json")) {
+    fprintf(stderr, "helpgen import: --format must be text or json, not '%s'\n", format);
+    return 2;
+  }
+  o.json = !strcmp(format, "json");
+  return hg_import_run(&o);
+}
+
 /* ---- main ----------------------------------------------------------------------- */
 
 /* glibc's malloc backs its heaps with transparent huge pages only when the
@@ -530,6 +593,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(what, "serve")) fputs(usage_serve, stdout);
     else if (!strcmp(what, "new")) fputs(usage_new, stdout);
     else if (!strcmp(what, "check")) print_check_usage(stdout);
+    else if (!strcmp(what, "import")) fputs(usage_import, stdout);
     else {
       fprintf(stderr, "helpgen help: unknown command '%s'\n", what);
       return 2;
@@ -540,6 +604,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "serve")) return cmd_serve(argc - 2, argv + 2);
   if (!strcmp(cmd, "new")) return cmd_new(argc - 2, argv + 2);
   if (!strcmp(cmd, "check")) return cmd_check(argc - 2, argv + 2);
+  if (!strcmp(cmd, "import")) return cmd_import(argc - 2, argv + 2);
   fprintf(stderr, "helpgen: unknown command '%s'\n\n%s", cmd, usage);
   return 2;
 }

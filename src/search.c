@@ -39,6 +39,9 @@
  *     words, and one edited article almost never those of the others.
  *     Variants are the unfolded (lowercase, NFC) spellings seen for a folded
  *     term with the documents that contain them ("účet" under "ucet").
+ *     A term ending in 0x01 (HG_SEARCH_BIGRAM_MARK) is a character bigram of
+ *     words written without spaces (hg_search.h); it counts in no field's
+ *     length and is never in the typo vocabulary.
  *   v.<h>.bin  typo vocabulary: terms of 4+ code points starting with a
  *     letter, sorted by (first code point, length in code points, bytes):
  *     nterms, then per term shared-prefix length, suffix length, suffix, df.
@@ -441,7 +444,7 @@ static void on_token(void *ctx, const hg_search_token *t) {
   }
   uint16_t *c = &w->tf[(size_t)(k - 1) * NF + w->field];
   if (*c < UINT16_MAX) (*c)++;
-  w->dl[w->field]++;
+  if (!t->bigram) w->dl[w->field]++; /* a field's length counts its words */
   if (t->exact) {
     bool added;
     uint32_t e = dict_intern(&w->exacts, t->exact, t->exact_len, &added);
@@ -556,7 +559,7 @@ static void worker_free(worker *w) {
 
 /* ---- token cache (format: the top comment) ------------------------------ */
 #define CACHE_MAGIC "hgtokc\r\n"
-#define CACHE_VERSION 1u /* one more whenever what a record means changes */
+#define CACHE_VERSION 2u /* one more whenever what a record means changes */
 #define REC_FIXED (4 * 4 + 8 + 4 * NF)
 #define PAD4(x) (((x) + 3) & ~(uint64_t)3)
 
@@ -804,7 +807,7 @@ static char *cache_key(const char *lang, hg_search_tokenizer *tk) {
   static const char probe[] =
       "Don't e-mail support@example.com (v2.1, 3,000 items) -- rock'n'roll _x_ it’s "
       "Crème brûlée ÚČET Straße Øresund Łódź Đặt ﬁle Æble ı İstanbul إلغاء الطلب ١٢٣ "
-      "Ελληνικά Русский текст 👍 x\xcc\x81y";
+      "Ελληνικά Русский текст 👍 x\xcc\x81y مُحَمَّدٌ أحمد مدرسة שָׁלוֹם";
   static const char *const words[] = {"ไม่", "ไม้", "ติดตาม", "注文", "ｶﾞ", "한국어", "ＡＢＣ１"};
   hg_buf b = HG_BUF_INIT;
   hg_search_tokenize(tk, probe, sizeof probe - 1, on_probe_token, &b);
@@ -1386,7 +1389,7 @@ static bool write_vocab(index_state *st, hg_error **err) {
     size_t len = st->terms.len[t];
     size_t cps = utf8_cp_len(s, len);
     UChar32 c = first_cp(s, len);
-    if (cps < 4 || c < 0 || !u_isalpha(c)) continue;
+    if (cps < 4 || c < 0 || !u_isalpha(c) || s[len - 1] == HG_SEARCH_BIGRAM_MARK) continue;
     items[n++] = (vocab_item){t, c, (uint32_t)cps};
   }
   tl_vocab_dict = &st->terms;
@@ -1617,6 +1620,7 @@ static bool write_facets(index_state *st, const facets_job *fj, hg_error **err) 
 }
 
 static void on_syn_token(void *ctx, const hg_search_token *t) {
+  if (t->bigram) return;
   json_array_append_new(ctx, json_stringn(t->term, t->term_len));
 }
 

@@ -23,9 +23,10 @@ typedef struct {
   size_t n;
 } toks;
 
+/* The words (bigrams are checked by test_vectors). */
 static void collect(void *ctx, const hg_search_token *t) {
   toks *c = ctx;
-  if (c->n == 256) return;
+  if (c->n == 256 || t->bigram) return;
   c->terms[c->n] = hg_xstrndup(t->term, t->term_len);
   c->exacts[c->n] = t->exact ? hg_xstrndup(t->exact, t->exact_len) : NULL;
   c->n++;
@@ -87,6 +88,18 @@ static void test_fold(void **state) {
       {"ﬁle", "file", "ﬁle"},       {"Æble", "aeble", "æble"},
       {"Track", "track", NULL},     {"ไม่", "ไม่", NULL},
       {"ｶﾞ", "ガ", "ｶﾞ"},
+      /* Arabic: harakat, tanween, shadda, sukun, superscript alef, tatweel
+       * removed; alef variants, alef maqsura and teh marbuta folded */
+      {"مُحَمَّدٌ", "محمد", "مُحَمَّدٌ"}, {"تلقائيًا", "تلقائيا", "تلقائيًا"},
+      {"أحمد", "احمد", "أحمد"},     {"إلغاء", "الغاء", "إلغاء"},
+      {"آمن", "امن", "آمن"},       {"ٱلله", "الله", "ٱلله"},
+      {"مستشفى", "مستشفي", "مستشفى"}, {"مدرسة", "مدرسه", "مدرسة"},
+      {"رحمٰن", "رحمن", "رحمٰن"},   {"جـــميل", "جميل", "جـــميل"},
+      {"أَحمد", "احمد", "أَحمد"},    {"سؤال", "سؤال", NULL}, /* hamza on waw stays */
+      /* Hebrew niqqud, dagesh, shin dot and cantillation removed */
+      {"שָׁלוֹם", "שלום", "שָׁלוֹם"},  {"בְּרֵאשִׁ֖ית", "בראשית", "בְּרֵאשִׁ֖ית"},
+      /* Thai tone marks stay: "not" and "wood" differ */
+      {"ไม้", "ไม้", NULL},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     char *exact = NULL;
@@ -176,6 +189,72 @@ static void test_ascii_fast_path_matches_icu(void **state) {
     hg_search_tokenizer_free(fast);
     hg_search_tokenizer_free(icu);
   }
+}
+
+/* The hand-written contract (tests/js/fixtures/golden-tokens.json, which
+ * tests/js/tokenizer.test.mjs checks against search.js too). */
+typedef struct {
+  hg_buf words, bigrams; /* "term|exact\n" and "pair\n" */
+  bool bad;              /* a bigram without its mark, or with an exact form */
+} golden_ctx;
+
+static void collect_golden(void *ctx, const hg_search_token *t) {
+  golden_ctx *g = ctx;
+  if (t->bigram) {
+    g->bad |= t->term_len < 2 || t->term[t->term_len - 1] != HG_SEARCH_BIGRAM_MARK || t->exact;
+    hg_buf_append(&g->bigrams, t->term, t->term_len - 1);
+    hg_buf_putc(&g->bigrams, '\n');
+  } else {
+    g->bad |= memchr(t->term, HG_SEARCH_BIGRAM_MARK, t->term_len) != NULL;
+    hg_buf_printf(&g->words, "%s|%s\n", t->term, t->exact ? t->exact : "");
+  }
+}
+
+static void test_golden_tokens(void **state) {
+  (void)state;
+  json_error_t je;
+  json_t *root = json_load_file("tests/js/fixtures/golden-tokens.json", 0, &je);
+  if (!root) fail_msg("golden-tokens.json:%d:%d: %s", je.line, je.column, je.text);
+  json_t *vectors = json_object_get(root, "vectors");
+  assert_true(json_array_size(vectors) >= 15);
+  size_t i;
+  json_t *v;
+  json_array_foreach(vectors, i, v) {
+    const char *lang = json_string_value(json_object_get(v, "lang"));
+    const char *text = json_string_value(json_object_get(v, "text"));
+    assert_non_null(lang);
+    assert_non_null(text);
+    hg_buf want_w = HG_BUF_INIT, want_b = HG_BUF_INIT;
+    size_t k;
+    json_t *w;
+    json_array_foreach(json_object_get(v, "words"), k, w) {
+      if (json_is_array(w))
+        hg_buf_printf(&want_w, "%s|%s\n", json_string_value(json_array_get(w, 0)),
+                      json_string_value(json_array_get(w, 1)));
+      else
+        hg_buf_printf(&want_w, "%s|\n", json_string_value(w));
+    }
+    json_array_foreach(json_object_get(v, "bigrams"), k, w)
+      hg_buf_printf(&want_b, "%s\n", json_string_value(w));
+    for (int icu_only = 0; icu_only < 2; icu_only++) {
+      hg_search_tokenizer *tk = hg_search_tokenizer_new(lang, NULL);
+      assert_non_null(tk);
+      hg_search_tokenizer_set_icu_only(tk, icu_only);
+      golden_ctx g = {HG_BUF_INIT, HG_BUF_INIT, false};
+      hg_search_tokenize(tk, text, strlen(text), collect_golden, &g);
+      if (g.bad || strcmp(hg_buf_cstr(&g.words), hg_buf_cstr(&want_w)) != 0 ||
+          strcmp(hg_buf_cstr(&g.bigrams), hg_buf_cstr(&want_b)) != 0)
+        fail_msg("[%s] \"%s\"%s\nwords want\n%sgot\n%sbigrams want\n%sgot\n%s", lang, text,
+                 g.bad ? " (a malformed bigram)" : "", hg_buf_cstr(&want_w),
+                 hg_buf_cstr(&g.words), hg_buf_cstr(&want_b), hg_buf_cstr(&g.bigrams));
+      hg_buf_free(&g.words);
+      hg_buf_free(&g.bigrams);
+      hg_search_tokenizer_free(tk);
+    }
+    hg_buf_free(&want_w);
+    hg_buf_free(&want_b);
+  }
+  json_decref(root);
 }
 
 /* ---- index reader -------------------------------------------------------- */
@@ -1072,6 +1151,7 @@ int main(void) {
       cmocka_unit_test(test_cjk_segmented),
       cmocka_unit_test(test_words_and_punctuation),
       cmocka_unit_test(test_ascii_fast_path_matches_icu),
+      cmocka_unit_test(test_golden_tokens),
       cmocka_unit_test(test_round_trip),
       cmocka_unit_test(test_shard_boundaries),
       cmocka_unit_test(test_truncated_postings),

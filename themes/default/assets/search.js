@@ -6,17 +6,22 @@
 const MAX_TERM = 64;
 const enc = new TextEncoder();
 const dec = new TextDecoder();
-const FOLD_MAP = { 'ø': 'o', 'æ': 'ae', 'ß': 'ss', 'đ': 'd', 'ł': 'l', 'ı': 'i', '\u2019': "'" };
+const FOLD_MAP = { 'ø': 'o', 'æ': 'ae', 'ß': 'ss', 'đ': 'd', 'ł': 'l', 'ı': 'i', '\u2019': "'", '\u0671': '\u0627', '\u0649': '\u064a', '\u0629': '\u0647' };
+// Marks folding removes: U+0300-U+036F, Arabic harakat and tanween, superscript
+// alef, tatweel, the Hebrew marks of U+0591-U+05C7 (not its punctuation).
+const FOLD_AWAY = /[\u0300-\u036f\u064b-\u0652\u0670\u0640\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7]/g;
 const segmenters = new Map();
 
-// {term, exact}: term is the folded form (NFKD, marks U+0300-U+036F removed,
-// lowercase, ø/æ/ß/đ/ł/ı/’ mapped, NFC); exact the lowercase NFC form, or null
-// when it equals term.
+// {term, exact}: term is the folded form (NFKD, the FOLD_AWAY marks removed,
+// lowercase, ø/æ/ß/đ/ł/ı/’ and Arabic ٱ/ى/ة mapped, alef + madda or hamza
+// (أ إ آ after NFKD) made a bare alef, NFC); exact the lowercase NFC form, or
+// null when it equals term.
 export function fold(w) {
   if (/^[\x00-\x7f]*$/.test(w)) return { term: w.toLowerCase(), exact: null };
   const exact = w.toLowerCase().normalize('NFC');
-  const term = w.normalize('NFKD').toLowerCase().replace(/[\u0300-\u036f]/g, '')
-    .replace(/[øæßđłı\u2019]/g, (c) => FOLD_MAP[c]).normalize('NFC');
+  const term = w.normalize('NFKD').toLowerCase().replace(FOLD_AWAY, '')
+    .replace(/[øæßđłı\u2019\u0671\u0649\u0629]/g, (c) => FOLD_MAP[c])
+    .replace(/\u0627[\u0653-\u0655]+/g, '\u0627').normalize('NFC');
   return { term, exact: exact === term ? null : exact };
 }
 
@@ -36,9 +41,28 @@ function segmenter(lang) {
 // Chromium's "example.com"), so that the C and JS sides agree.
 const RUN = /(?:[\p{L}\p{M}\p{N}\p{Pc}'\u2019]|(?<=\p{N})\.(?=\p{N}))+/gu, ALNUM = /[\p{L}\p{N}]/u;
 
-// Words of text, folded: [{term, exact, start, end}] (UTF-16 offsets).
+// Words of the scripts written without spaces (see noSpaceWord) are followed by the bigrams of their characters (a code point with the marks
+// after it) across the words of a run that touch each other, each a term of
+// its own: the two characters, then BIGRAM_MARK. A word's bigrams come right
+// after it (the one from the word before first), each from the start of its
+// first character's word to the end of its second's. As src/search_tokenize.c.
+export const BIGRAM_MARK = '\u0001';
+// Its first code point of a script other than Common and Inherited (ー, marks) decides.
+const FIRST_SCRIPT = /[^\p{Script=Common}\p{Script=Inherited}]/u;
+function noSpaceWord(term) {
+  const m = FIRST_SCRIPT.exec(term);
+  return !!m && NO_SPACE.test(m[0]);
+}
+const UNIT = /[\s\S]\p{M}*/gu;
+
+// Words of text, folded: [{term, exact, start, end, bigram}] (UTF-16 offsets).
 export function tokenize(text, lang) {
   const out = [];
+  let run = null; // the last word, when it was one without spaces: {start, end, last}
+  const bigram = (a, b, start, end) => {
+    const term = a + b + BIGRAM_MARK;
+    if (enc.encode(term).length <= MAX_TERM) out.push({ term, exact: null, start, end, bigram: true });
+  };
   for (const s of segmenter(lang).segment(text)) {
     if (!s.isWordLike) continue;
     for (const m of s.segment.matchAll(RUN)) {
@@ -46,8 +70,13 @@ export function tokenize(text, lang) {
       const w = m[0].replace(/^['\u2019]+|['\u2019]+$/g, '');
       const f = fold(w);
       if (!f.term || enc.encode(f.term).length > MAX_TERM) continue;
-      const start = s.index + m.index + m[0].search(/[^'\u2019]/);
-      out.push({ term: f.term, exact: f.exact, start, end: start + w.length });
+      const start = s.index + m.index + m[0].search(/[^'\u2019]/), end = start + w.length;
+      out.push({ term: f.term, exact: f.exact, start, end, bigram: false });
+      if (!noSpaceWord(f.term)) { run = null; continue; }
+      const us = f.term.match(UNIT);
+      if (run && run.end === start) bigram(run.last, us[0], run.start, end);
+      for (let i = 1; i < us.length; i++) bigram(us[i - 1], us[i], start, end);
+      run = { start, end, last: us[us.length - 1] };
     }
   }
   return out;
@@ -161,6 +190,30 @@ async function gunzip(buf) {
 }
 
 const TITLE = 0.5; // a word in the title adds this share of smax
+// A run of words without spaces found whole (every bigram of its characters,
+// the mean of their scores) weighs more than its words found apart.
+const W_BIGRAM = 1.2, MAX_BIGRAMS = 16;
+
+// At most max of list, spread evenly, the first and the last kept.
+function sample(list, max) {
+  if (list.length <= max) return list;
+  return Array.from({ length: max }, (_, i) => list[Math.round(i * (list.length - 1) / (max - 1))]);
+}
+
+// The words of toks (bigrams dropped), each word of a script without spaces
+// with .run: {bigrams} shared by the words of its run (words that touch).
+function runs(toks) {
+  const out = [];
+  let run = null, last = null;
+  for (const t of toks) {
+    if (t.bigram) { if (run) run.bigrams.push(t.term); continue; }
+    if (!noSpaceWord(t.term)) run = null;
+    else if (!run || !last || last.end !== t.start) run = { bigrams: [] };
+    out.push({ ...t, run });
+    last = t;
+  }
+  return out;
+}
 const W_PREFIX = 0.7, W_SPLIT = 0.9, W_SYNONYM = 0.8, W_TYPO = [1, 0.5, 0.3], EXACT_BONUS = 1.15, PROMOTED_BOOST = 1.1;
 const MAX_WORDS = 10, MAX_EXPANSIONS = 30, MAX_PREFIX_SHARDS = 3, MAX_TYPO = 4;
 
@@ -266,7 +319,9 @@ export class SearchIndex {
   async expand(prefix) {
     const found = [];
     for (const i of this.prefixShards(prefix)) {
-      for (const e of (await this.shard(i)).list) if (e.term.startsWith(prefix) && e.term !== prefix) found.push(e);
+      for (const e of (await this.shard(i)).list) {
+        if (e.term.startsWith(prefix) && e.term !== prefix && !e.term.endsWith(BIGRAM_MARK)) found.push(e);
+      }
     }
     return found.sort((a, b) => b.df - a.df).slice(0, MAX_EXPANSIONS);
   }
@@ -330,7 +385,7 @@ export class SearchIndex {
         }
         if (w) break;
       }
-      words.push(w || { term: toks[i].term, exact: toks[i].exact });
+      words.push(w || { term: toks[i].term, exact: toks[i].exact, run: toks[i].run });
     }
     return words;
   }
@@ -356,7 +411,7 @@ export class SearchIndex {
 
   async run(query, options = {}) {
     await this.load();
-    const toks = tokenize(query, this.lang), words = this.words(toks);
+    const toks = runs(tokenize(query, this.lang)), words = this.words(toks);
     const res = { query, words, results: [], terms: new Set(), prefixes: [] };
     if (!words.length || !this.n) return res;
     const open = !/[\s\p{P}]$/u.test(query) && options.prefix !== false;
@@ -371,6 +426,9 @@ export class SearchIndex {
       }
       w.prefix = !w.phrase && ((open && wi === words.length - 1) || NO_SPACE.test(w.term)) &&
         ([...w.term].length >= 2 || NO_SPACE.test(w.term));
+      // a word of a run without spaces also matches where the document holds
+      // every bigram of the run, however either side cut it into words
+      if (w.run && w.run.bigrams.length) add(wi, sample(w.run.bigrams, MAX_BIGRAMS), W_BIGRAM, 'bigram');
     });
     // fetch every shard needed for exact, synonym and prefix terms at once
     const need = new Set();
@@ -394,7 +452,10 @@ export class SearchIndex {
     words.forEach((w, wi) => {
       if (w.phrase) return;
       let df = 0;
-      for (const c of clauses) if (c.wi === wi && c.terms.length === 1) df += (entries.get(c.terms[0]) || { df: 0 }).df;
+      for (const c of clauses) {
+        if (c.wi !== wi) continue;
+        if (c.kind === 'bigram') { if (c.terms.every((t) => entries.get(t))) df += 2; } else if (c.terms.length === 1) df += (entries.get(c.terms[0]) || { df: 0 }).df;
+      }
       if (df >= 2) return;
       typoWork.push(this.typos(w.term).then((cands) => cands.forEach((t) => add(wi, [t.term], W_TYPO[t.d], 'typo'))));
       // a word of a script without spaces that the browser's dictionary left
@@ -427,7 +488,7 @@ export class SearchIndex {
         const es = c.terms.map((t) => entries.get(t));
         if (es.some((e) => !e)) continue;
         for (const e of es) postings(e, N, 2 << this.m.qbits);
-        const idf = (e) => (c.kind === 'exact' && !w.prefix ? this.idf(e.df) : Math.min(cap, this.idf(e.df)));
+        const idf = (e) => (c.kind === 'bigram' ? this.idf(e.df) / es.length : c.kind === 'exact' && !w.prefix ? this.idf(e.df) : Math.min(cap, this.idf(e.df)));
         let acc; // doc -> score, for a clause of several terms (all must match)
         if (es.length > 1) {
           acc = null;
@@ -496,8 +557,11 @@ export class SearchIndex {
 // about max characters around the best cluster of matches, or null when text
 // has no match.
 export function highlight(text, res, lang, max = 0) {
-  const toks = tokenize(text || '', lang);
-  const hit = (t) => res.terms.has(t.term) || res.prefixes.some((p) => t.term.startsWith(p));
+  const all = tokenize(text || '', lang), toks = all.filter((t) => !t.bigram);
+  // a word is marked when it matched, or lies under a bigram that did
+  const spans = all.filter((t) => t.bigram && res.terms.has(t.term));
+  const hit = (t) => res.terms.has(t.term) || res.prefixes.some((p) => t.term.startsWith(p)) ||
+    spans.some((b) => b.start <= t.start && t.end <= b.end);
   const marks = toks.filter(hit);
   if (!marks.length) return null;
   let from = 0, to = text.length;

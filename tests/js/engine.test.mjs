@@ -19,6 +19,12 @@ test('the last word matches as a prefix', async () => {
   assert.deepEqual(await titles(en, 'retu '), []);
 });
 
+test('a whole word ranks above its completions', async () => {
+  const r = await titles(en, 'ship', 6);
+  assert.equal(r[0], 'Countries we ship to');           // "ship" itself
+  assert.ok(r.includes('Express shipping'));          // "shipping" as a completion, below
+});
+
 test('one typo', async () => {
   assert.equal((await titles(en, 'pasword'))[0], 'Reset your password');
   assert.equal((await titles(en, 'reset pasword'))[0], 'Reset your password');

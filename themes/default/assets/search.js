@@ -594,16 +594,25 @@ export function highlight(text, res, lang, max = 0) {
 }
 
 // ---- UI -------------------------------------------------------------------------
+// English; the page's own strings (the theme's i18n files, written by
+// partials/footer.tpl as data-* of [data-hg-search-strings]) replace them.
 const T = {
   noResults: 'No results for “%s”.',
   contact: 'Still need help? Contact us:',
   all: 'See all results',
   count: '%d results for “%s”',
+  countOne: '1 result for “%s”',
   more: 'Show more',
   category: 'Category',
   tags: 'Tags',
   any: 'All',
 };
+
+const countText = (n, q) => (n === 1 && T.countOne ? T.countOne : T.count).replace('%d', n).replace('%s', q);
+
+// Results the dropdown shows at first and adds at a time (PageDown past the
+// last one, or scrolling to it); PageUp/PageDown move by PAGE_STEP.
+const DROPDOWN = 8, PAGE_STEP = 5;
 
 function h(tag, attrs, ...kids) {
   const el = document.createElement(tag);
@@ -672,7 +681,7 @@ function enhance(form) {
   const live = h('p', { class: 'visually-hidden', role: 'status' }); // announces the result count
   form.append(box, live);
   Object.entries({ role: 'combobox', 'aria-autocomplete': 'list', 'aria-expanded': 'false', 'aria-controls': id }).forEach(([k, v]) => input.setAttribute(k, v));
-  let seq = 0, active = -1, options = [], timer = 0, lastQuery = '', empty = '';
+  let seq = 0, active = -1, options = [], timer = 0, lastQuery = '', empty = '', cur = null;
   const close = () => { box.hidden = true; input.setAttribute('aria-expanded', 'false'); input.removeAttribute('aria-activedescendant'); active = -1; };
   const setActive = (i) => {
     options.forEach((o, k) => o.setAttribute('aria-selected', String(k === i)));
@@ -680,45 +689,66 @@ function enhance(form) {
     if (i >= 0) { input.setAttribute('aria-activedescendant', options[i].id); options[i].scrollIntoView({ block: 'nearest' }); } else input.removeAttribute('aria-activedescendant');
   };
   const allUrl = (q) => { const u = new URL(resultsPage(form), document.baseURI); u.searchParams.set('q', q); return u.href; };
-  const run = async () => {
-    const q = input.value.trim(), my = ++seq, idx = getIndex();
-    if (!q || !idx) { close(); box.replaceChildren(); return; }
-    let res;
-    try { res = await idx.search(input.value); } catch (e) { console.error(e); return; }
-    const top = res.results.slice(0, 6);
-    const links = await Promise.all(top.map((r) => resultLink(idx, r, res, lang, 120).catch(() => null)));
-    if (my !== seq) return;
-    lastQuery = q;
-    const ul = h('ul', { role: 'listbox', 'aria-label': input.getAttribute('placeholder') || 'Search' });
-    options = [];
-    links.forEach((l, k) => {
+  // Appends the next results of the current query to the list (up to n more).
+  const more = async (n) => {
+    const c = cur;
+    if (!c || c.loading || c.shown >= c.res.results.length) return false;
+    c.loading = true;
+    const next = c.res.results.slice(c.shown, c.shown + n);
+    const links = await Promise.all(next.map((r) => resultLink(c.idx, r, c.res, lang, 120).catch(() => null)));
+    c.loading = false;
+    if (c !== cur) return false;
+    links.forEach((l, j) => {
       if (!l) return;
+      const k = c.shown + j;
       // the link itself is the option (an option must not hold a focusable element)
       Object.entries({ role: 'option', id: `${id}-${k}`, 'aria-selected': 'false', tabindex: '-1' }).forEach(([a, v]) => l.a.setAttribute(a, v));
-      l.a.addEventListener('click', () => beacon({ type: 'click', q, url: l.doc.url, rank: k + 1 }));
+      l.a.addEventListener('click', () => beacon({ type: 'click', q: c.q, url: l.doc.url, rank: k + 1 }));
       options.push(l.a);
-      ul.append(h('li', { role: 'none' }, l.a));
+      c.ul.append(h('li', { role: 'none' }, l.a));
     });
+    c.shown += next.length;
+    return true;
+  };
+  const run = async () => {
+    const raw = input.value, q = raw.trim(), my = ++seq, idx = getIndex();
+    if (!q || !idx) { close(); box.replaceChildren(); cur = null; return; }
+    let res;
+    try { res = await idx.search(raw); } catch (e) { console.error(e); return; }
+    if (my !== seq) return;
+    const ul = h('ul', { role: 'listbox', 'aria-label': input.getAttribute('placeholder') || 'Search' });
+    const c = { idx, res, q, raw, ul, shown: 0, loading: false };
+    cur = c;
+    options = [];
+    await more(DROPDOWN);
+    if (my !== seq) return;
+    lastQuery = q;
     if (!options.length) {
       box.replaceChildren(h('p', { class: 'hg-search-empty', role: 'status', text: T.noResults.replace('%s', q) }), contactLinks() || '');
       if (empty !== q) { empty = q; clearTimeout(form.hgBeacon); form.hgBeacon = setTimeout(() => { if (lastQuery === q && !options.length) beacon({ type: 'no_results', q }); }, 1500); }
     } else {
-      box.replaceChildren(ul, h('p', { class: 'hg-search-all' }, h('a', { href: allUrl(q), text: T.all })));
+      const n = res.results.length;
+      box.replaceChildren(ul, h('p', { class: 'hg-search-all' }, h('a', { href: allUrl(raw), text: n > c.shown ? `${T.all} (${n})` : T.all })));
     }
-    live.textContent = T.count.replace('%d', res.results.length).replace('%s', q);
+    live.textContent = countText(res.results.length, q);
     active = -1;
     box.hidden = false;
     input.setAttribute('aria-expanded', 'true');
   };
+  // scrolling the list to its end shows the next results
+  box.addEventListener('scroll', () => { if (box.scrollTop + box.clientHeight >= box.scrollHeight - 40) more(DROPDOWN); });
   input.addEventListener('focus', () => { const idx = getIndex(); if (idx) idx.load().catch(() => {}); });
   input.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(run, 60); });
-  input.addEventListener('keydown', (e) => {
-    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-      if (box.hidden) { if (input.value.trim()) run(); return; }
+  input.addEventListener('keydown', async (e) => {
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp' || e.key === 'PageDown' || e.key === 'PageUp') {
+      if (box.hidden) { if (input.value.trim() && e.key.startsWith('Arrow')) run(); return; }
       e.preventDefault();
       if (!options.length) return;
+      const down = e.key === 'ArrowDown' || e.key === 'PageDown', step = e.key.startsWith('Page') ? PAGE_STEP : 1;
+      if (down && active + step >= options.length) await more(Math.max(DROPDOWN, step));
       const n = options.length;
-      setActive(e.key === 'ArrowDown' ? (active + 1) % n : (active <= 0 ? n - 1 : active - 1));
+      if (step === 1) setActive(down ? (active + 1) % n : (active <= 0 ? n - 1 : active - 1));
+      else setActive(down ? Math.min(n - 1, active + step) : Math.max(0, active - step));
     } else if (e.key === 'Enter') {
       if (active >= 0 && !box.hidden) { e.preventDefault(); options[active].click(); }
     } else if (e.key === 'Escape') {
@@ -726,9 +756,8 @@ function enhance(form) {
     }
   });
   form.addEventListener('submit', (e) => {
-    const q = input.value.trim();
     e.preventDefault();
-    if (q) location.href = allUrl(q);
+    if (input.value.trim()) location.href = allUrl(input.value);
   });
   document.addEventListener('click', (e) => { if (!form.contains(e.target)) close(); });
   form.addEventListener('focusout', (e) => { if (e.relatedTarget && !form.contains(e.relatedTarget)) close(); });
@@ -736,12 +765,14 @@ function enhance(form) {
 
 // The results page: fills [data-hg-search-results] from ?q= (&category= &tag=).
 async function resultsView(el) {
-  const idx = getIndex(), params = new URLSearchParams(location.search), q = (params.get('q') || '').trim();
+  // the query as typed: its last word is a prefix here as in the dropdown
+  // (unless it ends in a space), one engine and one ranking for both
+  const idx = getIndex(), params = new URLSearchParams(location.search), raw = params.get('q') || '', q = raw.trim();
   const lang = document.documentElement.lang || 'en';
   for (const i of document.querySelectorAll('form.hg-search input[name="q"]')) if (!i.value) i.value = q;
   if (!q || !idx) return;
   const fallback = document.querySelector('[data-hg-search-fallback]');
-  const res = await idx.search(q, { prefix: false });
+  const res = await idx.search(raw);
   const tags = res.results.length ? await idx.tags() : new Map();
   let cat = params.get('category') || '', tag = params.get('tag') || '', shown = 10;
   const status = h('p', { class: 'hg-search-count', role: 'status' });
@@ -776,7 +807,7 @@ async function resultsView(el) {
     const u = new URL(location.href);
     for (const [k, v] of [['category', cat], ['tag', tag]]) if (v) u.searchParams.set(k, v); else u.searchParams.delete(k);
     history.replaceState(null, '', u.href);
-    status.textContent = T.count.replace('%d', hits.length).replace('%s', q);
+    status.textContent = countText(hits.length, q);
     const links = await Promise.all(hits.slice(0, shown).map((r) => resultLink(idx, r, res, lang, 240).catch(() => null)));
     list.replaceChildren(...links.filter(Boolean).map((l, k) => {
       l.a.addEventListener('click', () => beacon({ type: 'click', q, url: l.doc.url, rank: k + 1 }));
@@ -797,7 +828,10 @@ async function resultsView(el) {
 
 function init() {
   const strings = document.querySelector('[data-hg-search-strings]');
-  if (strings) { try { Object.assign(T, JSON.parse(strings.textContent)); } catch { /* keep English */ } }
+  if (strings) {
+    for (const [k, v] of Object.entries(strings.dataset)) if (k in T && v) T[k] = v;
+    if (strings.textContent.trim()) { try { Object.assign(T, JSON.parse(strings.textContent)); } catch { /* keep these */ } }
+  }
   document.querySelectorAll('form.hg-search').forEach(enhance);
   const el = document.querySelector('[data-hg-search-results]');
   if (el) resultsView(el).catch((e) => console.error(e));

@@ -39,6 +39,10 @@ typedef struct {
   size_t group_bytes; /* uncompressed size a document group aims at */
   size_t top_postings; /* scores kept per term (default max(1000, n/16)) */
   int threads;        /* tokenizer threads (default hg_default_threads()) */
+  /* Snowball stemming is on wherever Snowball has a stemmer for lang
+   * (resolved at build time: the index maps stems to its own terms); true
+   * turns it off. */
+  bool no_stemming;
   /* When set, every file goes through write(write_ctx, "search/<lang>/NAME",
    * ...) instead of being written under out_root (the build passes
    * hg_output_write, which tracks and reuses files). */
@@ -105,6 +109,8 @@ typedef struct {
 /* Ends every bigram term (no word holds it), so bigrams and words never
  * mix, and a bigram sorts next to the words that start like it. */
 #define HG_SEARCH_BIGRAM_MARK '\x01'
+/* Ends every stem key of the term shards (see src/search.c). */
+#define HG_SEARCH_STEM_MARK '\x02'
 
 typedef void (*hg_search_token_fn)(void *ctx, const hg_search_token *tok);
 

@@ -238,3 +238,26 @@ test('highlight marks the words under matched bigrams', async () => {
   assert.ok(parts.some(([s, m]) => m && s.includes('ワーク')), JSON.stringify(parts));
   assert.ok(!parts.some(([s, m]) => m && s === '設定'), JSON.stringify(parts));
 });
+
+// Snowball stems resolved at build time: the index maps them to its own terms
+test('stemming: other inflections match, below the exact word', async () => {
+  const exact = await titles(en, 'invoices ', 5);
+  assert.equal(exact[0], 'VAT and company details on invoices');
+  assert.ok(exact.includes('Download an invoice'), exact.join(' | '));
+  const res = await en.search('invoices ');
+  const [a, b] = ['VAT and company details on invoices', 'Download an invoice'].map((t) => exact.indexOf(t));
+  assert.ok(a < b);
+  // a word that is in no page finds the pages of its stem ("invoiced": the key "invoic")
+  const unseen = await titles(en, 'invoiced ', 5);
+  assert.ok(unseen.includes('Download an invoice') && unseen.includes('VAT and company details on invoices'), unseen.join(' | '));
+  assert.ok(res.results.length >= 2);
+  await en.load();
+  assert.equal(en.m.stemmer, 'en');
+});
+
+test('stemming: none for Czech (Snowball has no Czech stemmer)', async () => {
+  const cs = open('cs');
+  await cs.load();
+  assert.equal(cs.m.stemmer, null);
+  assert.equal((await titles(cs, 'zmenit heslo'))[0], 'Jak změnit heslo k účtu');
+});

@@ -8,12 +8,13 @@ set -e
 cd "$(dirname "$0")/../.."
 B=${BUILD:-build}
 PKGS="icu-uc icu-i18n zlib jansson libxxhash"
+LIBS_EXTRA="-lstemmer"
 make -s "$B/util.o" "$B/search.o" "$B/search_tokenize.o"
 mkdir -p "$B/tests"
 ${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -Iinclude \
   $(pkg-config --cflags $PKGS) -o "$B/tests/search_fixture" \
   tests/tools/search_fixture.c "$B/util.o" "$B/search.o" "$B/search_tokenize.o" \
-  $(pkg-config --libs $PKGS) -lpthread -lm
+  $(pkg-config --libs $PKGS) $LIBS_EXTRA -lpthread -lm
 OUT="$B/tests/search-fixture"
 rm -rf "$OUT"
 mkdir -p "$OUT"

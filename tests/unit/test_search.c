@@ -304,6 +304,10 @@ typedef struct {
   uint32_t nvar;
   char var0[HG_SEARCH_MAX_TERM + 1];
   uint32_t var0_docs[64], var0_n;
+  char stem[HG_SEARCH_MAX_TERM + 1]; /* a term's stem ("" none) */
+  bool stem_key;                     /* a stem key: group holds its terms */
+  char group[8][HG_SEARCH_MAX_TERM + 1];
+  uint32_t ngroup;
 } entry;
 
 typedef struct {
@@ -368,6 +372,29 @@ static size_t walk_terms(index_view *v, void (*fn)(void *, const entry *),
       e.df = (uint32_t)varint(&p);
       size_t blen = varint(&p);
       const unsigned char *bend = p + blen;
+      size_t tl = strlen(e.term);
+      if (tl && e.term[tl - 1] == HG_SEARCH_STEM_MARK) { /* a stem key */
+        assert_int_equal(e.df, 0);
+        e.stem_key = true;
+        e.ngroup = (uint32_t)varint(&p);
+        assert_true(e.ngroup >= 1);
+        for (uint32_t j = 0; j < e.ngroup; j++) { /* front-coded against the stem */
+          size_t sh = varint(&p), gl = varint(&p);
+          assert_true(sh < tl && sh + gl <= HG_SEARCH_MAX_TERM);
+          if (j < 8) {
+            memcpy(e.group[j], e.term, sh);
+            memcpy(e.group[j] + sh, p, gl);
+            e.group[j][sh + gl] = '\0';
+          }
+          p += gl;
+        }
+        assert_ptr_equal(p, bend);
+        strcpy(prev, e.term);
+        strcpy(prev_all, e.term);
+        fn(ctx, &e);
+        total++;
+        continue;
+      }
       e.npost = (uint32_t)varint(&p);
       if (e.npost < e.df) { /* scores of the best only; the set of all */
         e.tail = *p++;
@@ -404,6 +431,14 @@ static size_t walk_terms(index_view *v, void (*fn)(void *, const entry *),
           vd += (uint32_t)varint(&p);
           if (j == 0 && x < 64) e.var0_docs[e.var0_n++] = vd;
         }
+      }
+      if (p < bend) { /* its stem, front-coded against the term */
+        size_t sh = varint(&p), sl2 = varint(&p);
+        assert_true(sh <= strlen(e.term) && sh + sl2 > 0 && sh + sl2 < HG_SEARCH_MAX_TERM);
+        memcpy(e.stem, e.term, sh);
+        memcpy(e.stem + sh, p, sl2);
+        e.stem[sh + sl2] = '\0';
+        p += sl2;
       }
       assert_ptr_equal(p, bend);
       strcpy(prev, e.term);
@@ -526,6 +561,75 @@ static void test_round_trip(void **state) {
   free(root);
 }
 
+/* Stemming resolved at build time: stem keys list their group's terms,
+ * each term names its stem; none for a language Snowball lacks (Czech) or
+ * with no_stemming. */
+typedef struct {
+  bool stemmed; /* the index should have stems */
+  size_t keys;
+  bool saw_key, saw_term, saw_single;
+} stem_ctx;
+
+static void check_stems(void *ctx, const entry *e) {
+  stem_ctx *c = ctx;
+  if (e->stem_key) {
+    c->keys++;
+    if (strcmp(e->term, "invoic\x02") == 0) {
+      c->saw_key = true;
+      /* most documents first: invoice (3), then invoices and invoicing (1 each) */
+      assert_int_equal(e->ngroup, 3);
+      assert_string_equal(e->group[0], "invoice");
+      assert_string_equal(e->group[1], "invoices");
+      assert_string_equal(e->group[2], "invoicing");
+    }
+    /* "ships" alone, but its stem differs: a key of one */
+    if (strcmp(e->term, "ship\x02") == 0) {
+      c->saw_single = true;
+      assert_int_equal(e->ngroup, 1);
+      assert_string_equal(e->group[0], "ships");
+    }
+    assert_null(strstr(e->term, "download")); /* one term, its own stem: no key */
+  } else if (strcmp(e->term, "invoices") == 0) {
+    c->saw_term = true;
+    assert_string_equal(e->stem, c->stemmed ? "invoic" : "");
+  } else if (strcmp(e->term, "download") == 0) {
+    assert_string_equal(e->stem, "");
+  }
+}
+
+static void test_stemming(void **state) {
+  (void)state;
+  const hg_search_doc docs[] = {
+      {.url = "a/index.html", .title = "Download an invoice", .body = "The invoice as PDF."},
+      {.url = "b/index.html", .title = "Invoices and invoicing", .body = "Every invoice."},
+      {.url = "c/index.html", .title = "How it ships", .body = "Parcels."},
+  };
+  for (int pass = 0; pass < 3; pass++) {
+    char *root = tmpdir();
+    hg_search_opts opts = {.lang = pass == 1 ? "cs" : "en", .out_root = root, .threads = 1,
+                           .no_stemming = pass == 2};
+    hg_error *err = NULL;
+    char *rel = hg_search_build(docs, 3, &opts, &err);
+    assert_non_null(rel);
+    index_view v;
+    open_index(&v, root, rel);
+    json_t *name = json_object_get(v.manifest, "stemmer");
+    stem_ctx c = {.stemmed = pass == 0};
+    walk_terms(&v, check_stems, &c);
+    if (pass == 0) {
+      assert_string_equal(json_string_value(name), "en");
+      assert_true(c.saw_key && c.saw_term && c.saw_single);
+    } else {
+      assert_true(json_is_null(name));
+      assert_int_equal(c.keys, 0);
+    }
+    close_index(&v);
+    free(rel);
+    hg_rm_rf(root);
+    free(root);
+  }
+}
+
 /* Many documents and tiny shards: every term lands in exactly one shard,
  * inside its key range, and postings survive the trip. */
 typedef struct {
@@ -536,6 +640,7 @@ typedef struct {
 
 static void count_terms(void *ctx, const entry *e) {
   count_ctx *c = ctx;
+  if (e->stem_key) return;
   c->terms++;
   c->postings += e->npost;
   assert_int_equal(e->df, e->npost);
@@ -1154,6 +1259,7 @@ int main(void) {
       cmocka_unit_test(test_golden_tokens),
       cmocka_unit_test(test_round_trip),
       cmocka_unit_test(test_shard_boundaries),
+      cmocka_unit_test(test_stemming),
       cmocka_unit_test(test_truncated_postings),
       cmocka_unit_test(test_empty_and_bad_lang),
       cmocka_unit_test(test_deterministic),

@@ -137,7 +137,7 @@ function frontCoded(bytes, row) {
 function parseShard(bytes) {
   const terms = new Map(), list = [];
   frontCoded(bytes, (term, r) => {
-    const df = r.v(), len = r.v(), e = { term, df, at: r.p, bytes };
+    const df = r.v(), len = r.v(), e = { term, df, at: r.p, end: r.p + len, bytes };
     r.p += len;
     terms.set(term, e);
     list.push(e);
@@ -180,8 +180,32 @@ function postings(e, ndocs, QS) { // QS: 2 << qbits
     for (let c = r.v(), d = 0; c > 0; c--) { d += r.v(); set.add(d); }
     variants.set(form, set);
   }
-  Object.assign(e, { docs, q, variants });
+  // a term of a stem group ends with its stem (src/search.c: stemming)
+  let stem = null;
+  if (r.p < e.end) { // front-coded against the term
+    const shared = r.v(), t = enc.encode(e.term), suffix = r.bytes(r.v()), s = new Uint8Array(shared + suffix.length);
+    s.set(t.subarray(0, shared));
+    s.set(suffix, shared);
+    stem = dec.decode(s);
+  }
+  Object.assign(e, { docs, q, variants, stem });
   return e;
+}
+
+// The terms of a stem key's group ("<stem>\u0002", df 0), most documents first.
+export const STEM_MARK = '\u0002';
+function stemGroup(e) {
+  if (!e.group) {
+    const r = new Reader(e.bytes, e.at), stem = enc.encode(e.term.slice(0, -1));
+    e.group = [];
+    for (let n = r.v(); n > 0; n--) { // front-coded against the stem
+      const shared = r.v(), suffix = r.bytes(r.v()), t = new Uint8Array(shared + suffix.length);
+      t.set(stem.subarray(0, shared));
+      t.set(suffix, shared);
+      e.group.push(dec.decode(t));
+    }
+  }
+  return e.group;
 }
 
 async function gunzip(buf) {
@@ -214,6 +238,7 @@ function runs(toks) {
   }
   return out;
 }
+const W_STEM = 0.8, MAX_STEMS = 8;
 const W_PREFIX = 0.7, W_SPLIT = 0.9, W_SYNONYM = 0.8, W_TYPO = [1, 0.5, 0.3], EXACT_BONUS = 1.15, PROMOTED_BOOST = 1.1;
 const MAX_WORDS = 10, MAX_EXPANSIONS = 30, MAX_PREFIX_SHARDS = 3, MAX_TYPO = 4;
 
@@ -320,7 +345,7 @@ export class SearchIndex {
     const found = [];
     for (const i of this.prefixShards(prefix)) {
       for (const e of (await this.shard(i)).list) {
-        if (e.term.startsWith(prefix) && e.term !== prefix && !e.term.endsWith(BIGRAM_MARK)) found.push(e);
+        if (e.term.startsWith(prefix) && e.term !== prefix && e.df && !e.term.endsWith(BIGRAM_MARK)) found.push(e); // nor stem keys (df 0)
       }
     }
     return found.sort((a, b) => b.df - a.df).slice(0, MAX_EXPANSIONS);
@@ -365,6 +390,30 @@ export class SearchIndex {
       if ((await this.entry(a)) && (await this.entry(b))) return [a, b];
     }
     return null;
+  }
+
+  // Other index terms of the same stem as a word (the build stemmed them: the
+  // browser runs no stemmer), most documents first. A word that is a term
+  // names its stem; one that is not tries its prefixes as stem keys (down to
+  // 3 code points and at most 3 shorter), longest first.
+  async stems(word, own) {
+    if (!this.m.stemmer) return [];
+    const cps = [...word];
+    if (cps.length < 3 || /^\p{N}/u.test(word) || NO_SPACE.test(word)) return [];
+    let keys;
+    if (own) {
+      postings(own, this.n, 2 << this.m.qbits);
+      keys = own.stem ? [own.stem] : [];
+    } else {
+      keys = [];
+      for (let k = cps.length; k >= Math.max(3, cps.length - 3); k--) keys.push(cps.slice(0, k).join(''));
+    }
+    await Promise.all([...new Set(keys.map((k) => this.shardOf(k + STEM_MARK)))].map((i) => this.shard(i)));
+    for (const k of keys) {
+      const e = await this.entry(k + STEM_MARK);
+      if (e && !e.df) return stemGroup(e).filter((t) => t !== word).slice(0, MAX_STEMS);
+    }
+    return [];
   }
 
   idf(df) { return Math.log(1 + (this.n - df + 0.5) / (df + 0.5)); }
@@ -448,6 +497,14 @@ export class SearchIndex {
     const entries = new Map();
     const look = async (t) => { if (!entries.has(t)) entries.set(t, await this.entry(t)); return entries.get(t); };
     for (const c of clauses) for (const t of c.terms) await look(t);
+    // the other inflections of each word (stems resolved at build time)
+    const stemWork = [];
+    words.forEach((w, wi) => {
+      if (w.phrase) return;
+      stemWork.push(this.stems(w.term, entries.get(w.term)).then((ts) => ts.forEach((t) => add(wi, [t], W_STEM, 'stem'))));
+    });
+    await Promise.all(stemWork);
+    await Promise.all(clauses.map((c) => Promise.all(c.terms.map(look))));
     const typoWork = [];
     words.forEach((w, wi) => {
       if (w.phrase) return;

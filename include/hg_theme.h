@@ -3,6 +3,15 @@
  * overrides any file of the built-in theme by putting a file with the same
  * relative path under SITE/themes/<theme>/.
  *
+ * The built-in themes (themes/ of the source tree) are compiled into the
+ * binary by tools/embed-theme.c, so a copied helpgen needs no files beside
+ * it. Their files are named "<built-in>/default/home.tpl": such a path is
+ * read with hg_theme_read and tested with hg_theme_is_file, which also take
+ * ordinary paths. Where a theme comes from, first found wins:
+ * $HELPGEN_THEMES/<name> (a folder on disk, for theme work and tests), the
+ * compiled-in theme, then <name> under themes/ beside the executable,
+ * ../share/helpgen/themes/ beside it and PREFIX/share/helpgen/themes/.
+ *
  * Ownership: hg_theme_load returns a theme freed with hg_theme_free. */
 #ifndef HG_THEME_H
 #define HG_THEME_H
@@ -10,9 +19,22 @@
 #include "hg_config.h"
 #include "hg_template.h"
 
+/* One compiled-in file; data is followed by a NUL that len leaves out. */
+typedef struct {
+  const char *path; /* "default/home.tpl"; NULL ends the table */
+  const char *data;
+  size_t len;
+} hg_theme_file;
+
+/* Generated into build/theme_embed.c, sorted by path. */
+extern const hg_theme_file hg_theme_embedded[];
+extern const size_t hg_theme_nembedded;
+
+#define HG_THEME_BUILTIN "<built-in>/"
+
 typedef struct {
   char *name;    /* "style.css" (relative to assets/) */
-  char *src;     /* file to copy */
+  char *src;     /* file to copy (may be a "<built-in>/" path) */
   char *out_rel; /* "assets/style.1a2b3c4d5e.css" */
   char *var;     /* "ASSET_STYLE_CSS" */
 } hg_asset;
@@ -21,16 +43,36 @@ typedef struct {
   hg_tpl *tpl;
   hg_asset *assets;
   size_t nassets;
-  char *builtin_dir; /* may be NULL (a site-only theme) */
+  char *builtin_dir; /* "<built-in>/default" or a folder; NULL: a site-only theme */
   char *site_dir;    /* SITE/themes/<name>, or NULL */
 } hg_theme;
 
 /* Templates every theme must provide. */
 extern const char *const hg_theme_required[];
 
-/* Where the built-in themes live: $HELPGEN_THEMES, else themes/ beside the
- * executable, else PREFIX/share/helpgen/themes. Caller frees; NULL if none. */
+/* The folder of on-disk themes: $HELPGEN_THEMES, else themes/ beside the
+ * executable, else ../share/helpgen/themes beside it, else
+ * PREFIX/share/helpgen/themes. Caller frees; NULL if none (the compiled-in
+ * themes need none). */
 char *hg_theme_builtin_root(void);
+/* The built-in folder of theme `name` in the order above ("<built-in>/name"
+ * for a compiled-in one), or NULL. With `tried`, appends every place looked
+ * at to it, one "  - PLACE\n" line each. Caller frees. */
+char *hg_theme_builtin_dir(const char *name, hg_buf *tried);
+
+/* The compiled-in file at `path` ("<built-in>/default/home.tpl"), or NULL. */
+const hg_theme_file *hg_theme_embedded_get(const char *path);
+/* hg_is_file and hg_read_file that also know "<built-in>/" paths. */
+bool hg_theme_is_file(const char *path);
+char *hg_theme_read(const char *path, size_t *len, hg_error **err);
+/* Every file of a theme folder (or "<built-in>/name") relative to it,
+ * appended to *out (caller frees each and the array). */
+void hg_theme_list_files(const char *dir, char ***out, size_t *n);
+
+/* Writes the built-in theme `name` out to `dir` (created; an existing file
+ * is an error unless `force`). Returns the number of files written, -1 on
+ * error (code 2 for an unknown theme, 1 for a file). */
+long hg_theme_export(const char *name, const char *dir, bool force, hg_error **err);
 /* Errors have code 2 and name the template file. */
 hg_theme *hg_theme_load(const hg_config *cfg, hg_error **err);
 void hg_theme_free(hg_theme *t);

@@ -12,6 +12,11 @@
 #include "hg_scaffold.h"
 #include "hg_serve.h"
 #include "hg_term.h"
+#include "hg_theme.h"
+
+static int cmp_cstr(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
 static volatile sig_atomic_t g_interrupted;
 
@@ -38,6 +43,7 @@ static const char usage[] =
     "  helpgen serve [SITE] [--port N] [--bind ADDR] [-o OUT] [--drafts]\n"
     "  helpgen new article|faq|category|flow PATH [--title T] [--lang L] [--site SITE]\n"
     "  helpgen check [SITE] [--format text|json|junit] [-o FILE] [--today YYYY-MM-DD] [--strict]\n"
+    "  helpgen theme list [SITE] | helpgen theme export DIR [--force]\n"
     "  helpgen help [COMMAND]\n"
     "  helpgen --help | --version\n"
     "\n"
@@ -46,6 +52,7 @@ static const char usage[] =
     "  serve   preview the site on http://127.0.0.1:1313/, rebuilt and reloaded on every change\n"
     "  new     create an article, FAQ page, category or flow from a template\n"
     "  check   report broken links, orphans, overdue reviews... (text, JSON or JUnit)\n"
+    "  theme   list the theme's files, or write the built-in theme out to customise it\n"
     "  help    show help for a command\n"
     "\n"
     "Colours are used on a terminal only, never when NO_COLOR is set.\n"
@@ -126,6 +133,28 @@ static const char usage_new[] =
     "  -h, --help         this help\n"
     "\n"
     "Exit codes: 0 created, 1 the file exists, 2 usage errors.\n";
+
+static const char usage_theme[] =
+    "Usage: helpgen theme list [SITE]\n"
+    "       helpgen theme export DIR [--force]\n"
+    "\n"
+    "The default theme is built into helpgen. A site changes any of its files by\n"
+    "putting a file with the same path under SITE/themes/default/ (a template,\n"
+    "assets/style.css, i18n/fr.yaml, scaffold/article.md...); the files it does\n"
+    "not have still come from the built-in theme.\n"
+    "\n"
+    "  list     every file of SITE's theme (default: the current folder), with\n"
+    "           its size and where it comes from: built-in or the site's own\n"
+    "  export   write the built-in theme's files into DIR, e.g.\n"
+    "             helpgen theme export themes/default\n"
+    "           then keep only the files you change, so the others follow new\n"
+    "           versions of helpgen\n"
+    "\n"
+    "Options:\n"
+    "  --force            export over files that exist in DIR\n"
+    "  -h, --help         this help\n"
+    "\n"
+    "Exit codes: 0 done, 1 a file exists or cannot be written, 2 usage errors.\n";
 
 static const char usage_check[] =
     "Usage: helpgen check [SITE] [--format text|json|junit] [-o FILE] [--today YYYY-MM-DD]\n"
@@ -396,6 +425,99 @@ static int cmd_new(int argc, char **argv) {
   return 0;
 }
 
+/* ---- theme ---------------------------------------------------------------------- */
+
+static int theme_list(const char *site) {
+  hg_diags d = {0};
+  hg_error *e = NULL;
+  hg_config *cfg = hg_config_load(site, &d, &e);
+  hg_diags_free(&d);
+  if (!cfg) {
+    fprintf(stderr, "helpgen theme: error: %s\n", e ? e->msg : "cannot read helpgen.yaml");
+    hg_error_free(e);
+    return 2;
+  }
+  char *builtin = hg_theme_builtin_dir(cfg->theme, NULL);
+  char *own = hg_strdup_printf("%s/themes/%s", site, cfg->theme);
+  char **files = NULL;
+  size_t n = 0;
+  if (builtin) hg_theme_list_files(builtin, &files, &n);
+  if (hg_is_dir(own)) hg_list_files(own, &files, &n);
+  if (!n) {
+    fprintf(stderr, "helpgen theme: error: theme '%s' not found (see helpgen build)\n", cfg->theme);
+    free(builtin);
+    free(own);
+    hg_config_free(cfg);
+    return 2;
+  }
+  qsort(files, n, sizeof *files, cmp_cstr);
+  for (size_t i = 0; i < n; i++) {
+    if (i && !strcmp(files[i], files[i - 1])) continue;
+    char *mine = hg_path_join(own, files[i]);
+    char *base = builtin ? hg_path_join(builtin, files[i]) : NULL;
+    bool site_has = hg_is_file(mine);
+    char *path = site_has ? mine : base;
+    size_t len = 0;
+    const hg_theme_file *f = hg_theme_embedded_get(path);
+    if (f) {
+      len = f->len;
+    } else {
+      char *data = hg_read_file(path, &len, NULL);
+      free(data);
+    }
+    const char *from = site_has ? (base && hg_theme_is_file(base) ? "site (overrides built-in)" : "site")
+                                : (f ? "built-in" : base);
+    printf("%-28s %7zu  %s\n", files[i], len, from);
+    free(mine);
+    free(base);
+  }
+  for (size_t i = 0; i < n; i++) free(files[i]);
+  free(files);
+  free(builtin);
+  free(own);
+  hg_config_free(cfg);
+  return 0;
+}
+
+static int cmd_theme(int argc, char **argv) {
+  const char *sub = NULL, *arg = NULL;
+  bool force = false;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+      fputs(usage_theme, stdout);
+      return 0;
+    } else if (!strcmp(a, "--force")) {
+      force = true;
+    } else if (a[0] == '-' && a[1]) {
+      return unknown_option("theme", a);
+    } else if (!sub) {
+      sub = a;
+    } else if (!arg) {
+      arg = a;
+    } else {
+      fprintf(stderr, "helpgen theme: unexpected argument '%s'\n", a);
+      return 2;
+    }
+  }
+  if (sub && !strcmp(sub, "list") && !force) return theme_list(arg ? arg : ".");
+  if (sub && !strcmp(sub, "export") && arg) {
+    hg_error *err = NULL;
+    long n = hg_theme_export("default", arg, force, &err);
+    if (n < 0) {
+      fprintf(stderr, "helpgen theme: error: %s\n", err ? err->msg : "export failed");
+      int code = err ? err->code : 1;
+      hg_error_free(err);
+      return code;
+    }
+    printf("wrote %ld files of the built-in theme into %s\n"
+           "keep only the ones you change (put them under SITE/themes/default/)\n", n, arg);
+    return 0;
+  }
+  fputs(usage_theme, stderr);
+  return 2;
+}
+
 /* ---- check ---------------------------------------------------------------------- */
 
 static int cmd_check(int argc, char **argv) {
@@ -530,6 +652,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(what, "serve")) fputs(usage_serve, stdout);
     else if (!strcmp(what, "new")) fputs(usage_new, stdout);
     else if (!strcmp(what, "check")) print_check_usage(stdout);
+    else if (!strcmp(what, "theme")) fputs(usage_theme, stdout);
     else {
       fprintf(stderr, "helpgen help: unknown command '%s'\n", what);
       return 2;
@@ -540,6 +663,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "serve")) return cmd_serve(argc - 2, argv + 2);
   if (!strcmp(cmd, "new")) return cmd_new(argc - 2, argv + 2);
   if (!strcmp(cmd, "check")) return cmd_check(argc - 2, argv + 2);
+  if (!strcmp(cmd, "theme")) return cmd_theme(argc - 2, argv + 2);
   fprintf(stderr, "helpgen: unknown command '%s'\n\n%s", cmd, usage);
   return 2;
 }

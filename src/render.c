@@ -897,8 +897,12 @@ static void render_listed(void *ctx, size_t i, int worker) {
 static bool copy_assets(const hg_render_input *in, hg_diags *diags) {
   hg_error *err = NULL;
   bool ok = true;
-  for (size_t i = 0; ok && i < in->theme->nassets; i++)
-    ok = hg_output_copy(in->out, in->theme->assets[i].out_rel, in->theme->assets[i].src, &err);
+  for (size_t i = 0; ok && i < in->theme->nassets; i++) {
+    const hg_asset *a = &in->theme->assets[i];
+    const hg_theme_file *f = hg_theme_embedded_get(a->src); /* compiled in */
+    ok = f ? hg_output_write(in->out, a->out_rel, f->data, f->len, &err)
+           : hg_output_copy(in->out, a->out_rel, a->src, &err);
+  }
   if (ok && in->cfg->logo) {
     char *src = hg_path_join(in->cfg->site_dir, in->cfg->logo);
     const char *dot = strrchr(in->cfg->logo, '.');

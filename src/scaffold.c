@@ -103,11 +103,13 @@ char *hg_scaffold_title_from_name(const char *name) {
 }
 
 /* The first existing template: the site's theme folder, then the built-in
- * theme, then the built-in default theme; with the language first. */
+ * theme (compiled in or on disk), then the built-in default theme; with the
+ * language first. */
 static char *find_template(const char *site, const char *theme, const char *kind,
                            const char *ext, const char *lang) {
-  char *builtin = hg_theme_builtin_root();
   const char *themes[] = {theme, "default"};
+  char *builtin[2] = {hg_theme_builtin_dir(theme, NULL),
+                      strcmp(theme, "default") ? hg_theme_builtin_dir("default", NULL) : NULL};
   char *found = NULL;
   for (int l = lang ? 0 : 1; l < 2 && !found; l++) {
     char *file = l == 0 ? hg_strdup_printf("%s.%s%s", kind, lang, ext)
@@ -116,15 +118,16 @@ static char *find_template(const char *site, const char *theme, const char *kind
       if (k == 1 && !strcmp(theme, "default")) break;
       char *cands[2] = {
           hg_strdup_printf("%s/themes/%s/scaffold/%s", site, themes[k], file),
-          builtin ? hg_strdup_printf("%s/%s/scaffold/%s", builtin, themes[k], file) : NULL};
+          builtin[k] ? hg_strdup_printf("%s/scaffold/%s", builtin[k], file) : NULL};
       for (int c = 0; c < 2; c++) {
-        if (!found && cands[c] && hg_is_file(cands[c])) found = cands[c];
+        if (!found && cands[c] && hg_theme_is_file(cands[c])) found = cands[c];
         else free(cands[c]);
       }
     }
     free(file);
   }
-  free(builtin);
+  free(builtin[0]);
+  free(builtin[1]);
   return found;
 }
 
@@ -292,7 +295,7 @@ char *hg_scaffold_new(const hg_new_opts *o, hg_error **err) {
                  "themes)", kinds[o->kind].tpl, ext, site, cfg->theme);
     goto done;
   }
-  tpl = hg_read_file(tpl_path, NULL, err);
+  tpl = hg_theme_read(tpl_path, NULL, err);
   if (!tpl) goto done;
   char date[11];
   if (o->date) snprintf(date, sizeof date, "%s", o->date);

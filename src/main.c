@@ -41,6 +41,7 @@ static const char usage[] =
     "Usage:\n"
     "  helpgen build [SITE] [-o OUT] [--strict] [--quiet] [--drafts] [--pseudo] [--threads N]\n"
     "  helpgen serve [SITE] [--port N] [--bind ADDR] [-o OUT] [--drafts]\n"
+    "  helpgen init [DIR] [--title T] [--lang L] [--ci github|gitlab]\n"
     "  helpgen new article|faq|category|flow PATH [--title T] [--lang L] [--site SITE]\n"
     "  helpgen check [SITE] [--format text|json|junit] [-o FILE] [--today YYYY-MM-DD] [--strict]\n"
     "  helpgen theme list [SITE] | helpgen theme export DIR [--force]\n"
@@ -50,6 +51,7 @@ static const char usage[] =
     "Commands:\n"
     "  build   turn SITE/content/ (Markdown articles) into a help center in OUT\n"
     "  serve   preview the site on http://127.0.0.1:1313/, rebuilt and reloaded on every change\n"
+    "  init    create a new help center that builds and passes check at once\n"
     "  new     create an article, FAQ page, category or flow from a template\n"
     "  check   report broken links, orphans, overdue reviews... (text, JSON or JUnit)\n"
     "  theme   list the theme's files, or write the built-in theme out to customise it\n"
@@ -112,6 +114,28 @@ static const char usage_serve[] =
     "\n"
     "Exit codes: 0 stopped, 2 usage error or the port cannot be used.\n";
 
+static const char usage_init[] =
+    "Usage: helpgen init [DIR] [--title T] [--lang L] [--ci github|gitlab]\n"
+    "\n"
+    "Creates a help center in DIR (default: the current folder), which must be new\n"
+    "or empty (a .git folder in it is fine): helpgen.yaml with every setting and\n"
+    "its default, commented; a category with a section, an article and an FAQ\n"
+    "page; a flow; a .gitignore for public/ and .helpgen-cache/. It builds and\n"
+    "passes helpgen check --strict as it is. Then:\n"
+    "  cd DIR && helpgen serve      preview it, rebuilt on every change\n"
+    "\n"
+    "Options:\n"
+    "  --title T          the site's title (default: from the folder name)\n"
+    "  --lang L           the language of the content (default en); without built-in\n"
+    "                     theme strings for L, themes/default/i18n/L.yaml is written\n"
+    "                     from the English one, to translate\n"
+    "  --ci github        also .github/workflows/helpgen.yml: check, build, GitHub Pages\n"
+    "  --ci gitlab        also .gitlab-ci.yml: check, build, GitLab Pages\n"
+    "  -h, --help         this help\n"
+    "\n"
+    "Exit codes: 0 created, 1 DIR is not empty or a file cannot be written, 2 usage\n"
+    "errors.\n";
+
 static const char usage_new[] =
     "Usage: helpgen new article|faq|category|flow PATH [--title T] [--lang L] [--site SITE]\n"
     "\n"
@@ -123,6 +147,8 @@ static const char usage_new[] =
     "            (a folder inside a category is a section: orders/tracking)\n"
     "  flow      flows/PATH.yaml                e.g. helpgen new flow track-my-order\n"
     "PATH is relative to content/ (flows/ for a flow); a leading content/ is accepted.\n"
+    "An article or FAQ page starts as a draft (draft: true): not published, and not\n"
+    "checked by helpgen check, until you fill it in and delete that line.\n"
     "Templates: themes/default/scaffold/{article,faq,category}.md and flow.yaml; put\n"
     "your own under SITE/themes/default/scaffold/ (with --lang L, KIND.L.md wins).\n"
     "\n"
@@ -251,6 +277,8 @@ static size_t site_languages(const char *site) {
   return n;
 }
 
+static const char *plural(size_t n) { return n == 1 ? "" : "s"; }
+
 static void print_summary(hg_term *t, const hg_build_opts *o, const hg_build_stats *st) {
   char *out = o->out_dir ? hg_xstrdup(o->out_dir)
                          : hg_path_join(o->site_dir ? o->site_dir : ".", "public");
@@ -259,17 +287,20 @@ static void print_summary(hg_term *t, const hg_build_opts *o, const hg_build_sta
   char *painted = st->warnings ? hg_term_paint(t, "35", warn) : hg_xstrdup(warn);
   char *built = hg_term_paint(t, "1;32", "built");
   if (st->unchanged)
-    fprintf(hg_term_file(t), "helpgen: %s is up to date: %zu pages (%zu articles, %zu language%s), "
+    fprintf(hg_term_file(t), "helpgen: %s is up to date: %zu page%s (%zu article%s, %zu language%s), "
             "nothing changed since the last build (checked in %.2f s), %s\n",
-            out, st->pages, st->articles, langs, langs == 1 ? "" : "s", st->seconds, painted);
+            out, st->pages, plural(st->pages), st->articles, plural(st->articles), langs,
+            plural(langs), st->seconds, painted);
   else if (st->incremental)
-    fprintf(hg_term_file(t), "helpgen: %s %zu pages (%zu articles, %zu language%s) into %s in %.2f s, "
+    fprintf(hg_term_file(t), "helpgen: %s %zu page%s (%zu article%s, %zu language%s) into %s in %.2f s, "
             "%s; incremental: %zu changed article%s, %zu page%s rendered again\n",
-            built, st->pages, st->articles, langs, langs == 1 ? "" : "s", out, st->seconds, painted,
+            built, st->pages, plural(st->pages), st->articles, plural(st->articles), langs,
+            plural(langs), out, st->seconds, painted,
             st->changed, st->changed == 1 ? "" : "s", st->rendered, st->rendered == 1 ? "" : "s");
   else
-    fprintf(hg_term_file(t), "helpgen: %s %zu pages (%zu articles, %zu language%s) into %s in %.2f s, %s\n",
-            built, st->pages, st->articles, langs, langs == 1 ? "" : "s", out, st->seconds, painted);
+    fprintf(hg_term_file(t), "helpgen: %s %zu page%s (%zu article%s, %zu language%s) into %s in %.2f s, %s\n",
+            built, st->pages, plural(st->pages), st->articles, plural(st->articles), langs,
+            plural(langs), out, st->seconds, painted);
   free(built);
   free(painted);
   free(warn);
@@ -371,6 +402,54 @@ static int cmd_serve(int argc, char **argv) {
   return code;
 }
 
+/* ---- init ----------------------------------------------------------------------- */
+
+static int cmd_init(int argc, char **argv) {
+  hg_init_opts o = {0};
+  args g = {"init", argc, argv, 0};
+  for (; g.i < argc; g.i++) {
+    const char *a = argv[g.i];
+    const char *ci;
+    if (is_opt(a, "--title")) {
+      if (!(o.title = opt_value(&g, "--title"))) return 2;
+    } else if (is_opt(a, "--lang")) {
+      if (!(o.lang = opt_value(&g, "--lang"))) return 2;
+    } else if (is_opt(a, "--ci")) {
+      if (!(ci = opt_value(&g, "--ci"))) return 2;
+      if (!strcmp(ci, "github")) o.ci = HG_CI_GITHUB;
+      else if (!strcmp(ci, "gitlab")) o.ci = HG_CI_GITLAB;
+      else {
+        fprintf(stderr, "helpgen init: --ci must be github or gitlab, not '%s'\n", ci);
+        return 2;
+      }
+    } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+      fputs(usage_init, stdout);
+      return 0;
+    } else if (a[0] == '-' && a[1]) {
+      return unknown_option("init", a);
+    } else if (!o.dir) {
+      o.dir = a;
+    } else {
+      fprintf(stderr, "helpgen init: unexpected argument '%s' (one DIR only)\n", a);
+      return 2;
+    }
+  }
+  hg_error *err = NULL;
+  long n = hg_scaffold_init(&o, &err);
+  if (n < 0) {
+    fprintf(stderr, "helpgen init: %s %s\n",
+            hg_term_color(stderr) ? "\033[1;31merror:\033[0m" : "error:", err ? err->msg : "failed");
+    int code = err ? err->code : 1;
+    hg_error_free(err);
+    return code;
+  }
+  const char *dir = o.dir ? o.dir : ".";
+  printf("created a help center in %s (%ld files)\n", dir, n);
+  if (strcmp(dir, ".")) printf("next: cd %s && helpgen serve\n", dir);
+  else printf("next: helpgen serve\n");
+  return 0;
+}
+
 /* ---- new ------------------------------------------------------------------------ */
 
 static int cmd_new(int argc, char **argv) {
@@ -420,7 +499,11 @@ static int cmd_new(int argc, char **argv) {
     hg_error_free(err);
     return code;
   }
-  printf("created %s\n", file);
+  if (o.kind == HG_NEW_ARTICLE || o.kind == HG_NEW_FAQ)
+    printf("created %s, a draft: helpgen serve --drafts shows it; delete its draft: true line "
+           "to publish it\n", file);
+  else
+    printf("created %s\n", file);
   free(file);
   return 0;
 }
@@ -651,6 +734,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(what, "build")) fputs(usage_build, stdout);
     else if (!strcmp(what, "serve")) fputs(usage_serve, stdout);
     else if (!strcmp(what, "new")) fputs(usage_new, stdout);
+    else if (!strcmp(what, "init")) fputs(usage_init, stdout);
     else if (!strcmp(what, "check")) print_check_usage(stdout);
     else if (!strcmp(what, "theme")) fputs(usage_theme, stdout);
     else {
@@ -662,6 +746,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "build")) return cmd_build(argc - 2, argv + 2);
   if (!strcmp(cmd, "serve")) return cmd_serve(argc - 2, argv + 2);
   if (!strcmp(cmd, "new")) return cmd_new(argc - 2, argv + 2);
+  if (!strcmp(cmd, "init")) return cmd_init(argc - 2, argv + 2);
   if (!strcmp(cmd, "check")) return cmd_check(argc - 2, argv + 2);
   if (!strcmp(cmd, "theme")) return cmd_theme(argc - 2, argv + 2);
   fprintf(stderr, "helpgen: unknown command '%s'\n\n%s", cmd, usage);

@@ -39,12 +39,34 @@ typedef struct {
   char *var;     /* "ASSET_STYLE_CSS" */
 } hg_asset;
 
+/* ---- colours (sRGB, 8 bits a channel) and WCAG 2 contrast ---- */
+typedef struct {
+  unsigned char r, g, b;
+} hg_rgb;
+
+/* "#rgb" or "#rrggbb" into *out; false if s is neither. */
+bool hg_color_parse(const char *s, hg_rgb *out);
+/* "#rrggbb" (lowercase) into out[8]. */
+void hg_color_hex(hg_rgb c, char out[8]);
+/* WCAG 2 relative luminance, 0 (black) to 1 (white). */
+double hg_color_luminance(hg_rgb c);
+/* WCAG 2 contrast ratio, 1 to 21 (the order of a and b does not matter). */
+double hg_color_contrast(hg_rgb a, hg_rgb b);
+/* The shade of c nearest to it (same HSL hue and saturation, lightness
+ * moved as little as possible, darker or lighter) whose contrast against
+ * every one of bg[0..nbg) is at least min. c itself when it passes; black
+ * or white when no shade of its hue does. */
+hg_rgb hg_color_nearest_passing(hg_rgb c, const hg_rgb *bg, size_t nbg, double min);
+/* a mixed into b: t = 0 gives b, 1 gives a. */
+hg_rgb hg_color_mix(hg_rgb a, hg_rgb b, double t);
+
 typedef struct {
   hg_tpl *tpl;
   hg_asset *assets;
   size_t nassets;
   char *builtin_dir; /* "<built-in>/default" or a folder; NULL: a site-only theme */
   char *site_dir;    /* SITE/themes/<name>, or NULL */
+  char *brand_css;   /* from hg_theme_apply_brand: CSS custom properties, or NULL */
 } hg_theme;
 
 /* Templates every theme must provide. */
@@ -76,5 +98,15 @@ long hg_theme_export(const char *name, const char *dir, bool force, hg_error **e
 /* Errors have code 2 and name the template file. */
 hg_theme *hg_theme_load(const hg_config *cfg, hg_error **err);
 void hg_theme_free(hg_theme *t);
+
+/* brand.color (and brand.dark_color) of cfg as t->brand_css: --accent,
+ * --on-accent and --soft for the light and the dark scheme. The theme's
+ * backgrounds (--bg and --surface of :root and of its
+ * prefers-color-scheme: dark block in assets/style.css) are what the
+ * colours are checked against: a colour under WCAG AA (4.5:1) is a warning
+ * at helpgen.yaml:LINE:COL that names the nearest shade that passes. The dark
+ * scheme's accent, unless brand.dark_color is given, is the nearest shade of
+ * brand.color that passes there. Does nothing without brand.color. */
+void hg_theme_apply_brand(hg_theme *t, const hg_config *cfg, hg_diags *diags);
 
 #endif

@@ -779,6 +779,7 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
   }
   theme = hg_theme_load(cfg, &err);
   if (!theme) goto fail;
+  hg_theme_apply_brand(theme, cfg, &diags);
 
   /* one tree per language: content/ itself, or content/<code>/ for each of
    * `languages:` (the default first, at the site root) */

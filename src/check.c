@@ -584,6 +584,9 @@ bool hg_check_run(const hg_check_opts *opts, hg_check_report *r, hg_error **err)
     fatal(r, "theme", e);
     goto done;
   }
+  hg_theme_apply_brand(theme, cfg, &d); /* brand colour contrast */
+  add_diags(r, "config", &d);
+  hg_diags_free(&d);
   hg_content_opts co = {.threads = threads};
   content = hg_content_load(cfg, &co, &d, &e);
   add_diags(r, "content", &d);

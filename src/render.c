@@ -203,6 +203,12 @@ static void set_global_str(hg_dict *d, const char *key, const char *fmt_val) {
   hg_dict_set_global(d, key, fmt_val ? fmt_val : "");
 }
 
+/* "assets/NAME.EXT" for a brand file (EXT from its path, as for the logo). */
+static char *brand_rel(const char *name, const char *path) {
+  const char *dot = strrchr(path, '.');
+  return hg_strdup_printf("assets/%s%s", name, dot && strlen(dot) < 16 && !strchr(dot, '/') ? dot : "");
+}
+
 static void fill_common(hg_dict *d, const page *p) {
   const hg_render_input *in = p->in;
   const hg_config *cfg = in->cfg;
@@ -282,6 +288,26 @@ static void fill_common(hg_dict *d, const page *p) {
     set_global_str(d, "LOGO_URL", u);
     free(u);
     hg_dict_show_global(d, "HAS_LOGO");
+  }
+  if (in->theme->brand_css) {
+    set_global_str(d, "BRAND_CSS", in->theme->brand_css);
+    hg_dict_show_global(d, "HAS_BRAND");
+  }
+  if (cfg->favicon || cfg->logo) { /* brand.favicon, else the logo */
+    char *rel = brand_rel(cfg->favicon ? "favicon" : "logo", cfg->favicon ? cfg->favicon : cfg->logo);
+    u = hg_strdup_printf("%s%s", p->root, rel);
+    set_global_str(d, "FAVICON_URL", u);
+    hg_dict_show_global(d, "HAS_FAVICON");
+    free(u);
+    free(rel);
+  }
+  if (cfg->brand_image && (strstr(cfg->brand_image, "://") || *cfg->base_url)) {
+    char *rel = strstr(cfg->brand_image, "://") ? NULL : brand_rel("og-image", cfg->brand_image);
+    u = rel ? hg_strdup_printf("%s%s", cfg->base_url, rel) : hg_xstrdup(cfg->brand_image);
+    set_global_str(d, "OG_IMAGE_URL", u); /* og:image wants an absolute URL */
+    hg_dict_show_global(d, "HAS_OG_IMAGE");
+    free(u);
+    free(rel);
   }
   if (cfg->contact_email || cfg->contact_url || cfg->contact_phone) {
     hg_dict_show_global(d, "HAS_CONTACT");
@@ -903,6 +929,15 @@ static bool copy_assets(const hg_render_input *in, hg_diags *diags) {
     ok = f ? hg_output_write(in->out, a->out_rel, f->data, f->len, &err)
            : hg_output_copy(in->out, a->out_rel, a->src, &err);
   }
+  const char *brand[2][2] = {{"favicon", in->cfg->favicon}, {"og-image", in->cfg->brand_image}};
+  for (int i = 0; i < 2 && ok; i++)
+    if (brand[i][1] && !strstr(brand[i][1], "://")) {
+      char *src = hg_path_join(in->cfg->site_dir, brand[i][1]);
+      char *rel = brand_rel(brand[i][0], brand[i][1]);
+      ok = hg_output_copy(in->out, rel, src, &err);
+      free(rel);
+      free(src);
+    }
   if (ok && in->cfg->logo) {
     char *src = hg_path_join(in->cfg->site_dir, in->cfg->logo);
     const char *dot = strrchr(in->cfg->logo, '.');

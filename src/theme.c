@@ -3,6 +3,8 @@
 
 #include <ctype.h>
 #include <limits.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -253,6 +255,7 @@ void hg_theme_free(hg_theme *t) {
   free(t->assets);
   free(t->builtin_dir);
   free(t->site_dir);
+  free(t->brand_css);
   free(t);
 }
 
@@ -296,4 +299,233 @@ long hg_theme_export(const char *name, const char *dir, bool force, hg_error **e
   free(files);
   free(src);
   return written;
+}
+
+/* ---- colours -------------------------------------------------------------------- */
+
+static int hexval(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool hg_color_parse(const char *s, hg_rgb *out) {
+  size_t n = s ? strlen(s) : 0;
+  if (n < 4 || s[0] != '#' || (n != 4 && n != 7)) return false;
+  int v[6];
+  for (int i = 0; i < 6; i++) {
+    v[i] = hexval(n == 7 ? s[1 + i] : s[1 + i / 2]);
+    if (v[i] < 0) return false;
+  }
+  out->r = (unsigned char)(v[0] * 16 + v[1]);
+  out->g = (unsigned char)(v[2] * 16 + v[3]);
+  out->b = (unsigned char)(v[4] * 16 + v[5]);
+  return true;
+}
+
+void hg_color_hex(hg_rgb c, char out[8]) { snprintf(out, 8, "#%02x%02x%02x", c.r, c.g, c.b); }
+
+static double linear(unsigned char v) {
+  double c = v / 255.0;
+  return c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4);
+}
+
+double hg_color_luminance(hg_rgb c) {
+  return 0.2126 * linear(c.r) + 0.7152 * linear(c.g) + 0.0722 * linear(c.b);
+}
+
+double hg_color_contrast(hg_rgb a, hg_rgb b) {
+  double la = hg_color_luminance(a), lb = hg_color_luminance(b);
+  return la > lb ? (la + 0.05) / (lb + 0.05) : (lb + 0.05) / (la + 0.05);
+}
+
+hg_rgb hg_color_mix(hg_rgb a, hg_rgb b, double t) {
+  hg_rgb m = {(unsigned char)lround(a.r * t + b.r * (1 - t)),
+              (unsigned char)lround(a.g * t + b.g * (1 - t)),
+              (unsigned char)lround(a.b * t + b.b * (1 - t))};
+  return m;
+}
+
+typedef struct {
+  double h, s, l; /* hue 0..6 (sixths of the circle), saturation and lightness 0..1 */
+} hsl;
+
+static hsl to_hsl(hg_rgb c) {
+  double r = c.r / 255.0, g = c.g / 255.0, b = c.b / 255.0;
+  double mx = fmax(r, fmax(g, b)), mn = fmin(r, fmin(g, b)), d = mx - mn;
+  hsl o = {0, 0, (mx + mn) / 2};
+  if (d > 0) {
+    o.s = o.l > 0.5 ? d / (2 - mx - mn) : d / (mx + mn);
+    if (mx == r) o.h = fmod((g - b) / d + 6, 6);
+    else if (mx == g) o.h = (b - r) / d + 2;
+    else o.h = (r - g) / d + 4;
+  }
+  return o;
+}
+
+static unsigned char channel(double v) {
+  long x = lround(v * 255);
+  return (unsigned char)(x < 0 ? 0 : x > 255 ? 255 : x);
+}
+
+static hg_rgb from_hsl(hsl c) {
+  double ch = (1 - fabs(2 * c.l - 1)) * c.s, x = ch * (1 - fabs(fmod(c.h, 2) - 1)), m = c.l - ch / 2;
+  double r = 0, g = 0, b = 0;
+  switch ((int)c.h % 6) {
+  case 0: r = ch, g = x; break;
+  case 1: r = x, g = ch; break;
+  case 2: g = ch, b = x; break;
+  case 3: g = x, b = ch; break;
+  case 4: r = x, b = ch; break;
+  default: r = ch, b = x; break;
+  }
+  hg_rgb o = {channel(r + m), channel(g + m), channel(b + m)};
+  return o;
+}
+
+static bool passes(hg_rgb c, const hg_rgb *bg, size_t nbg, double min) {
+  for (size_t i = 0; i < nbg; i++)
+    if (hg_color_contrast(c, bg[i]) < min) return false;
+  return true;
+}
+
+/* The lightness between from (failing) and to (passing) closest to from
+ * that passes, by bisection; the result, rounded to 8 bits, passes. */
+static bool search_shade(hsl c, double to, const hg_rgb *bg, size_t nbg, double min, hg_rgb *out) {
+  hsl t = c;
+  t.l = to;
+  if (!passes(from_hsl(t), bg, nbg, min)) return false;
+  double fail = c.l, pass = to;
+  for (int i = 0; i < 40; i++) {
+    t.l = (fail + pass) / 2;
+    if (passes(from_hsl(t), bg, nbg, min)) pass = t.l;
+    else fail = t.l;
+  }
+  t.l = pass;
+  *out = from_hsl(t);
+  return true;
+}
+
+hg_rgb hg_color_nearest_passing(hg_rgb c, const hg_rgb *bg, size_t nbg, double min) {
+  if (passes(c, bg, nbg, min)) return c;
+  hsl h = to_hsl(c);
+  hg_rgb dark, light;
+  bool d = search_shade(h, 0, bg, nbg, min, &dark), l = search_shade(h, 1, bg, nbg, min, &light);
+  if (d && l) {
+    hsl hd = to_hsl(dark), hl = to_hsl(light);
+    return h.l - hd.l <= hl.l - h.l ? dark : light;
+  }
+  if (d) return dark;
+  if (l) return light;
+  hg_rgb black = {0, 0, 0}, white = {255, 255, 255};
+  return passes(black, bg, nbg, 0) && hg_color_contrast(black, bg[0]) >= hg_color_contrast(white, bg[0])
+             ? black
+             : white;
+}
+
+/* ---- brand ---------------------------------------------------------------------- */
+
+/* The colour of custom property `name` ("--bg") in css[from, to): the first
+ * "name:" followed by a hex colour; false if none. */
+static bool css_var(const char *css, size_t from, size_t to, const char *name, hg_rgb *out) {
+  size_t nl = strlen(name);
+  for (size_t i = from; i + nl < to; i++) {
+    if (strncmp(css + i, name, nl) || css[i + nl] != ':') continue;
+    const char *p = css + i + nl + 1;
+    while (*p == ' ') p++;
+    char hex[8] = "";
+    size_t k = 0;
+    while (k < 7 && (p[k] == '#' || hexval(p[k]) >= 0)) k++;
+    if (k != 4 && k != 7) return false;
+    memcpy(hex, p, k);
+    return hg_color_parse(hex, out);
+  }
+  return false;
+}
+
+/* The light and dark backgrounds (--bg, --surface) of the theme's style.css;
+ * *ndark is 0 when it has no dark scheme (or no readable colours). */
+static void theme_backgrounds(const hg_theme *t, hg_rgb light[2], size_t *nlight, hg_rgb dark[2],
+                              size_t *ndark) {
+  *nlight = *ndark = 0;
+  const char *src = NULL;
+  for (size_t i = 0; i < t->nassets; i++)
+    if (!strcmp(t->assets[i].name, "style.css")) src = t->assets[i].src;
+  size_t len = 0;
+  char *css = src ? hg_theme_read(src, &len, NULL) : NULL;
+  if (!css) {
+    light[(*nlight)++] = (hg_rgb){255, 255, 255};
+    return;
+  }
+  const char *dm = strstr(css, "prefers-color-scheme: dark");
+  if (!dm) dm = strstr(css, "prefers-color-scheme:dark");
+  size_t split = dm ? (size_t)(dm - css) : len;
+  const char *names[] = {"--bg", "--surface"};
+  for (int k = 0; k < 2; k++) {
+    if (css_var(css, 0, split, names[k], &light[*nlight])) (*nlight)++;
+    if (dm && css_var(css, split, len, names[k], &dark[*ndark])) (*ndark)++;
+  }
+  if (!*nlight) light[(*nlight)++] = (hg_rgb){255, 255, 255};
+  free(css);
+}
+
+/* Warns when c is under AA against bg, naming the worst background and the
+ * nearest shade that passes. */
+static void check_contrast(const hg_config *cfg, const char *key, hg_rgb c, const hg_rgb *bg,
+                           size_t nbg, const char *scheme, hg_diags *diags) {
+  size_t worst = 0;
+  for (size_t i = 1; i < nbg; i++)
+    if (hg_color_contrast(c, bg[i]) < hg_color_contrast(c, bg[worst])) worst = i;
+  double ratio = hg_color_contrast(c, bg[worst]);
+  if (ratio >= 4.5) return;
+  char have[8], on[8], fix[8];
+  hg_color_hex(c, have);
+  hg_color_hex(bg[worst], on);
+  hg_color_hex(hg_color_nearest_passing(c, bg, nbg, 4.5), fix);
+  const hg_value *v = hg_value_get(hg_value_get(cfg->root, "brand"), key);
+  hg_diags_add(diags, HG_WARN, cfg->config_path, v ? v->line : 0, v ? v->col : 0,
+               "brand.%s %s has a contrast of %.2f:1 on the theme's %s background %s; WCAG AA "
+               "needs 4.5:1 for links and text: the nearest shade that passes is \"%s\"",
+               key, have, floor(ratio * 100) / 100, scheme, on, fix);
+}
+
+/* --accent, --on-accent (the better of the scheme's text and background
+ * colours on the accent) and --soft (the accent faintly over the
+ * background) for one scheme. */
+static void scheme_css(hg_buf *b, hg_rgb accent, const hg_rgb *bg) {
+  hg_rgb white = {255, 255, 255}, ink = {11, 19, 32};
+  hg_rgb on = hg_color_contrast(white, accent) >= hg_color_contrast(ink, accent) ? white : ink;
+  bool dark = hg_color_luminance(bg[0]) < 0.2;
+  hg_rgb soft = hg_color_mix(accent, bg[0], dark ? 0.18 : 0.1);
+  char a[8], o[8], s[8];
+  hg_color_hex(accent, a);
+  hg_color_hex(on, o);
+  hg_color_hex(soft, s);
+  hg_buf_printf(b, ":root{--accent:%s;--on-accent:%s;--soft:%s}", a, o, s);
+}
+
+void hg_theme_apply_brand(hg_theme *t, const hg_config *cfg, hg_diags *diags) {
+  hg_rgb color, dark_color;
+  if (!cfg->brand_color || !hg_color_parse(cfg->brand_color, &color)) return;
+  hg_rgb light[2], dark[2];
+  size_t nlight, ndark;
+  theme_backgrounds(t, light, &nlight, dark, &ndark);
+  check_contrast(cfg, "color", color, light, nlight, "light", diags);
+  hg_buf b = HG_BUF_INIT;
+  /* screen only: print keeps the theme's black links */
+  hg_buf_puts(&b, "@media screen{");
+  scheme_css(&b, color, light);
+  hg_buf_puts(&b, "}");
+  if (ndark) {
+    if (cfg->brand_dark_color && hg_color_parse(cfg->brand_dark_color, &dark_color))
+      check_contrast(cfg, "dark_color", dark_color, dark, ndark, "dark", diags);
+    else
+      dark_color = hg_color_nearest_passing(color, dark, ndark, 4.5);
+    hg_buf_puts(&b, "@media screen and (prefers-color-scheme:dark){");
+    scheme_css(&b, dark_color, dark);
+    hg_buf_puts(&b, "}");
+  }
+  free(t->brand_css);
+  t->brand_css = hg_buf_steal(&b);
 }

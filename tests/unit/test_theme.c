@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -185,6 +186,158 @@ static void export_then_refuse(void **state) {
   free(out);
 }
 
+/* ---- colours --------------------------------------------------------------------- */
+
+static hg_rgb rgb(const char *hex) {
+  hg_rgb c;
+  if (!hg_color_parse(hex, &c)) fail_msg("bad colour %s", hex);
+  return c;
+}
+
+static void color_parse_and_hex(void **state) {
+  (void)state;
+  hg_rgb c;
+  assert_true(hg_color_parse("#AbC", &c));
+  assert_int_equal(c.r, 0xaa);
+  assert_int_equal(c.g, 0xbb);
+  assert_int_equal(c.b, 0xcc);
+  char hex[8];
+  hg_color_hex(rgb("#0A58CA"), hex);
+  assert_string_equal(hex, "#0a58ca");
+  const char *bad[] = {"", "#", "abc", "#abcd", "#ggg", "#12345", "#1234567", "0a58ca", NULL};
+  for (int i = 0; bad[i]; i++) assert_false(hg_color_parse(bad[i], &c));
+  assert_false(hg_color_parse(NULL, &c));
+}
+
+static void contrast_maths(void **state) {
+  (void)state;
+  hg_rgb black = rgb("#000"), white = rgb("#fff");
+  assert_true(hg_color_luminance(black) == 0.0);
+  assert_true(fabs(hg_color_luminance(white) - 1.0) < 1e-9);
+  assert_true(fabs(hg_color_contrast(black, white) - 21.0) < 1e-9);
+  assert_true(fabs(hg_color_contrast(white, white) - 1.0) < 1e-9);
+  /* symmetric */
+  assert_true(hg_color_contrast(rgb("#0a58ca"), white) == hg_color_contrast(white, rgb("#0a58ca")));
+  /* the well-known AA threshold greys on white: #767676 passes (4.54), #777777 fails (4.48) */
+  assert_true(fabs(hg_color_contrast(rgb("#767676"), white) - 4.54) < 0.005);
+  assert_true(fabs(hg_color_contrast(rgb("#777777"), white) - 4.48) < 0.005);
+  /* sRGB luminance of pure green is its coefficient */
+  assert_true(fabs(hg_color_luminance(rgb("#00ff00")) - 0.7152) < 1e-9);
+  /* the theme's own pairs meet AA */
+  assert_true(hg_color_contrast(rgb("#0a58ca"), white) >= 4.5);
+  assert_true(hg_color_contrast(rgb("#78b4ff"), rgb("#0f1318")) >= 4.5);
+}
+
+static void nearest_shade(void **state) {
+  (void)state;
+  hg_rgb white = rgb("#ffffff");
+  /* a passing colour is kept */
+  hg_rgb c = hg_color_nearest_passing(rgb("#0a58ca"), &white, 1, 4.5);
+  char hex[8];
+  hg_color_hex(c, hex);
+  assert_string_equal(hex, "#0a58ca");
+  /* grey: the nearest passing grey is the threshold itself */
+  c = hg_color_nearest_passing(rgb("#777777"), &white, 1, 4.5);
+  hg_color_hex(c, hex);
+  assert_string_equal(hex, "#767676");
+  /* orange on the light backgrounds: darker, passes on both, about the same hue */
+  hg_rgb light[2] = {rgb("#fff"), rgb("#f4f6f8")};
+  hg_rgb o = rgb("#f5a623");
+  c = hg_color_nearest_passing(o, light, 2, 4.5);
+  assert_true(hg_color_contrast(c, light[0]) >= 4.5);
+  assert_true(hg_color_contrast(c, light[1]) >= 4.5);
+  assert_true(hg_color_luminance(c) < hg_color_luminance(o));
+  assert_true(c.r > c.g && c.g > c.b); /* still orange */
+  /* nearest: a slightly lighter shade of the same hue would fail */
+  hg_rgb lighter = hg_color_mix(c, white, 0.97);
+  assert_true(hg_color_contrast(lighter, light[1]) < 4.5);
+  /* blue on a dark background: lighter */
+  hg_rgb dark[2] = {rgb("#0f1318"), rgb("#181d24")};
+  c = hg_color_nearest_passing(rgb("#0a58ca"), dark, 2, 4.5);
+  assert_true(hg_color_contrast(c, dark[0]) >= 4.5 && hg_color_contrast(c, dark[1]) >= 4.5);
+  assert_true(hg_color_luminance(c) > hg_color_luminance(rgb("#0a58ca")));
+  assert_true(c.b > c.r); /* still blue */
+  /* nothing passes 21:1 on mid grey: the better of black and white */
+  hg_rgb grey = rgb("#808080");
+  c = hg_color_nearest_passing(rgb("#f00"), &grey, 1, 21);
+  assert_true((c.r == 0 && c.g == 0 && c.b == 0) || (c.r == 255 && c.g == 255 && c.b == 255));
+}
+
+static void mix(void **state) {
+  (void)state;
+  char hex[8];
+  hg_color_hex(hg_color_mix(rgb("#ff0000"), rgb("#0000ff"), 0), hex);
+  assert_string_equal(hex, "#0000ff");
+  hg_color_hex(hg_color_mix(rgb("#ff0000"), rgb("#0000ff"), 1), hex);
+  assert_string_equal(hex, "#ff0000");
+  hg_color_hex(hg_color_mix(rgb("#ffffff"), rgb("#000000"), 0.5), hex);
+  assert_string_equal(hex, "#808080");
+}
+
+/* brand.color through a real theme load: the CSS and the warning */
+static void brand_css_and_warning(void **state) {
+  char *dir = *state;
+  put_file(dir, "helpgen.yaml", "title: T\nbrand:\n  color: \"#F5A623\"\n");
+  hg_diags d = {0};
+  hg_config *cfg = hg_config_load(dir, &d, NULL);
+  assert_non_null(cfg);
+  assert_int_equal(d.len, 0);
+  assert_string_equal(cfg->brand_color, "#f5a623");
+  hg_theme *t = hg_theme_load(cfg, NULL);
+  assert_non_null(t);
+  hg_theme_apply_brand(t, cfg, &d);
+  assert_int_equal(d.len, 1);
+  assert_int_equal(d.items[0].sev, HG_WARN);
+  assert_int_equal(d.items[0].line, 3);
+  assert_int_equal(d.items[0].col, 10);
+  assert_non_null(strstr(d.items[0].msg, "light background #f4f6f8"));
+  const char *q = strstr(d.items[0].msg, "passes is \"#");
+  assert_non_null(q);
+  char shade[8];
+  memcpy(shade, q + 11, 7);
+  shade[7] = '\0';
+  hg_rgb fix = rgb(shade);
+  assert_true(hg_color_contrast(fix, rgb("#f4f6f8")) >= 4.5);
+  assert_non_null(strstr(t->brand_css, "@media screen{:root{--accent:#f5a623;--on-accent:#0b1320;"));
+  assert_non_null(strstr(t->brand_css, "prefers-color-scheme:dark"));
+  hg_theme_free(t);
+  hg_config_free(cfg);
+  hg_diags_free(&d);
+  /* a dark blue passes in light mode; the dark scheme gets a lighter shade */
+  put_file(dir, "helpgen.yaml", "title: T\nbrand: {color: \"#0a58ca\"}\n");
+  cfg = hg_config_load(dir, &d, NULL);
+  t = hg_theme_load(cfg, NULL);
+  hg_theme_apply_brand(t, cfg, &d);
+  assert_int_equal(d.len, 0);
+  const char *dk = strstr(t->brand_css, "prefers-color-scheme:dark){:root{--accent:");
+  assert_non_null(dk);
+  char shade2[8];
+  memcpy(shade2, dk + strlen("prefers-color-scheme:dark){:root{--accent:"), 7);
+  shade2[7] = '\0';
+  hg_rgb da = rgb(shade2);
+  assert_true(hg_color_contrast(da, rgb("#0f1318")) >= 4.5);
+  hg_theme_free(t);
+  hg_config_free(cfg);
+  hg_diags_free(&d);
+  /* not a colour: a warning at its place, no CSS */
+  put_file(dir, "helpgen.yaml", "title: T\nbrand:\n  color: blue\n  dark_color: \"#000\"\n  mascot: x\n");
+  cfg = hg_config_load(dir, &d, NULL);
+  assert_null(cfg->brand_color);
+  assert_true(d.len >= 2);
+  bool unknown = false, notcolor = false;
+  for (size_t i = 0; i < d.len; i++) {
+    if (strstr(d.items[i].msg, "brand.mascot")) unknown = true;
+    if (strstr(d.items[i].msg, "brand.color 'blue' should be a colour")) notcolor = d.items[i].line == 3;
+  }
+  assert_true(unknown && notcolor);
+  t = hg_theme_load(cfg, NULL);
+  hg_theme_apply_brand(t, cfg, &d);
+  assert_null(t->brand_css);
+  hg_theme_free(t);
+  hg_config_free(cfg);
+  hg_diags_free(&d);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(table_is_sorted_and_matches_disk, setup, teardown),
@@ -192,6 +345,11 @@ int main(void) {
       cmocka_unit_test_setup_teardown(where_themes_come_from, setup, teardown),
       cmocka_unit_test_setup_teardown(load_with_override, setup, teardown),
       cmocka_unit_test_setup_teardown(export_then_refuse, setup, teardown),
+      cmocka_unit_test(color_parse_and_hex),
+      cmocka_unit_test(contrast_maths),
+      cmocka_unit_test(nearest_shade),
+      cmocka_unit_test(mix),
+      cmocka_unit_test_setup_teardown(brand_css_and_warning, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -67,7 +67,15 @@ typedef struct {
   char *builtin_dir; /* "<built-in>/default" or a folder; NULL: a site-only theme */
   char *site_dir;    /* SITE/themes/<name>, or NULL */
   char *brand_css;   /* from hg_theme_apply_brand: CSS custom properties, or NULL */
+  char **icon_names; /* icons/NAME.svg of the theme, sorted by name */
+  char **icon_svgs;  /* their markup, from "<svg" on, one line */
+  size_t nicons;
 } hg_theme;
+
+/* The inline SVG of the theme's icon `name` (icons/NAME.svg; a folder's
+ * `icon: truck`), or NULL when the theme has none by that name (the icon is
+ * then text, such as an emoji). */
+const char *hg_theme_icon(const hg_theme *t, const char *name);
 
 /* Templates every theme must provide. */
 extern const char *const hg_theme_required[];

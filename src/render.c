@@ -416,8 +416,9 @@ static void fill_categories(hg_dict *d, const page *p) {
     hg_dict_set(cd, "CAT_TITLE", f->title);
     set_link(cd, "CAT_URL", p, s->nodes[n].url_dir);
     hg_dict_set(cd, "CAT_DESCRIPTION", f->description);
-    if (f->icon) {
-      hg_dict_set(cd, "CAT_ICON", f->icon);
+    if (f->icon) { /* a theme icon by name, inline SVG; else text (an emoji) */
+      const char *svg = hg_theme_icon(p->in->theme, f->icon);
+      hg_dict_set(cd, svg ? "CAT_ICON_SVG" : "CAT_ICON", svg ? svg : f->icon);
       hg_dict_show(cd, "HAS_ICON");
     }
     hg_dict_set_int(cd, "CAT_COUNT", (long)s->nodes[n].total);
@@ -651,7 +652,8 @@ static bool render_node(const hg_render_input *in, int worker, size_t n, hg_diag
   hg_dict_set(d, "NODE_DESCRIPTION", f->description);
   if (f->icon) {
     hg_dict *ic = hg_dict_add_section(d, "HAS_ICON");
-    hg_dict_set(ic, "NODE_ICON", f->icon);
+    const char *svg = hg_theme_icon(in->theme, f->icon);
+    hg_dict_set(ic, svg ? "NODE_ICON_SVG" : "NODE_ICON", svg ? svg : f->icon);
   }
   fill_intro(d, &p, n);
   if (f->depth == 1) fill_popular(d, &p, n);

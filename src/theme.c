@@ -166,6 +166,44 @@ static char *fingerprint_name(const char *name, const char *data, size_t len) {
   return hg_strdup_printf("assets/%.*s.%s%s", (int)(dot - name), name, hex, dot);
 }
 
+/* icons/NAME.svg: its markup from "<svg" to the end, newlines as spaces
+ * (an XML declaration or comment before it is dropped). Files are read in
+ * name order, so the names stay sorted. */
+static bool add_icon(hg_theme *t, const char *file, const char *src, hg_error **err) {
+  size_t len;
+  char *data = hg_theme_read(src, &len, err);
+  if (!data) return false;
+  const char *svg = strstr(data, "<svg");
+  const char *end = svg ? strstr(svg, "</svg>") : NULL;
+  if (!svg || !end) {
+    hg_error_set(err, 2, src, 1, 1, "an icon must be an SVG file (<svg ...>...</svg>)");
+    free(data);
+    return false;
+  }
+  char *markup = hg_xstrndup(svg, (size_t)(end + 6 - svg));
+  for (char *q = markup; *q; q++)
+    if (*q == '\n' || *q == '\r' || *q == '\t') *q = ' ';
+  free(data);
+  t->icon_names = hg_xrealloc(t->icon_names, (t->nicons + 1) * sizeof *t->icon_names);
+  t->icon_svgs = hg_xrealloc(t->icon_svgs, (t->nicons + 1) * sizeof *t->icon_svgs);
+  t->icon_names[t->nicons] = hg_xstrndup(file, strlen(file) - 4);
+  t->icon_svgs[t->nicons++] = markup;
+  return true;
+}
+
+const char *hg_theme_icon(const hg_theme *t, const char *name) {
+  if (!t || !name) return NULL;
+  size_t lo = 0, hi = t->nicons;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    int c = strcmp(name, t->icon_names[mid]);
+    if (!c) return t->icon_svgs[mid];
+    if (c < 0) hi = mid;
+    else lo = mid + 1;
+  }
+  return NULL;
+}
+
 hg_theme *hg_theme_load(const hg_config *cfg, hg_error **err) {
   hg_theme *t = hg_xcalloc(1, sizeof *t);
   hg_buf tried = HG_BUF_INIT;
@@ -205,6 +243,9 @@ hg_theme *hg_theme_load(const hg_config *cfg, hg_error **err) {
       char *text = hg_theme_read(src, &len, err);
       ok = text && hg_tpl_add(t->tpl, files[i], shown, text, len, err);
       free(text);
+    } else if (hg_str_has_prefix(files[i], "icons/") && hg_str_has_suffix(files[i], ".svg") &&
+               !strchr(files[i] + 6, '/')) {
+      ok = add_icon(t, files[i] + 6, src, err);
     } else if (hg_str_has_prefix(files[i], "assets/")) {
       size_t len;
       char *data = hg_theme_read(src, &len, err);
@@ -256,6 +297,12 @@ void hg_theme_free(hg_theme *t) {
   free(t->builtin_dir);
   free(t->site_dir);
   free(t->brand_css);
+  for (size_t i = 0; i < t->nicons; i++) {
+    free(t->icon_names[i]);
+    free(t->icon_svgs[i]);
+  }
+  free(t->icon_names);
+  free(t->icon_svgs);
   free(t);
 }
 

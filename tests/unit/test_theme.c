@@ -338,6 +338,39 @@ static void brand_css_and_warning(void **state) {
   hg_diags_free(&d);
 }
 
+/* icons: the built-in set, a site's own icon and override, a broken file */
+static void icons(void **state) {
+  char *dir = *state;
+  put_file(dir, "helpgen.yaml", "title: T\n");
+  put_file(dir, "themes/default/icons/truck.svg", "<?xml version=\"1.0\"?>\n<svg viewBox=\"0 0 1 1\">\n<path d=\"M0 0\"/></svg>\n");
+  put_file(dir, "themes/default/icons/zebra.svg", "<svg><circle r=\"1\"/></svg>");
+  hg_diags d = {0};
+  hg_config *cfg = hg_config_load(dir, &d, NULL);
+  hg_theme *t = hg_theme_load(cfg, NULL);
+  assert_non_null(t);
+  assert_true(t->nicons >= 17);
+  for (size_t i = 1; i < t->nicons; i++) assert_true(strcmp(t->icon_names[i - 1], t->icon_names[i]) < 0);
+  const char *box = hg_theme_icon(t, "box");
+  assert_non_null(box);
+  assert_true(hg_str_has_prefix(box, "<svg "));
+  assert_non_null(strstr(box, "stroke=\"currentColor\""));
+  assert_null(strchr(box, '\n'));
+  assert_string_equal(hg_theme_icon(t, "truck"), "<svg viewBox=\"0 0 1 1\"> <path d=\"M0 0\"/></svg>");
+  assert_string_equal(hg_theme_icon(t, "zebra"), "<svg><circle r=\"1\"/></svg>");
+  assert_null(hg_theme_icon(t, "🚚"));
+  assert_null(hg_theme_icon(t, "trucks"));
+  assert_null(hg_theme_icon(t, ""));
+  hg_theme_free(t);
+  put_file(dir, "themes/default/icons/bad.svg", "not an svg");
+  hg_error *e = NULL;
+  assert_null(hg_theme_load(cfg, &e));
+  assert_non_null(e);
+  assert_non_null(strstr(e->path, "icons/bad.svg"));
+  hg_error_free(e);
+  hg_config_free(cfg);
+  hg_diags_free(&d);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(table_is_sorted_and_matches_disk, setup, teardown),
@@ -350,6 +383,7 @@ int main(void) {
       cmocka_unit_test(nearest_shade),
       cmocka_unit_test(mix),
       cmocka_unit_test_setup_teardown(brand_css_and_warning, setup, teardown),
+      cmocka_unit_test_setup_teardown(icons, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

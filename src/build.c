@@ -779,6 +779,7 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
   }
   theme = hg_theme_load(cfg, &err);
   if (!theme) goto fail;
+  hg_theme_apply_brand(theme, cfg, &diags);
 
   /* one tree per language: content/ itself, or content/<code>/ for each of
    * `languages:` (the default first, at the site root) */
@@ -1022,8 +1023,9 @@ report:
   hg_cache_free(cache);
   stats->incremental = inc && code == 0;
   if (code == 0 && !opts->quiet)
-    fprintf(log, "helpgen: built %zu pages (%zu articles) into %s in %.2f s, %zu warning%s%s\n",
-            stats->pages, stats->articles, out_dir, stats->seconds, stats->warnings,
+    fprintf(log, "helpgen: built %zu page%s (%zu article%s) into %s in %.2f s, %zu warning%s%s\n",
+            stats->pages, stats->pages == 1 ? "" : "s", stats->articles,
+            stats->articles == 1 ? "" : "s", out_dir, stats->seconds, stats->warnings,
             stats->warnings == 1 ? "" : "s", inc ? " (incremental)" : "");
   hg_hooks_free(hooks);
   hg_site_langs_free(langs);

@@ -8,6 +8,7 @@
 
 #include "hg_flows.h"
 #include "hg_i18n.h"
+#include "hg_minify.h"
 #include "hg_related.h"
 
 #define SIDEBAR_MAX 12
@@ -894,11 +895,24 @@ static void render_listed(void *ctx, size_t i, int worker) {
   render_one(ctx, j->pages[i], worker);
 }
 
+/* A theme asset into the output; CSS and JS minified (hg_minify.h). */
+static bool copy_theme_asset(hg_output *out, const hg_asset *a, hg_error **err) {
+  size_t len, n;
+  char *data = hg_read_file(a->src, &len, err), *min = NULL;
+  if (!data) return false;
+  bool ok = hg_minify_file(a->name, data, len, &min, &n)
+                ? hg_output_write(out, a->out_rel, min, n, err)
+                : hg_output_write(out, a->out_rel, data, len, err);
+  free(min);
+  free(data);
+  return ok;
+}
+
 static bool copy_assets(const hg_render_input *in, hg_diags *diags) {
   hg_error *err = NULL;
   bool ok = true;
   for (size_t i = 0; ok && i < in->theme->nassets; i++)
-    ok = hg_output_copy(in->out, in->theme->assets[i].out_rel, in->theme->assets[i].src, &err);
+    ok = copy_theme_asset(in->out, &in->theme->assets[i], &err);
   if (ok && in->cfg->logo) {
     char *src = hg_path_join(in->cfg->site_dir, in->cfg->logo);
     const char *dot = strrchr(in->cfg->logo, '.');

@@ -259,7 +259,8 @@ static bool up_to_date(const hg_build_opts *o, const char *site_dir, const char 
   if (o->no_cache) return false;
   char *themes = hg_theme_builtin_root();
   char key[64];
-  snprintf(key, sizeof key, "drafts=%d pseudo=%d", (int)o->drafts, (int)o->pseudo);
+  snprintf(key, sizeof key, "drafts=%d pseudo=%d%s", (int)o->drafts, (int)o->pseudo,
+           o->precompress ? " precompress=1" : "");
   *cache = hg_cache_open(site_dir, out_dir, themes, key);
   free(themes);
   hg_cache_result prev;
@@ -998,6 +999,10 @@ again:
   }
   stage_done(log, "render", &ts);
   if (interrupted(opts)) goto interrupted;
+  if (opts->precompress) {
+    if (!hg_output_precompress(out, threads, &err)) goto fail;
+    stage_done(log, "precompress", &ts);
+  }
   files = hg_output_files(out, &nfiles);
   if (!hg_output_commit(out, &err)) {
     out = NULL;

@@ -18,6 +18,13 @@
 
 char *hg_minify_css(const char *src, size_t len, size_t *out_len);
 char *hg_minify_js(const char *src, size_t len, size_t *out_len);
+/* A minified classic-script twin of a JavaScript module, for pages opened
+ * from file:// (where browsers refuse module scripts): its top-level
+ * `export` keywords dropped, wrapped in a strict-mode function so its names
+ * stay its own. NULL when src exports nothing (it is not a module) or holds
+ * what a classic script cannot (import, export default, import.meta, or
+ * input the scanner cannot follow). */
+char *hg_js_classic(const char *src, size_t len, size_t *out_len);
 /* By file name: ".css" and ".js"/".mjs" are minified; false (and nothing
  * allocated) for any other name. */
 bool hg_minify_file(const char *name, const char *src, size_t len, char **out, size_t *out_len);

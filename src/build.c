@@ -295,12 +295,48 @@ static char *join_lines(char *const *items, size_t n, char *const *more, size_t 
   return hg_buf_steal(&b);
 }
 
+/* Each index file, and (for sites that work from disk: links end in
+ * index.html) its twin REL.js, a script that hands the same bytes to the
+ * search code on file://, where fetch is refused:
+ *   (self.__hgSearchFiles=self.__hgSearchFiles||{})[document.currentScript.src]="BASE64"; */
+typedef struct {
+  hg_output *out;
+  bool twins;
+} search_out;
+
 static bool search_write(void *ctx, const char *rel, const char *data, size_t len,
                          hg_error **err) {
-  return hg_output_write(ctx, rel, data, len, err);
+  search_out *so = ctx;
+  if (!hg_output_write(so->out, rel, data, len, err)) return false;
+  if (!so->twins) return true;
+  static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  hg_buf b = HG_BUF_INIT;
+  hg_buf_grow(&b, len / 3 * 4 + 128);
+  hg_buf_puts(&b, "(self.__hgSearchFiles=self.__hgSearchFiles||{})[document.currentScript.src]=\"");
+  const unsigned char *p = (const unsigned char *)data;
+  for (size_t i = 0; i < len; i += 3) {
+    uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < len ? (uint32_t)p[i + 1] << 8 : 0) |
+                 (i + 2 < len ? p[i + 2] : 0);
+    char q[4] = {b64[v >> 18], b64[(v >> 12) & 63], i + 1 < len ? b64[(v >> 6) & 63] : '=',
+                 i + 2 < len ? b64[v & 63] : '='};
+    hg_buf_append(&b, q, 4);
+  }
+  hg_buf_puts(&b, "\";\n");
+  char *js = hg_strdup_printf("%s.js", rel);
+  bool ok = hg_output_write(so->out, js, b.data, b.len, err);
+  free(js);
+  hg_buf_free(&b);
+  return ok;
 }
 
-static bool search_reuse(void *ctx, const char *rel) { return hg_output_reuse(ctx, rel); }
+static bool search_reuse(void *ctx, const char *rel) {
+  search_out *so = ctx;
+  if (!so->twins) return hg_output_reuse(so->out, rel);
+  char *js = hg_strdup_printf("%s.js", rel);
+  bool ok = hg_output_reuse(so->out, rel) && hg_output_reuse(so->out, js);
+  free(js);
+  return ok;
+}
 
 /* Builds the search index of one language; returns the manifest path
  * (relative to the site root) or NULL with an error in diags. cache_dir:
@@ -370,10 +406,11 @@ static char *build_search(const hg_config *cfg, const hg_site *s, const hg_md_re
   }
   char *tokens = cache_dir ? hg_strdup_printf("%s/search-%s.bin", cache_dir, s->lang) : NULL;
   if (tokens) hg_mkdir_p(cache_dir, NULL);
+  search_out sout = {out, !cfg->pretty_links};
   hg_search_opts so = {.lang = s->lang, .out_root = hg_output_tmp(out),
                        .threads = threads,
                        .synonyms = (const char *const *const *)groups, .nsynonyms = ng,
-                       .write = search_write, .write_ctx = out, .reuse = search_reuse,
+                       .write = search_write, .write_ctx = &sout, .reuse = search_reuse,
                        .cache_path = tokens};
   hg_error *err = NULL;
   char *manifest = hg_search_build(docs, s->narts, &so, &err);

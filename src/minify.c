@@ -1,6 +1,7 @@
 /* minify.c - comment and whitespace removal for CSS and JavaScript that never changes behaviour. */
 #include "hg_minify.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -136,7 +137,11 @@ static bool regex_keyword(const char *w, size_t n) {
 
 #define MAX_NEST 64
 
-char *hg_minify_js(const char *s, size_t n, size_t *out_len) {
+/* The minifier; with `classic`, a module's top-level "export" keywords
+ * (and "export { ... };" lists) are dropped too, *exports counts them, and
+ * NULL is returned for what a classic script cannot hold (import, export
+ * default, import.meta) or input it cannot follow. */
+static char *js_scan(const char *s, size_t n, bool classic, size_t *exports, size_t *out_len) {
   hg_buf b = HG_BUF_INIT;
   hg_buf_grow(&b, n + 1);
   bool regex_ok = true;            /* a '/' here starts a regular expression */
@@ -245,6 +250,23 @@ char *hg_minify_js(const char *s, size_t n, size_t *out_len) {
       if (k > n) goto bad;
       regex_ok = !number && regex_keyword(s + i, k - i);
       i = k;
+      if (classic && !number && braces == 0 && nt == 0 && k - start == 6 &&
+          !memcmp(s + start, "export", 6) && last(&b) != '.') { /* (not obj.export) */
+        size_t q = k;
+        while (q < n && is_space(s[q])) q++;
+        if (q + 7 <= n && !memcmp(s + q, "default", 7) && (q + 7 == n || !ident_char(s[q + 7])))
+          goto bad;
+        if (q < n && (s[q] == '{' || s[q] == '*')) { /* export { a, b } [from '...']; */
+          while (q < n && s[q] != ';' && s[q] != '\n') q++;
+          i = q < n ? q + 1 : q;
+        }
+        (*exports)++;
+        regex_ok = true;
+        continue;
+      }
+      if (classic && !number && k - start == 6 && !memcmp(s + start, "import", 6) &&
+          last(&b) != '.')
+        goto bad;
     } else {
       if (c == '{') braces++;
       else if (c == '}') braces--;
@@ -260,7 +282,28 @@ char *hg_minify_js(const char *s, size_t n, size_t *out_len) {
   return finish(&b, out_len);
 bad:
   hg_buf_free(&b);
-  return unchanged(s, n, out_len);
+  return classic ? NULL : unchanged(s, n, out_len);
+}
+
+char *hg_minify_js(const char *s, size_t n, size_t *out_len) {
+  return js_scan(s, n, false, NULL, out_len);
+}
+
+char *hg_js_classic(const char *s, size_t n, size_t *out_len) {
+  size_t exports = 0, len;
+  char *body = js_scan(s, n, true, &exports, &len);
+  if (!body || !exports) {
+    free(body);
+    return NULL;
+  }
+  /* modules are strict, and their top-level names are their own */
+  hg_buf b = HG_BUF_INIT;
+  hg_buf_puts(&b, "(function(){\"use strict\";\n");
+  hg_buf_append(&b, body, len);
+  hg_buf_puts(&b, "\n})();\n");
+  free(body);
+  *out_len = b.len;
+  return hg_buf_steal(&b);
 }
 
 bool hg_minify_file(const char *name, const char *src, size_t len, char **out, size_t *out_len) {

@@ -903,6 +903,17 @@ static bool copy_theme_asset(hg_output *out, const hg_asset *a, hg_error **err) 
   bool ok = hg_minify_file(a->name, data, len, &min, &n)
                 ? hg_output_write(out, a->out_rel, min, n, err)
                 : hg_output_write(out, a->out_rel, data, len, err);
+  /* a module's classic twin NAME.HASH.classic.js, which pages opened from
+   * file:// load instead (footer.tpl's data-hg-file-classic) */
+  char *classic = hg_str_has_suffix(a->out_rel, ".js") ? hg_js_classic(data, len, &n) : NULL;
+  if (ok && classic) {
+    char *rel = hg_strdup_printf("%.*s.classic.js", (int)(strlen(a->out_rel) - 3), a->out_rel);
+    char *cmin = hg_minify_js(classic, n, &n);
+    ok = hg_output_write(out, rel, cmin, n, err);
+    free(cmin);
+    free(rel);
+  }
+  free(classic);
   free(min);
   free(data);
   return ok;

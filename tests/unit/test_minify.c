@@ -117,6 +117,34 @@ static void test_by_name(void **state) {
   free(out);
 }
 
+static void classic_is(const char *in, const char *want) {
+  size_t n;
+  char *out = hg_js_classic(in, strlen(in), &n);
+  if (!want) {
+    if (out) fail_msg("JS\n  %s\ngave a classic twin\n  %s", in, out);
+    return;
+  }
+  assert_non_null(out);
+  assert_int_equal(n, strlen(out));
+  if (strcmp(out, want)) fail_msg("JS\n  %s\ngave\n  %s\nnot\n  %s", in, out, want);
+  free(out);
+}
+
+static void test_js_classic(void **state) {
+  (void)state;
+  classic_is("export function f(x) { return x }\nexport class C {}\nconst s = 'export x';\n"
+             "export const k = { export: 1 }.export, t = `${ {export: 2}.export }`;\n"
+             "export { f as g, C };\nf(1)",
+             "(function(){\"use strict\";\nfunction f(x){return x}\nclass C{}\nconst s='export x';"
+             "const k={export:1}.export,t=`${{export:2}.export}`;f(1)\n})();\n");
+  classic_is("export async function a() {}", "(function(){\"use strict\";\nasync function a(){}\n})();\n");
+  classic_is("function f() {}", NULL);           /* not a module: no twin needed */
+  classic_is("export default 1", NULL);          /* no classic form */
+  classic_is("import x from './x.js'\nexport const y = x", NULL);
+  classic_is("export const u = import.meta.url", NULL);
+  classic_is("export const s = 'open", NULL);
+}
+
 /* The default theme's CSS and JS: smaller, minifying again changes nothing,
  * and node (when present) still parses the JavaScript. */
 static void test_theme_files(void **state) {
@@ -170,6 +198,7 @@ int main(void) {
       cmocka_unit_test(test_js_regex),
       cmocka_unit_test(test_js_asi_and_tokens),
       cmocka_unit_test(test_by_name),
+      cmocka_unit_test(test_js_classic),
       cmocka_unit_test(test_theme_files),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,4 +7,6 @@
 </div>
 </footer>
 <script src="{{ASSET_MAIN_JS}}" defer></script>
-<script type="module" src="{{ASSET_SEARCH_JS}}"></script>
+<script type="module" src="{{ASSET_SEARCH_JS}}" data-hg-file-classic></script>
+{{!Opened from disk (file://) browsers refuse module scripts: load each one's classic twin, NAME.classic.js, instead.}}
+<script>if(location.protocol==="file:")document.querySelectorAll("script[data-hg-file-classic]").forEach(function(m){var s=document.createElement("script");s.src=m.src.replace(/\.js$/,".classic.js");document.body.appendChild(s)})</script>

@@ -65,7 +65,7 @@ static const char usage[] =
 
 static const char usage_build[] =
     "Usage: helpgen build [SITE] [-o OUT] [--strict] [--quiet] [--drafts] [--pseudo]\n"
-    "                     [--threads N] [--no-cache]\n"
+    "                     [--threads N] [--no-cache] [--precompress]\n"
     "\n"
     "Builds the help center in SITE (default: the current folder), which holds\n"
     "helpgen.yaml and content/, into OUT (default: SITE/public).\n"
@@ -88,6 +88,8 @@ static const char usage_build[] =
     "  --threads N        worker threads (default: all cores, or $HELPGEN_THREADS)\n"
     "  --no-cache         build even when nothing changed (and do not record\n"
     "                     this build in SITE/.helpgen-cache/)\n"
+    "  --precompress      also write FILE.gz and FILE.br beside every text file (html,\n"
+    "                     css, js, json, xml, svg, txt) for gzip_static/brotli_static\n"
     "  -h, --help         this help\n"
     "\n"
     "Exit codes: 0 built, 1 content errors (or warnings with --strict),\n"
@@ -348,6 +350,8 @@ static int cmd_build(int argc, char **argv) {
       o.pseudo = true;
     } else if (!strcmp(a, "--no-cache")) {
       o.no_cache = true;
+    } else if (!strcmp(a, "--precompress")) {
+      o.precompress = true;
     } else if (is_opt(a, "--threads")) {
       long n;
       if (!parse_int("build", "--threads", opt_value(&g, "--threads"), 1, 4096, &n)) return 2;

@@ -8,6 +8,7 @@
 
 #include "hg_flows.h"
 #include "hg_i18n.h"
+#include "hg_minify.h"
 #include "hg_related.h"
 
 #define SIDEBAR_MAX 12
@@ -922,15 +923,44 @@ static void render_listed(void *ctx, size_t i, int worker) {
   render_one(ctx, j->pages[i], worker);
 }
 
+/* A theme asset into the output; CSS and JS minified (hg_minify.h). */
+static bool copy_theme_asset(hg_output *out, const hg_asset *a, hg_error **err) {
+  size_t len, n;
+  const hg_theme_file *f = hg_theme_embedded_get(a->src); /* compiled in */
+  char *data, *min = NULL;
+  if (f) {
+    len = f->len;
+    data = hg_xmalloc(len + 1);
+    memcpy(data, f->data, len);
+    data[len] = '\0';
+  } else {
+    data = hg_read_file(a->src, &len, err);
+  }
+  if (!data) return false;
+  bool ok = hg_minify_file(a->name, data, len, &min, &n)
+                ? hg_output_write(out, a->out_rel, min, n, err)
+                : hg_output_write(out, a->out_rel, data, len, err);
+  /* a module's classic twin NAME.HASH.classic.js, which pages opened from
+   * file:// load instead (footer.tpl's data-hg-file-classic) */
+  char *classic = hg_str_has_suffix(a->out_rel, ".js") ? hg_js_classic(data, len, &n) : NULL;
+  if (ok && classic) {
+    char *rel = hg_strdup_printf("%.*s.classic.js", (int)(strlen(a->out_rel) - 3), a->out_rel);
+    char *cmin = hg_minify_js(classic, n, &n);
+    ok = hg_output_write(out, rel, cmin, n, err);
+    free(cmin);
+    free(rel);
+  }
+  free(classic);
+  free(min);
+  free(data);
+  return ok;
+}
+
 static bool copy_assets(const hg_render_input *in, hg_diags *diags) {
   hg_error *err = NULL;
   bool ok = true;
-  for (size_t i = 0; ok && i < in->theme->nassets; i++) {
-    const hg_asset *a = &in->theme->assets[i];
-    const hg_theme_file *f = hg_theme_embedded_get(a->src); /* compiled in */
-    ok = f ? hg_output_write(in->out, a->out_rel, f->data, f->len, &err)
-           : hg_output_copy(in->out, a->out_rel, a->src, &err);
-  }
+  for (size_t i = 0; ok && i < in->theme->nassets; i++)
+    ok = copy_theme_asset(in->out, &in->theme->assets[i], &err);
   const char *brand[2][2] = {{"favicon", in->cfg->favicon}, {"og-image", in->cfg->brand_image}};
   for (int i = 0; i < 2 && ok; i++)
     if (brand[i][1] && !strstr(brand[i][1], "://")) {

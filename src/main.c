@@ -12,6 +12,7 @@
 #include "hg_scaffold.h"
 #include "hg_serve.h"
 #include "hg_term.h"
+#include "hg_walk.h"
 
 static volatile sig_atomic_t g_interrupted;
 
@@ -28,6 +29,7 @@ static void catch_signals(void) {
   sa.sa_handler = on_signal;
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
+  hg_walk_set_interrupt(&g_interrupted); /* every walk stops at the flag */
 }
 
 static const char usage[] =

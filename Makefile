@@ -79,6 +79,7 @@ e2e: helpgen
 	sh tests/e2e/binary.sh
 	sh tests/e2e/init.sh
 	sh tests/e2e/hosting.sh
+	sh tests/e2e/walk.sh
 
 test:
 	@HG_EXTRA_PKGS="chromium libxml2-utils nginx-light libnginx-mod-http-brotli-static" sh .ci/deps.sh

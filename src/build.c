@@ -887,6 +887,7 @@ again:
   }
   for (size_t l = 0; l < nl; l++) diags_append(&diags, &tr[l].content_diags);
   stage_done(log, "content", &ts);
+  if (interrupted(opts)) goto interrupted;
   if (hg_hooks_has_on_article(hooks)) {
     for (size_t l = 0; l < nl; l++)
       run_article_hooks(hooks, tr[l].content, threads, &tr[l].dropped, &diags);
@@ -1055,6 +1056,11 @@ interrupted:
   code = 130;
   goto report;
 fail:
+  if (interrupted(opts)) { /* a walk stopped at the signal */
+    hg_error_free(err);
+    err = NULL;
+    goto interrupted;
+  }
   if (err) {
     fprintf(log, "%s\n", err->msg);
     code = err->code ? err->code : 1;

@@ -18,6 +18,7 @@
 static int cmp_cstr(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
+#include "hg_walk.h"
 
 static volatile sig_atomic_t g_interrupted;
 
@@ -34,6 +35,7 @@ static void catch_signals(void) {
   sa.sa_handler = on_signal;
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
+  hg_walk_set_interrupt(&g_interrupted); /* every walk stops at the flag */
 }
 
 static const char usage[] =

@@ -14,11 +14,11 @@
 #include "hg_serve.h"
 #include "hg_term.h"
 #include "hg_theme.h"
+#include "hg_walk.h"
 
 static int cmp_cstr(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
-#include "hg_walk.h"
 
 static volatile sig_atomic_t g_interrupted;
 

@@ -233,8 +233,18 @@ test('XSS matrix: no payload in any field runs on any page, and every field\'s t
   const seen = [];
   const page = await browser.newPage();
   page.on('dialog', (d) => { problems.push(`a dialog opened: ${d.message()}`); d.dismiss().catch(() => {}); });
+  // an alias page sends the reader on (meta refresh): keep each page under
+  // test in place, so its own window is what is inspected, not the target's
+  let current = null;
+  await page.route('**/*', (route) => {
+    const req = route.request();
+    if (current && req.isNavigationRequest() && req.frame() === page.mainFrame() && decodeURI(req.url()) !== decodeURI(current))
+      return route.abort();
+    return route.continue();
+  });
   for (const p of pages) {
-    await page.goto(base + p.split('/').map(encodeURIComponent).join('/'), { waitUntil: 'load' });
+    current = base + p.split('/').map(encodeURIComponent).join('/');
+    await page.goto(current, { waitUntil: 'load' });
     await page.waitForTimeout(100); // image errors and deferred scripts
     // the flow widget renders its steps from the page's JSON: go one step in
     const opt = await page.$('.hg-flow button, .hg-flow-widget button');

@@ -538,7 +538,7 @@ static bool reread_article(const char *site_dir, const char *changed, const hg_a
   char *file = hg_path_join(site_dir, changed);
   struct stat st;
   size_t len = 0;
-  char *text = stat(file, &st) == 0 && st.st_size < (16 << 20) ? hg_read_file(file, &len, NULL)
+  char *text = stat(file, &st) == 0 && (size_t)st.st_size <= HG_MAX_ARTICLE_BYTES ? hg_read_file(file, &len, NULL)
                                                                 : NULL;
   free(file);
   if (!text) return false;

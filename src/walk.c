@@ -267,7 +267,7 @@ static void visit(walker *w, DIR *d, const char *dir, const char *rel, const ent
   bool have_st = false, link = false, dup = false;
   unsigned char t = en->type;
   if (en->dir && skipped_name(o, en->name, true)) { /* not entered, links not followed */
-    if (t == DT_DIR && o->skip_underscore && (en->name[0] == '_' || en->name[0] == '.'))
+    if (t != DT_LNK && o->skip_underscore && (en->name[0] == '_' || en->name[0] == '.'))
       report_skipped(w, path);
     goto done;
   }

@@ -145,6 +145,11 @@ printf 'site:\n  follow_outside_links: true\n' >>"$S/helpgen.yaml"
 hg "$T/optin.log" build "$S" -o "$T/optin-out"
 expect_rc "follow_outside_links: true" 0 "$RC" "$T/optin.log"
 has "opt-in: the outside article is a page" "$T/optin-out/a/secret/index.html" "OUTSIDE-SECRET-MD"
+# the cache cannot see the outside file change: such a site is always built
+article "$O/secret.md" "Secret" "OUTSIDE-EDITED"
+hg "$T/optin.log" build "$S" -o "$T/optin-out"
+expect_rc "opt-in, the outside file edited" 0 "$RC" "$T/optin.log"
+has "opt-in: the edit is published (not 'up to date')" "$T/optin-out/a/secret/index.html" "OUTSIDE-EDITED"
 
 section "links inside the site"
 S="$T/inside"

@@ -1,14 +1,17 @@
 /* fuzz_walk.c - libFuzzer target for the walker (src/walk.c) over trees the
  * input describes: each pair of bytes makes a folder, a file or a symbolic
  * link (to ".", "..", a sibling made before, the site, a folder or file
- * outside the site, /etc/passwd, nothing) somewhere in the tree made so
- * far. The tree is walked as the content walk does (and quietly, and as
+ * outside the site, /etc/passwd, nothing) in a folder made so far.
+ * Nothing is ever made through a link (links are leaves, files are
+ * created with O_EXCL | O_NOFOLLOW): a link to /etc/passwd or to "../.."
+ * is only ever looked at, never written through. The tree is walked as the content walk does (and quietly, and as
  * hg_walk_files), with and without follow_outside. Whatever the tree:
  *   - the walk ends, with a bounded number of entries (no loop is walked);
  *   - without follow_outside no entry resolves outside the site folder;
  *   - no folder is entered twice (same device and inode);
  *   - a duplicate is a link, to a file.
  * tests/fuzz/run.sh builds and runs it. */
+#include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -63,7 +66,20 @@ static int check_entry(void *ctx, const hg_walk_entry *e) {
 }
 
 static void rm_tree(const char *path) {
-  hg_rm_rf(path);
+  hg_rm_rf(path); /* lstat: a link is removed, never followed */
+}
+
+static void remove_base(void) {
+  if (g_base) hg_rm_rf(g_base);
+}
+
+/* A new file (never through a link, never over one). */
+static bool new_file(const char *path) {
+  int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0) return false;
+  bool ok = write(fd, "# t\n", 4) == 4;
+  close(fd);
+  return ok;
 }
 
 static void setup_once(void) {
@@ -76,6 +92,7 @@ static void setup_once(void) {
   mkdir(site, 0755);
   g_site_real = realpath(site, NULL);
   free(site);
+  atexit(remove_base);
 }
 
 static const char *const names[] = {"a", "b", "_c", ".d", "x.md", "y.png", "z.markdown", "_index.md"};
@@ -89,8 +106,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   mkdir(content, 0755);
   mkdir(outside, 0755);
   char *of = hg_path_join(outside, "o.md");
-  hg_write_file(of, "---\ntitle: O\n---\n", 17, NULL);
-  /* nodes: relative paths below content/ ("" is content/ itself) */
+  new_file(of);
+  /* nodes: relative paths below content/ ("" is content/ itself); isdir
+   * only for folders made here (a link is never a parent) */
   char *nodes[MAX_NODES + 1];
   bool isdir[MAX_NODES + 1];
   size_t n = 0;
@@ -107,7 +125,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     bool ok = false, dir = false;
     switch (op & 3) {
     case 0: ok = mkdir(full, 0755) == 0; dir = true; break;
-    case 1: ok = hg_write_file(full, "# t\n", 4, NULL); break;
+    case 1: ok = new_file(full); break;
     default: {
       char target[PATH_MAX];
       switch ((arg >> 4) % 9) {
@@ -122,8 +140,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       default: snprintf(target, sizeof target, "%s/%s", content, nodes[op % n]); break;
       }
       ok = symlink(target, full) == 0;
-      struct stat st;
-      dir = ok && stat(full, &st) == 0 && S_ISDIR(st.st_mode);
     }
     }
     free(full);

@@ -87,6 +87,16 @@ for delay in 0.02 0.04 0.06 0.08 0.1 0.15; do
   # the signal is for helpgen, not for the shell about to start it
   n=0
   while ! grep -q build "/proc/$pid/cmdline" 2>/dev/null && [ $n -lt 1000 ]; do n=$((n + 1)); done
+  # ... and only once helpgen handles it: a signal that comes while the
+  # dynamic loader still runs (slow on a loaded machine) meets the default
+  # action, which no program can change. SIGTERM is bit 15 of SigCgt.
+  n=0
+  while [ $n -lt 2000 ]; do
+    cgt=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$pid/status" 2>/dev/null)
+    [ -z "$cgt" ] && break
+    [ $(( 0x$cgt & 0x4000 )) -ne 0 ] && break
+    n=$((n + 1))
+  done
   sleep "$delay"
   t0=$(now_ms)
   kill -TERM "$pid" 2>/dev/null
@@ -137,7 +147,8 @@ expect_rc "without the links" 0 "$RC" "$T/outside.log"
 ln -s /etc/passwd "$S/content/a/passwd.png"
 hg "$T/outside.log" build "$S" -o "$T/outside-out"
 expect_rc "passwd.png added to a built site" 1 "$RC" "$T/outside.log"
-lacks "passwd.png added: not in the output" "$T/outside-out/a/passwd.png" "$first"
+if grep -rqF -- "$first" "$T/outside-out" 2>/dev/null; then not_ok "passwd.png added: no byte of it in the output"
+else ok "passwd.png added: no byte of it in the output"; fi
 if [ -e "$T/outside-out/a/passwd.png" ]; then not_ok "passwd.png added: not copied"; else ok "passwd.png added: not copied"; fi
 # the explicit opt-in
 ln -s "$O/secret.md" "$S/content/a/secret.md"

@@ -10,6 +10,9 @@
 #include "hg_config.h"
 #include "hg_value.h"
 
+/* An article file larger than this is an error (README: Limits). */
+#define HG_MAX_ARTICLE_BYTES ((size_t)16 << 20) /* 16 MiB */
+
 typedef struct {
   char *path;        /* file path for messages ("site/content/a/b.md") */
   char *rel_path;    /* relative to content/: "a/b.md" */
@@ -66,7 +69,8 @@ typedef struct {
 
 typedef struct {
   int threads;
-  size_t max_file_size; /* bytes; larger articles are an error (0: 64 MiB) */
+  size_t max_file_size; /* bytes; larger articles are an error (0:
+                           HG_MAX_ARTICLE_BYTES) */
   const char *lang_dir; /* a language's folder under content/ ("cs"): read
                            SITE/content/<lang_dir>/ as the tree; NULL: content/ */
 } hg_content_opts;

@@ -35,9 +35,14 @@ struct hg_value {
   size_t len;
 };
 
+/* Collections nested deeper than this are an error (README: Limits). */
+#define HG_YAML_MAX_DEPTH 64
+
 /* Parses one YAML document. `line_offset` is added to every line (front
  * matter starts after the opening ---). An empty document gives a NULL
- * value. On a syntax error returns NULL with err "path:line:col: ...". */
+ * value. On a syntax error returns NULL with err "path:line:col: ...";
+ * so do a duplicate key in a map (naming both lines) and a control
+ * character other than tab and line feed in a string (a NUL from "\0"). */
 hg_value *hg_yaml_parse(const char *text, size_t len, const char *path,
                         int line_offset, hg_error **err);
 void hg_value_free(hg_value *v);

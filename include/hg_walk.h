@@ -30,6 +30,9 @@
 
 #include "hg_util.h"
 
+/* Folders nested deeper than this are an error (README: Limits). */
+#define HG_WALK_MAX_DEPTH 64
+
 typedef enum { HG_WALK_FILE, HG_WALK_DIR } hg_walk_kind;
 
 typedef struct {
@@ -69,7 +72,8 @@ typedef struct {
   bool need_stat;       /* every entry gets st */
   const char *const *skip_names; /* folder names never entered (NULL-
                                     terminated, may be NULL): node_modules */
-  int max_depth;        /* deeper folders are an error (0: 64) */
+  int max_depth;        /* deeper folders are an error (0:
+                           HG_WALK_MAX_DEPTH) */
   hg_diags *diags;      /* link problems and skipped-folder warnings; NULL:
                            quiet (a bad link is then just left out) */
   size_t *outside;      /* counts the links left out for leading outside

@@ -24,6 +24,7 @@
 #include "hg_site.h"
 #include "hg_state.h"
 #include "hg_theme.h"
+#include "hg_walk.h"
 
 typedef struct {
   const hg_site *site;
@@ -479,38 +480,47 @@ static void lang_tree_free(lang_tree *t) {
   hg_i18n_free(t->i18n);
 }
 
+typedef struct {
+  const hg_config *cfg;
+  char **names;
+  size_t n;
+} outside_langs;
+
+/* A name of content/ that is neither a language folder nor skipped. */
+static int outside_language(void *ctx, const hg_walk_entry *e) {
+  outside_langs *o = ctx;
+  if (e->depth == 0) return HG_WALK_GO;
+  bool lang = e->name[0] == '_';
+  for (size_t i = 0; i < o->cfg->nlanguages; i++)
+    lang |= !strcmp(o->cfg->languages[i].code, e->name);
+  if (!lang) {
+    o->names = hg_xrealloc(o->names, (o->n + 1) * sizeof *o->names);
+    o->names[o->n++] = hg_xstrdup(e->name);
+  }
+  return HG_WALK_SKIP; /* one level: the language walks read the rest */
+}
+
 /* With `languages:`, files and folders in content/ beside the language
  * folders are not published: say so. */
 static void warn_outside_languages(const hg_config *cfg, hg_diags *diags) {
   char *dir = hg_path_join(cfg->site_dir, "content");
-  DIR *d = opendir(dir);
-  if (!d) {
-    free(dir);
-    return;
-  }
-  char **names = NULL;
-  size_t n = 0;
-  struct dirent *e;
-  while ((e = readdir(d))) {
-    if (e->d_name[0] == '.' || e->d_name[0] == '_') continue;
-    bool lang = false;
-    for (size_t i = 0; i < cfg->nlanguages; i++) lang |= !strcmp(cfg->languages[i].code, e->d_name);
-    if (lang) continue;
-    names = hg_xrealloc(names, (n + 1) * sizeof *names);
-    names[n++] = hg_xstrdup(e->d_name);
-  }
-  closedir(d);
-  if (n) qsort(names, n, sizeof *names, cmp_names);
-  for (size_t i = 0; i < n; i++) {
-    char *path = hg_path_join(dir, names[i]);
+  outside_langs o = {cfg, NULL, 0};
+  hg_walk_opts wo = {.fence = cfg->site_dir, .follow_outside = cfg->follow_outside_links,
+                     .fn = outside_language, .ctx = &o};
+  hg_error *err = NULL;
+  if (hg_is_dir(dir)) hg_walk(dir, &wo, &err);
+  hg_error_free(err);
+  if (o.n) qsort(o.names, o.n, sizeof *o.names, cmp_names);
+  for (size_t i = 0; i < o.n; i++) {
+    char *path = hg_path_join(dir, o.names[i]);
     hg_diags_add(diags, HG_WARN, path, 0, 0,
                  "not in a language folder, so not published: with 'languages:' in "
                  "helpgen.yaml content lives in content/<code>/ (content/%s/...)",
                  cfg->languages[0].code);
     free(path);
-    free(names[i]);
+    free(o.names[i]);
   }
-  free(names);
+  free(o.names);
   free(dir);
 }
 
@@ -599,7 +609,7 @@ static bool reread_article(const char *site_dir, const char *changed, const hg_a
   char *file = hg_path_join(site_dir, changed);
   struct stat st;
   size_t len = 0;
-  char *text = stat(file, &st) == 0 && st.st_size < (16 << 20) ? hg_read_file(file, &len, NULL)
+  char *text = stat(file, &st) == 0 && (size_t)st.st_size <= HG_MAX_ARTICLE_BYTES ? hg_read_file(file, &len, NULL)
                                                                 : NULL;
   free(file);
   if (!text) return false;

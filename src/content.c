@@ -13,8 +13,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define DEFAULT_MAX_FILE (16u << 20) /* a help article is rarely over 100 kB */
-#define WALK_DEPTH 64 /* folders deeper than this are an error */
+#define DEFAULT_MAX_FILE HG_MAX_ARTICLE_BYTES /* a help article is rarely over 100 kB */
+#define WALK_DEPTH HG_WALK_MAX_DEPTH /* folders deeper than this are an error */
 
 static char *display_path(const char *p) {
   while (p[0] == '.' && p[1] == '/') p += 2;
@@ -396,7 +396,7 @@ static void load_one(void *p, size_t i, int worker) {
   struct stat st;
   if (stat(lc->paths[i], &st) == 0 && (size_t)st.st_size > lc->max_size) {
     hg_diags_add(&lc->diags[i], HG_ERR, a->path, 0, 0,
-                 "file is %zu MB, over the %zu MB limit for one article (split it)",
+                 "file is %zu MiB, over the %zu MiB limit for one article (split it)",
                  (size_t)st.st_size >> 20, lc->max_size >> 20);
     a->failed = true;
     return;

@@ -782,8 +782,18 @@ static void reexec_with_huge_pages(char **argv) {
 }
 
 int main(int argc, char **argv) {
-  if (argc >= 2 && (!strcmp(argv[1], "build") || !strcmp(argv[1], "serve")))
+  if (argc >= 2 && (!strcmp(argv[1], "build") || !strcmp(argv[1], "serve"))) {
+    /* a signal while the process starts again is held (the blocked set
+     * survives exec) until the handler is there: exit 130, never a bare 143 */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    sigprocmask(SIG_BLOCK, &stop, NULL);
     reexec_with_huge_pages(argv);
+    catch_signals();
+    sigprocmask(SIG_UNBLOCK, &stop, NULL);
+  }
   if (argc < 2) {
     fputs(usage, stderr);
     return 2;

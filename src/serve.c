@@ -19,6 +19,7 @@
  * cannot lock others out. The build state (generation, last error, base
  * path) and the waiting list are shared under one mutex. */
 #include "hg_serve.h"
+#include "hg_walk.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -637,18 +638,18 @@ static void watch_add(watcher *w, const char *dir, bool deep) {
   w->deep[wd] = deep;
 }
 
+static int watch_entry(void *ctx, const hg_walk_entry *e) {
+  if (e->kind == HG_WALK_DIR) watch_add(ctx, e->path, true);
+  return HG_WALK_GO;
+}
+
+/* dir and every folder below it, through the walker: a link loop or a
+ * link out of the tree is not followed (the build reports it). */
 static void watch_tree(watcher *w, const char *dir) {
-  watch_add(w, dir, true);
-  DIR *d = opendir(dir);
-  if (!d) return;
-  struct dirent *e;
-  while ((e = readdir(d))) {
-    if (e->d_name[0] == '.') continue;
-    char *sub = hg_path_join(dir, e->d_name);
-    if (hg_is_dir(sub)) watch_tree(w, sub);
-    free(sub);
-  }
-  closedir(d);
+  hg_walk_opts o = {.fence = dir, .fn = watch_entry, .ctx = w};
+  hg_error *err = NULL;
+  hg_walk(dir, &o, &err);
+  hg_error_free(err);
 }
 
 static bool is_watched_dir(const char *name) {

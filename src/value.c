@@ -4,11 +4,14 @@
 
 #include <ctype.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
 
-#define MAX_DEPTH 64
+#define MAX_DEPTH HG_YAML_MAX_DEPTH
+#define HG_STR_(x) #x
+#define HG_STR(x) HG_STR_(x)
 
 typedef struct {
   yaml_parser_t parser;
@@ -128,6 +131,25 @@ static bool next_event(loader *l, yaml_event_t *ev) {
 
 static hg_value *load_node(loader *l, yaml_event_t *ev, int depth);
 
+/* A scalar may not hold a NUL or another control character (from an escape
+ * such as "\0" or "\x01": raw ones are a libyaml error already); tab and
+ * line feed are text. On a bad one, fails at the scalar and returns false. */
+static bool scalar_ok(loader *l, const yaml_event_t *ev) {
+  const unsigned char *p = ev->data.scalar.value;
+  for (size_t i = 0; i < ev->data.scalar.length; i++) {
+    unsigned char c = p[i];
+    if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) {
+      char what[160];
+      snprintf(what, sizeof what,
+               "control character U+%04X in a string (from an escape such as \\0 or \\x%02X "
+               "in quotes): remove it", c, c);
+      fail(l, &ev->start_mark, what);
+      return false;
+    }
+  }
+  return true;
+}
+
 static hg_value *load_collection(loader *l, hg_value *v, int depth) {
   bool is_map = v->type == HG_V_MAP;
   for (;;) {
@@ -147,6 +169,21 @@ static hg_value *load_collection(loader *l, hg_value *v, int depth) {
       }
       key = hg_xstrndup((const char *)ev.data.scalar.value, ev.data.scalar.length);
       key_line = (int)ev.start_mark.line + 1 + l->line_offset;
+      if (!scalar_ok(l, &ev)) {
+        free(key);
+        yaml_event_delete(&ev);
+        return v;
+      }
+      for (size_t i = 0; i < v->len; i++)
+        if (!strcmp(v->keys[i], key)) { /* the last would win, silently */
+          char *what = hg_strdup_printf("duplicate key '%s': first at line %d, again at line %d "
+                                        "(keep one of them)", key, v->key_lines[i], key_line);
+          fail(l, &ev.start_mark, what);
+          free(what);
+          free(key);
+          yaml_event_delete(&ev);
+          return v;
+        }
       yaml_event_delete(&ev);
       if (!next_event(l, &ev)) {
         free(key);
@@ -166,12 +203,14 @@ static hg_value *load_collection(loader *l, hg_value *v, int depth) {
 
 static hg_value *load_node(loader *l, yaml_event_t *ev, int depth) {
   if (depth > MAX_DEPTH) {
-    fail(l, &ev->start_mark, "YAML nested too deeply");
+    fail(l, &ev->start_mark, "YAML nested more than " HG_STR(HG_YAML_MAX_DEPTH)
+                             " levels deep: flatten it (put deep parts in a file of their own)");
     return NULL;
   }
   hg_value *v;
   switch (ev->type) {
   case YAML_SCALAR_EVENT:
+    if (!scalar_ok(l, ev)) return NULL;
     v = value_new(HG_V_STRING, &ev->start_mark, l->line_offset);
     v->str = hg_xstrndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
     if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !ev->data.scalar.tag)

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define DEFAULT_MAX_DEPTH 64
+#define DEFAULT_MAX_DEPTH HG_WALK_MAX_DEPTH
 #define COUNT_LIMIT 1000000 /* entries a skipped folder's Markdown count looks at */
 
 static volatile sig_atomic_t *g_flag;
@@ -66,6 +66,7 @@ typedef struct {
   const hg_walk_opts *o;
   char *fence_real;  /* realpath of the fence */
   char *walked_real; /* realpath of the folder walked anyway */
+  char *root_real;   /* realpath of the walk's root */
   const char *fence_shown;
   int max_depth;
   dev_ino *stack; /* the folders being walked, outermost first */
@@ -213,7 +214,7 @@ static link_verdict judge_link(walker *w, const char *path, int depth, struct st
     if (!loop) { /* a folder above the walk's root, or above the link */
       char *dir = hg_path_dirname(path);
       char *here = realpath(dir, NULL);
-      loop = here && under(here, real);
+      loop = under(w->root_real, real) || (here && under(here, real));
       free(here);
       free(dir);
     }
@@ -266,7 +267,7 @@ static void visit(walker *w, DIR *d, const char *dir, const char *rel, const ent
   bool have_st = false, link = false, dup = false;
   unsigned char t = en->type;
   if (en->dir && skipped_name(o, en->name, true)) { /* not entered, links not followed */
-    if (t == DT_DIR && o->skip_underscore && (en->name[0] == '_' || en->name[0] == '.'))
+    if (t != DT_LNK && o->skip_underscore && (en->name[0] == '_' || en->name[0] == '.'))
       report_skipped(w, path);
     goto done;
   }
@@ -287,6 +288,17 @@ static void visit(walker *w, DIR *d, const char *dir, const char *rel, const ent
   if (t != DT_DIR && t != DT_REG) {
     report(w, HG_WARN, path, "not a file or a folder (a pipe, socket or device; skipped)");
     goto done;
+  }
+  if (t == DT_DIR && !link) { /* a folder seen before: a loop above, or a second way in */
+    if (!have_st && fstatat(dirfd(d), en->name, &st, 0) != 0) goto done;
+    have_st = o->need_stat;
+    for (int i = 0; i < depth; i++)
+      if (w->stack[i].dev == (uint64_t)st.st_dev && w->stack[i].ino == (uint64_t)st.st_ino) {
+        report(w, HG_ERR, path, "folder loop: this folder holds the path it is reached by (a "
+               "symbolic link above it, or a mount); not read again (remove the link)");
+        goto done;
+      }
+    if (ino_set_has(&w->seen, st.st_dev, st.st_ino)) goto done; /* walked already */
   }
   hg_walk_entry e = {t == DT_DIR ? HG_WALK_DIR : HG_WALK_FILE, path, r, en->name, depth,
                      have_st ? &st : NULL, via_link || link, dup};
@@ -357,6 +369,7 @@ static void walk_dir(walker *w, const char *path, const char *rel, int depth, bo
 
 bool hg_walk(const char *root, const hg_walk_opts *o, hg_error **err) {
   walker w = {.o = o, .max_depth = o->max_depth > 0 ? o->max_depth : DEFAULT_MAX_DEPTH};
+  w.root_real = NULL;
   if (check_interrupt(&w)) {
     hg_error_set(err, 130, NULL, 0, 0, "interrupted");
     return false;
@@ -366,6 +379,7 @@ bool hg_walk(const char *root, const hg_walk_opts *o, hg_error **err) {
     hg_error_set(err, 2, shown(root), 0, 0, "cannot read folder: %s", strerror(errno));
     return false;
   }
+  w.root_real = root_real;
   w.fence_real = o->fence ? realpath(o->fence, NULL) : NULL;
   if (!w.fence_real) w.fence_real = hg_xstrdup(root_real);
   w.walked_real = o->walked ? realpath(o->walked, NULL) : NULL;

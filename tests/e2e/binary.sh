@@ -71,13 +71,14 @@ else not_ok "the exported theme builds the same site" "$T/diff2.log"; fi
 rm -rf "$S/themes"
 
 section "an unknown theme names every place tried"
-printf 'theme: nosuch\n' >>"$S/helpgen.yaml"
+# (the store names its theme already: a second 'theme:' would be a duplicate key)
+sed 's/^theme: .*/theme: nosuch/' "$S/helpgen.yaml" >"$T/helpgen.yaml" && mv "$T/helpgen.yaml" "$S/helpgen.yaml"
 hg "$T/nf.log" build "$S" -o "$T/nf" --no-cache
 expect_rc "unknown theme" 2 "$RC" "$T/nf.log"
 has "names the built-in themes" "$T/nf.log" "the themes built into helpgen"
 has "names themes/ beside the binary" "$T/nf.log" "$T/bin/themes/nosuch/"
 has "names the share folder" "$T/nf.log" "/share/helpgen/themes/nosuch/"
 has "names the site's own folder" "$T/nf.log" "$S/themes/nosuch/"
-has "names the config line" "$T/nf.log" "helpgen.yaml:$(grep -c "" "$S/helpgen.yaml"):8: "
+has "names the config line" "$T/nf.log" "helpgen.yaml:$(grep -n '^theme:' "$S/helpgen.yaml" | cut -d: -f1):8: "
 
 summary

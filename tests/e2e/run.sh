@@ -393,7 +393,7 @@ fi
 # refused with its size and the limit; the previous output stays intact.
 new_site big
 truncate -s 50M "$S/$B/huge.md"
-expect_fail "50 MB article" 1 "$S/$B/huge.md: error: file is 50 MB, over the 16 MB limit for one article"
+expect_fail "50 MB article" 1 "$S/$B/huge.md: error: file is 50 MiB, over the 16 MiB limit for one article"
 rm -f "$S/$B/huge.md"
 
 # Not errors: handled quietly or with a warning.

@@ -53,6 +53,19 @@ for mode in cache no-cache; do
   if [ -e "$T/loop-out" ]; then not_ok "loop ($mode): no output written"; else ok "loop ($mode): no output written"; fi
 done
 
+# serve watches every folder: its watcher walks the same way
+"$HG" serve "$S" --port 0 >"$T/serve.log" 2>&1 &
+pid=$!
+n=0
+while ! grep -q 'serving' "$T/serve.log" && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+has "loop: serve starts all the same (its watcher does not follow the loop)" "$T/serve.log" "helpgen: serving"
+kill -INT "$pid" 2>/dev/null
+n=0
+while kill -0 "$pid" 2>/dev/null && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+kill -KILL "$pid" 2>/dev/null # a hung one (the test fails below)
+wait "$pid"
+expect_rc "loop: serve stops at Ctrl+C" 0 "$?" "$T/serve.log"
+
 section "SIGTERM during the walk of 5,000 folders"
 S="$T/big"
 mkdir -p "$S/content"
@@ -143,6 +156,11 @@ printf 'site:\n  follow_outside_links: true\n' >>"$S/helpgen.yaml"
 hg "$T/optin.log" build "$S" -o "$T/optin-out"
 expect_rc "follow_outside_links: true" 0 "$RC" "$T/optin.log"
 has "opt-in: the outside article is a page" "$T/optin-out/a/secret/index.html" "OUTSIDE-SECRET-MD"
+# the cache cannot see the outside file change: such a site is always built
+article "$O/secret.md" "Secret" "OUTSIDE-EDITED"
+hg "$T/optin.log" build "$S" -o "$T/optin-out"
+expect_rc "opt-in, the outside file edited" 0 "$RC" "$T/optin.log"
+has "opt-in: the edit is published (not 'up to date')" "$T/optin-out/a/secret/index.html" "OUTSIDE-EDITED"
 
 section "links inside the site"
 S="$T/inside"

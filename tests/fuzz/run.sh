@@ -1,5 +1,5 @@
 #!/bin/sh
-# make fuzz: builds tests/fuzz/fuzz_content.c (and fuzz_shortcodes.c, fuzz_state.c) as libFuzzer targets with
+# make fuzz: builds tests/fuzz/fuzz_content.c (and fuzz_shortcodes.c, fuzz_state.c, fuzz_walk.c) as libFuzzer targets with
 # clang (-fsanitize=fuzzer,address,undefined) against the helpgen sources
 # (src/*.c except main.c) into build-fuzz/, and runs it for
 # FUZZ_SECONDS (default 60) over a seed corpus made from examples/store,
@@ -68,6 +68,9 @@ echo "fuzz: built $B/fuzz_shortcodes"
 $CC $CFLAGS $SAN -c -o "$B/fuzz_state.o" tests/fuzz/fuzz_state.c
 $CXX $SAN -o "$B/fuzz_state" "$B/fuzz_state.o" "$B/libhg.a" $LIBS
 echo "fuzz: built $B/fuzz_state"
+$CC $CFLAGS $SAN -c -o "$B/fuzz_walk.o" tests/fuzz/fuzz_walk.c
+$CXX $SAN -o "$B/fuzz_walk" "$B/fuzz_walk.o" "$B/libhg.a" $LIBS
+echo "fuzz: built $B/fuzz_walk"
 
 # Seed corpus: real articles, the Markdown case files, and front matter quirks.
 SEED="$B/seed"
@@ -191,3 +194,8 @@ if [ -x ./helpgen ]; then
   done
 fi
 run_target fuzz_state 1048576 "$B/corpus-state" "$B/seed-state"
+
+# The walker over generated trees with links (loops, links out of the site,
+# dangling ones): each input is a tree, made in a folder under /dev/shm.
+mkdir -p "$B/corpus-walk"
+run_target fuzz_walk 256 "$B/corpus-walk"

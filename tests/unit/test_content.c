@@ -645,7 +645,7 @@ static void test_too_large_article(void **state) {
   assert_true(c->articles[0].failed); /* huge.md */
   assert_false(c->articles[1].failed);
   assert_diag_counts(&t->d, 1, 0);
-  char *want = hg_strdup_printf("%s/content/huge.md: error: file is 50 MB, over the 10 MB "
+  char *want = hg_strdup_printf("%s/content/huge.md: error: file is 50 MiB, over the 10 MiB "
                                 "limit for one article (split it)", t->dir);
   assert_string_equal(diag_at(&t->d, 0), want);
   free(want);
@@ -658,7 +658,7 @@ static void test_too_large_default_limit(void **state) {
   assert_non_null(c);
   assert_true(c->articles[0].failed);
   assert_diag_counts(&t->d, 1, 0);
-  assert_diag(&t->d, HG_ERR, "content/huge.md: error: file is 50 MB, over the 16 MB limit");
+  assert_diag(&t->d, HG_ERR, "content/huge.md: error: file is 50 MiB, over the 16 MiB limit");
 }
 
 static void test_no_content_folder(void **state) {

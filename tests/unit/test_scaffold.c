@@ -104,12 +104,23 @@ static void test_yaml_quote(void **state) {
   (void)state;
   char *q = hg_scaffold_yaml_quote("Say \"hi\": C:\\dir\n\tnext\x01");
   assert_string_equal(q, "\"Say \\\"hi\\\": C:\\\\dir\\n\\tnext\\x01\"");
-  /* and YAML reads it back as the same string */
+  /* YAML refuses the control character (issue #15) at its line:col */
   hg_error *err = NULL;
   char *doc = hg_strdup_printf("t: %s\n", q);
   hg_value *v = hg_yaml_parse(doc, strlen(doc), "t.yaml", 0, &err);
+  assert_null(v);
+  assert_non_null(err);
+  assert_true(hg_str_has_prefix(err->msg, "t.yaml:1:4: control character U+0001"));
+  hg_error_free(err);
+  err = NULL;
+  free(doc);
+  free(q);
+  /* and reads the rest back as the same string */
+  q = hg_scaffold_yaml_quote("Say \"hi\": C:\\dir\n\tnext");
+  doc = hg_strdup_printf("t: %s\n", q);
+  v = hg_yaml_parse(doc, strlen(doc), "t.yaml", 0, &err);
   assert_non_null(v);
-  assert_string_equal(hg_value_str(hg_value_get(v, "t")), "Say \"hi\": C:\\dir\n\tnext\x01");
+  assert_string_equal(hg_value_str(hg_value_get(v, "t")), "Say \"hi\": C:\\dir\n\tnext");
   hg_value_free(v);
   free(doc);
   free(q);

@@ -267,8 +267,8 @@ static void test_nested_positions(void **state) {
 
 static void test_getters(void **state) {
   (void)state;
-  hg_value *m = parse_ok("a: 1\nb: [x]\na: 2\nc: {d: e}\nflag: true\n", 0);
-  assert_int_equal(get(m, "a")->i, 2); /* the last duplicate wins */
+  hg_value *m = parse_ok("b: [x]\na: 2\nc: {d: e}\nflag: true\n", 0);
+  assert_int_equal(get(m, "a")->i, 2);
   assert_null(hg_value_get(m, "missing"));
   assert_null(hg_value_get(NULL, "a"));
   assert_null(hg_value_get(get(m, "b"), "x")); /* not a map */
@@ -361,7 +361,7 @@ static void test_deep_nesting_rejected(void **state) {
     char *deep = nested_lists(depths[i]);
     char *m = parse_err(deep, 0);
     assert_true(hg_str_has_prefix(m, "t.yaml:1:"));
-    assert_contains(m, "nested too deeply");
+    assert_contains(m, "nested more than 64 levels deep: flatten it");
     free(m);
     free(deep);
   }
@@ -373,9 +373,46 @@ static void test_deep_nesting_rejected(void **state) {
     hg_buf_puts(&b, "k:\n");
   }
   char *m = parse_err(hg_buf_cstr(&b), 0);
-  assert_contains(m, "nested too deeply");
+  assert_contains(m, "nested more than 64 levels deep: flatten it");
   free(m);
   hg_buf_free(&b);
+}
+
+/* The last of two equal keys used to win silently. */
+static void test_duplicate_keys_rejected(void **state) {
+  (void)state;
+  char *m = parse_err("title: A\ndescription: d\ntitle: B\n", 10);
+  assert_string_equal(m, "t.yaml:13:1: duplicate key 'title': first at line 11, again at line 13 "
+                         "(keep one of them)");
+  free(m);
+  m = parse_err("nav:\n  - {url: a, title: x, url: b}\n", 0);
+  assert_string_equal(m, "t.yaml:2:24: duplicate key 'url': first at line 2, again at line 2 "
+                         "(keep one of them)");
+  free(m);
+  /* the same key in two maps is fine */
+  hg_value *v = parse_ok("a: {k: 1}\nb: {k: 2}\n", 0);
+  assert_int_equal(v->len, 2);
+  hg_value_free(v);
+}
+
+/* A NUL cut slugs, titles and aliases short; other control characters are
+ * as invisible. Tab and line feed are text. */
+static void test_control_characters_rejected(void **state) {
+  (void)state;
+  char *m = parse_err("title: ok\naliases: [\"/a/\\0/../../b/\"]\n", 0);
+  assert_string_equal(m, "t.yaml:2:11: control character U+0000 in a string (from an escape such "
+                         "as \\0 or \\x00 in quotes): remove it");
+  free(m);
+  m = parse_err("title: \"bell \\a\"\n", 2);
+  assert_true(hg_str_has_prefix(m, "t.yaml:3:8: control character U+0007"));
+  free(m);
+  m = parse_err("\"key\\x7f\": 1\n", 0);
+  assert_true(hg_str_has_prefix(m, "t.yaml:1:1: control character U+007F"));
+  free(m);
+  hg_value *v = parse_ok("a: \"tab\\there\\nnext\"\nb: |\n  two\n  lines\n", 0);
+  assert_string_equal(hg_value_str(hg_value_get(v, "a")), "tab\there\nnext");
+  assert_string_equal(hg_value_str(hg_value_get(v, "b")), "two\nlines\n");
+  hg_value_free(v);
 }
 
 static void test_multiple_documents_rejected(void **state) {
@@ -624,6 +661,8 @@ int main(void) {
       cmocka_unit_test(test_syntax_errors),
       cmocka_unit_test(test_aliases_rejected),
       cmocka_unit_test(test_deep_nesting_rejected),
+      cmocka_unit_test(test_duplicate_keys_rejected),
+      cmocka_unit_test(test_control_characters_rejected),
       cmocka_unit_test(test_multiple_documents_rejected),
       cmocka_unit_test(test_complex_key_rejected),
       cmocka_unit_test(test_record_round_trip),

@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hg_content.h"
+#include "hg_value.h"
 #include "hg_walk.h"
 #include "helpers.h"
 
@@ -200,6 +202,9 @@ static void test_outside_links(void **state) {
   char *back = hg_path_join(f->dir, "outside/folder/sub/back");
   assert_int_equal(symlink("..", back), 0);
   free(back);
+  back = hg_path_join(f->dir, "outside/folder/site"); /* holds the walk's root */
+  assert_int_equal(symlink(f->site, back), 0);
+  free(back);
   hg_diags_free(&f->d);
   o.diags = &f->d;
   o.follow_outside = true;
@@ -207,8 +212,9 @@ static void test_outside_links(void **state) {
   assert_string_equal(hg_buf_cstr(&f->seen),
                       "D \nF passwd.png link\nF s.md link\nD f link\nF f/inner.md link\n"
                       "D f/sub link\nF f/sub/y.md link\n");
-  assert_diag_counts(&f->d, 1, 0);
+  assert_diag_counts(&f->d, 2, 0);
   assert_diag(&f->d, HG_ERR, "content/f/sub/back: error: symbolic link loop");
+  assert_diag(&f->d, HG_ERR, "content/f/site: error: symbolic link loop: it leads back to '/");
   free(file);
   free(folder);
 }
@@ -335,6 +341,54 @@ static void test_walk_files(void **state) {
   free(files);
 }
 
+/* The second cell of the README's Limits row that starts with `row`. */
+static char *limit_cell(const char *readme, const char *row) {
+  const char *limits = strstr(readme, "\n### Limits\n");
+  assert_non_null(limits);
+  char *want = hg_strdup_printf("\n| %s | ", row);
+  const char *at = strstr(limits, want);
+  if (!at) fail_msg("README.md: no Limits row '%s'", row);
+  at += strlen(want);
+  free(want);
+  return hg_xstrndup(at, strcspn(at, "|") - 1);
+}
+
+/* The README's limits are the code's constants (and hg_content.h's
+ * comment says the same size). Run from the repository's root. */
+static void test_readme_limits(void **state) {
+  (void)state;
+  size_t len;
+  char *readme = hg_read_file("README.md", &len, NULL);
+  char *header = hg_read_file("include/hg_content.h", &len, NULL);
+  if (!readme || !header) fail_msg("run from the repository root (README.md not found)");
+  char *want = hg_strdup_printf("%zu MiB", HG_MAX_ARTICLE_BYTES >> 20);
+  char *cell = limit_cell(readme, "one article file");
+  assert_string_equal(cell, want);
+  free(cell);
+  char *in_text = hg_strdup_printf("a file over %s is an error", want);
+  assert_contains(readme, in_text);
+  free(in_text);
+  char *comment = hg_strdup_printf("HG_MAX_ARTICLE_BYTES ((size_t)%zu << 20) /* %s */",
+                                   HG_MAX_ARTICLE_BYTES >> 20, want);
+  assert_contains(header, comment);
+  free(comment);
+  free(want);
+  assert_lacks(readme, "64 MB is an error");
+  want = hg_strdup_printf("%d", HG_WALK_MAX_DEPTH);
+  cell = limit_cell(readme, "folders nested in a walked tree (`content/`, themes, `flows/`, "
+                            "`hooks/`)");
+  assert_string_equal(cell, want);
+  free(cell);
+  free(want);
+  want = hg_strdup_printf("%d levels", HG_YAML_MAX_DEPTH);
+  cell = limit_cell(readme, "YAML nesting (front matter, `helpgen.yaml`, data files)");
+  assert_string_equal(cell, want);
+  free(cell);
+  free(want);
+  free(readme);
+  free(header);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_order_hidden_and_skipped, setup, teardown),
@@ -346,6 +400,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_interrupt_and_stop, setup, teardown),
       cmocka_unit_test_setup_teardown(test_depth_limit, setup, teardown),
       cmocka_unit_test_setup_teardown(test_walk_files, setup, teardown),
+      cmocka_unit_test(test_readme_limits),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

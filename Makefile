@@ -22,7 +22,7 @@ LIB_OBJ := $(patsubst src/%.c,$(BUILD)/%.o,$(filter-out src/main.c,$(SRC_C))) $(
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all deps site test unit e2e asan leakcheck bench bench-search fuzz install clean browser node-test
+.PHONY: all deps site test unit e2e asan leakcheck bench bench-search fuzz install clean browser node-test mutate
 # deps first, then the build: with make -j the two must not run side by side
 all:
 	@sh .ci/deps.sh
@@ -106,6 +106,10 @@ bench-search: helpgen
 
 fuzz:
 	sh tests/fuzz/run.sh
+
+# every one-line mutation in tests/mutate/mutations.txt must fail the fast suite
+mutate: helpgen
+	python3 tests/mutate/run.py
 
 install: helpgen
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/helpgen $(DESTDIR)$(PREFIX)/share/man/man1

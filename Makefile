@@ -65,7 +65,7 @@ e2e: helpgen
 	sh tests/e2e/safety.sh
 
 test:
-	@HG_EXTRA_PKGS="chromium libxml2-utils nginx-light libnginx-mod-http-brotli-static" sh .ci/deps.sh
+	@HG_EXTRA_PKGS="chromium libxml2-utils nginx-light libnginx-mod-http-brotli-static curl" sh .ci/deps.sh
 	$(MAKE) helpgen
 	@# npm ci before e2e: its serve-in-chromium test needs playwright-core; no check may skip
 	sh tests/run-extra.sh --deps

@@ -6,6 +6,7 @@ step passes) is a survivor, and any survivor fails the run.
 
 The fast suite, cheapest first, stopping at the first failure:
   safety   sh tests/e2e/safety.sh         (nginx -t on the map, the OUT swap)
+  serve    HG_SERVE_QUICK=1 sh tests/e2e/serve.sh  (no SITE, %00 and traversal in paths)
   xss      node --test tests/browser/xss.test.mjs  (the payload matrix in chromium)
   unit     make unit                        (cmocka + tests/cases)
 The unmutated copy must pass it first (else every mutation would look caught).
@@ -24,10 +25,11 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 LIST = os.path.join(ROOT, 'tests', 'mutate', 'mutations.txt')
 SKIP_DIRS = {'.git', 'node_modules', 'public', 'build-asan', 'build-fuzz', 'tests/out'}
 
-SUITE = [
-    ('safety', ['sh', 'tests/e2e/safety.sh']),
-    ('xss', ['node', '--test', 'tests/browser/xss.test.mjs']),
-    ('unit', ['make', '-s', 'unit']),
+SUITE = [  # (name, command, extra environment)
+    ('safety', ['sh', 'tests/e2e/safety.sh'], {}),
+    ('serve', ['sh', 'tests/e2e/serve.sh'], {'HG_SERVE_QUICK': '1'}),
+    ('xss', ['node', '--test', 'tests/browser/xss.test.mjs'], {}),
+    ('unit', ['make', '-s', 'unit'], {}),
 ]
 
 
@@ -75,10 +77,10 @@ def copy_tree(dst):
         os.symlink(nm, os.path.join(dst, 'node_modules'))
 
 
-def run(cmd, cwd, log):
+def run(cmd, cwd, log, extra=None):
+    env = dict(os.environ, HELPGEN=os.path.join(cwd, 'helpgen'), **(extra or {}))
     with open(log, 'w') as f:
-        return subprocess.run(cmd, cwd=cwd, stdout=f, stderr=subprocess.STDOUT,
-                              env=dict(os.environ, HELPGEN=os.path.join(cwd, 'helpgen'))).returncode
+        return subprocess.run(cmd, cwd=cwd, stdout=f, stderr=subprocess.STDOUT, env=env).returncode
 
 
 def build(tree, log):
@@ -88,8 +90,8 @@ def build(tree, log):
 
 def suite(tree, logdir, tag):
     """The first step that fails, or None."""
-    for name, cmd in SUITE:
-        if run(cmd, tree, os.path.join(logdir, '%s-%s.log' % (tag, name))) != 0:
+    for name, cmd, extra in SUITE:
+        if run(cmd, tree, os.path.join(logdir, '%s-%s.log' % (tag, name)), extra) != 0:
             return name
     return None
 

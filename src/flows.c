@@ -1,6 +1,7 @@
 /* flows.c - self-service flows: flows/NAME.yaml checked and rendered as one
  * static page per step and outcome, plus the JSON the widget steps through. */
 #include "hg_flows.h"
+#include "hg_walk.h"
 
 #include <ctype.h>
 #include <jansson.h>
@@ -436,9 +437,13 @@ static void check_targets(const hg_flows *f, hg_flow *fl, hg_diags *d) {
           ferr(fl, d, o->tline, o->tcol,
                "option '%s': article '%s' should be a Markdown file (PATH.md, relative to "
                "content/)", o->label, o->target);
-        else if (a == -2)
+        else if (a == HG_SITE_DRAFT)
           ferr(fl, d, o->tline, o->tcol,
                "option '%s': article '%s' is a draft, which is not published", o->label,
+               o->target);
+        else if (a == HG_SITE_FAILED)
+          ferr(fl, d, o->tline, o->tcol,
+               "option '%s': article '%s' has errors of its own (fix them first)", o->label,
                o->target);
         else if (a < 0)
           ferr(fl, d, o->tline, o->tcol,
@@ -730,7 +735,10 @@ hg_flows *hg_flows_load(const hg_site *site, hg_diags *diags) {
   char *dir = hg_path_join(site->cfg->site_dir, "flows");
   char **files = NULL;
   size_t n = 0;
-  hg_list_files(dir, &files, &n);
+  if (hg_is_dir(dir)) /* links may not leave the site (problems are errors) */
+    hg_walk_files(dir, site->cfg->site_dir, "the site folder",
+                  site->cfg->follow_outside_links, &files, &n,
+                  default_tree(site) ? diags : NULL, NULL);
   size_t kept = 0;
   for (size_t i = 0; i < n; i++) {
     if (is_flow_file(files[i])) files[kept++] = files[i];

@@ -306,7 +306,7 @@ printf -- '---\ntitle: One\ndescription: D\n---\nText.\n' >"$B/content/a/one.md"
 hg "$T/b1.log" build "$B" -o "$T/b1"
 expect_rc "build" 0 "$RC" "$T/b1.log"
 check "build: one summary line with pages, articles, languages, time and warnings" \
-  grep -qE "^helpgen: built [0-9]+ pages \(1 articles, 1 language\) into $T/b1 in [0-9.]+ s, 0 warnings$" "$T/b1.log"
+  grep -qE "^helpgen: built [0-9]+ pages \(1 article, 1 language\) into $T/b1 in [0-9.]+ s, 0 warnings$" "$T/b1.log"
 check "build: nothing else when all is well" test "$(wc -l <"$T/b1.log")" -eq 1
 hg "$T/b2.log" build "$B" -o "$T/b1" --quiet
 check "build --quiet: prints nothing" test ! -s "$T/b2.log"

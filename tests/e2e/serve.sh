@@ -11,7 +11,8 @@
 #   - the load test (serve-load.mjs, node): 200 well-behaved clients, 100 idle
 #     half-open connections and 10 live-reload streams for 20 s, 0 failures;
 #     the streams stay open and get their 15 s ping;
-#   - SIGTERM stops it with exit code 0 and removes its temporary folder.
+#   - SIGTERM stops it with exit code 0 and removes its temporary folder, also
+#     with 20 suspended event streams and busy clients (within 2 s).
 # The port is picked by the server (--port 0). Every wait is bounded.
 # HELPGEN=path picks the binary (default ./helpgen). HG_SERVE_LOAD_SECONDS
 # changes the load test's length (default 20). HG_SERVE_QUICK=1 (make mutate)
@@ -161,5 +162,24 @@ stop_server "serve"
 has "it says it stopped" "$SLOG" "helpgen: stopping the server"
 check "its temporary folder is removed" test -n "$OUTDIR" -a ! -e "$(dirname "$OUTDIR")"
 check "the site folder is not written to" test ! -e "$S/public"
+
+section "SIGTERM while streams are open and clients are busy"
+if [ "${HG_SERVE_QUICK:-0}" != 1 ] && command -v node >/dev/null 2>&1; then
+  SLOG="$T/serve2.log"
+  "$HG" serve "$S" --port 0 --threads 2 >"$SLOG" 2>&1 &
+  SERVE_PID=$!
+  wait_for "$SLOG" "helpgen: built" 600
+  URL=$(sed -n 's|^helpgen: serving .* at \(http://127\.0\.0\.1:[0-9]*/\) .*|\1|p' "$SLOG")
+  OUTDIR=$(sed -n 's|^helpgen: serving .* (from \(.*\); Ctrl+C to stop)$|\1|p' "$SLOG")
+  node "$E2E/serve-load.mjs" "$URL" --clients 50 --idle 50 --streams 20 --seconds 6 >"$T/load2.log" 2>&1 &
+  LOAD_PID=$!
+  sleep 2
+  t0=$(date +%s%N)
+  stop_server "serve under load (20 suspended event streams)"
+  ms=$((($(date +%s%N) - t0) / 1000000))
+  check "... it stopped within 2 s (took $ms ms)" test "$ms" -lt 2000
+  check "... its temporary folder is removed" test -n "$OUTDIR" -a ! -e "$(dirname "$OUTDIR")"
+  wait "$LOAD_PID" 2>/dev/null
+fi
 
 summary

@@ -25,7 +25,7 @@ LIB_OBJ += $(BUILD)/theme_embed.o
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all deps site test unit e2e asan leakcheck bench bench-search fuzz install clean browser node-test
+.PHONY: all deps site test unit e2e asan leakcheck bench bench-search fuzz install clean browser node-test mutate
 # deps first, then the build: with make -j the two must not run side by side
 all:
 	@sh .ci/deps.sh
@@ -82,7 +82,7 @@ e2e: helpgen
 	sh tests/e2e/walk.sh
 
 test:
-	@HG_EXTRA_PKGS="chromium libxml2-utils nginx-light libnginx-mod-http-brotli-static" sh .ci/deps.sh
+	@HG_EXTRA_PKGS="chromium libxml2-utils nginx-light libnginx-mod-http-brotli-static curl" sh .ci/deps.sh
 	$(MAKE) helpgen
 	@# npm ci before e2e: its serve-in-chromium test needs playwright-core; no check may skip
 	sh tests/run-extra.sh --deps
@@ -123,6 +123,10 @@ bench-search: helpgen
 
 fuzz:
 	sh tests/fuzz/run.sh
+
+# every one-line mutation in tests/mutate/mutations.txt must fail the fast suite
+mutate: helpgen
+	python3 tests/mutate/run.py
 
 install: helpgen
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/helpgen $(DESTDIR)$(PREFIX)/share/man/man1

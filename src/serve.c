@@ -109,14 +109,21 @@ int hg_serve(const hg_serve_opts *opts) {
 #define CONN_MAX 4096     /* connection slots (fewer if the open-file limit is lower) */
 
 /* The live-reload client. Messages are shown with textContent (never as
- * HTML); the overlay disappears when a build succeeds again. */
+ * HTML); the overlay disappears when a build succeeds again. A page knows
+ * the build it came from (data-generation): a newer one reloads it.
+ * A browser opens one event stream per site, not one per tab (it allows
+ * only 6 connections to a host, and every stream holds one): the tab that
+ * holds a Web Lock listens and passes each event to the others over a
+ * BroadcastChannel; when it closes, another tab takes the lock over. */
 static const char live_js[] =
     "/* helpgen serve: live reload (only in serve mode) */\n"
     "(function () {\n"
     "  'use strict';\n"
-    "  if (!window.EventSource || !document.currentScript) return;\n"
-    "  var url = document.currentScript.src.replace(/live\\.js(\\?.*)?$/, 'events');\n"
-    "  var box = null, first = null;\n"
+    "  var me = document.currentScript;\n"
+    "  if (!window.EventSource || !me) return;\n"
+    "  var url = me.src.replace(/live\\.js(\\?.*)?$/, 'events');\n"
+    "  var mine = Number(me.getAttribute('data-generation') || 0);\n"
+    "  var box = null, state = null;\n"
     "  function hide() { if (box) { box.remove(); box = null; } }\n"
     "  function show(text) {\n"
     "    hide();\n"
@@ -136,19 +143,38 @@ static const char live_js[] =
     "    box.appendChild(h); box.appendChild(pre);\n"
     "    document.body.appendChild(box);\n"
     "  }\n"
-    "  var es = new EventSource(url);\n"
-    "  es.addEventListener('hello', function (e) {\n"
-    "    var d = JSON.parse(e.data);\n"
-    "    if (first === null) first = d.generation;\n"
-    "    else if (d.generation !== first) { location.reload(); return; }\n"
-    "    if (d.error) show(d.error); else hide();\n"
+    "  /* state: {generation, error} of the last build, as the server said */\n"
+    "  function apply(st) {\n"
+    "    if (st.generation !== mine) { location.reload(); return; }\n"
+    "    if (st.error) show(st.error); else hide();\n"
+    "  }\n"
+    "  var bc = window.BroadcastChannel && navigator.locks ? new BroadcastChannel('helpgen-live ' + url) : null;\n"
+    "  function listen() {\n"
+    "    var es = new EventSource(url);\n"
+    "    function got(st) { state = st; if (bc) bc.postMessage(st); apply(st); }\n"
+    "    es.addEventListener('hello', function (e) {\n"
+    "      var d = JSON.parse(e.data);\n"
+    "      got({generation: d.generation, error: d.error || null});\n"
+    "    });\n"
+    "    es.addEventListener('reload', function (e) {\n"
+    "      got({generation: JSON.parse(e.data).generation, error: null});\n"
+    "    });\n"
+    "    es.addEventListener('build-error', function (e) {\n"
+    "      got({generation: state ? state.generation : mine, error: JSON.parse(e.data).error});\n"
+    "    });\n"
+    "  }\n"
+    "  if (!bc) { listen(); return; }\n"
+    "  bc.onmessage = function (e) {\n"
+    "    if (e.data === 'ask') { if (state) bc.postMessage(state); }\n"
+    "    else apply(e.data);\n"
+    "  };\n"
+    "  navigator.locks.request('helpgen-live ' + url, function () {\n"
+    "    listen();\n"
+    "    return new Promise(function () {}); /* held until this tab goes */\n"
     "  });\n"
-    "  es.addEventListener('reload', function () { location.reload(); });\n"
-    "  es.addEventListener('build-error', function (e) { show(JSON.parse(e.data).error); });\n"
+    "  bc.postMessage('ask');\n"
     "})();\n";
 
-/* A suspended connection, resumed when s->events != seen, at `due` (if
- * not 0, monotonic seconds), or when the server stops. */
 typedef struct waiter {
   struct MHD_Connection *conn;
   unsigned long seen;
@@ -236,6 +262,13 @@ static void *waker_main(void *arg) {
 
 /* ---- responses ------------------------------------------------------------------ */
 
+static unsigned long generation(server *s) {
+  pthread_mutex_lock(&s->mu);
+  unsigned long g = s->gen;
+  pthread_mutex_unlock(&s->mu);
+  return g;
+}
+
 static char *base_copy(server *s) {
   pthread_mutex_lock(&s->mu);
   char *b = hg_xstrdup(s->base);
@@ -284,8 +317,9 @@ static enum MHD_Result redirect(struct MHD_Connection *c, const char *to) {
   return ret;
 }
 
-/* Puts the live-reload script before </body> (or at the end). Takes html. */
-static char *inject(char *html, size_t *len, const char *base) {
+/* Puts the live-reload script before </body> (or at the end), with the
+ * generation of the build the page comes from. Takes html. */
+static char *inject(char *html, size_t *len, const char *base, unsigned long gen) {
   hg_buf b = HG_BUF_INIT;
   const char *at = NULL;
   for (const char *p = html; (p = strcasestr(p, "</body")); p++) at = p;
@@ -293,7 +327,7 @@ static char *inject(char *html, size_t *len, const char *base) {
   hg_buf_append(&b, html, pos);
   hg_buf_puts(&b, "<script src=\"");
   hg_buf_put_html(&b, base, strlen(base));
-  hg_buf_puts(&b, SCRIPT_PATH "\"></script>\n");
+  hg_buf_printf(&b, SCRIPT_PATH "\" data-generation=\"%lu\"></script>\n", gen);
   hg_buf_append(&b, html + pos, *len - pos);
   free(html);
   *len = b.len;
@@ -315,10 +349,11 @@ static char *read_inside(const char *root, const char *rel, size_t *len) {
   return data;
 }
 
-static enum MHD_Result send_file(struct MHD_Connection *c, unsigned status, const char *rel,
-                                 char *data, size_t len, const char *base) {
+
+static enum MHD_Result send_file(server *s, struct MHD_Connection *c, unsigned status,
+                                 const char *rel, char *data, size_t len, const char *base) {
   const char *type = hg_serve_mime(rel);
-  if (hg_str_has_prefix(type, "text/html")) data = inject(data, &len, base);
+  if (hg_str_has_prefix(type, "text/html")) data = inject(data, &len, base, generation(s));
   return send_buf(c, status, data, len, type);
 }
 
@@ -340,7 +375,7 @@ static enum MHD_Result not_found(server *s, struct MHD_Connection *c, const char
                                  const char *rel) {
   size_t len;
   char *data = read_404(s->root, rel, &len);
-  if (data) return send_file(c, MHD_HTTP_NOT_FOUND, "404.html", data, len, base);
+  if (data) return send_file(s, c, MHD_HTTP_NOT_FOUND, "404.html", data, len, base);
   pthread_mutex_lock(&s->mu);
   bool built = s->gen > 0;
   pthread_mutex_unlock(&s->mu);
@@ -351,7 +386,7 @@ static enum MHD_Result not_found(server *s, struct MHD_Connection *c, const char
       "</title></head><body><h1>The site has not been built yet</h1><p>helpgen shows the "
       "build messages below and reloads this page when a build succeeds.</p></body></html>";
   size_t n = sizeof page - 1;
-  return send_file(c, MHD_HTTP_SERVICE_UNAVAILABLE, "x.html", hg_xstrdup(page), n, base);
+  return send_file(s, c, MHD_HTTP_SERVICE_UNAVAILABLE, "x.html", hg_xstrdup(page), n, base);
 }
 
 /* ---- Server-Sent Events -------------------------------------------------------- */
@@ -533,7 +568,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
       char *file = dir ? hg_strdup_printf("%sindex.html", rel) : hg_xstrdup(rel);
       size_t len;
       char *data = read_inside(s->root, file, &len);
-      ret = data ? send_file(c, MHD_HTTP_OK, file, data, len, base) : not_found(s, c, base, rel);
+      ret = data ? send_file(s, c, MHD_HTTP_OK, file, data, len, base) : not_found(s, c, base, rel);
       free(file);
     }
   }

@@ -7,7 +7,7 @@
 // every page it wrote is opened. Each payload, if it ran, would set a
 // window.__xss_<field>_<variant> flag: attribute break-outs (" and '),
 // text-context tags, </script> break-outs of inline JSON, autofocus/onfocus,
-// javascript: URLs. The test asserts that no flag is set on any page, that no
+// </title> break-outs, javascript: URLs; inline JSON must still parse. The test asserts that no flag is set on any page, that no
 // element carries an on* attribute or a javascript: URL, that a search for
 // the payloads runs nothing either, and that each field's text is shown
 // (in the page's text, an attribute or the page's JSON data).
@@ -35,6 +35,11 @@ const variants = (id) => [
   `'><img src=x onerror=window.__xss_${id}_s=1>`,
   `</script><script>window.__xss_${id}_j=1</script>`,
   `" autofocus onfocus=window.__xss_${id}_f=1 x="`,
+  `</title></textarea></style><img src=x onerror=window.__xss_${id}_r=1>`,
+  // with '<' left unescaped in inline JSON this ends the script early (an end
+  // tag with attributes) or swallows the rest of the page (<!--<script>):
+  // the JSON no longer parses
+  '</script x><!--<script>',
 ];
 const P = (id) => variants(id).join(' ');
 // In Markdown, raw HTML is dropped (markdown.unsafe is off): the same payloads
@@ -203,6 +208,7 @@ async function inspect(page) {
     const handlers = [];
     const jsUrls = [];
     const strings = [document.title, document.body.innerText];
+    const badJson = [];
     for (const el of document.querySelectorAll('*')) {
       for (const a of el.attributes) {
         if (/^on/i.test(a.name)) handlers.push(`<${el.localName} ${a.name}="${a.value}">`);
@@ -218,9 +224,9 @@ async function inspect(page) {
       else if (v && typeof v === 'object') Object.values(v).forEach(walk);
     };
     for (const s of document.querySelectorAll('script[type="application/json"], script[type="application/ld+json"]')) {
-      try { walk(JSON.parse(s.textContent)); } catch (e) { strings.push(`JSON ERROR ${e.message}`); }
+      try { walk(JSON.parse(s.textContent)); } catch (e) { badJson.push(`${s.type}: ${e.message}: ${s.textContent.slice(0, 80)}`); }
     }
-    return { flags, handlers, jsUrls, strings };
+    return { flags, handlers, jsUrls, strings, badJson };
   });
 }
 
@@ -233,36 +239,42 @@ test('XSS matrix: no payload in any field runs on any page, and every field\'s t
   const seen = [];
   const page = await browser.newPage();
   page.on('dialog', (d) => { problems.push(`a dialog opened: ${d.message()}`); d.dismiss().catch(() => {}); });
-  // an alias page sends the reader on (meta refresh): keep each page under
-  // test in place, so its own window is what is inspected, not the target's
-  let current = null;
-  await page.route('**/*', (route) => {
+  // stay on each page: an alias's page (a meta refresh) is served without its
+  // refresh, and any other navigation than the one the test asks for is refused
+  let target = null;
+  await page.route('**/*', async (route) => {
     const req = route.request();
-    if (current && req.isNavigationRequest() && req.frame() === page.mainFrame() && decodeURI(req.url()) !== decodeURI(current))
-      return route.abort('aborted'); // ERR_ABORTED commits no error page
-    return route.continue();
+    if (!req.isNavigationRequest() || req.frame() !== page.mainFrame()) return route.continue();
+    if (req.url() !== target) return route.abort();
+    const res = await route.fetch();
+    const body = (await res.text()).replace(/<meta http-equiv="refresh"[^>]*>/, '');
+    return route.fulfill({ response: res, body });
   });
+  const inspectHere = async (p) => {
+    if (page.url() !== target) return null;
+    try { return await inspect(page); } catch (e) {
+      problems.push(`${p}: could not inspect the page (${e.message}); now at ${page.url()}`);
+      return null;
+    }
+  };
   for (const p of pages) {
-    current = base + p.split('/').map(encodeURIComponent).join('/');
-    await page.goto(current, { waitUntil: 'load' });
+    target = base + p.split('/').map(encodeURIComponent).join('/');
+    await page.goto(target, { waitUntil: 'load' });
     await page.waitForTimeout(100); // image errors and deferred scripts
+    const r = (await inspectHere(p)) || { flags: [], handlers: [], jsUrls: [], strings: [], badJson: [] };
+    if (page.url() !== target) problems.push(`${p}: left for ${page.url()}`);
     // the flow widget renders its steps from the page's JSON: go one step in
-    // a navigation the route could not hold (a reload, a history change)
-    // destroys the context: wait for the page that follows and ask again
-    const settled = async (fn) => {
-      for (let i = 0; ; i++) {
-        try { return await fn(); } catch (e) {
-          if (i >= 3 || !/context was destroyed|navigat/i.test(String(e.message))) throw e;
-          await page.waitForLoadState('load').catch(() => {});
-        }
-      }
-    };
-    const opt = await settled(() => page.$('.hg-flow button, .hg-flow-widget button'));
-    if (opt) { await opt.click().catch(() => {}); await page.waitForTimeout(50); }
-    const r = await settled(() => inspect(page));
+    const opt = await page.$('.hg-flow button, .hg-flow-widget button').catch(() => null);
+    if (opt) {
+      await opt.click().catch(() => {});
+      await page.waitForTimeout(50);
+      const r2 = await inspectHere(p);
+      if (r2) for (const k of Object.keys(r)) r[k].push(...r2[k]);
+    }
     for (const f of r.flags) problems.push(`${p}: the payload ran: window.${f}`);
     for (const h of r.handlers) problems.push(`${p}: an event-handler attribute: ${h}`);
     for (const u of r.jsUrls) problems.push(`${p}: a script URL: ${u}`);
+    for (const j of r.badJson) problems.push(`${p}: inline JSON that does not parse (broken out of?): ${j}`);
     seen.push(...r.strings);
   }
   const norm = (s) => s.replace(/\s+/g, ' ');

@@ -194,7 +194,7 @@ fetch() {
 }
 fetch home help/
 has "serve: home page 200 text/html" "$T/home.meta" "200 text/html; charset=utf-8"
-has "serve: HTML pages get the live-reload script" "$T/home.body" '<script src="/help/__helpgen/live.js"></script>'
+has "serve: HTML pages get the live-reload script" "$T/home.body" '<script src="/help/__helpgen/live.js" data-generation="1"></script>'
 CSS=$(sed -n 's|.*href="\./\(assets/style\.[0-9a-f]*\.css\)".*|\1|p' "$T/home.body" | head -n 1)
 fetch css "help/$CSS"
 has "serve: stylesheet as text/css" "$T/css.meta" "200 text/css"

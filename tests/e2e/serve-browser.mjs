@@ -4,7 +4,8 @@
 // SITE is a scratch copy of examples/store (its files are edited). An open
 // article reloads itself after an edit; a broken edit shows the overlay with
 // the build's message over the last good page; the fix removes it; SIGINT
-// stops the server with exit code 0. Every wait has a timeout. Prints one
+// stops the server with exit code 0; 10 tabs of one browser all load (they share one
+// event stream: a browser allows 6 connections to a host) and all reload. Every wait has a timeout. Prints one
 // line per step; exits 1 on the first failure.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -69,6 +70,30 @@ try {
     document.body.textContent.includes('BROWSER-MARKER-2'), null, { timeout: T })
     .catch(() => fail('the fix did not reload the page and remove the overlay'));
   console.log('ok - the fix reloads the page without the overlay');
+
+  // many tabs of one browser: it opens at most 6 connections to a host, and
+  // each live-reload stream holds one; the tabs share one stream
+  const ctx = await browser.newContext();
+  const tabs = [];
+  for (let i = 0; i < 10; i++) {
+    const tab = await ctx.newPage();
+    await tab.goto(`${url}orders/tracking/track-order/`, { timeout: T })
+      .catch(() => fail(`tab ${i + 1} of 10 in one browser did not load (the live-reload streams hold every connection?)`));
+    tabs.push(tab);
+  }
+  await tabs[9].waitForTimeout(500);
+  fs.writeFileSync(file, `${good}\n\nBROWSER-MARKER-3\n`);
+  for (const [i, tab] of tabs.entries())
+    await tab.waitForFunction(() => document.body.textContent.includes('BROWSER-MARKER-3'), null, { timeout: T })
+      .catch(() => fail(`tab ${i + 1} of 10 did not reload after an edit`));
+  await tabs[0].close(); // the tab that listened for the others, if it was the first: another takes over
+  await tabs[1].waitForTimeout(500);
+  fs.writeFileSync(file, `${good}\n\nBROWSER-MARKER-4\n`);
+  for (const [i, tab] of tabs.slice(1).entries())
+    await tab.waitForFunction(() => document.body.textContent.includes('BROWSER-MARKER-4'), null, { timeout: T })
+      .catch(() => fail(`tab ${i + 2} of 10 did not reload after an edit once the first tab was closed`));
+  await ctx.close();
+  console.log('ok - 10 tabs of one browser load, and all reload after an edit (also after the first is closed)');
   await browser.close();
   browser = null;
 

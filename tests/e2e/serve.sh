@@ -11,10 +11,12 @@
 #   - the load test (serve-load.mjs, node): 200 well-behaved clients, 100 idle
 #     half-open connections and 10 live-reload streams for 20 s, 0 failures;
 #     the streams stay open and get their 15 s ping;
-#   - SIGTERM stops it with exit code 0 and removes its temporary folder.
+#   - SIGTERM stops it with exit code 0 and removes its temporary folder, also
+#     with 20 suspended event streams and busy clients (within 2 s).
 # The port is picked by the server (--port 0). Every wait is bounded.
 # HELPGEN=path picks the binary (default ./helpgen). HG_SERVE_LOAD_SECONDS
-# changes the load test's length (default 20). Prints TAP-like lines and
+# changes the load test's length (default 20). HG_SERVE_QUICK=1 (make mutate)
+# leaves out the bulk articles, the idle connections and the load test. Prints TAP-like lines and
 # "N passed, M failed"; exits 1 if anything failed.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
@@ -29,11 +31,13 @@ e2e_start serve
 [ -x "$HG" ] || { echo "serve.sh: $HG not built (make helpgen)"; exit 2; }
 command -v curl >/dev/null 2>&1 || { not_ok "serve.sh needs curl (apt-get install curl)"; summary; exit 1; }
 
-# wait_for FILE TEXT [TENTHS]: until FILE holds TEXT (at most TENTHS/10 s).
+# wait_for FILE TEXT [TENTHS]: until FILE holds TEXT (at most TENTHS/10 s, and
+# not once the server has exited).
 wait_for() {
   n=0
   while [ "$n" -lt "${3:-300}" ]; do
     grep -qF -- "$2" "$1" 2>/dev/null && return 0
+    [ -n "$SERVE_PID" ] && ! kill -0 "$SERVE_PID" 2>/dev/null && { grep -qF -- "$2" "$1" 2>/dev/null; return; }
     sleep 0.1; n=$((n + 1))
   done
   return 1
@@ -47,7 +51,7 @@ get() {
 }
 # stop_server DESC: SIGTERM, then exit code 0 within 10 s.
 stop_server() {
-  kill -TERM "$SERVE_PID"
+  kill -TERM "$SERVE_PID" 2>/dev/null
   n=0
   while kill -0 "$SERVE_PID" 2>/dev/null && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
   if kill -0 "$SERVE_PID" 2>/dev/null; then
@@ -66,6 +70,7 @@ rm -rf "$S/.helpgen-cache" "$S/public"
 mkdir -p "$S/content/en/orders/bulk"
 printf -- '---\ntitle: Bulk\ndescription: Many pages for the serve test.\n---\n' >"$S/content/en/orders/bulk/_index.md"
 i=0
+[ "${HG_SERVE_QUICK:-0}" = 1 ] && i=1490
 while [ $i -lt 1500 ]; do
   printf -- '---\ntitle: Bulk article %d\ndescription: Bulk article %d for the serve test.\n---\nBody %d of the serve test.\n' \
     $i $i $i >"$S/content/en/orders/bulk/bulk-$i.md"
@@ -92,9 +97,9 @@ else skip "the first build had finished before the request (a fast machine): the
 wait_for "$SLOG" "helpgen: built" 600 && ok "the first build finishes" || not_ok "the first build finishes" "$SLOG"
 get home "$URL"
 has "home page 200" "$T/home.meta" "200 text/html"
-get art "${URL}orders/bulk/bulk-7/"
+get art "${URL}orders/bulk/bulk-1497/"
 has "a generated article 200" "$T/art.meta" "200 text/html"
-has "... its text" "$T/art.body" "Body 7 of the serve test."
+has "... its text" "$T/art.body" "Body 1497 of the serve test."
 
 section "a NUL in the path"
 for p in 'index.html%00.css' '%00/index.html' 'orders%00/' 'index.html%00' 'index.html%2500.css'; do
@@ -102,11 +107,18 @@ for p in 'index.html%00.css' '%00/index.html' 'orders%00/' 'index.html%00' 'inde
   if grep -q '^404 ' "$T/nul.meta" && ! cmp -s "$T/nul.body" "$T/home.body"; then ok "$p: 404, not the page before the NUL"
   else { cat "$T/nul.meta"; head -c 300 "$T/nul.body"; } >"$T/nul.log"; not_ok "$p: 404, not the page before the NUL" "$T/nul.log"; fi
 done
+for p in '../../../../etc/passwd' '%2e%2e/%2e%2e/etc/passwd' 'orders/..%2f..%2fetc/passwd' '..%5c..%5cetc%5cpasswd'; do
+  get trav "$URL$p"
+  if grep -q '^404 ' "$T/trav.meta" && ! grep -q 'root:' "$T/trav.body"; then ok "$p: 404"
+  else not_ok "$p: 404" "$T/trav.meta"; fi
+done
 get q "${URL}index.html?x=%00"
 has "a NUL in the query string only: the page (the path is clean)" "$T/q.meta" "200 text/html"
 
 section "idle half-sent requests"
-if command -v node >/dev/null 2>&1; then
+if [ "${HG_SERVE_QUICK:-0}" = 1 ]; then
+  echo "# HG_SERVE_QUICK=1: no idle-connection or load test"
+elif command -v node >/dev/null 2>&1; then
   # 300 connections that never finish their request, then requests while they are held
   node -e '
     const net = require("net"); const u = new URL(process.argv[1]); let open = 0, closed = 0, t0 = Date.now(), times = [];
@@ -150,5 +162,24 @@ stop_server "serve"
 has "it says it stopped" "$SLOG" "helpgen: stopping the server"
 check "its temporary folder is removed" test -n "$OUTDIR" -a ! -e "$(dirname "$OUTDIR")"
 check "the site folder is not written to" test ! -e "$S/public"
+
+section "SIGTERM while streams are open and clients are busy"
+if [ "${HG_SERVE_QUICK:-0}" != 1 ] && command -v node >/dev/null 2>&1; then
+  SLOG="$T/serve2.log"
+  "$HG" serve "$S" --port 0 --threads 2 >"$SLOG" 2>&1 &
+  SERVE_PID=$!
+  wait_for "$SLOG" "helpgen: built" 600
+  URL=$(sed -n 's|^helpgen: serving .* at \(http://127\.0\.0\.1:[0-9]*/\) .*|\1|p' "$SLOG")
+  OUTDIR=$(sed -n 's|^helpgen: serving .* (from \(.*\); Ctrl+C to stop)$|\1|p' "$SLOG")
+  node "$E2E/serve-load.mjs" "$URL" --clients 50 --idle 50 --streams 20 --seconds 6 >"$T/load2.log" 2>&1 &
+  LOAD_PID=$!
+  sleep 2
+  t0=$(date +%s%N)
+  stop_server "serve under load (20 suspended event streams)"
+  ms=$((($(date +%s%N) - t0) / 1000000))
+  check "... it stopped within 2 s (took $ms ms)" test "$ms" -lt 2000
+  check "... its temporary folder is removed" test -n "$OUTDIR" -a ! -e "$(dirname "$OUTDIR")"
+  wait "$LOAD_PID" 2>/dev/null
+fi
 
 summary

@@ -46,6 +46,10 @@ typedef struct {
   size_t ndrafts;        /* drafts left out */
   hg_strmap by_path;     /* content-relative path -> arts index (-2: draft) */
   hg_strmap by_dir;      /* content-relative folder -> node index */
+  struct hg_name_index *names; /* wikilink targets (hg_dialect.h): published
+                            articles by file name, content path without
+                            extension, title and aliases; owned. Handed to
+                            the Markdown stage as data. */
 } hg_site;
 
 typedef struct {
@@ -63,6 +67,10 @@ typedef struct {
 hg_site *hg_site_build(const hg_config *cfg, const hg_content *content,
                        const hg_site_opts *opts, hg_diags *diags);
 void hg_site_free(hg_site *s);
+/* The wikilink name index of s's published articles (hg_site_build sets
+ * s->names with it). Borrows the articles' strings and bodies. Free with
+ * hg_name_index_free. */
+struct hg_name_index *hg_site_names_new(const hg_site *s);
 
 /* "orders/tracking/track-your-order" -> page file "…/index.html". */
 char *hg_site_page_file(const char *url_dir);

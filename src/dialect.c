@@ -276,7 +276,7 @@ static char *drop_comments(const char *md, size_t len, size_t *n) {
   hg_buf b = HG_BUF_INIT;
   bool changed = false, bol = true;
   char fence = 0;
-  size_t fence_len = 0;
+  size_t fence_len = 0, fence_ind = 0;
   for (size_t i = 0; i < len;) {
     if (bol) { /* fences, line by line */
       size_t eol = i;
@@ -285,9 +285,12 @@ static char *drop_comments(const char *md, size_t len, size_t *n) {
       while (k < eol && (md[k] == ' ' || md[k] == '\t')) k++;
       size_t run = 0;
       while (k + run < eol && (md[k + run] == '`' || md[k + run] == '~') && md[k + run] == md[k]) run++;
-      if (run >= 3 && (!fence || (md[k] == fence && run >= fence_len))) {
+      size_t rest = k + run;
+      while (rest < eol && (md[rest] == ' ' || md[rest] == '\t' || md[rest] == '\r')) rest++;
+      if (run >= 3 && (!fence || (md[k] == fence && run >= fence_len && rest == eol &&
+                                  k - i <= fence_ind + 3))) {
         if (fence) fence = 0;
-        else fence = md[k], fence_len = run;
+        else fence = md[k], fence_len = run, fence_ind = k - i;
         size_t to = eol < len ? eol + 1 : eol; /* the line and its newline */
         hg_buf_append(&b, md + i, to - i);
         i = to;
@@ -369,7 +372,7 @@ bool hg_dialect_preprocess(const char *md, size_t len, unsigned off, const char 
             .last_blank = true, .tab_close_m = -1};
   char fence = 0;
   size_t fence_len = 0;
-  int fence_depth = 0;
+  int fence_depth = 0, fence_ind = 0;
   int line_no = 0;
   for (size_t i = 0; i < len;) {
     size_t eol = i;
@@ -396,14 +399,15 @@ bool hg_dialect_preprocess(const char *md, size_t len, unsigned off, const char 
 
     size_t run = 0;
     while (s + run < e && (s[run] == '`' || s[run] == '~') && s[run] == s[0]) run++;
-    if (fence) {
-      if (run >= fence_len && s[0] == fence && s + run == e) fence = 0;
+    if (fence) { /* a closing fence is indented at most 3 columns more than the opener */
+      if (run >= fence_len && s[0] == fence && s + run == e && ind <= fence_ind + 3) fence = 0;
       put_dedented(&p, ln, n, rm, line_no);
       continue;
     }
     if (run >= 3) {
       fence = s[0];
       fence_len = run;
+      fence_ind = ind;
       fence_depth = p.depth;
       put_dedented(&p, ln, n, rm, line_no);
       if (!blank) p.tab_close_m = -1;

@@ -1441,7 +1441,64 @@ static void inline_text_dialects(md_ctx *c, cmark_node *t, cmark_mem *mem) {
   }
 }
 
+/* Does this text open a [[wikilink]] it does not close (its text goes on
+ * in markup: [[Note|a *b* c]], [[Api#`code`|API]])? */
+static bool open_wikilink(const char *lit) {
+  const char *o = NULL;
+  for (const char *p = lit; (p = strstr(p, "[[")) != NULL; p += 2) o = p;
+  return o && !strstr(o, "]]");
+}
+
+/* Merges such a text with the nodes up to the text that closes the link,
+ * keeping their plain text (markup inside a wikilink is lost). */
+static void merge_wikilink(cmark_node *t, cmark_mem *mem) {
+  hg_buf b = HG_BUF_INIT;
+  hg_buf_puts(&b, cmark_node_get_literal(t));
+  cmark_node *end = NULL;
+  for (cmark_node *n = cmark_node_next(t); n; n = cmark_node_next(n)) {
+    cmark_node_type nt = cmark_node_get_type(n);
+    if (nt == CMARK_NODE_TEXT) {
+      const char *lit = cmark_node_get_literal(n);
+      if (strstr(lit, "[[") && (!strstr(lit, "]]") || strstr(lit, "[[") < strstr(lit, "]]"))) break;
+      hg_buf_puts(&b, lit);
+      if (strstr(lit, "]]")) {
+        end = n;
+        break;
+      }
+    } else if (nt == CMARK_NODE_CODE) {
+      hg_buf_puts(&b, cmark_node_get_literal(n));
+    } else if (nt == CMARK_NODE_EMPH || nt == CMARK_NODE_STRONG) {
+      inline_text(n, &b);
+    } else {
+      break;
+    }
+  }
+  if (end) {
+    cmark_node *n;
+    while ((n = cmark_node_next(t)) != end) cmark_node_free(n);
+    cmark_node_free(end);
+    cmark_node_set_literal(t, hg_buf_cstr(&b));
+  }
+  (void)mem;
+  hg_buf_free(&b);
+}
+
 static void inline_dialects(md_ctx *c, cmark_node *doc, cmark_mem *mem) {
+  if (dialect_on(c, HG_DIALECT_OBSIDIAN)) {
+    nodevec open = {0};
+    cmark_iter *oi = cmark_iter_new(doc);
+    cmark_event_type oe;
+    while ((oe = cmark_iter_next(oi)) != CMARK_EVENT_DONE) {
+      cmark_node *n = cmark_iter_get_node(oi);
+      if (oe == CMARK_EVENT_ENTER && cmark_node_get_type(n) == CMARK_NODE_TEXT &&
+          open_wikilink(cmark_node_get_literal(n)))
+        nv_push(&open, n);
+    }
+    cmark_iter_free(oi);
+    /* last first: a merge frees only nodes after the one merged */
+    for (size_t i = open.n; i-- > 0;) merge_wikilink(open.v[i], mem);
+    free(open.v);
+  }
   nodevec texts = {0};
   cmark_iter *it = cmark_iter_new(doc);
   cmark_event_type ev;

@@ -49,7 +49,9 @@ typedef struct {
   struct hg_name_index *names; /* wikilink targets (hg_dialect.h): published
                             articles by file name, content path without
                             extension, title and aliases; owned. Handed to
-                            the Markdown stage as data. */
+                            the Markdown stage as data; its note bodies
+                            (for embeds) are valid until
+                            hg_content_drop_bodies. */
 } hg_site;
 
 typedef struct {

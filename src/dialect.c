@@ -110,7 +110,8 @@ static void put_marker(pass *p, int indent, size_t block, bool close, int src_li
   hg_buf b = HG_BUF_INIT;
   for (int i = 0; i < indent; i++) hg_buf_putc(&b, ' ');
   hg_buf_printf(&b, "%s%s%zu-->", HG_DIALECT_MARK, close ? "/" : "", block);
-  if (close && !p->last_blank) put_line(p, "", 0, src_line, 0);
+  /* a blank line first, so no paragraph, table or HTML block runs on into it */
+  if (!p->last_blank) put_line(p, "", 0, src_line, 0);
   put_line(p, hg_buf_cstr(&b), b.len, src_line, 0);
   hg_buf_free(&b);
 }
@@ -138,6 +139,15 @@ static void put_dedented(pass *p, const char *s, size_t n, int rm, int src_line)
   for (int i = 0; i < keep; i++) hg_buf_putc(&b, ' ');
   hg_buf_append(&b, s + first, n - first);
   put_line(p, hg_buf_cstr(&b), b.len, src_line, (int)first - keep);
+  hg_buf_free(&b);
+}
+
+/* A closing code fence (fence_len times ch) at `indent` columns. */
+static void put_fence(pass *p, char ch, size_t fence_len, int indent, int src_line) {
+  hg_buf b = HG_BUF_INIT;
+  for (int i = 0; i < indent; i++) hg_buf_putc(&b, ' ');
+  for (size_t i = 0; i < fence_len; i++) hg_buf_putc(&b, ch);
+  put_line(p, hg_buf_cstr(&b), b.len, src_line, 0);
   hg_buf_free(&b);
 }
 
@@ -287,6 +297,7 @@ static char *drop_comments(const char *md, size_t len, size_t *n) {
       while (k + run < eol && (md[k + run] == '`' || md[k + run] == '~') && md[k + run] == md[k]) run++;
       size_t rest = k + run;
       while (rest < eol && (md[rest] == ' ' || md[rest] == '\t' || md[rest] == '\r')) rest++;
+      if (run >= 3 && !fence && md[k] == '`' && memchr(md + k + run, '`', eol - k - run)) run = 0;
       if (run >= 3 && (!fence || (md[k] == fence && run >= fence_len && rest == eol &&
                                   k - i <= fence_ind + 3))) {
         if (fence) fence = 0;
@@ -372,7 +383,8 @@ bool hg_dialect_preprocess(const char *md, size_t len, unsigned off, const char 
             .last_blank = true, .tab_close_m = -1};
   char fence = 0;
   size_t fence_len = 0;
-  int fence_depth = 0, fence_ind = 0;
+  int fence_depth = 0, fence_ind = 0, fence_out = 0;
+  int list_ind = -1; /* indentation of the last list item line, or -1 */
   int line_no = 0;
   for (size_t i = 0; i < len;) {
     size_t eol = i;
@@ -392,8 +404,11 @@ bool hg_dialect_preprocess(const char *md, size_t len, unsigned off, const char 
     if (!blank) { /* a line left of an indented body ends that body */
       int k = 0;
       while (k < p.depth && !(p.stack[k].type == BLK_INDENT && ind < p.stack[k].m + 4)) k++;
+      if (fence && fence_depth > k) { /* a fence left open in the body ends with it */
+        put_fence(&p, fence, fence_len, fence_out, line_no);
+        fence = 0;
+      }
       while (p.depth > k) close_top(&p, line_no);
-      if (fence && fence_depth > p.depth) fence = 0;
     }
     int rm = p.depth ? p.stack[p.depth - 1].rm : 0;
 
@@ -404,10 +419,12 @@ bool hg_dialect_preprocess(const char *md, size_t len, unsigned off, const char 
       put_dedented(&p, ln, n, rm, line_no);
       continue;
     }
-    if (run >= 3) {
+    if (run >= 3 && s[0] == '`' && memchr(s + run, '`', (size_t)(e - s - run))) run = 0;
+    if (run >= 3) { /* (a backtick fence's info string holds no backtick) */
       fence = s[0];
       fence_len = run;
       fence_ind = ind;
+      fence_out = ind > rm ? ind - rm : 0;
       fence_depth = p.depth;
       put_dedented(&p, ln, n, rm, line_no);
       if (!blank) p.tab_close_m = -1;
@@ -417,10 +434,23 @@ bool hg_dialect_preprocess(const char *md, size_t len, unsigned off, const char 
       put_dedented(&p, ln, n, rm, line_no);
       continue;
     }
+    /* indented 4 or more past its container, a line is code unless it is
+     * in a list item (MkDocs indents list bodies 4 spaces) */
+    bool item = (e - s >= 2 && (*s == '-' || *s == '*' || *s == '+') && s[1] == ' ');
+    for (const char *q = s; !item && q < e && q - s < 9 && *q >= '0' && *q <= '9'; q++)
+      item = q + 2 < e && (q[1] == '.' || q[1] == ')') && q[2] == ' ';
+    if (item) list_ind = ind;
+    else if (list_ind >= 0 && ind <= list_ind) list_ind = -1;
+    bool may_open = ind - rm < 4 || (list_ind >= 0 && ind > list_ind && !item);
 
     hg_dblock b = {0};
     int colons = 0;
     bool opener = false, is_colon = false;
+    if (!may_open) {
+      put_dedented(&p, ln, n, rm, line_no);
+      p.tab_close_m = -1;
+      continue;
+    }
     if (mk && (*s == '!' || *s == '?' || *s == '=')) opener = parse_admonition(s, e, &b) || parse_tab(s, e, &b);
     if (!opener && colon && *s == ':') {
       opener = parse_colon(s, e, &b, &colons);
@@ -466,6 +496,7 @@ bool hg_dialect_preprocess(const char *md, size_t len, unsigned off, const char 
     o->colons = colons;
     o->block = idx;
   }
+  if (fence && p.depth > 0) put_fence(&p, fence, fence_len, fence_out, line_no);
   while (p.depth > 0) close_top(&p, line_no);
   free(uncommented);
   out->text = hg_buf_steal(&p.out);

@@ -1315,21 +1315,33 @@ enum { IN_NONE, IN_WIKI, IN_EMBED, IN_MARK, IN_KRAMDOWN, IN_LIQUID };
 static int next_construct(md_ctx *c, const char *s, size_t *at, size_t *end, size_t *in_from,
                           size_t *in_to) {
   bool obs = dialect_on(c, HG_DIALECT_OBSIDIAN), jek = dialect_on(c, HG_DIALECT_JEKYLL);
+  /* a closer missing after one opener is missing after every later one:
+   * stop looking (keeps "[[[[..." linear) */
+  bool wiki = obs, mark = obs, attr = jek, liquid = jek;
   for (size_t i = *at; s[i]; i++) {
-    if (obs && s[i] == '[' && s[i + 1] == '[') {
+    if (wiki && s[i] == '[' && s[i + 1] == '[') {
       bool emb = i > 0 && s[i - 1] == '!';
       const char *close = strstr(s + i + 2, "]]");
-      if (!close || close == s + i + 2 || memchr(s + i + 2, '[', (size_t)(close - s - i - 2)))
+      if (!close) {
+        wiki = false;
         continue;
+      }
+      const char *inner = memrchr(s + i + 2, '[', (size_t)(close - s - i - 2));
+      if (inner) { /* "[[a [[b]]": only a later opener can work */
+        i = (size_t)(inner - s) - 2; /* the loop's i++ lands on inner - 1 */
+        continue;
+      }
+      if (close == s + i + 2) continue;
       *at = emb ? i - 1 : i;
       *in_from = i + 2;
       *in_to = (size_t)(close - s);
       *end = *in_to + 2;
       return emb ? IN_EMBED : IN_WIKI;
     }
-    if (obs && s[i] == '=' && s[i + 1] == '=' && s[i + 2] && s[i + 2] != '=' &&
+    if (mark && s[i] == '=' && s[i + 1] == '=' && s[i + 2] && s[i + 2] != '=' &&
         !is_space((unsigned char)s[i + 2]) && (i == 0 || s[i - 1] != '=')) {
       const char *close = strstr(s + i + 2, "==");
+      if (!close) mark = false;
       if (!close || is_space((unsigned char)close[-1]) || close[2] == '=') continue;
       *at = i;
       *in_from = i + 2;
@@ -1337,9 +1349,14 @@ static int next_construct(md_ctx *c, const char *s, size_t *at, size_t *end, siz
       *end = *in_to + 2;
       return IN_MARK;
     }
-    if (jek && s[i] == '{' && (s[i + 1] == ':' || s[i + 1] == '%') && (i == 0 || s[i - 1] != '{')) {
+    if (s[i] == '{' && ((attr && s[i + 1] == ':') || (liquid && s[i + 1] == '%')) &&
+        (i == 0 || s[i - 1] != '{')) {
       const char *close = strstr(s + i + 2, s[i + 1] == ':' ? "}" : "%}");
-      if (!close) continue;
+      if (!close) {
+        if (s[i + 1] == ':') attr = false;
+        else liquid = false;
+        continue;
+      }
       *at = i;
       *in_from = i;
       *end = *in_to = (size_t)(close - s) + (s[i + 1] == ':' ? 1 : 2);

@@ -758,14 +758,26 @@ static void test_dialect_hostile(void **state) {
       "=== \"a\n    x\n", "[[", "![[", "[[]]", "![[|]]", "[[#]]", "==", "====", "%%", "%%\n",
       "{:", "{%", "> [!", "> [!]\n", "> [!" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]\n",
       "[[a|b *c [[d]] e* f]]", "[[a `b` c", "![[Loop]]", "!!! note\n\t\tx\n",
+      /* markers must never land in code, a table or an HTML block */
+      ":::tip\n```x\n", ":::tip\n```a`b\nc\n", "    === \"A\"\n        x\n", "\t:::tip\nx\n:::\n",
+      "| a |\n|---|\n:::tip\nx\n:::\n", "<div>\n:::tip\nx\n:::\n", "!!! note\n    ```\n    x\nafter\n",
   };
   for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
     rendered x;
+    hg_md_opts uo = {.unsafe = true};
     render(&x, inputs[i]);
     assert_non_null(x.r.html);
     assert_lacks(x.r.html, "hg-dialect:");
     done(&x);
+    render_opts(&x, inputs[i], &uo); /* (a comment the author wrote stays) */
+    if (!strstr(inputs[i], "hg-dialect")) assert_lacks(x.r.html, "hg-dialect:");
+    done(&x);
   }
+  rendered y;
+  hg_md_opts wo = {.names = NULL};
+  render_opts(&y, "x [[a [[Note]] b\n", &wo);
+  assert_contains(y.r.html, "x [[a <span class=\"wikilink-missing\">Note</span> b");
+  done(&y);
   /* 40 levels of nesting: the pass stops opening blocks at its limit */
   hg_buf b = HG_BUF_INIT;
   for (int d = 0; d < 40; d++) {

@@ -288,6 +288,8 @@ typedef struct {
   tvar *notes;   /* their first position and count (name = message) */
   size_t nnotes, capnotes;
   size_t ntabsets;
+  hmap *idp, *id_nextp;  /* &ids, &id_next, or the page's when embedded */
+  size_t *tabsp;         /* &ntabsets, or the page's */
 } md_ctx;
 
 /* user_data of the nodes this stage makes (not user raw HTML) */
@@ -600,20 +602,20 @@ static char *unique_id(md_ctx *c, const char *text) {
     free(base);
     base = hg_xstrdup("section");
   }
-  if (!hm_get(&c->ids, base)) {
-    hm_put(&c->ids, base, 0);
+  if (!hm_get(c->idp, base)) {
+    hm_put(c->idp, base, 0);
     return base;
   }
-  size_t *next = hm_get(&c->id_next, base);
+  size_t *next = hm_get(c->id_nextp, base);
   size_t k = next ? *next : 1;
   char *id = NULL;
   for (;; k++) {
     id = hg_strdup_printf("%s-%zu", base, k);
-    if (!hm_get(&c->ids, id)) break;
+    if (!hm_get(c->idp, id)) break;
     free(id);
   }
-  hm_put(&c->id_next, base, k + 1);
-  hm_put(&c->ids, id, 0);
+  hm_put(c->id_nextp, base, k + 1);
+  hm_put(c->idp, id, 0);
   free(base);
   return id;
 }
@@ -1053,7 +1055,7 @@ static void wrap_blocks(md_ctx *c, cmark_node *doc, cmark_mem *mem) {
           cmark_node_free(set);
           continue;
         }
-        c->ntabsets++;
+        (*c->tabsp)++;
       }
       size_t k = 0;
       for (cmark_node *p = cmark_node_first_child(set); p; p = cmark_node_next(p)) k++;
@@ -1061,11 +1063,11 @@ static void wrap_blocks(md_ctx *c, cmark_node *doc, cmark_mem *mem) {
       const hg_dblock *fb = first ? cmark_node_get_user_data(first) : NULL;
       bool checked = k == 0 || (b->selected && fb && !fb->selected);
       if (checked && k > 0) { /* ===+ takes the selection from the first tab */
-        char *fe = tab_enter(c->ntabsets, 1, fb->title, false);
+        char *fe = tab_enter(*c->tabsp, 1, fb->title, false);
         cmark_node_set_on_enter(first, fe);
         free(fe);
       }
-      char *enter = tab_enter(c->ntabsets, k + 1, b->title ? b->title : "", checked);
+      char *enter = tab_enter(*c->tabsp, k + 1, b->title ? b->title : "", checked);
       wrap = custom_node(CMARK_NODE_CUSTOM_BLOCK, mem, enter, "</div>");
       free(enter);
       cmark_node_set_user_data(wrap, (void *)b);
@@ -1086,6 +1088,8 @@ static void wrap_blocks(md_ctx *c, cmark_node *doc, cmark_mem *mem) {
 typedef struct hg_md_embed {
   const char *rel_path;
   const struct hg_md_embed *up;
+  hmap *ids, *id_next; /* the page's: embedded headings get ids unique on it */
+  size_t *ntabsets;
 } hg_md_embed;
 
 static cmark_node *own_html(cmark_mem *mem, cmark_node_type t, const char *html) {
@@ -1213,7 +1217,7 @@ static cmark_node *embed_note(md_ctx *c, const hg_name_target *t, const char *se
                  t->rel_path, section, t->rel_path, section);
     return NULL;
   }
-  hg_md_embed me = {t->rel_path, c->o->embeds};
+  hg_md_embed me = {t->rel_path, c->o->embeds, c->idp, c->id_nextp, c->tabsp};
   hg_md_opts o = *c->o;
   o.path = t->path;
   o.line_offset = t->body_line + skip;
@@ -1698,6 +1702,9 @@ bool hg_md_render(const char *md, size_t len, const hg_md_opts *opts, hg_md_resu
   c.src = md ? md : "";
   c.len = md ? len : 0;
   size_t errors_before = hg_diags_count(c.diags, HG_ERR);
+  c.idp = c.o->embeds ? c.o->embeds->ids : &c.ids;
+  c.id_nextp = c.o->embeds ? c.o->embeds->id_next : &c.id_next;
+  c.tabsp = c.o->embeds ? c.o->embeds->ntabsets : &c.ntabsets;
 
   /* block syntaxes of the dialects cmark does not know become markers */
   hg_dialect_src pre;

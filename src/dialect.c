@@ -442,6 +442,23 @@ bool hg_dialect_preprocess(const char *md, size_t len, unsigned off, const char 
     if (item) list_ind = ind;
     else if (list_ind >= 0 && ind <= list_ind) list_ind = -1;
     bool may_open = ind - rm < 4 || (list_ind >= 0 && ind > list_ind && !item);
+    if (item) { /* "- ```" / "1. ~~~": a fence opens inside the item */
+      const char *f = s;
+      while (f < e && *f != ' ') f++;
+      while (f < e && *f == ' ') f++;
+      size_t fr = 0;
+      while (f + fr < e && (f[fr] == '`' || f[fr] == '~') && f[fr] == f[0]) fr++;
+      if (fr >= 3 && !(f[0] == '`' && memchr(f + fr, '`', (size_t)(e - f - fr)))) {
+        fence = f[0];
+        fence_len = fr;
+        fence_ind = ind + (int)(f - s);
+        fence_out = fence_ind > rm ? fence_ind - rm : 0;
+        fence_depth = p.depth;
+        put_dedented(&p, ln, n, rm, line_no);
+        p.tab_close_m = -1;
+        continue;
+      }
+    }
 
     hg_dblock b = {0};
     int colons = 0;

@@ -1504,7 +1504,75 @@ static void merge_wikilink(cmark_node *t, cmark_mem *mem) {
   hg_buf_free(&b);
 }
 
+/* "==" at p, not part of "===". */
+static bool is_eq2(const char *lit, const char *p) {
+  return p[0] == '=' && p[1] == '=' && p[2] != '=' && (p == lit || p[-1] != '=');
+}
+
+/* The opener "==" that nothing in lit closes (pairs taken left to right),
+ * or NULL. */
+static const char *unpaired_open(const char *lit) {
+  const char *open = NULL;
+  for (const char *p = lit; *p; p++) {
+    if (!is_eq2(lit, p)) continue;
+    if (!open && !is_space((unsigned char)p[2])) open = p; /* ("" at the end: markup follows) */
+    else if (open && p > lit && !is_space((unsigned char)p[-1])) open = NULL;
+    p++;
+  }
+  return open;
+}
+
+/* The first "==" in lit that can close (no space before it), or NULL. */
+static const char *first_close(const char *lit) {
+  for (const char *p = lit; *p; p++)
+    if (is_eq2(lit, p)) return p == lit || !is_space((unsigned char)p[-1]) ? p : NULL;
+  return NULL;
+}
+
+/* ==text with **markup**==: an opener in one text node, its closer in a
+ * later sibling on the same line; the nodes between go inside <mark>. */
+static void span_marks(cmark_node *doc, cmark_mem *mem) {
+  nodevec opens = {0};
+  cmark_iter *it = cmark_iter_new(doc);
+  cmark_event_type ev;
+  while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+    cmark_node *n = cmark_iter_get_node(it);
+    if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_TEXT) continue;
+    if (unpaired_open(cmark_node_get_literal(n)) && cmark_node_next(n)) nv_push(&opens, n);
+  }
+  cmark_iter_free(it);
+  for (size_t i = opens.n; i-- > 0;) { /* last first: splits only touch later nodes */
+    cmark_node *t = opens.v[i], *close = NULL;
+    const char *q = NULL;
+    for (cmark_node *n = cmark_node_next(t); n; n = cmark_node_next(n)) {
+      cmark_node_type nt = cmark_node_get_type(n);
+      if (nt == CMARK_NODE_SOFTBREAK || nt == CMARK_NODE_LINEBREAK) break;
+      if (nt != CMARK_NODE_TEXT) continue;
+      const char *lit = cmark_node_get_literal(n);
+      q = first_close(lit);
+      if (q) close = n;
+      break;
+    }
+    if (!close) continue;
+    char *a = hg_xstrdup(cmark_node_get_literal(t)), *b = hg_xstrdup(cmark_node_get_literal(close));
+    size_t ao = (size_t)(unpaired_open(a) - a), bo = (size_t)(first_close(b) - b);
+    cmark_node *open_tag = own_html(mem, CMARK_NODE_HTML_INLINE, "<mark>");
+    cmark_node *close_tag = own_html(mem, CMARK_NODE_HTML_INLINE, "</mark>");
+    cmark_node_insert_after(t, open_tag);
+    if (a[ao + 2]) cmark_node_insert_after(open_tag, text_node(mem, a + ao + 2, strlen(a + ao + 2)));
+    a[ao] = 0;
+    cmark_node_set_literal(t, a);
+    cmark_node_insert_before(close, close_tag);
+    if (bo) cmark_node_insert_before(close_tag, text_node(mem, b, bo));
+    cmark_node_set_literal(close, b + bo + 2);
+    free(a);
+    free(b);
+  }
+  free(opens.v);
+}
+
 static void inline_dialects(md_ctx *c, cmark_node *doc, cmark_mem *mem) {
+  if (dialect_on(c, HG_DIALECT_OBSIDIAN)) span_marks(doc, mem);
   if (dialect_on(c, HG_DIALECT_OBSIDIAN)) {
     nodevec open = {0};
     cmark_iter *oi = cmark_iter_new(doc);

@@ -761,6 +761,7 @@ static void test_dialect_hostile(void **state) {
       /* markers must never land in code, a table or an HTML block */
       ":::tip\n```x\n", ":::tip\n```a`b\nc\n", "    === \"A\"\n        x\n", "\t:::tip\nx\n:::\n",
       "| a |\n|---|\n:::tip\nx\n:::\n", "<div>\n:::tip\nx\n:::\n", "!!! note\n    ```\n    x\nafter\n",
+      "1.  ``` x\n\n \t::::note\n", "- ~~~\n  :::tip\n",
   };
   for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
     rendered x;

@@ -640,7 +640,15 @@ typedef struct {
 struct hg_name_index {
   name_slot *slots;
   size_t cap, len;
+  char **kept;
+  size_t nkept;
 };
+
+const char *hg_name_index_keep(hg_name_index *x, char *s) {
+  x->kept = hg_xrealloc(x->kept, (x->nkept + 1) * sizeof *x->kept);
+  x->kept[x->nkept++] = s;
+  return s;
+}
 
 static char *fold(const char *s) {
   char *r = hg_xstrdup(s);
@@ -659,12 +667,13 @@ hg_name_index *hg_name_index_new(void) { return hg_xcalloc(1, sizeof(hg_name_ind
 void hg_name_index_add(hg_name_index *x, const char *name, int rank, const hg_name_target *t) {
   if (!name || !*name || rank < 0 || rank > 2) return;
   if ((x->len + 1) * 10 >= x->cap * 7) {
-    hg_name_index big = {hg_xcalloc(x->cap ? x->cap * 2 : 64, sizeof(name_slot)),
-                         x->cap ? x->cap * 2 : 64, x->len};
+    size_t cap = x->cap ? x->cap * 2 : 64;
+    hg_name_index big = {hg_xcalloc(cap, sizeof(name_slot)), cap, x->len, NULL, 0};
     for (size_t i = 0; i < x->cap; i++)
       if (x->slots[i].key) *slot_of(&big, x->slots[i].key) = x->slots[i];
     free(x->slots);
-    *x = big;
+    x->slots = big.slots;
+    x->cap = cap;
   }
   char *key = fold(name);
   name_slot *s = slot_of(x, key);
@@ -706,5 +715,7 @@ void hg_name_index_free(hg_name_index *x) {
     for (int r = 0; r < 3; r++) free(x->slots[i].t[r]);
   }
   free(x->slots);
+  for (size_t i = 0; i < x->nkept; i++) free(x->kept[i]);
+  free(x->kept);
   free(x);
 }

@@ -217,6 +217,7 @@ hg_name_index *hg_site_names_new(const hg_site *s) {
         hg_name_index_add(x, a->title, rank, &t);
       } else {
         for (size_t k = 0; k < a->naliases; k++) {
+          if (!a->aliases[k]) continue;
           const char *al = a->aliases[k];
           while (*al == '/') al++;
           char *name = hg_xstrdup(al);
@@ -227,6 +228,16 @@ hg_name_index *hg_site_names_new(const hg_site *s) {
         }
       }
     }
+  }
+  /* folders last, below every article name: [[Orders]] is the folder page
+   * when no article is called that (Obsidian's folder notes) */
+  for (size_t i = 1; i < s->nnodes; i++) {
+    const hg_folder *f = &s->content->folders[i];
+    if (!f->index_path) continue;
+    const char *rel = hg_name_index_keep(x, hg_strdup_printf("%s/_index.md", f->rel_dir));
+    hg_name_target t = {rel, f->index_path, f->intro, f->intro_len, f->intro_line};
+    hg_name_index_add(x, hg_path_basename(f->rel_dir), HG_NAME_ALIAS, &t);
+    hg_name_index_add(x, f->title, HG_NAME_ALIAS, &t);
   }
   return x;
 }

@@ -56,6 +56,8 @@ Not yet written: [[Loyalty programme]]. ==Important== text. %% hidden note %%
 
 {: .note }
 
+The folder: [[Billing]], by its title: [[Billing and payments]].
+
 ## Next steps
 
 Done.
@@ -73,6 +75,12 @@ Cards are charged on the first of the month.
 ## Paying by transfer
 
 Transfer text stays out of the embed.
+MD
+cat >"$S/content/billing/_index.md" <<'MD'
+---
+title: Billing and payments
+---
+Everything about paying.
 MD
 cat >"$S/content/billing/refunds.md" <<'MD'
 ---
@@ -94,6 +102,8 @@ has "[[alias]] links by alias" "$P" 'href="../../billing/refunds/index.html">mon
 has "[[#heading]] links on the page" "$P" 'href="#next-steps">Next steps</a>'
 has "[[note#heading]] links to the heading" "$P" 'invoices-and-payments/index.html#paying-by-card">Invoices and payments &gt; Paying by card</a>'
 has "a missing wikilink is a warning with file:line:col" "$T/build.log" 'Getting started.md:28:18: warning: wikilink [[Loyalty programme]]: no article is named'
+has "a folder name links to the folder page" "$P" 'href="../../billing/index.html">Billing</a>'
+has "a folder title links to the folder page" "$P" 'href="../../billing/index.html">Billing and payments</a>'
 has "a missing wikilink renders as unresolved text" "$P" '<span class="wikilink-missing">Loyalty programme</span>'
 has "the embed holds the section" "$P" 'Cards are charged on the first of the month.'
 lacks "the embed stops at the next heading" "$P" 'Transfer text stays out'

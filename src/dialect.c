@@ -385,6 +385,7 @@ bool hg_dialect_preprocess(const char *md, size_t len, unsigned off, const char 
   size_t fence_len = 0;
   int fence_depth = 0, fence_ind = 0, fence_out = 0;
   int list_ind = -1; /* indentation of the last list item line, or -1 */
+  bool warned_colon = false;
   int line_no = 0;
   for (size_t i = 0; i < len;) {
     size_t eol = i;
@@ -486,6 +487,13 @@ bool hg_dialect_preprocess(const char *md, size_t len, unsigned off, const char 
           continue;
         }
       }
+    }
+    if (!opener && is_colon && colons >= 3 && !warned_colon) {
+      warned_colon = true; /* "::: {.class}", a stray ":::" */
+      hg_diags_add(p.diags, HG_WARN, p.path, line_no + p.line_offset, char_col(ln, first),
+                   "'%.*s' is not a block helpgen knows (write ':::type Title' ... ':::' with a "
+                   "callout type such as note, tip or warning); shown as text",
+                   (int)(e - s > 40 ? 40 : e - s), s);
     }
     if (!opener || p.depth == (int)(sizeof p.stack / sizeof p.stack[0])) {
       free(b.type);

@@ -516,7 +516,7 @@ bool hg_dialect_preprocess(const char *md, size_t len, unsigned off, const char 
     open_blk *o = &p.stack[p.depth++];
     o->type = is_colon ? BLK_COLON : BLK_INDENT;
     o->m = ind;
-    o->rm = is_colon ? rm : rm + 4 + (ind - rm - out_indent);
+    o->rm = is_colon ? rm : ind + 4 - out_indent; /* body lines (at ind + 4) go to out_indent */
     o->out_indent = out_indent;
     o->colons = colons;
     o->block = idx;

@@ -1472,7 +1472,7 @@ static bool open_wikilink(const char *lit) {
 
 /* Merges such a text with the nodes up to the text that closes the link,
  * keeping their plain text (markup inside a wikilink is lost). */
-static void merge_wikilink(cmark_node *t, cmark_mem *mem) {
+static void merge_wikilink(cmark_node *t) {
   hg_buf b = HG_BUF_INIT;
   hg_buf_puts(&b, cmark_node_get_literal(t));
   cmark_node *end = NULL;
@@ -1500,7 +1500,6 @@ static void merge_wikilink(cmark_node *t, cmark_mem *mem) {
     cmark_node_free(end);
     cmark_node_set_literal(t, hg_buf_cstr(&b));
   }
-  (void)mem;
   hg_buf_free(&b);
 }
 
@@ -1585,7 +1584,7 @@ static void inline_dialects(md_ctx *c, cmark_node *doc, cmark_mem *mem) {
     }
     cmark_iter_free(oi);
     /* last first: a merge frees only nodes after the one merged */
-    for (size_t i = open.n; i-- > 0;) merge_wikilink(open.v[i], mem);
+    for (size_t i = open.n; i-- > 0;) merge_wikilink(open.v[i]);
     free(open.v);
   }
   nodevec texts = {0};

@@ -951,7 +951,7 @@ again:
                           .hooks = hooks, .related = t->related, .nrelated = RELATED_K,
                           .popular = t->popular, .npopular = t->npopular, .seo = &seo,
                           .i18n = t->i18n, .flows = t->flows, .only = inc ? t->dirty : NULL};
-    ok = hg_render_site(&ri, &diags) && (inc || hg_flows_render(t->flows, &ri, &diags));
+    ok = hg_render_site(&ri, &diags) && (inc || hg_render_flows(&ri, &diags));
     stats->pages += hg_render_page_count(t->site) + hg_flows_page_count(t->flows);
     stats->articles += t->narts;
     stats->changed += t->nchanged;

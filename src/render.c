@@ -963,20 +963,39 @@ bool hg_render_site(const hg_render_input *input, hg_diags *diags) {
   return hg_diags_count(diags, HG_ERR) == 0;
 }
 
-bool hg_render_extra_page(const hg_render_input *in, const char *url_dir, const char *kind,
-                          const char *title, const char *description, const char *tpl,
-                          hg_render_fill_fn fill, void *ctx, hg_diags *diags) {
-  hg_i18n *owned;
-  hg_render_input rin = with_strings(in, &owned, diags);
-  in = &rin;
+/* One generated page (a flow page): every value all pages get, then the
+ * page's own from the flows stage's data, then template `tpl`. `in` has its
+ * strings (with_strings). */
+static bool render_flow_page(const hg_render_input *in, const hg_flow_pages *fp, size_t i,
+                             hg_diags *diags) {
+  const hg_flow_page *fpg = hg_flow_pages_get(fp, i);
+  const char *url_dir = fpg->url_dir, *kind = "flow", *tpl = "flow.tpl";
   page p;
-  page_init(&p, in, 0, url_dir, kind, title, description, -1);
+  page_init(&p, in, 0, url_dir, kind, fpg->title, fpg->description, -1);
   hg_dict *d = hg_dict_new(kind);
   fill_common(d, &p);
-  if (fill) fill(ctx, d, p.root);
+  hg_flow_pages_fill(fp, i, d, p.root);
   bool ok = expand_write(&p, tpl, d, diags);
   hg_dict_free(d);
   page_done(&p);
+  return ok;
+}
+
+bool hg_render_flows(const hg_render_input *input, hg_diags *diags) {
+  const hg_flows *f = input->flows;
+  if (!f || !f->n) return true;
+  if (!hg_tpl_has(input->theme->tpl, "flow.tpl")) {
+    hg_diags_add(diags, HG_ERR, f->flows[0].path, 0, 0,
+                 "the theme has no template flow.tpl to render flows with (add the file)");
+    return false;
+  }
+  hg_i18n *owned;
+  hg_render_input rin = with_strings(input, &owned, diags);
+  hg_flow_pages *fp = hg_flow_pages_new(f, rin.i18n);
+  bool ok = true;
+  for (size_t i = 0; i < hg_flow_pages_len(fp) && ok; i++)
+    ok = render_flow_page(&rin, fp, i, diags);
+  hg_flow_pages_free(fp);
   hg_i18n_free(owned);
   return ok;
 }

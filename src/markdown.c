@@ -1370,6 +1370,62 @@ static int next_construct(md_ctx *c, const char *s, size_t *at, size_t *end, siz
   return IN_NONE;
 }
 
+/* "{: .warning }", "{: .note .info }", "{: .new-title }": the callout type
+ * a kramdown attribute list asks for (Just the Docs and the Jekyll docs
+ * declare these classes as callouts); *title: the "-title" form, whose
+ * quote's first paragraph is the title. */
+static bool callout_ial(const char *attr, char *type, size_t cap, bool *title) {
+  bool found = false;
+  for (const char *p = attr; (p = strchr(p, '.')) != NULL;) {
+    const char *w = ++p;
+    while (*p && (is_alpha(*p) || is_digit(*p) || *p == '-' || *p == '_')) p++;
+    size_t n = (size_t)(p - w);
+    bool t = n > 6 && !strncmp(p - 6, "-title", 6);
+    size_t tn = t ? n - 6 : n;
+    bool known = hg_callout_type_find(w, tn) || (tn == 3 && !strncmp(w, "new", 3)) ||
+                 (tn == 9 && !strncmp(w, "highlight", 9));
+    if (!known || tn >= cap) continue;
+    memcpy(type, w, tn); /* the last known class wins: ".note .warning" is a warning */
+    type[tn] = 0;
+    *title = t;
+    found = true;
+  }
+  return found;
+}
+
+/* Wraps `target` (a block quote's content, or the block itself) in the
+ * callout an attribute list asked for. */
+static void ial_callout(md_ctx *c, cmark_node *target, const char *type, bool title, int line,
+                        int col, cmark_mem *mem) {
+  const char *name = !strcmp(type, "new") ? "tip" : !strcmp(type, "highlight") ? "note" : type;
+  bool quote = cmark_node_get_type(target) == CMARK_NODE_BLOCK_QUOTE;
+  cmark_node *first = quote ? cmark_node_first_child(target) : NULL;
+  bool has_title = title && first && cmark_node_get_type(first) == CMARK_NODE_PARAGRAPH;
+  char *deflt = !strcmp(type, "new") ? hg_xstrdup("New") : NULL;
+  char *enter = callout_enter(c, name, 0, has_title ? "" : deflt, has_title, line, col);
+  free(deflt);
+  cmark_node *aside = custom_node(CMARK_NODE_CUSTOM_BLOCK, mem, enter, "</aside>");
+  free(enter);
+  if (!cmark_node_insert_before(target, aside)) {
+    cmark_node_free(aside);
+    return;
+  }
+  if (!quote) {
+    cmark_node_append_child(aside, target);
+    return;
+  }
+  if (has_title) {
+    cmark_node *blk = custom_node(CMARK_NODE_CUSTOM_BLOCK, mem, "", "");
+    cmark_node *inl = custom_node(CMARK_NODE_CUSTOM_INLINE, mem, "<p class=\"callout-title\">", "</p>");
+    cmark_node_append_child(blk, inl);
+    cmark_node_append_child(aside, blk);
+    move_children(first, inl);
+    cmark_node_free(first);
+  }
+  move_children(target, aside);
+  cmark_node_free(target);
+}
+
 /* Rewrites one text node holding Obsidian or Jekyll constructs. */
 static void inline_text_dialects(md_ctx *c, cmark_node *t, cmark_mem *mem) {
   char *s = hg_xstrdup(cmark_node_get_literal(t));
@@ -1384,6 +1440,9 @@ static void inline_text_dialects(md_ctx *c, cmark_node *t, cmark_mem *mem) {
   size_t done = 0, at = 0, end, a, b;
   int kind;
   bool changed = false;
+  char ial_type[40] = ""; /* {: .warning }: the callout it asks for */
+  bool ial_title = false;
+  int ial_line = 0, ial_col = 0;
   while ((kind = next_construct(c, s, &at, &end, &a, &b)) != IN_NONE) {
     int line, col;
     report_pos(c, base + at, &line, &col);
@@ -1404,9 +1463,12 @@ static void inline_text_dialects(md_ctx *c, cmark_node *t, cmark_mem *mem) {
     if (at > done) cmark_node_append_child(into, text_node(mem, s + done, at - done));
     if (kind == IN_KRAMDOWN) {
       char *attr = squash(s + at, end - at);
-      note_once(c, "kramdown", line, col,
-                hg_strdup_printf("kramdown attribute list '%s' ignored (helpgen has no attribute "
-                                 "lists; for a callout write > [!NOTE])", attr));
+      if (!callout_ial(attr, ial_type, sizeof ial_type, &ial_title))
+        note_once(c, "kramdown", line, col,
+                  hg_strdup_printf("kramdown attribute list '%s' ignored (helpgen reads only "
+                                   "callout classes such as {: .note }; remove it)", attr));
+      else
+        ial_line = line, ial_col = col;
       free(attr);
     } else if (kind == IN_MARK) {
       cmark_node_append_child(into, own_html(mem, CMARK_NODE_HTML_INLINE, "<mark>"));
@@ -1451,14 +1513,18 @@ static void inline_text_dialects(md_ctx *c, cmark_node *t, cmark_mem *mem) {
         empty = false;
       }
     }
+    cmark_node *target = para;
     if (empty) {
+      target = cmark_node_next(para); /* "{: .warning }" alone: the block after it */
       cmark_node_free(para);
-    } else { /* "Text\n{: .note}" leaves a break at the end */
-      cmark_node *last = cmark_node_last_child(para);
-      if (last && (cmark_node_get_type(last) == CMARK_NODE_SOFTBREAK ||
-                   cmark_node_get_type(last) == CMARK_NODE_LINEBREAK))
-        cmark_node_free(last);
+    } else { /* "Text\n{: .note}" / "{: .note}\nText" leave a break at an end */
+      cmark_node *ends[2] = {cmark_node_last_child(para), cmark_node_first_child(para)};
+      for (int e = 0; e < 2; e++)
+        if (ends[e] && (cmark_node_get_type(ends[e]) == CMARK_NODE_SOFTBREAK ||
+                        cmark_node_get_type(ends[e]) == CMARK_NODE_LINEBREAK))
+          cmark_node_free(ends[e]);
     }
+    if (*ial_type && target) ial_callout(c, target, ial_type, ial_title, ial_line, ial_col, mem);
   }
 }
 

@@ -54,7 +54,10 @@ https://www.youtube.com/watch?v=dQw4w9WgXcQ
 
 Not yet written: [[Loyalty programme]]. ==Important== text. %% hidden note %%
 
-{: .note }
+{: .no_toc }
+
+{: .warning }
+A Just the Docs callout.
 
 The folder: [[Billing]], by its title: [[Billing and payments]].
 
@@ -116,8 +119,9 @@ has "click-to-load YouTube" "$P" 'youtube-nocookie.com/embed/dQw4w9WgXcQ?autopla
 lacks "no request to YouTube before a click" "$P" 'src="https://www.youtube'
 has "highlight" "$P" '<mark>Important</mark>'
 lacks "comments dropped" "$P" 'hidden note'
-lacks "kramdown attribute list not printed" "$P" '{: .note }'
-has "kramdown attribute list warned" "$T/build.log" "kramdown attribute list '{: .note }' ignored"
+lacks "kramdown attribute list not printed" "$P" '{: .no_toc }'
+has "kramdown attribute list warned" "$T/build.log" "kramdown attribute list '{: .no_toc }' ignored"
+check "kramdown callout class wraps its paragraph" sh -c "grep -A1 -F '<p class=\"callout-title\">Warning</p>' '$P' | grep -qF '<p>A Just the Docs callout.</p>'"
 CSS=$(ls "$O"/assets/style.*.css 2>/dev/null | head -n 1)
 has "the theme styles tabs" "${CSS:-$O/assets/style.css}" '.tabs > .tabs-input:checked + .tabs-label + .tabs-panel'
 

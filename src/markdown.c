@@ -256,6 +256,15 @@ static void hm_free(hmap *m) {
 
 /* ---- render state ---------------------------------------------------------- */
 
+/* A note being embedded (opts->embeds), innermost first. */
+typedef struct hg_md_embed {
+  const char *rel_path;
+  const struct hg_md_embed *up;
+  hmap *ids, *id_next; /* the page's: embedded headings get ids unique on it */
+  size_t *ntabsets;
+} hg_md_embed;
+
+
 typedef struct {
   char *name;
   size_t count;
@@ -760,6 +769,18 @@ static void resolve_url(md_ctx *c, cmark_node *n, int kind) {
   size_t pathlen = strcspn(url, "?#");
   if (pathlen == 0) return;
   char *path = hg_percent_decode(url, pathlen);
+  if (c->o->embeds && path[0] != '/') { /* relative to the embedded note, not the page */
+    char *dir = hg_path_dirname(c->o->embeds->rel_path);
+    char *joined = hg_path_join(dir, path);
+    char *norm = hg_path_normalize(joined);
+    if (norm) {
+      free(path);
+      path = hg_strdup_printf("/%s", norm);
+    }
+    free(norm);
+    free(joined);
+    free(dir);
+  }
   int line, col;
   node_report_pos(c, n, &line, &col);
   char *to = c->o->resolve(c->o->resolve_ctx, path, kind, line, col, c->diags);
@@ -1085,12 +1106,6 @@ static void wrap_blocks(md_ctx *c, cmark_node *doc, cmark_mem *mem) {
 
 /* ---- Obsidian and Jekyll inline constructs ---------------------------------- */
 
-typedef struct hg_md_embed {
-  const char *rel_path;
-  const struct hg_md_embed *up;
-  hmap *ids, *id_next; /* the page's: embedded headings get ids unique on it */
-  size_t *ntabsets;
-} hg_md_embed;
 
 static cmark_node *own_html(cmark_mem *mem, cmark_node_type t, const char *html) {
   cmark_node *n = cmark_node_new_with_mem(t, mem);

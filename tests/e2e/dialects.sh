@@ -73,7 +73,7 @@ Invoices arrive by email.
 
 ## Paying by card
 
-Cards are charged on the first of the month.
+Cards are charged on the first of the month; see [refunds](refunds.md).
 
 ## Paying by transfer
 
@@ -108,8 +108,9 @@ has "a missing wikilink is a warning with file:line:col" "$T/build.log" 'Getting
 has "a folder name links to the folder page" "$P" 'href="../../billing/index.html">Billing</a>'
 has "a folder title links to the folder page" "$P" 'href="../../billing/index.html">Billing and payments</a>'
 has "a missing wikilink renders as unresolved text" "$P" '<span class="wikilink-missing">Loyalty programme</span>'
-has "the embed holds the section" "$P" 'Cards are charged on the first of the month.'
+has "the embed holds the section" "$P" 'Cards are charged on the first of the month'
 lacks "the embed stops at the next heading" "$P" 'Transfer text stays out'
+has "a relative link in the embed resolves from the embedded note's folder" "$P" 'see <a href="../../billing/refunds/index.html">refunds</a>'
 has "Obsidian foldable callout" "$P" '<details class="callout callout-tip">'
 has "MkDocs admonition" "$P" '<p class="callout-title">Check the amount</p>'
 has "Docusaurus admonition" "$P" '<p class="callout-title">Docusaurus style</p>'

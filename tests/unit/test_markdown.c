@@ -839,6 +839,7 @@ static char *case_resolve(void *ctx, const char *target, int kind, int line, int
 static const char other_body[] = "Intro of the other note.\n\n## Section\n\nSection body.\n\n"
                                  "### Sub\n\nStill in it.\n\n## Later\n\nNot embedded.\n";
 static const char loop_body[] = "Loop body.\n\n![[Loop]]\n";
+static const char deep_body[] = "Deep: [up](../billing/refunds.md) and ![pic](pic.png).\n";
 
 static hg_name_index *case_names(void) {
   static const hg_name_target note = {"notes/Note.md", "notes/Note.md", NULL, 0, 0};
@@ -847,6 +848,7 @@ static hg_name_index *case_names(void) {
   static const hg_name_target same_b = {"b/Same.md", "b/Same.md", NULL, 0, 0};
   hg_name_target other = {"Other note.md", "Other note.md", other_body, sizeof other_body - 1, 3};
   hg_name_target loop = {"Loop.md", "Loop.md", loop_body, sizeof loop_body - 1, 0};
+  hg_name_target deep = {"guides/Deep.md", "guides/Deep.md", deep_body, sizeof deep_body - 1, 2};
   hg_name_index *x = hg_name_index_new();
   hg_name_index_add(x, "Note", HG_NAME_FILE, &note);
   hg_name_index_add(x, "notes/Note", HG_NAME_FILE, &note);
@@ -856,6 +858,7 @@ static hg_name_index *case_names(void) {
   hg_name_index_add(x, "Same", HG_NAME_FILE, &same_b);
   hg_name_index_add(x, "Other note", HG_NAME_FILE, &other);
   hg_name_index_add(x, "Loop", HG_NAME_FILE, &loop);
+  hg_name_index_add(x, "Deep", HG_NAME_FILE, &deep);
   return x;
 }
 

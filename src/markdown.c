@@ -1441,6 +1441,11 @@ static void ial_callout(md_ctx *c, cmark_node *target, const char *type, bool ti
   cmark_node_free(target);
 }
 
+static bool is_break(cmark_node *n) {
+  return cmark_node_get_type(n) == CMARK_NODE_SOFTBREAK ||
+         cmark_node_get_type(n) == CMARK_NODE_LINEBREAK;
+}
+
 /* Rewrites one text node holding Obsidian or Jekyll constructs. */
 static void inline_text_dialects(md_ctx *c, cmark_node *t, cmark_mem *mem) {
   char *s = hg_xstrdup(cmark_node_get_literal(t));
@@ -1448,8 +1453,10 @@ static void inline_text_dialects(md_ctx *c, cmark_node *t, cmark_mem *mem) {
   node_start(t, &l, &k);
   size_t base = offset_of(c, l, k);
   cmark_node *para = cmark_node_parent(t);
+  /* alone on its line: "> [!note] Title\n> ![[Other note]]" embeds too */
+  cmark_node *prev = cmark_node_previous(t), *next = cmark_node_next(t);
   bool alone = para && cmark_node_get_type(para) == CMARK_NODE_PARAGRAPH &&
-               cmark_node_first_child(para) == t && !cmark_node_next(t);
+               (!prev || is_break(prev)) && (!next || is_break(next));
   cmark_node *into = custom_node(CMARK_NODE_CUSTOM_INLINE, mem, "", "");
   cmark_node *block = NULL;
   size_t done = 0, at = 0, end, a, b;
@@ -1502,10 +1509,29 @@ static void inline_text_dialects(md_ctx *c, cmark_node *t, cmark_mem *mem) {
   }
   if (s[done]) cmark_node_append_child(into, text_node(mem, s + done, strlen(s + done)));
   free(s);
-  if (block) { /* a note embed alone in its paragraph replaces it */
+  if (block) { /* a note embed alone on its line: the paragraph splits around it */
     cmark_node_free(into);
-    if (cmark_node_insert_before(para, block)) cmark_node_free(para);
-    else cmark_node_free(block);
+    if (!cmark_node_insert_after(para, block)) {
+      cmark_node_free(block);
+      return;
+    }
+    cmark_node_own(para);
+    if (next) {
+      cmark_node *n = cmark_node_next(next);
+      cmark_node_free(next);
+      if (n) {
+        cmark_node *rest = cmark_node_new_with_mem(CMARK_NODE_PARAGRAPH, mem);
+        cmark_node_insert_after(block, rest);
+        while (n) {
+          cmark_node *m = cmark_node_next(n);
+          if (!cmark_node_append_child(rest, n)) cmark_node_free(n);
+          n = m;
+        }
+      }
+    }
+    if (prev) cmark_node_free(prev);
+    cmark_node_free(t);
+    if (!cmark_node_first_child(para)) cmark_node_free(para);
     return;
   }
   cmark_node *n;

@@ -53,6 +53,12 @@ typedef struct {
                          dropped (the theme prints the title). May be NULL. */
   hg_md_resolve_fn resolve; /* may be NULL */
   void *resolve_ctx;
+  /* Called for every local image with the target the resolver gets (before
+   * it); appends extra attributes for its <img> to attrs
+   * (' width="640" height="480"'). May be NULL. The first image of the
+   * document loads at once; the others get loading="lazy" decoding="async". */
+  void (*image_attrs)(void *ctx, const char *target, hg_buf *attrs);
+  void *image_ctx;
   unsigned dialects_off; /* HG_DIALECT_* bits (hg_dialect.h) switched off;
                             0: every dialect on */
   const struct hg_name_index *names; /* wikilink targets, or NULL (every

@@ -1,6 +1,7 @@
 /* flows.c - self-service flows: flows/NAME.yaml checked and rendered as one
  * static page per step and outcome, plus the JSON the widget steps through. */
 #include "hg_flows.h"
+#include "hg_walk.h"
 
 #include <ctype.h>
 #include <jansson.h>
@@ -734,7 +735,10 @@ hg_flows *hg_flows_load(const hg_site *site, hg_diags *diags) {
   char *dir = hg_path_join(site->cfg->site_dir, "flows");
   char **files = NULL;
   size_t n = 0;
-  hg_list_files(dir, &files, &n);
+  if (hg_is_dir(dir)) /* links may not leave the site (problems are errors) */
+    hg_walk_files(dir, site->cfg->site_dir, "the site folder",
+                  site->cfg->follow_outside_links, &files, &n,
+                  default_tree(site) ? diags : NULL, NULL);
   size_t kept = 0;
   for (size_t i = 0; i < n; i++) {
     if (is_flow_file(files[i])) files[kept++] = files[i];

@@ -808,9 +808,24 @@ static void put_href(hg_buf *b, const char *u) {
   }
 }
 
-/* <img> with loading="lazy" as an HTML_INLINE node (allowed everywhere an
- * image is, table cells included, unlike custom inlines). */
-static void replace_image(cmark_node *img, const char *alt, cmark_mem *mem) {
+/* The image hook's attributes for a local image (before it is resolved). */
+static char *image_attrs(md_ctx *c, cmark_node *n) {
+  const char *url = cmark_node_get_url(n);
+  if (!c->o->image_attrs || !url || !url_local(url) || strstr(url, "{{")) return NULL;
+  size_t pathlen = strcspn(url, "?#");
+  if (pathlen == 0) return NULL;
+  char *path = hg_percent_decode(url, pathlen);
+  hg_buf a = HG_BUF_INIT;
+  c->o->image_attrs(c->o->image_ctx, path, &a);
+  free(path);
+  return hg_buf_steal(&a);
+}
+
+/* <img> as an HTML_INLINE node (allowed everywhere an image is, table cells
+ * included, unlike custom inlines): the hook's attributes, and
+ * loading="lazy" decoding="async" unless it is the page's first image. */
+static void replace_image(cmark_node *img, const char *alt, const char *attrs, bool first,
+                          cmark_mem *mem) {
   hg_buf h = HG_BUF_INIT;
   hg_buf_puts(&h, "<img src=\"");
   put_href(&h, cmark_node_get_url(img));
@@ -821,7 +836,9 @@ static void replace_image(cmark_node *img, const char *alt, cmark_mem *mem) {
     hg_buf_puts(&h, "\" title=\"");
     hg_buf_put_html(&h, title, strlen(title));
   }
-  hg_buf_puts(&h, "\" loading=\"lazy\" />");
+  hg_buf_putc(&h, '"');
+  if (attrs) hg_buf_puts(&h, attrs);
+  hg_buf_puts(&h, first ? " />" : " loading=\"lazy\" decoding=\"async\" />");
   cmark_node *html = cmark_node_new_with_mem(CMARK_NODE_HTML_INLINE, mem);
   cmark_node_set_literal(html, hg_buf_cstr(&h));
   if (cmark_node_insert_before(img, html)) {
@@ -1913,6 +1930,7 @@ bool hg_md_render(const char *md, size_t len, const hg_md_opts *opts, hg_md_resu
    * (converted on EXIT, when cmark allows changing a node); headings, images
    * and tables are collected for later */
   nodevec images = {0}, tables = {0};
+  char **img_attrs = NULL; /* the image hook's answer for each of images */
   heading *hs = NULL;
   size_t nh = 0, caph = 0;
   cmark_iter *it = cmark_iter_new(doc);
@@ -1940,6 +1958,10 @@ bool hg_md_render(const char *md, size_t len, const hg_md_opts *opts, hg_md_resu
     case CMARK_NODE_LINK:
     case CMARK_NODE_IMAGE:
       scan_vars(&c, n, cmark_node_get_url(n));
+      if (t == CMARK_NODE_IMAGE) {
+        img_attrs = hg_xrealloc(img_attrs, (images.n + 1) * sizeof *img_attrs);
+        img_attrs[images.n] = image_attrs(&c, n);
+      }
       if (c.o->resolve) resolve_url(&c, n, t == CMARK_NODE_IMAGE ? HG_LINK_IMAGE : HG_LINK_LINK);
       if (!c.o->unsafe && url_dangerous(cmark_node_get_url(n))) cmark_node_set_url(n, "");
       if (t == CMARK_NODE_IMAGE) nv_push(&images, n);
@@ -2022,8 +2044,10 @@ bool hg_md_render(const char *md, size_t len, const hg_md_opts *opts, hg_md_resu
     alts[i] = hg_buf_steal(&alt);
   }
   for (size_t i = images.n; i-- > 0;) {
-    if (!media || !replace_media(images.v[i], alts[i], mem)) replace_image(images.v[i], alts[i], mem);
+    if (!media || !replace_media(images.v[i], alts[i], mem))
+      replace_image(images.v[i], alts[i], img_attrs[i], i == 0 && !c.o->embeds, mem); /* an embed is never first */
     free(alts[i]);
+    free(img_attrs[i]);
   }
   free(alts);
 
@@ -2054,6 +2078,7 @@ bool hg_md_render(const char *md, size_t len, const hg_md_opts *opts, hg_md_resu
   hm_free(&c.warned);
   free(answers);
   free(images.v);
+  free(img_attrs);
   free(tables.v);
   free(c.vars);
   free(c.lines);

@@ -445,7 +445,7 @@ static void test_json_report(void **state) {
   assert_string_equal(json_string_value(json_object_get(b, "severity")), "warning");
   assert_string_equal(json_string_value(json_object_get(b, "rule")), "orphan");
   assert_int_equal(json_integer_value(json_object_get(b, "line")), 1);
-  assert_int_equal(json_integer_value(json_object_get(b, "column")), 0);
+  assert_int_equal(json_integer_value(json_object_get(b, "column")), 1); /* columns count from 1 */
   assert_true(json_is_null(json_object_get(json_array_get(list, 2), "path")));
   json_decref(root);
   free(j);

@@ -382,10 +382,11 @@ static void test_table_wrap_and_lazy_images(void **state) {
   render(&x, "| a | b |\n|---|---|\n| ![i](x.png) | 2 |\n\n![Alt *t*](p%20q.png \"T&\")\n");
   assert_contains(x.r.html, "<div class=\"table-wrap\">\n<table>\n");
   assert_contains(x.r.html, "</table>\n</div>\n");
-  assert_contains(x.r.html, "<td><img src=\"x.png\" alt=\"i\" loading=\"lazy\" /></td>");
-  assert_contains(x.r.html,
-                  "<img src=\"p%20q.png\" alt=\"Alt t\" title=\"T&amp;\" loading=\"lazy\" />");
-  assert_int_equal(count_of(x.r.html, "loading=\"lazy\""), 2);
+  /* the page's first image loads at once, the rest lazily */
+  assert_contains(x.r.html, "<td><img src=\"x.png\" alt=\"i\" /></td>");
+  assert_contains(x.r.html, "<img src=\"p%20q.png\" alt=\"Alt t\" title=\"T&amp;\" "
+                            "loading=\"lazy\" decoding=\"async\" />");
+  assert_int_equal(count_of(x.r.html, "loading=\"lazy\""), 1);
   assert_contains(x.r.text, "Alt t");
   done(&x);
 }
@@ -501,7 +502,7 @@ static void test_resolver(void **state) {
   assert_int_equal(c.col[3], 11); /* characters, not bytes: "Č" is one column */
 
   assert_contains(x.r.html, "<a href=\"/R/billing/caf%C3%A9%20menu.md?x=1#top\">the guide</a>");
-  assert_contains(x.r.html, "<img src=\"/R//img/a.png\" alt=\"img\" loading=\"lazy\" />");
+  assert_contains(x.r.html, "<img src=\"/R//img/a.png\" alt=\"img\" />");
   assert_contains(x.r.html, "href=\"https://e.com/a.md\"");
   assert_contains(x.r.html, "href=\"mailto:a@b.c\"");
   assert_contains(x.r.html, "href=\"#sec\"");
@@ -879,17 +880,23 @@ static int cmp_names(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Compares got with the file at path; with HG_UPDATE_CASES=1 rewrites it.
- * Returns false (after printing both) on a mismatch. */
-static bool check_golden(const char *path, const char *got, bool optional) {
+static bool update_cases(void) {
   const char *update = getenv("HG_UPDATE_CASES");
-  if (update && *update && strcmp(update, "0") != 0) {
+  return update && *update && strcmp(update, "0") != 0;
+}
+
+/* Compares got with the file at path; with HG_UPDATE_CASES=1 rewrites it
+ * (and says so: an update run compares nothing). Returns false (after
+ * printing both) on a mismatch. */
+static bool check_golden(const char *path, const char *got, bool optional) {
+  if (update_cases()) {
     if (optional && !*got) {
-      remove(path);
+      if (remove(path) == 0) print_message("updated: removed %s\n", path);
       return true;
     }
     hg_error *err = NULL;
     if (!hg_write_file(path, got, strlen(got), &err)) fail_msg("%s", err->msg);
+    print_message("updated: wrote %s\n", path);
     return true;
   }
   size_t len = 0;
@@ -964,6 +971,10 @@ static void test_cases(void **state) {
   free(dir);
   hg_name_index_free(wiki);
   if (failed) fail_msg("%zu golden file(s) differ", failed);
+  if (update_cases()) {
+    print_message("HG_UPDATE_CASES: the cases were rewritten, not compared; review the diff\n");
+    skip(); /* reported as SKIPPED, never as a pass */
+  }
 }
 
 /* hg_slugify_to (heading ids; ASCII without ICU, the rest with it) and

@@ -70,6 +70,7 @@ e2e: helpgen
 	sh tests/e2e/hooks.sh
 	sh tests/e2e/languages.sh
 	sh tests/e2e/flows.sh
+	sh tests/e2e/dialects.sh
 	sh tests/e2e/cli.sh
 	sh tests/e2e/incremental.sh
 	sh tests/e2e/partial.sh

@@ -50,6 +50,8 @@ typedef struct {
   char *footer;        /* may be NULL */
   char *contact_label, *contact_email, *contact_url, *contact_phone;
   bool markdown_unsafe;
+  unsigned markdown_dialects_off; /* HG_DIALECT_* bits switched off in
+                                     markdown.dialects (hg_dialect.h) */
   bool pretty_links;   /* links end in "/" instead of "/index.html" */
   bool follow_outside_links; /* site.follow_outside_links: the walks follow
                                 symbolic links that leave the site folder */

@@ -110,6 +110,9 @@ void hg_name_index_add(hg_name_index *x, const char *name, int rank, const hg_na
  * (an array owned by the index), 0 when none. */
 size_t hg_name_index_find(const hg_name_index *x, const char *name,
                           const hg_name_target **out);
+/* Keeps the malloc'd string s until hg_name_index_free and returns it (for
+ * target strings nothing else owns). */
+const char *hg_name_index_keep(hg_name_index *x, char *s);
 void hg_name_index_free(hg_name_index *x);
 
 #endif

@@ -49,6 +49,12 @@ typedef struct {
   hg_strmap by_dir;      /* content-relative folder -> node index */
   hg_strmap by_url;      /* url_dir -> arts index (root-absolute links) */
   hg_strmap node_by_url; /* url_dir -> node index */
+  struct hg_name_index *names; /* wikilink targets (hg_dialect.h): published
+                            articles by file name, content path without
+                            extension, title and aliases; owned. Handed to
+                            the Markdown stage as data; its note bodies
+                            (for embeds) are valid until
+                            hg_content_drop_bodies. */
 } hg_site;
 
 /* by_path values of files that exist but have no page: a draft left out,
@@ -72,6 +78,10 @@ typedef struct {
 hg_site *hg_site_build(const hg_config *cfg, const hg_content *content,
                        const hg_site_opts *opts, hg_diags *diags);
 void hg_site_free(hg_site *s);
+/* The wikilink name index of s's published articles (hg_site_build sets
+ * s->names with it). Borrows the articles' strings and bodies. Free with
+ * hg_name_index_free. */
+struct hg_name_index *hg_site_names_new(const hg_site *s);
 
 /* "orders/tracking/track-your-order" -> page file "…/index.html". */
 char *hg_site_page_file(const char *url_dir);

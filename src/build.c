@@ -120,7 +120,8 @@ static void md_one(void *ctx, size_t i, int worker) {
     hg_md_opts o = {.path = a->path, .line_offset = a->body_line, .unsafe = unsafe,
                     .faq = a->faq, .title = a->title, .resolve = resolve,
                     .resolve_ctx = &rc, .image_attrs = j->images ? image_attrs : NULL,
-                    .image_ctx = &rc};
+                    .image_ctx = &rc, .names = s->names,
+                    .dialects_off = s->cfg->markdown_dialects_off};
     hg_hooks_doc doc = {(long)i, -1};
     render_doc(j, worker, &doc, a->body, a->body_len, &o, &j->arts[i], &j->diags[i]);
   } else {
@@ -132,7 +133,8 @@ static void md_one(void *ctx, size_t i, int worker) {
     hg_md_opts o = {.path = f->index_path, .line_offset = f->intro_line,
                     .unsafe = unsafe, .title = f->title, .resolve = resolve,
                     .resolve_ctx = &rc, .image_attrs = j->images ? image_attrs : NULL,
-                    .image_ctx = &rc};
+                    .image_ctx = &rc, .names = s->names,
+                    .dialects_off = s->cfg->markdown_dialects_off};
     hg_hooks_doc doc = {-1, (long)n};
     render_doc(j, worker, &doc, f->intro, f->intro_len, &o, &j->intros[n], &j->diags[i]);
   }

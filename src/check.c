@@ -245,6 +245,8 @@ typedef struct {
   page *pages;
   bool unsafe;
   cmark_syntax_extension *exts[NEXT]; /* looked up before the threads start */
+  const struct hg_name_index *names;  /* wikilink targets, as in build */
+  unsigned dialects_off;
 } scan_job;
 
 static void scan_one(void *ctx, size_t i, int worker) {
@@ -253,7 +255,8 @@ static void scan_one(void *ctx, size_t i, int worker) {
   page *p = &j->pages[i];
   if (!p->body) return;
   hg_md_opts o = {.path = p->path, .line_offset = p->line_offset, .unsafe = j->unsafe,
-                  .faq = p->faq, .title = p->title};
+                  .faq = p->faq, .title = p->title, .names = j->names,
+                  .dialects_off = j->dialects_off};
   hg_md_result res;
   hg_md_render(p->body, p->len, &o, &res, &p->diags);
   collect_ids(&p->ids, res.html ? res.html : "");
@@ -618,7 +621,7 @@ bool hg_check_run(const hg_check_opts *opts, hg_check_report *r, hg_error **err)
                                     .from_dir = f->rel_dir, .page_dir = site->nodes[n].url_dir,
                                     .title = f->title};
   }
-  scan_job job = {pages, cfg->markdown_unsafe, {NULL}};
+  scan_job job = {pages, cfg->markdown_unsafe, {NULL}, site->names, cfg->markdown_dialects_off};
   for (size_t i = 0; i < NEXT; i++) job.exts[i] = cmark_find_syntax_extension(ext_names[i]);
   hg_parallel_for(npages, threads, scan_one, &job);
 

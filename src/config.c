@@ -1,6 +1,8 @@
 /* config.c - stage 1: helpgen.yaml into hg_config. */
 #include "hg_config.h"
 
+#include "hg_dialect.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -395,9 +397,23 @@ hg_config *hg_config_load(const char *site_dir, hg_diags *diags, hg_error **err)
     hg_diags_add(diags, HG_WARN, cp, md->line, md->col,
                  "'markdown' should be a map such as {unsafe: false} (ignored)");
   } else if (md) {
-    static const char *const mk[] = {"unsafe", NULL};
+    static const char *const mk[] = {"unsafe", "dialects", NULL};
     warn_unknown(diags, cp, md, mk, "markdown.");
     c->markdown_unsafe = get_bool(md, "unsafe", false, cp, diags, "markdown.");
+    /* markdown.dialects: {obsidian: false, ...}; every dialect is on by default */
+    hg_value *dl = hg_value_get(md, "dialects");
+    static const char *const dn[] = {"obsidian", "mkdocs", "docusaurus", "media", "jekyll", NULL};
+    static const unsigned dbit[] = {HG_DIALECT_OBSIDIAN, HG_DIALECT_MKDOCS, HG_DIALECT_DOCUSAURUS,
+                                    HG_DIALECT_MEDIA, HG_DIALECT_JEKYLL};
+    if (dl && dl->type != HG_V_MAP) {
+      hg_diags_add(diags, HG_WARN, cp, dl->line, dl->col,
+                   "'markdown.dialects' should be a map such as {obsidian: false} (ignored)");
+    } else if (dl) {
+      warn_unknown(diags, cp, dl, dn, "markdown.dialects.");
+      for (size_t i = 0; dn[i]; i++)
+        if (!get_bool(dl, dn[i], true, cp, diags, "markdown.dialects."))
+          c->markdown_dialects_off |= dbit[i];
+    }
   }
   hg_value *links = hg_value_get(root, "links");
   if (links) {

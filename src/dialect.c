@@ -110,7 +110,8 @@ static void put_marker(pass *p, int indent, size_t block, bool close, int src_li
   hg_buf b = HG_BUF_INIT;
   for (int i = 0; i < indent; i++) hg_buf_putc(&b, ' ');
   hg_buf_printf(&b, "%s%s%zu-->", HG_DIALECT_MARK, close ? "/" : "", block);
-  if (close && !p->last_blank) put_line(p, "", 0, src_line, 0);
+  /* a blank line first, so no paragraph, table or HTML block runs on into it */
+  if (!p->last_blank) put_line(p, "", 0, src_line, 0);
   put_line(p, hg_buf_cstr(&b), b.len, src_line, 0);
   hg_buf_free(&b);
 }
@@ -138,6 +139,15 @@ static void put_dedented(pass *p, const char *s, size_t n, int rm, int src_line)
   for (int i = 0; i < keep; i++) hg_buf_putc(&b, ' ');
   hg_buf_append(&b, s + first, n - first);
   put_line(p, hg_buf_cstr(&b), b.len, src_line, (int)first - keep);
+  hg_buf_free(&b);
+}
+
+/* A closing code fence (fence_len times ch) at `indent` columns. */
+static void put_fence(pass *p, char ch, size_t fence_len, int indent, int src_line) {
+  hg_buf b = HG_BUF_INIT;
+  for (int i = 0; i < indent; i++) hg_buf_putc(&b, ' ');
+  for (size_t i = 0; i < fence_len; i++) hg_buf_putc(&b, ch);
+  put_line(p, hg_buf_cstr(&b), b.len, src_line, 0);
   hg_buf_free(&b);
 }
 
@@ -276,7 +286,7 @@ static char *drop_comments(const char *md, size_t len, size_t *n) {
   hg_buf b = HG_BUF_INIT;
   bool changed = false, bol = true;
   char fence = 0;
-  size_t fence_len = 0;
+  size_t fence_len = 0, fence_ind = 0;
   for (size_t i = 0; i < len;) {
     if (bol) { /* fences, line by line */
       size_t eol = i;
@@ -285,9 +295,13 @@ static char *drop_comments(const char *md, size_t len, size_t *n) {
       while (k < eol && (md[k] == ' ' || md[k] == '\t')) k++;
       size_t run = 0;
       while (k + run < eol && (md[k + run] == '`' || md[k + run] == '~') && md[k + run] == md[k]) run++;
-      if (run >= 3 && (!fence || (md[k] == fence && run >= fence_len))) {
+      size_t rest = k + run;
+      while (rest < eol && (md[rest] == ' ' || md[rest] == '\t' || md[rest] == '\r')) rest++;
+      if (run >= 3 && !fence && md[k] == '`' && memchr(md + k + run, '`', eol - k - run)) run = 0;
+      if (run >= 3 && (!fence || (md[k] == fence && run >= fence_len && rest == eol &&
+                                  k - i <= fence_ind + 3))) {
         if (fence) fence = 0;
-        else fence = md[k], fence_len = run;
+        else fence = md[k], fence_len = run, fence_ind = k - i;
         size_t to = eol < len ? eol + 1 : eol; /* the line and its newline */
         hg_buf_append(&b, md + i, to - i);
         i = to;
@@ -369,7 +383,9 @@ bool hg_dialect_preprocess(const char *md, size_t len, unsigned off, const char 
             .last_blank = true, .tab_close_m = -1};
   char fence = 0;
   size_t fence_len = 0;
-  int fence_depth = 0;
+  int fence_depth = 0, fence_ind = 0, fence_out = 0;
+  int list_ind = -1; /* indentation of the last list item line, or -1 */
+  bool warned_colon = false;
   int line_no = 0;
   for (size_t i = 0; i < len;) {
     size_t eol = i;
@@ -389,21 +405,27 @@ bool hg_dialect_preprocess(const char *md, size_t len, unsigned off, const char 
     if (!blank) { /* a line left of an indented body ends that body */
       int k = 0;
       while (k < p.depth && !(p.stack[k].type == BLK_INDENT && ind < p.stack[k].m + 4)) k++;
+      if (fence && fence_depth > k) { /* a fence left open in the body ends with it */
+        put_fence(&p, fence, fence_len, fence_out, line_no);
+        fence = 0;
+      }
       while (p.depth > k) close_top(&p, line_no);
-      if (fence && fence_depth > p.depth) fence = 0;
     }
     int rm = p.depth ? p.stack[p.depth - 1].rm : 0;
 
     size_t run = 0;
     while (s + run < e && (s[run] == '`' || s[run] == '~') && s[run] == s[0]) run++;
-    if (fence) {
-      if (run >= fence_len && s[0] == fence && s + run == e) fence = 0;
+    if (fence) { /* a closing fence is indented at most 3 columns more than the opener */
+      if (run >= fence_len && s[0] == fence && s + run == e && ind <= fence_ind + 3) fence = 0;
       put_dedented(&p, ln, n, rm, line_no);
       continue;
     }
-    if (run >= 3) {
+    if (run >= 3 && s[0] == '`' && memchr(s + run, '`', (size_t)(e - s - run))) run = 0;
+    if (run >= 3) { /* (a backtick fence's info string holds no backtick) */
       fence = s[0];
       fence_len = run;
+      fence_ind = ind;
+      fence_out = ind > rm ? ind - rm : 0;
       fence_depth = p.depth;
       put_dedented(&p, ln, n, rm, line_no);
       if (!blank) p.tab_close_m = -1;
@@ -413,10 +435,40 @@ bool hg_dialect_preprocess(const char *md, size_t len, unsigned off, const char 
       put_dedented(&p, ln, n, rm, line_no);
       continue;
     }
+    /* indented 4 or more past its container, a line is code unless it is
+     * in a list item (MkDocs indents list bodies 4 spaces) */
+    bool item = (e - s >= 2 && (*s == '-' || *s == '*' || *s == '+') && s[1] == ' ');
+    for (const char *q = s; !item && q < e && q - s < 9 && *q >= '0' && *q <= '9'; q++)
+      item = q + 2 < e && (q[1] == '.' || q[1] == ')') && q[2] == ' ';
+    if (item) list_ind = ind;
+    else if (list_ind >= 0 && ind <= list_ind) list_ind = -1;
+    bool may_open = ind - rm < 4 || (list_ind >= 0 && ind > list_ind && !item);
+    if (item) { /* "- ```" / "1. ~~~": a fence opens inside the item */
+      const char *f = s;
+      while (f < e && *f != ' ') f++;
+      while (f < e && *f == ' ') f++;
+      size_t fr = 0;
+      while (f + fr < e && (f[fr] == '`' || f[fr] == '~') && f[fr] == f[0]) fr++;
+      if (fr >= 3 && !(f[0] == '`' && memchr(f + fr, '`', (size_t)(e - f - fr)))) {
+        fence = f[0];
+        fence_len = fr;
+        fence_ind = ind + (int)(f - s);
+        fence_out = fence_ind > rm ? fence_ind - rm : 0;
+        fence_depth = p.depth;
+        put_dedented(&p, ln, n, rm, line_no);
+        p.tab_close_m = -1;
+        continue;
+      }
+    }
 
     hg_dblock b = {0};
     int colons = 0;
     bool opener = false, is_colon = false;
+    if (!may_open) {
+      put_dedented(&p, ln, n, rm, line_no);
+      p.tab_close_m = -1;
+      continue;
+    }
     if (mk && (*s == '!' || *s == '?' || *s == '=')) opener = parse_admonition(s, e, &b) || parse_tab(s, e, &b);
     if (!opener && colon && *s == ':') {
       opener = parse_colon(s, e, &b, &colons);
@@ -435,6 +487,13 @@ bool hg_dialect_preprocess(const char *md, size_t len, unsigned off, const char 
           continue;
         }
       }
+    }
+    if (!opener && is_colon && colons >= 3 && !warned_colon) {
+      warned_colon = true; /* "::: {.class}", a stray ":::" */
+      hg_diags_add(p.diags, HG_WARN, p.path, line_no + p.line_offset, char_col(ln, first),
+                   "'%.*s' is not a block helpgen knows (write ':::type Title' ... ':::' with a "
+                   "callout type such as note, tip or warning); shown as text",
+                   (int)(e - s > 40 ? 40 : e - s), s);
     }
     if (!opener || p.depth == (int)(sizeof p.stack / sizeof p.stack[0])) {
       free(b.type);
@@ -457,11 +516,12 @@ bool hg_dialect_preprocess(const char *md, size_t len, unsigned off, const char 
     open_blk *o = &p.stack[p.depth++];
     o->type = is_colon ? BLK_COLON : BLK_INDENT;
     o->m = ind;
-    o->rm = is_colon ? rm : rm + 4 + (ind - rm - out_indent);
+    o->rm = is_colon ? rm : ind + 4 - out_indent; /* body lines (at ind + 4) go to out_indent */
     o->out_indent = out_indent;
     o->colons = colons;
     o->block = idx;
   }
+  if (fence && p.depth > 0) put_fence(&p, fence, fence_len, fence_out, line_no);
   while (p.depth > 0) close_top(&p, line_no);
   free(uncommented);
   out->text = hg_buf_steal(&p.out);
@@ -588,7 +648,15 @@ typedef struct {
 struct hg_name_index {
   name_slot *slots;
   size_t cap, len;
+  char **kept;
+  size_t nkept;
 };
+
+const char *hg_name_index_keep(hg_name_index *x, char *s) {
+  x->kept = hg_xrealloc(x->kept, (x->nkept + 1) * sizeof *x->kept);
+  x->kept[x->nkept++] = s;
+  return s;
+}
 
 static char *fold(const char *s) {
   char *r = hg_xstrdup(s);
@@ -607,12 +675,13 @@ hg_name_index *hg_name_index_new(void) { return hg_xcalloc(1, sizeof(hg_name_ind
 void hg_name_index_add(hg_name_index *x, const char *name, int rank, const hg_name_target *t) {
   if (!name || !*name || rank < 0 || rank > 2) return;
   if ((x->len + 1) * 10 >= x->cap * 7) {
-    hg_name_index big = {hg_xcalloc(x->cap ? x->cap * 2 : 64, sizeof(name_slot)),
-                         x->cap ? x->cap * 2 : 64, x->len};
+    size_t cap = x->cap ? x->cap * 2 : 64;
+    hg_name_index big = {hg_xcalloc(cap, sizeof(name_slot)), cap, x->len, NULL, 0};
     for (size_t i = 0; i < x->cap; i++)
       if (x->slots[i].key) *slot_of(&big, x->slots[i].key) = x->slots[i];
     free(x->slots);
-    *x = big;
+    x->slots = big.slots;
+    x->cap = cap;
   }
   char *key = fold(name);
   name_slot *s = slot_of(x, key);
@@ -654,5 +723,7 @@ void hg_name_index_free(hg_name_index *x) {
     for (int r = 0; r < 3; r++) free(x->slots[i].t[r]);
   }
   free(x->slots);
+  for (size_t i = 0; i < x->nkept; i++) free(x->kept[i]);
+  free(x->kept);
   free(x);
 }

@@ -256,6 +256,15 @@ static void hm_free(hmap *m) {
 
 /* ---- render state ---------------------------------------------------------- */
 
+/* A note being embedded (opts->embeds), innermost first. */
+typedef struct hg_md_embed {
+  const char *rel_path;
+  const struct hg_md_embed *up;
+  hmap *ids, *id_next; /* the page's: embedded headings get ids unique on it */
+  size_t *ntabsets;
+} hg_md_embed;
+
+
 typedef struct {
   char *name;
   size_t count;
@@ -288,6 +297,8 @@ typedef struct {
   tvar *notes;   /* their first position and count (name = message) */
   size_t nnotes, capnotes;
   size_t ntabsets;
+  hmap *idp, *id_nextp;  /* &ids, &id_next, or the page's when embedded */
+  size_t *tabsp;         /* &ntabsets, or the page's */
 } md_ctx;
 
 /* user_data of the nodes this stage makes (not user raw HTML) */
@@ -600,20 +611,20 @@ static char *unique_id(md_ctx *c, const char *text) {
     free(base);
     base = hg_xstrdup("section");
   }
-  if (!hm_get(&c->ids, base)) {
-    hm_put(&c->ids, base, 0);
+  if (!hm_get(c->idp, base)) {
+    hm_put(c->idp, base, 0);
     return base;
   }
-  size_t *next = hm_get(&c->id_next, base);
+  size_t *next = hm_get(c->id_nextp, base);
   size_t k = next ? *next : 1;
   char *id = NULL;
   for (;; k++) {
     id = hg_strdup_printf("%s-%zu", base, k);
-    if (!hm_get(&c->ids, id)) break;
+    if (!hm_get(c->idp, id)) break;
     free(id);
   }
-  hm_put(&c->id_next, base, k + 1);
-  hm_put(&c->ids, id, 0);
+  hm_put(c->id_nextp, base, k + 1);
+  hm_put(c->idp, id, 0);
   free(base);
   return id;
 }
@@ -758,6 +769,18 @@ static void resolve_url(md_ctx *c, cmark_node *n, int kind) {
   size_t pathlen = strcspn(url, "?#");
   if (pathlen == 0) return;
   char *path = hg_percent_decode(url, pathlen);
+  if (c->o->embeds && path[0] != '/') { /* relative to the embedded note, not the page */
+    char *dir = hg_path_dirname(c->o->embeds->rel_path);
+    char *joined = hg_path_join(dir, path);
+    char *norm = hg_path_normalize(joined);
+    if (norm) {
+      free(path);
+      path = hg_strdup_printf("/%s", norm);
+    }
+    free(norm);
+    free(joined);
+    free(dir);
+  }
   int line, col;
   node_report_pos(c, n, &line, &col);
   char *to = c->o->resolve(c->o->resolve_ctx, path, kind, line, col, c->diags);
@@ -1070,7 +1093,7 @@ static void wrap_blocks(md_ctx *c, cmark_node *doc, cmark_mem *mem) {
           cmark_node_free(set);
           continue;
         }
-        c->ntabsets++;
+        (*c->tabsp)++;
       }
       size_t k = 0;
       for (cmark_node *p = cmark_node_first_child(set); p; p = cmark_node_next(p)) k++;
@@ -1078,11 +1101,11 @@ static void wrap_blocks(md_ctx *c, cmark_node *doc, cmark_mem *mem) {
       const hg_dblock *fb = first ? cmark_node_get_user_data(first) : NULL;
       bool checked = k == 0 || (b->selected && fb && !fb->selected);
       if (checked && k > 0) { /* ===+ takes the selection from the first tab */
-        char *fe = tab_enter(c->ntabsets, 1, fb->title, false);
+        char *fe = tab_enter(*c->tabsp, 1, fb->title, false);
         cmark_node_set_on_enter(first, fe);
         free(fe);
       }
-      char *enter = tab_enter(c->ntabsets, k + 1, b->title ? b->title : "", checked);
+      char *enter = tab_enter(*c->tabsp, k + 1, b->title ? b->title : "", checked);
       wrap = custom_node(CMARK_NODE_CUSTOM_BLOCK, mem, enter, "</div>");
       free(enter);
       cmark_node_set_user_data(wrap, (void *)b);
@@ -1100,10 +1123,6 @@ static void wrap_blocks(md_ctx *c, cmark_node *doc, cmark_mem *mem) {
 
 /* ---- Obsidian and Jekyll inline constructs ---------------------------------- */
 
-typedef struct hg_md_embed {
-  const char *rel_path;
-  const struct hg_md_embed *up;
-} hg_md_embed;
 
 static cmark_node *own_html(cmark_mem *mem, cmark_node_type t, const char *html) {
   cmark_node *n = cmark_node_new_with_mem(t, mem);
@@ -1230,7 +1249,7 @@ static cmark_node *embed_note(md_ctx *c, const hg_name_target *t, const char *se
                  t->rel_path, section, t->rel_path, section);
     return NULL;
   }
-  hg_md_embed me = {t->rel_path, c->o->embeds};
+  hg_md_embed me = {t->rel_path, c->o->embeds, c->idp, c->id_nextp, c->tabsp};
   hg_md_opts o = *c->o;
   o.path = t->path;
   o.line_offset = t->body_line + skip;
@@ -1332,21 +1351,33 @@ enum { IN_NONE, IN_WIKI, IN_EMBED, IN_MARK, IN_KRAMDOWN, IN_LIQUID };
 static int next_construct(md_ctx *c, const char *s, size_t *at, size_t *end, size_t *in_from,
                           size_t *in_to) {
   bool obs = dialect_on(c, HG_DIALECT_OBSIDIAN), jek = dialect_on(c, HG_DIALECT_JEKYLL);
+  /* a closer missing after one opener is missing after every later one:
+   * stop looking (keeps "[[[[..." linear) */
+  bool wiki = obs, mark = obs, attr = jek, liquid = jek;
   for (size_t i = *at; s[i]; i++) {
-    if (obs && s[i] == '[' && s[i + 1] == '[') {
+    if (wiki && s[i] == '[' && s[i + 1] == '[') {
       bool emb = i > 0 && s[i - 1] == '!';
       const char *close = strstr(s + i + 2, "]]");
-      if (!close || close == s + i + 2 || memchr(s + i + 2, '[', (size_t)(close - s - i - 2)))
+      if (!close) {
+        wiki = false;
         continue;
+      }
+      const char *inner = memrchr(s + i + 2, '[', (size_t)(close - s - i - 2));
+      if (inner) { /* "[[a [[b]]": only a later opener can work */
+        i = (size_t)(inner - s) - 2; /* the loop's i++ lands on inner - 1 */
+        continue;
+      }
+      if (close == s + i + 2) continue;
       *at = emb ? i - 1 : i;
       *in_from = i + 2;
       *in_to = (size_t)(close - s);
       *end = *in_to + 2;
       return emb ? IN_EMBED : IN_WIKI;
     }
-    if (obs && s[i] == '=' && s[i + 1] == '=' && s[i + 2] && s[i + 2] != '=' &&
+    if (mark && s[i] == '=' && s[i + 1] == '=' && s[i + 2] && s[i + 2] != '=' &&
         !is_space((unsigned char)s[i + 2]) && (i == 0 || s[i - 1] != '=')) {
       const char *close = strstr(s + i + 2, "==");
+      if (!close) mark = false;
       if (!close || is_space((unsigned char)close[-1]) || close[2] == '=') continue;
       *at = i;
       *in_from = i + 2;
@@ -1354,9 +1385,14 @@ static int next_construct(md_ctx *c, const char *s, size_t *at, size_t *end, siz
       *end = *in_to + 2;
       return IN_MARK;
     }
-    if (jek && s[i] == '{' && (s[i + 1] == ':' || s[i + 1] == '%') && (i == 0 || s[i - 1] != '{')) {
+    if (s[i] == '{' && ((attr && s[i + 1] == ':') || (liquid && s[i + 1] == '%')) &&
+        (i == 0 || s[i - 1] != '{')) {
       const char *close = strstr(s + i + 2, s[i + 1] == ':' ? "}" : "%}");
-      if (!close) continue;
+      if (!close) {
+        if (s[i + 1] == ':') attr = false;
+        else liquid = false;
+        continue;
+      }
       *at = i;
       *in_from = i;
       *end = *in_to = (size_t)(close - s) + (s[i + 1] == ':' ? 1 : 2);
@@ -1366,6 +1402,67 @@ static int next_construct(md_ctx *c, const char *s, size_t *at, size_t *end, siz
   return IN_NONE;
 }
 
+/* "{: .warning }", "{: .note .info }", "{: .new-title }": the callout type
+ * a kramdown attribute list asks for (Just the Docs and the Jekyll docs
+ * declare these classes as callouts); *title: the "-title" form, whose
+ * quote's first paragraph is the title. */
+static bool callout_ial(const char *attr, char *type, size_t cap, bool *title) {
+  bool found = false;
+  for (const char *p = attr; (p = strchr(p, '.')) != NULL;) {
+    const char *w = ++p;
+    while (*p && (is_alpha(*p) || is_digit(*p) || *p == '-' || *p == '_')) p++;
+    size_t n = (size_t)(p - w);
+    bool t = n > 6 && !strncmp(p - 6, "-title", 6);
+    size_t tn = t ? n - 6 : n;
+    bool known = hg_callout_type_find(w, tn) || (tn == 3 && !strncmp(w, "new", 3)) ||
+                 (tn == 9 && !strncmp(w, "highlight", 9));
+    if (!known || tn >= cap) continue;
+    memcpy(type, w, tn); /* the last known class wins: ".note .warning" is a warning */
+    type[tn] = 0;
+    *title = t;
+    found = true;
+  }
+  return found;
+}
+
+/* Wraps `target` (a block quote's content, or the block itself) in the
+ * callout an attribute list asked for. */
+static void ial_callout(md_ctx *c, cmark_node *target, const char *type, bool title, int line,
+                        int col, cmark_mem *mem) {
+  const char *name = !strcmp(type, "new") ? "tip" : !strcmp(type, "highlight") ? "note" : type;
+  bool quote = cmark_node_get_type(target) == CMARK_NODE_BLOCK_QUOTE;
+  cmark_node *first = quote ? cmark_node_first_child(target) : NULL;
+  bool has_title = title && first && cmark_node_get_type(first) == CMARK_NODE_PARAGRAPH;
+  char *deflt = !strcmp(type, "new") ? hg_xstrdup("New") : NULL;
+  char *enter = callout_enter(c, name, 0, has_title ? "" : deflt, has_title, line, col);
+  free(deflt);
+  cmark_node *aside = custom_node(CMARK_NODE_CUSTOM_BLOCK, mem, enter, "</aside>");
+  free(enter);
+  if (!cmark_node_insert_before(target, aside)) {
+    cmark_node_free(aside);
+    return;
+  }
+  if (!quote) {
+    cmark_node_append_child(aside, target);
+    return;
+  }
+  if (has_title) {
+    cmark_node *blk = custom_node(CMARK_NODE_CUSTOM_BLOCK, mem, "", "");
+    cmark_node *inl = custom_node(CMARK_NODE_CUSTOM_INLINE, mem, "<p class=\"callout-title\">", "</p>");
+    cmark_node_append_child(blk, inl);
+    cmark_node_append_child(aside, blk);
+    move_children(first, inl);
+    cmark_node_free(first);
+  }
+  move_children(target, aside);
+  cmark_node_free(target);
+}
+
+static bool is_break(cmark_node *n) {
+  return cmark_node_get_type(n) == CMARK_NODE_SOFTBREAK ||
+         cmark_node_get_type(n) == CMARK_NODE_LINEBREAK;
+}
+
 /* Rewrites one text node holding Obsidian or Jekyll constructs. */
 static void inline_text_dialects(md_ctx *c, cmark_node *t, cmark_mem *mem) {
   char *s = hg_xstrdup(cmark_node_get_literal(t));
@@ -1373,13 +1470,18 @@ static void inline_text_dialects(md_ctx *c, cmark_node *t, cmark_mem *mem) {
   node_start(t, &l, &k);
   size_t base = offset_of(c, l, k);
   cmark_node *para = cmark_node_parent(t);
+  /* alone on its line: "> [!note] Title\n> ![[Other note]]" embeds too */
+  cmark_node *prev = cmark_node_previous(t), *next = cmark_node_next(t);
   bool alone = para && cmark_node_get_type(para) == CMARK_NODE_PARAGRAPH &&
-               cmark_node_first_child(para) == t && !cmark_node_next(t);
+               (!prev || is_break(prev)) && (!next || is_break(next));
   cmark_node *into = custom_node(CMARK_NODE_CUSTOM_INLINE, mem, "", "");
   cmark_node *block = NULL;
   size_t done = 0, at = 0, end, a, b;
   int kind;
   bool changed = false;
+  char ial_type[40] = ""; /* {: .warning }: the callout it asks for */
+  bool ial_title = false;
+  int ial_line = 0, ial_col = 0;
   while ((kind = next_construct(c, s, &at, &end, &a, &b)) != IN_NONE) {
     int line, col;
     report_pos(c, base + at, &line, &col);
@@ -1400,9 +1502,12 @@ static void inline_text_dialects(md_ctx *c, cmark_node *t, cmark_mem *mem) {
     if (at > done) cmark_node_append_child(into, text_node(mem, s + done, at - done));
     if (kind == IN_KRAMDOWN) {
       char *attr = squash(s + at, end - at);
-      note_once(c, "kramdown", line, col,
-                hg_strdup_printf("kramdown attribute list '%s' ignored (helpgen has no attribute "
-                                 "lists; for a callout write > [!NOTE])", attr));
+      if (!callout_ial(attr, ial_type, sizeof ial_type, &ial_title))
+        note_once(c, "kramdown", line, col,
+                  hg_strdup_printf("kramdown attribute list '%s' ignored (helpgen reads only "
+                                   "callout classes such as {: .note }; remove it)", attr));
+      else
+        ial_line = line, ial_col = col;
       free(attr);
     } else if (kind == IN_MARK) {
       cmark_node_append_child(into, own_html(mem, CMARK_NODE_HTML_INLINE, "<mark>"));
@@ -1421,10 +1526,29 @@ static void inline_text_dialects(md_ctx *c, cmark_node *t, cmark_mem *mem) {
   }
   if (s[done]) cmark_node_append_child(into, text_node(mem, s + done, strlen(s + done)));
   free(s);
-  if (block) { /* a note embed alone in its paragraph replaces it */
+  if (block) { /* a note embed alone on its line: the paragraph splits around it */
     cmark_node_free(into);
-    if (cmark_node_insert_before(para, block)) cmark_node_free(para);
-    else cmark_node_free(block);
+    if (!cmark_node_insert_after(para, block)) {
+      cmark_node_free(block);
+      return;
+    }
+    cmark_node_own(para);
+    if (next) {
+      cmark_node *n = cmark_node_next(next);
+      cmark_node_free(next);
+      if (n) {
+        cmark_node *rest = cmark_node_new_with_mem(CMARK_NODE_PARAGRAPH, mem);
+        cmark_node_insert_after(block, rest);
+        while (n) {
+          cmark_node *m = cmark_node_next(n);
+          if (!cmark_node_append_child(rest, n)) cmark_node_free(n);
+          n = m;
+        }
+      }
+    }
+    if (prev) cmark_node_free(prev);
+    cmark_node_free(t);
+    if (!cmark_node_first_child(para)) cmark_node_free(para);
     return;
   }
   cmark_node *n;
@@ -1447,18 +1571,146 @@ static void inline_text_dialects(md_ctx *c, cmark_node *t, cmark_mem *mem) {
         empty = false;
       }
     }
+    cmark_node *target = para;
     if (empty) {
+      target = cmark_node_next(para); /* "{: .warning }" alone: the block after it */
       cmark_node_free(para);
-    } else { /* "Text\n{: .note}" leaves a break at the end */
-      cmark_node *last = cmark_node_last_child(para);
-      if (last && (cmark_node_get_type(last) == CMARK_NODE_SOFTBREAK ||
-                   cmark_node_get_type(last) == CMARK_NODE_LINEBREAK))
-        cmark_node_free(last);
+    } else { /* "Text\n{: .note}" / "{: .note}\nText" leave a break at an end */
+      cmark_node *ends[2] = {cmark_node_last_child(para), cmark_node_first_child(para)};
+      for (int e = 0; e < 2; e++)
+        if (ends[e] && (cmark_node_get_type(ends[e]) == CMARK_NODE_SOFTBREAK ||
+                        cmark_node_get_type(ends[e]) == CMARK_NODE_LINEBREAK))
+          cmark_node_free(ends[e]);
     }
+    if (*ial_type && target) ial_callout(c, target, ial_type, ial_title, ial_line, ial_col, mem);
   }
 }
 
+/* Does this text open a [[wikilink]] it does not close (its text goes on
+ * in markup: [[Note|a *b* c]], [[Api#`code`|API]])? */
+static bool open_wikilink(const char *lit) {
+  const char *o = NULL;
+  for (const char *p = lit; (p = strstr(p, "[[")) != NULL; p += 2) o = p;
+  return o && !strstr(o, "]]");
+}
+
+/* Merges such a text with the nodes up to the text that closes the link,
+ * keeping their plain text (markup inside a wikilink is lost). */
+static void merge_wikilink(cmark_node *t) {
+  hg_buf b = HG_BUF_INIT;
+  hg_buf_puts(&b, cmark_node_get_literal(t));
+  cmark_node *end = NULL;
+  for (cmark_node *n = cmark_node_next(t); n; n = cmark_node_next(n)) {
+    cmark_node_type nt = cmark_node_get_type(n);
+    if (nt == CMARK_NODE_TEXT) {
+      const char *lit = cmark_node_get_literal(n);
+      if (strstr(lit, "[[") && (!strstr(lit, "]]") || strstr(lit, "[[") < strstr(lit, "]]"))) break;
+      hg_buf_puts(&b, lit);
+      if (strstr(lit, "]]")) {
+        end = n;
+        break;
+      }
+    } else if (nt == CMARK_NODE_CODE) {
+      hg_buf_puts(&b, cmark_node_get_literal(n));
+    } else if (nt == CMARK_NODE_EMPH || nt == CMARK_NODE_STRONG) {
+      inline_text(n, &b);
+    } else {
+      break;
+    }
+  }
+  if (end) {
+    cmark_node *n;
+    while ((n = cmark_node_next(t)) != end) cmark_node_free(n);
+    cmark_node_free(end);
+    cmark_node_set_literal(t, hg_buf_cstr(&b));
+  }
+  hg_buf_free(&b);
+}
+
+/* "==" at p, not part of "===". */
+static bool is_eq2(const char *lit, const char *p) {
+  return p[0] == '=' && p[1] == '=' && p[2] != '=' && (p == lit || p[-1] != '=');
+}
+
+/* The opener "==" that nothing in lit closes (pairs taken left to right),
+ * or NULL. */
+static const char *unpaired_open(const char *lit) {
+  const char *open = NULL;
+  for (const char *p = lit; *p; p++) {
+    if (!is_eq2(lit, p)) continue;
+    if (!open && !is_space((unsigned char)p[2])) open = p; /* ("" at the end: markup follows) */
+    else if (open && p > lit && !is_space((unsigned char)p[-1])) open = NULL;
+    p++;
+  }
+  return open;
+}
+
+/* The first "==" in lit that can close (no space before it), or NULL. */
+static const char *first_close(const char *lit) {
+  for (const char *p = lit; *p; p++)
+    if (is_eq2(lit, p)) return p == lit || !is_space((unsigned char)p[-1]) ? p : NULL;
+  return NULL;
+}
+
+/* ==text with **markup**==: an opener in one text node, its closer in a
+ * later sibling on the same line; the nodes between go inside <mark>. */
+static void span_marks(cmark_node *doc, cmark_mem *mem) {
+  nodevec opens = {0};
+  cmark_iter *it = cmark_iter_new(doc);
+  cmark_event_type ev;
+  while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+    cmark_node *n = cmark_iter_get_node(it);
+    if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_TEXT) continue;
+    if (unpaired_open(cmark_node_get_literal(n)) && cmark_node_next(n)) nv_push(&opens, n);
+  }
+  cmark_iter_free(it);
+  for (size_t i = opens.n; i-- > 0;) { /* last first: splits only touch later nodes */
+    cmark_node *t = opens.v[i], *close = NULL;
+    const char *q = NULL;
+    for (cmark_node *n = cmark_node_next(t); n; n = cmark_node_next(n)) {
+      cmark_node_type nt = cmark_node_get_type(n);
+      if (nt == CMARK_NODE_SOFTBREAK || nt == CMARK_NODE_LINEBREAK) break;
+      if (nt != CMARK_NODE_TEXT) continue;
+      const char *lit = cmark_node_get_literal(n);
+      q = first_close(lit);
+      if (q) close = n;
+      break;
+    }
+    if (!close) continue;
+    char *a = hg_xstrdup(cmark_node_get_literal(t)), *b = hg_xstrdup(cmark_node_get_literal(close));
+    size_t ao = (size_t)(unpaired_open(a) - a), bo = (size_t)(first_close(b) - b);
+    cmark_node *open_tag = own_html(mem, CMARK_NODE_HTML_INLINE, "<mark>");
+    cmark_node *close_tag = own_html(mem, CMARK_NODE_HTML_INLINE, "</mark>");
+    cmark_node_insert_after(t, open_tag);
+    if (a[ao + 2]) cmark_node_insert_after(open_tag, text_node(mem, a + ao + 2, strlen(a + ao + 2)));
+    a[ao] = 0;
+    cmark_node_set_literal(t, a);
+    cmark_node_insert_before(close, close_tag);
+    if (bo) cmark_node_insert_before(close_tag, text_node(mem, b, bo));
+    cmark_node_set_literal(close, b + bo + 2);
+    free(a);
+    free(b);
+  }
+  free(opens.v);
+}
+
 static void inline_dialects(md_ctx *c, cmark_node *doc, cmark_mem *mem) {
+  if (dialect_on(c, HG_DIALECT_OBSIDIAN)) span_marks(doc, mem);
+  if (dialect_on(c, HG_DIALECT_OBSIDIAN)) {
+    nodevec open = {0};
+    cmark_iter *oi = cmark_iter_new(doc);
+    cmark_event_type oe;
+    while ((oe = cmark_iter_next(oi)) != CMARK_EVENT_DONE) {
+      cmark_node *n = cmark_iter_get_node(oi);
+      if (oe == CMARK_EVENT_ENTER && cmark_node_get_type(n) == CMARK_NODE_TEXT &&
+          open_wikilink(cmark_node_get_literal(n)))
+        nv_push(&open, n);
+    }
+    cmark_iter_free(oi);
+    /* last first: a merge frees only nodes after the one merged */
+    for (size_t i = open.n; i-- > 0;) merge_wikilink(open.v[i]);
+    free(open.v);
+  }
   nodevec texts = {0};
   cmark_iter *it = cmark_iter_new(doc);
   cmark_event_type ev;
@@ -1641,6 +1893,9 @@ bool hg_md_render(const char *md, size_t len, const hg_md_opts *opts, hg_md_resu
   c.src = md ? md : "";
   c.len = md ? len : 0;
   size_t errors_before = hg_diags_count(c.diags, HG_ERR);
+  c.idp = c.o->embeds ? c.o->embeds->ids : &c.ids;
+  c.id_nextp = c.o->embeds ? c.o->embeds->id_next : &c.id_next;
+  c.tabsp = c.o->embeds ? c.o->embeds->ntabsets : &c.ntabsets;
 
   /* block syntaxes of the dialects cmark does not know become markers */
   hg_dialect_src pre;
@@ -1790,7 +2045,7 @@ bool hg_md_render(const char *md, size_t len, const hg_md_opts *opts, hg_md_resu
   }
   for (size_t i = images.n; i-- > 0;) {
     if (!media || !replace_media(images.v[i], alts[i], mem))
-      replace_image(images.v[i], alts[i], img_attrs[i], i == 0, mem);
+      replace_image(images.v[i], alts[i], img_attrs[i], i == 0 && !c.o->embeds, mem); /* an embed is never first */
     free(alts[i]);
     free(img_attrs[i]);
   }

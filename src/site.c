@@ -1,6 +1,8 @@
 /* site.c - stage 3: URLs, order, promoted articles, previous/next. */
 #include "hg_site.h"
 
+#include "hg_dialect.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -190,7 +192,60 @@ hg_site *hg_site_build(const hg_config *cfg, const hg_content *content,
     if (content->articles[s->arts[i].article].promoted) s->promoted[s->npromoted++] = i;
   g_sort.s = s;
   if (s->npromoted > 1) qsort(s->promoted, s->npromoted, sizeof(size_t), cmp_promoted);
+  s->names = hg_site_names_new(s);
   return s;
+}
+
+/* ---- the wikilink name index ------------------------------------------------ */
+
+/* The path without ".md" / ".markdown", as a new string. */
+static char *strip_md(const char *path) {
+  size_t n = strlen(path);
+  if (hg_str_has_suffix(path, ".md")) n -= 3;
+  else if (hg_str_has_suffix(path, ".markdown")) n -= 9;
+  return hg_xstrndup(path, n);
+}
+
+hg_name_index *hg_site_names_new(const hg_site *s) {
+  hg_name_index *x = hg_name_index_new();
+  for (int rank = HG_NAME_FILE; rank <= HG_NAME_ALIAS; rank++) {
+    for (size_t i = 0; i < s->narts; i++) {
+      const hg_article *a = &s->content->articles[s->arts[i].article];
+      hg_name_target t = {a->rel_path, a->path, a->body, a->body_len, a->body_line};
+      if (rank == HG_NAME_FILE) {
+        char *path = strip_md(a->rel_path);
+        char *stem = strip_md(hg_path_basename(a->rel_path));
+        hg_name_index_add(x, stem, rank, &t);
+        hg_name_index_add(x, path, rank, &t); /* [[folder/Note]] */
+        free(path);
+        free(stem);
+      } else if (rank == HG_NAME_TITLE) {
+        hg_name_index_add(x, a->title, rank, &t);
+      } else {
+        for (size_t k = 0; k < a->naliases; k++) {
+          if (!a->aliases[k]) continue;
+          const char *al = a->aliases[k];
+          while (*al == '/') al++;
+          char *name = hg_xstrdup(al);
+          size_t n = strlen(name);
+          while (n && name[n - 1] == '/') name[--n] = 0;
+          hg_name_index_add(x, name, rank, &t);
+          free(name);
+        }
+      }
+    }
+  }
+  /* folders last, below every article name: [[Orders]] is the folder page
+   * when no article is called that (Obsidian's folder notes) */
+  for (size_t i = 1; i < s->nnodes; i++) {
+    const hg_folder *f = &s->content->folders[i];
+    if (!f->index_path) continue;
+    const char *rel = hg_name_index_keep(x, hg_strdup_printf("%s/_index.md", f->rel_dir));
+    hg_name_target t = {rel, f->index_path, f->intro, f->intro_len, f->intro_line};
+    hg_name_index_add(x, hg_path_basename(f->rel_dir), HG_NAME_ALIAS, &t);
+    hg_name_index_add(x, f->title, HG_NAME_ALIAS, &t);
+  }
+  return x;
 }
 
 void hg_site_free(hg_site *s) {
@@ -208,6 +263,7 @@ void hg_site_free(hg_site *s) {
   free(s->content_sub);
   hg_strmap_free(&s->by_path);
   hg_strmap_free(&s->by_dir);
+  hg_name_index_free(s->names);
   hg_strmap_free(&s->by_url);
   hg_strmap_free(&s->node_by_url);
   free(s);

@@ -703,6 +703,128 @@ static void test_threads(void **state) {
   for (int i = 0; i < 4; i++) free(out[i]);
 }
 
+/* ---- dialects ------------------------------------------------------------------------------ */
+
+static void test_dialects_off(void **state) {
+  (void)state;
+  rendered x;
+  hg_md_opts off = {.dialects_off = HG_DIALECT_OBSIDIAN | HG_DIALECT_MKDOCS |
+                                    HG_DIALECT_DOCUSAURUS | HG_DIALECT_MEDIA | HG_DIALECT_JEKYLL};
+  render_opts(&x, "!!! note\n    body\n\n:::tip\nx\n:::\n\n[[Note]] ==hi== %%c%% {: .a}\n\n"
+                  "![](a.mp4)\n\n=== \"T\"\n    t\n", &off);
+  assert_lacks(x.r.html, "callout");
+  assert_lacks(x.r.html, "tabs");
+  assert_lacks(x.r.html, "<mark>");
+  assert_lacks(x.r.html, "<video");
+  assert_contains(x.r.html, "[[Note]] ==hi== %%c%% {: .a}");
+  assert_contains(x.r.html, "<img src=\"a.mp4\"");
+  assert_int_equal(x.d.len, 0);
+  done(&x);
+  /* on: the same input is all dialect markup */
+  render(&x, "!!! note\n    body\n\n:::tip\nx\n:::\n\n==hi== %%c%%\n\n![](a.mp4)\n\n=== \"T\"\n    t\n");
+  assert_int_equal(count_of(x.r.html, "class=\"callout "), 2);
+  assert_int_equal(count_of(x.r.html, "class=\"tabs-panel\""), 1);
+  assert_contains(x.r.html, "<mark>hi</mark>");
+  assert_contains(x.r.html, "<video controls preload=\"metadata\" src=\"a.mp4\"");
+  assert_lacks(x.r.html, "%%");
+  assert_lacks(x.r.html, "hg-dialect");
+  done(&x);
+}
+
+static void test_dialect_positions(void **state) {
+  (void)state;
+  rendered x;
+  /* lines and columns inside a dedented MkDocs body point into the file */
+  hg_md_opts o = {.path = "p.md", .line_offset = 3};
+  render_opts(&x, "Intro.\n\n!!! note \"T\"\n    Text <b>raw</b> here.\n\n    [[Nowhere]]\n", &o);
+  assert_int_equal(x.d.len, 2);
+  assert_contains(diag(&x, 0), "p.md:9:5: warning: wikilink [[Nowhere]]: no article");
+  assert_string_equal(diag(&x, 1), "p.md:7:10: warning: raw HTML omitted (set markdown.unsafe: "
+                                   "true in helpgen.yaml to allow it)");
+  done(&x);
+  /* an unknown ::: type is reported where it is written */
+  render_opts(&x, "a\n\n  :::mystery\n  b\n  :::\n", &o);
+  assert_int_equal(x.d.len, 1);
+  assert_contains(diag(&x, 0), "p.md:6:3: warning: unknown callout type 'mystery'");
+  done(&x);
+}
+
+static void test_dialect_hostile(void **state) {
+  (void)state;
+  static const char *const inputs[] = {
+      "<!--hg-dialect:0-->\n\ntext\n\n<!--hg-dialect:/0-->\n",
+      "<!--hg-dialect:99-->\n!!! note\n    x\n<!--hg-dialect:/0-->\n",
+      "!!! note\n    !!! note\n        !!! note\n            !!! note\n                deep\n",
+      ":::tip\n::::note\n:::\n::::\n:::\n",
+      "=== \"a\n    x\n", "[[", "![[", "[[]]", "![[|]]", "[[#]]", "==", "====", "%%", "%%\n",
+      "{:", "{%", "> [!", "> [!]\n", "> [!" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]\n",
+      "[[a|b *c [[d]] e* f]]", "[[a `b` c", "![[Loop]]", "!!! note\n\t\tx\n",
+      /* markers must never land in code, a table or an HTML block */
+      ":::tip\n```x\n", ":::tip\n```a`b\nc\n", "    === \"A\"\n        x\n", "\t:::tip\nx\n:::\n",
+      "| a |\n|---|\n:::tip\nx\n:::\n", "<div>\n:::tip\nx\n:::\n", "!!! note\n    ```\n    x\nafter\n",
+      "1.  ``` x\n\n \t::::note\n", "- ~~~\n  :::tip\n",
+  };
+  for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+    rendered x;
+    hg_md_opts uo = {.unsafe = true};
+    render(&x, inputs[i]);
+    assert_non_null(x.r.html);
+    assert_lacks(x.r.html, "hg-dialect:");
+    done(&x);
+    render_opts(&x, inputs[i], &uo); /* (a comment the author wrote stays) */
+    if (!strstr(inputs[i], "hg-dialect")) assert_lacks(x.r.html, "hg-dialect:");
+    done(&x);
+  }
+  rendered y;
+  hg_md_opts wo = {.names = NULL};
+  render_opts(&y, "x [[a [[Note]] b\n", &wo);
+  assert_contains(y.r.html, "x [[a <span class=\"wikilink-missing\">Note</span> b");
+  done(&y);
+  /* 40 levels of nesting: the pass stops opening blocks at its limit */
+  hg_buf b = HG_BUF_INIT;
+  for (int d = 0; d < 40; d++) {
+    for (int k = 0; k < d * 4; k++) hg_buf_putc(&b, ' ');
+    hg_buf_puts(&b, "!!! note\n");
+  }
+  rendered x;
+  render(&x, hg_buf_cstr(&b));
+  assert_true(count_of(x.r.html, "<aside") >= 30);
+  assert_int_equal(count_of(x.r.html, "<aside"), count_of(x.r.html, "</aside>"));
+  done(&x);
+  hg_buf_free(&b);
+}
+
+static void test_name_index(void **state) {
+  (void)state;
+  hg_name_index *ix = hg_name_index_new();
+  hg_name_target a = {"a/Setup.md", "a/Setup.md", NULL, 0, 0};
+  hg_name_target b = {"b/Other.md", "b/Other.md", NULL, 0, 0};
+  hg_name_index_add(ix, "Setup", HG_NAME_FILE, &a);
+  hg_name_index_add(ix, "Setup", HG_NAME_TITLE, &b); /* a title loses to a file name */
+  hg_name_index_add(ix, "Getting started", HG_NAME_ALIAS, &b);
+  hg_name_index_add(ix, "Getting started", HG_NAME_ALIAS, &b); /* kept once */
+  const hg_name_target *t;
+  assert_int_equal(hg_name_index_find(ix, "setup", &t), 1);
+  assert_string_equal(t[0].rel_path, "a/Setup.md");
+  assert_int_equal(hg_name_index_find(ix, "GETTING STARTED", &t), 1);
+  assert_string_equal(t[0].rel_path, "b/Other.md");
+  assert_int_equal(hg_name_index_find(ix, "nothing", &t), 0);
+  assert_null(t);
+  hg_name_index_free(ix);
+  assert_int_equal(hg_media_kind("a/b.MP4?x=1#t"), HG_MEDIA_VIDEO);
+  assert_int_equal(hg_media_kind("talk.opus"), HG_MEDIA_AUDIO);
+  assert_int_equal(hg_media_kind("mp4"), HG_MEDIA_NONE);
+  assert_int_equal(hg_media_kind("dir.mp4/file"), HG_MEDIA_NONE);
+  hg_buf h = HG_BUF_INIT;
+  assert_false(hg_video_embed("https://example.com/watch?v=dQw4w9WgXcQ", NULL, &h));
+  assert_false(hg_video_embed("https://www.youtube.com/watch?v=dQw4w9WgXcQx", NULL, &h));
+  assert_true(hg_video_embed("https://youtu.be/dQw4w9WgXcQ?t=3", NULL, &h));
+  /* nothing on the page loads from the video site: the only src is srcdoc */
+  assert_lacks(hg_buf_cstr(&h), " src=");
+  assert_contains(hg_buf_cstr(&h), "youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1");
+  hg_buf_free(&h);
+}
+
 /* ---- golden cases ----------------------------------------------------------------------------- */
 
 static char *case_resolve(void *ctx, const char *target, int kind, int line, int col,
@@ -718,6 +840,7 @@ static char *case_resolve(void *ctx, const char *target, int kind, int line, int
 static const char other_body[] = "Intro of the other note.\n\n## Section\n\nSection body.\n\n"
                                  "### Sub\n\nStill in it.\n\n## Later\n\nNot embedded.\n";
 static const char loop_body[] = "Loop body.\n\n![[Loop]]\n";
+static const char deep_body[] = "Deep: [up](../billing/refunds.md) and ![pic](pic.png).\n";
 
 static hg_name_index *case_names(void) {
   static const hg_name_target note = {"notes/Note.md", "notes/Note.md", NULL, 0, 0};
@@ -726,6 +849,7 @@ static hg_name_index *case_names(void) {
   static const hg_name_target same_b = {"b/Same.md", "b/Same.md", NULL, 0, 0};
   hg_name_target other = {"Other note.md", "Other note.md", other_body, sizeof other_body - 1, 3};
   hg_name_target loop = {"Loop.md", "Loop.md", loop_body, sizeof loop_body - 1, 0};
+  hg_name_target deep = {"guides/Deep.md", "guides/Deep.md", deep_body, sizeof deep_body - 1, 2};
   hg_name_index *x = hg_name_index_new();
   hg_name_index_add(x, "Note", HG_NAME_FILE, &note);
   hg_name_index_add(x, "notes/Note", HG_NAME_FILE, &note);
@@ -735,6 +859,7 @@ static hg_name_index *case_names(void) {
   hg_name_index_add(x, "Same", HG_NAME_FILE, &same_b);
   hg_name_index_add(x, "Other note", HG_NAME_FILE, &other);
   hg_name_index_add(x, "Loop", HG_NAME_FILE, &loop);
+  hg_name_index_add(x, "Deep", HG_NAME_FILE, &deep);
   return x;
 }
 
@@ -1028,6 +1153,10 @@ int main(void) {
       cmocka_unit_test(test_large_input),
       cmocka_unit_test(test_threads),
       cmocka_unit_test(test_cases),
+      cmocka_unit_test(test_dialects_off),
+      cmocka_unit_test(test_dialect_positions),
+      cmocka_unit_test(test_dialect_hostile),
+      cmocka_unit_test(test_name_index),
       cmocka_unit_test(test_record_round_trip),
       cmocka_unit_test(test_record_truncated),
   };

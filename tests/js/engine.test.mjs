@@ -261,3 +261,11 @@ test('stemming: none for Czech (Snowball has no Czech stemmer)', async () => {
   assert.equal(cs.m.stemmer, null);
   assert.equal((await titles(cs, 'zmenit heslo'))[0], 'Jak změnit heslo k účtu');
 });
+
+test('Thai: a last character typed without its tone mark yet keeps the run together', async () => {
+  const th = open('th');
+  const res = await th.search('ติดตามคำสั่งซื');
+  assert.equal((await th.doc(res.results[0].id)).title, 'ติดตามคำสั่งซื้อ');
+  // the run's bigram clause matched (all but the last bigram), not only the words
+  assert.ok([...res.terms].some((t) => t === 'มคํ\u0001'), [...res.terms].join(' '));
+});

@@ -477,7 +477,10 @@ export class SearchIndex {
         ([...w.term].length >= 2 || NO_SPACE.test(w.term));
       // a word of a run without spaces also matches where the document holds
       // every bigram of the run, however either side cut it into words
-      if (w.run && w.run.bigrams.length) add(wi, sample(w.run.bigrams, MAX_BIGRAMS), W_BIGRAM, 'bigram');
+      if (w.run && w.run.bigrams.length) {
+        add(wi, sample(w.run.bigrams, MAX_BIGRAMS), W_BIGRAM, 'bigram');
+        clauses[clauses.length - 1].open = open && w.run === words[words.length - 1].run;
+      }
     });
     // fetch every shard needed for exact, synonym and prefix terms at once
     const need = new Set();
@@ -542,7 +545,10 @@ export class SearchIndex {
       }
       for (const c of clauses) {
         if (c.wi !== wi) continue;
-        const es = c.terms.map((t) => entries.get(t));
+        let es = c.terms.map((t) => entries.get(t));
+        // the last character of a query still being typed may lack its marks
+        // (Thai ซื before ซื้): its bigram may be left out
+        if (c.kind === 'bigram' && c.open && es.length > 1 && !es[es.length - 1]) es = es.slice(0, -1);
         if (es.some((e) => !e)) continue;
         for (const e of es) postings(e, N, 2 << this.m.qbits);
         const idf = (e) => (c.kind === 'bigram' ? this.idf(e.df) / es.length : c.kind === 'exact' && !w.prefix ? this.idf(e.df) : Math.min(cap, this.idf(e.df)));

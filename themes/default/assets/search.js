@@ -744,7 +744,7 @@ function enhance(form) {
   const live = h('p', { class: 'visually-hidden', role: 'status' }); // announces the result count
   form.append(box, live);
   Object.entries({ role: 'combobox', 'aria-autocomplete': 'list', 'aria-expanded': 'false', 'aria-controls': id }).forEach(([k, v]) => input.setAttribute(k, v));
-  let seq = 0, active = -1, options = [], timer = 0, lastQuery = '', empty = '', cur = null;
+  let seq = 0, active = -1, options = [], busy = false, again = false, lastQuery = '', empty = '', cur = null;
   const close = () => { box.hidden = true; input.setAttribute('aria-expanded', 'false'); input.removeAttribute('aria-activedescendant'); active = -1; };
   const setActive = (i) => {
     options.forEach((o, k) => o.setAttribute('aria-selected', String(k === i)));
@@ -801,7 +801,15 @@ function enhance(form) {
   // scrolling the list to its end shows the next results
   box.addEventListener('scroll', () => { if (box.scrollTop + box.clientHeight >= box.scrollHeight - 40) more(DROPDOWN); });
   input.addEventListener('focus', () => { const idx = getIndex(); if (idx) idx.load().catch(() => {}); });
-  input.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(run, 60); });
+  // No debounce: a keystroke searches at once; one typed while a search runs
+  // waits for it, and only the latest of those runs next.
+  const kick = async () => {
+    if (busy) { again = true; return; }
+    busy = true;
+    try { await run(); } finally { busy = false; }
+    if (again) { again = false; kick(); }
+  };
+  input.addEventListener('input', kick);
   input.addEventListener('keydown', async (e) => {
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp' || e.key === 'PageDown' || e.key === 'PageUp') {
       if (box.hidden) { if (input.value.trim() && e.key.startsWith('Arrow')) run(); return; }

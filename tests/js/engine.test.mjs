@@ -269,3 +269,11 @@ test('Thai: a last character typed without its tone mark yet keeps the run toget
   // the run's bigram clause matched (all but the last bigram), not only the words
   assert.ok([...res.terms].some((t) => t === 'มคํ\u0001'), [...res.terms].join(' '));
 });
+
+test('stemming: Arabic (Snowball strips prefixes too: the term names its stem)', async () => {
+  const ar = open('ar');
+  // "accounts", in no page, finds both pages of "account"
+  assert.deepEqual((await titles(ar, 'حسابات ', 3)).sort(), ['حساب المدرسة', 'حساب المستشفى'].sort());
+  assert.equal((await titles(ar, 'طلبات '))[0], 'إلغاء الطلب');       // in no page: its stem's key
+  assert.equal((await titles(ar, 'التجديدات '))[0], 'التجديد التلقائي');
+});

@@ -277,3 +277,13 @@ test('stemming: Arabic (Snowball strips prefixes too: the term names its stem)',
   assert.equal((await titles(ar, 'طلبات '))[0], 'إلغاء الطلب');       // in no page: its stem's key
   assert.equal((await titles(ar, 'التجديدات '))[0], 'التجديد التلقائي');
 });
+
+test('bigrams on tiny shards: few extra shards, the same first result', async () => {
+  for (const [name, q, want] of [['ja-tiny', 'ワークスペー', 'ワークスペースの設定'], ['ja-tiny', 'ークスペ', 'ワークスペースの設定'],
+    ['th-tiny', 'ติดตามคำสั่งซื้อ', 'ติดตามคำสั่งซื้อ'], ['km-tiny', 'ណែនាំអំ', 'ការណែនាំអំពីគណនី']]) {
+    const idx = open(name);
+    await idx.load();
+    assert.ok(idx.m.terms.files.length > 1, name);
+    assert.equal((await titles(idx, q))[0], want, `${name}: ${q}`);
+  }
+});

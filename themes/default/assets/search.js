@@ -216,7 +216,7 @@ async function gunzip(buf) {
 const TITLE = 0.5; // a word in the title adds this share of smax
 // A run of words without spaces found whole (every bigram of its characters,
 // the mean of their scores) weighs more than its words found apart.
-const W_BIGRAM = 1.2, MAX_BIGRAMS = 16;
+const W_BIGRAM = 1.2, MAX_BIGRAMS = 16, MAX_BIGRAM_SHARDS = 3;
 
 // At most max of list, spread evenly, the first and the last kept.
 function sample(list, max) {
@@ -484,8 +484,26 @@ export class SearchIndex {
     });
     // fetch every shard needed for exact, synonym and prefix terms at once
     const need = new Set();
-    for (const c of clauses) for (const t of c.terms) need.add(this.shardOf(t));
+    for (const c of clauses) if (c.kind !== 'bigram') for (const t of c.terms) need.add(this.shardOf(t));
     for (const w of words) if (w.prefix) for (const i of this.prefixShards(w.term)) need.add(i);
+    // of a run's bigrams, those in shards fetched anyway (a bigram sorts next
+    // to the words that start like it) and those of a few more shards
+    const trimmed = new Map();
+    for (const c of clauses) {
+      if (c.kind !== 'bigram') continue;
+      if (!trimmed.has(c.terms)) {
+        const more = new Set();
+        trimmed.set(c.terms, c.terms.filter((t, i) => {
+          const sh = this.shardOf(t);
+          if (need.has(sh) || more.has(sh)) return true;
+          if (more.size >= MAX_BIGRAM_SHARDS && !(c.open && i === c.terms.length - 1)) return false;
+          more.add(sh);
+          return true;
+        }));
+      }
+      c.terms = trimmed.get(c.terms);
+    }
+    for (const c of clauses) if (c.kind === 'bigram') for (const t of c.terms) need.add(this.shardOf(t));
     await Promise.all([...need].map((i) => this.shard(i)));
     for (const [wi, w] of words.entries()) {
       if (w.prefix) {

@@ -52,6 +52,11 @@ for src in src/*.c src/*.cc; do
   fi
   objs="$objs $obj"
 done
+# the built-in themes, compiled in as the Makefile does (tools/embed-theme.c)
+$CC -std=c11 -O1 -o "$B/embed-theme" tools/embed-theme.c
+"$B/embed-theme" themes $(find themes -type f ! -name '.*' | LC_ALL=C sort) >"$B/theme_embed.c"
+$CC $CFLAGS $SAN -c -o "$B/obj/theme_embed.o" "$B/theme_embed.c"
+objs="$objs $B/obj/theme_embed.o"
 rm -f "$B/libhg.a"
 ar rcs "$B/libhg.a" $objs
 $CC $CFLAGS $SAN -c -o "$B/fuzz_content.o" tests/fuzz/fuzz_content.c

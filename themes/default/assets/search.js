@@ -242,6 +242,25 @@ const W_STEM = 0.8, MAX_STEMS = 8;
 const W_PREFIX = 0.7, W_SPLIT = 0.9, W_SYNONYM = 0.8, W_TYPO = [1, 0.5, 0.3], EXACT_BONUS = 1.15, PROMOTED_BOOST = 1.1;
 const MAX_WORDS = 10, MAX_EXPANSIONS = 30, MAX_PREFIX_SHARDS = 3, MAX_TYPO = 4;
 
+// Opened from disk, fetch() of a file:// URL is refused: every index file
+// has a twin NAME.js that puts its bytes (base64) in a global under its own
+// URL; a script element may load it where fetch may not.
+function scriptFile(url) {
+  return new Promise((resolve, reject) => {
+    const s = document.createElement('script');
+    s.src = `${url}.js`;
+    s.onload = () => {
+      const all = self.__hgSearchFiles || {}, d = all[s.src];
+      delete all[s.src];
+      s.remove();
+      if (typeof d !== 'string') reject(new Error(`search: ${s.src} holds no index file`));
+      else resolve(Uint8Array.from(atob(d), (c) => c.charCodeAt(0)));
+    };
+    s.onerror = () => { s.remove(); reject(new Error(`search: cannot load ${s.src}`)); };
+    document.head.appendChild(s);
+  });
+}
+
 export class SearchIndex {
   // manifestUrl: absolute URL of manifest.bin (a stable name, so pages do
   // not change when the index does; the other files are content-hashed).
@@ -262,6 +281,7 @@ export class SearchIndex {
       p = (async () => {
         let b;
         if (this.get) b = await this.get(url);
+        else if (typeof location !== 'undefined' && location.protocol === 'file:') b = await scriptFile(url);
         else {
           // the manifest is revalidated every time; a content-hashed file
           // that is gone means the manifest we hold is older than the site

@@ -42,6 +42,10 @@
  *     A term ending in 0x01 (HG_SEARCH_BIGRAM_MARK) is a character bigram of
  *     words written without spaces (hg_search.h); it counts in no field's
  *     length and is never in the typo vocabulary.
+ *     With a stemmer (manifest "stemmer": its language code, or null), a
+ *     term's block may end, after the variants, with its stem, and entries
+ *     ending in 0x02 (HG_SEARCH_STEM_MARK) are stem keys, df 0, whose block
+ *     lists the terms of the stem (see "stemming" below).
  *   v.<h>.bin  typo vocabulary: terms of 4+ code points starting with a
  *     letter, sorted by (first code point, length in code points, bytes):
  *     nterms, then per term shared-prefix length, suffix length, suffix, df.

@@ -244,6 +244,7 @@ static bool is_apos(const char *s, int32_t i, int32_t end) {
  * come right after it: the one that spans from the word before, then its
  * own; each spans (start, end) from the start of the word of its first
  * character to the end of the word of its second. */
+
 /* Is the word w (folded, UTF-8) one of a script without spaces? Its first
  * code point of a script other than Common and Inherited (ー, marks) decides. */
 static bool no_space_word(const char *w, int32_t n) {

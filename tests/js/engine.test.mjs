@@ -261,3 +261,29 @@ test('stemming: none for Czech (Snowball has no Czech stemmer)', async () => {
   assert.equal(cs.m.stemmer, null);
   assert.equal((await titles(cs, 'zmenit heslo'))[0], 'Jak změnit heslo k účtu');
 });
+
+test('Thai: a last character typed without its tone mark yet keeps the run together', async () => {
+  const th = open('th');
+  const res = await th.search('ติดตามคำสั่งซื');
+  assert.equal((await th.doc(res.results[0].id)).title, 'ติดตามคำสั่งซื้อ');
+  // the run's bigram clause matched (all but the last bigram), not only the words
+  assert.ok([...res.terms].some((t) => t === 'มคํ\u0001'), [...res.terms].join(' '));
+});
+
+test('stemming: Arabic (Snowball strips prefixes too: the term names its stem)', async () => {
+  const ar = open('ar');
+  // "accounts", in no page, finds both pages of "account"
+  assert.deepEqual((await titles(ar, 'حسابات ', 3)).sort(), ['حساب المدرسة', 'حساب المستشفى'].sort());
+  assert.equal((await titles(ar, 'طلبات '))[0], 'إلغاء الطلب');       // in no page: its stem's key
+  assert.equal((await titles(ar, 'التجديدات '))[0], 'التجديد التلقائي');
+});
+
+test('bigrams on tiny shards: few extra shards, the same first result', async () => {
+  for (const [name, q, want] of [['ja-tiny', 'ワークスペー', 'ワークスペースの設定'], ['ja-tiny', 'ークスペ', 'ワークスペースの設定'],
+    ['th-tiny', 'ติดตามคำสั่งซื้อ', 'ติดตามคำสั่งซื้อ'], ['km-tiny', 'ណែនាំអំ', 'ការណែនាំអំពីគណនី']]) {
+    const idx = open(name);
+    await idx.load();
+    assert.ok(idx.m.terms.files.length > 1, name);
+    assert.equal((await titles(idx, q))[0], want, `${name}: ${q}`);
+  }
+});

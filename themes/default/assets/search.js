@@ -216,7 +216,7 @@ async function gunzip(buf) {
 const TITLE = 0.5; // a word in the title adds this share of smax
 // A run of words without spaces found whole (every bigram of its characters,
 // the mean of their scores) weighs more than its words found apart.
-const W_BIGRAM = 1.2, MAX_BIGRAMS = 16;
+const W_BIGRAM = 1.2, MAX_BIGRAMS = 16, MAX_BIGRAM_SHARDS = 3;
 
 // At most max of list, spread evenly, the first and the last kept.
 function sample(list, max) {
@@ -497,12 +497,33 @@ export class SearchIndex {
         ([...w.term].length >= 2 || NO_SPACE.test(w.term));
       // a word of a run without spaces also matches where the document holds
       // every bigram of the run, however either side cut it into words
-      if (w.run && w.run.bigrams.length) add(wi, sample(w.run.bigrams, MAX_BIGRAMS), W_BIGRAM, 'bigram');
+      if (w.run && w.run.bigrams.length) {
+        add(wi, sample(w.run.bigrams, MAX_BIGRAMS), W_BIGRAM, 'bigram');
+        clauses[clauses.length - 1].open = open && w.run === words[words.length - 1].run;
+      }
     });
     // fetch every shard needed for exact, synonym and prefix terms at once
     const need = new Set();
-    for (const c of clauses) for (const t of c.terms) need.add(this.shardOf(t));
+    for (const c of clauses) if (c.kind !== 'bigram') for (const t of c.terms) need.add(this.shardOf(t));
     for (const w of words) if (w.prefix) for (const i of this.prefixShards(w.term)) need.add(i);
+    // of a run's bigrams, those in shards fetched anyway (a bigram sorts next
+    // to the words that start like it) and those of a few more shards
+    const trimmed = new Map();
+    for (const c of clauses) {
+      if (c.kind !== 'bigram') continue;
+      if (!trimmed.has(c.terms)) {
+        const more = new Set();
+        trimmed.set(c.terms, c.terms.filter((t, i) => {
+          const sh = this.shardOf(t);
+          if (need.has(sh) || more.has(sh)) return true;
+          if (more.size >= MAX_BIGRAM_SHARDS && !(c.open && i === c.terms.length - 1)) return false;
+          more.add(sh);
+          return true;
+        }));
+      }
+      c.terms = trimmed.get(c.terms);
+    }
+    for (const c of clauses) if (c.kind === 'bigram') for (const t of c.terms) need.add(this.shardOf(t));
     await Promise.all([...need].map((i) => this.shard(i)));
     for (const [wi, w] of words.entries()) {
       if (w.prefix) {
@@ -562,7 +583,10 @@ export class SearchIndex {
       }
       for (const c of clauses) {
         if (c.wi !== wi) continue;
-        const es = c.terms.map((t) => entries.get(t));
+        let es = c.terms.map((t) => entries.get(t));
+        // the last character of a query still being typed may lack its marks
+        // (Thai ซื before ซื้): its bigram may be left out
+        if (c.kind === 'bigram' && c.open && es.length > 1 && !es[es.length - 1]) es = es.slice(0, -1);
         if (es.some((e) => !e)) continue;
         for (const e of es) postings(e, N, 2 << this.m.qbits);
         const idf = (e) => (c.kind === 'bigram' ? this.idf(e.df) / es.length : c.kind === 'exact' && !w.prefix ? this.idf(e.df) : Math.min(cap, this.idf(e.df)));
@@ -758,7 +782,7 @@ function enhance(form) {
   const live = h('p', { class: 'visually-hidden', role: 'status' }); // announces the result count
   form.append(box, live);
   Object.entries({ role: 'combobox', 'aria-autocomplete': 'list', 'aria-expanded': 'false', 'aria-controls': id }).forEach(([k, v]) => input.setAttribute(k, v));
-  let seq = 0, active = -1, options = [], timer = 0, lastQuery = '', empty = '', cur = null;
+  let seq = 0, active = -1, options = [], busy = false, again = false, lastQuery = '', empty = '', cur = null;
   const close = () => { box.hidden = true; input.setAttribute('aria-expanded', 'false'); input.removeAttribute('aria-activedescendant'); active = -1; };
   const setActive = (i) => {
     options.forEach((o, k) => o.setAttribute('aria-selected', String(k === i)));
@@ -815,7 +839,15 @@ function enhance(form) {
   // scrolling the list to its end shows the next results
   box.addEventListener('scroll', () => { if (box.scrollTop + box.clientHeight >= box.scrollHeight - 40) more(DROPDOWN); });
   input.addEventListener('focus', () => { const idx = getIndex(); if (idx) idx.load().catch(() => {}); });
-  input.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(run, 60); });
+  // No debounce: a keystroke searches at once; one typed while a search runs
+  // waits for it, and only the latest of those runs next.
+  const kick = async () => {
+    if (busy) { again = true; return; }
+    busy = true;
+    try { await run(); } finally { busy = false; }
+    if (again) { again = false; kick(); }
+  };
+  input.addEventListener('input', kick);
   input.addEventListener('keydown', async (e) => {
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp' || e.key === 'PageDown' || e.key === 'PageUp') {
       if (box.hidden) { if (input.value.trim() && e.key.startsWith('Arrow')) run(); return; }

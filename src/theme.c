@@ -204,6 +204,19 @@ const char *hg_theme_icon(const hg_theme *t, const char *name) {
   return NULL;
 }
 
+char *hg_theme_unknown_icon(const hg_theme *t, const char *icon) {
+  if (!icon || !*icon || hg_theme_icon(t, icon) || strlen(icon) < 3) return NULL;
+  for (const char *p = icon; *p; p++)
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-')) return NULL;
+  hg_buf b = HG_BUF_INIT;
+  hg_buf_printf(&b, "icon '%s' is not one of the theme's icons, so it shows as the text '%s'; pick "
+                "one of: ", icon, icon);
+  for (size_t i = 0; i < t->nicons; i++) hg_buf_printf(&b, "%s%s", i ? ", " : "", t->icon_names[i]);
+  if (!t->nicons) hg_buf_puts(&b, "(none)");
+  hg_buf_puts(&b, " (or add themes/<theme>/icons/NAME.svg, or use an emoji)");
+  return hg_buf_steal(&b);
+}
+
 hg_theme *hg_theme_load(const hg_config *cfg, hg_error **err) {
   hg_theme *t = hg_xcalloc(1, sizeof *t);
   hg_buf tried = HG_BUF_INIT;

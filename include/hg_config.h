@@ -51,6 +51,8 @@ typedef struct {
   char *contact_label, *contact_email, *contact_url, *contact_phone;
   bool markdown_unsafe;
   bool pretty_links;   /* links end in "/" instead of "/index.html" */
+  bool follow_outside_links; /* site.follow_outside_links: the walks follow
+                                symbolic links that leave the site folder */
   hg_nav_link *nav;
   size_t nnav;
   hg_value *root;      /* the whole parsed file (hooks and themes read it) */

@@ -324,7 +324,9 @@ static void check_link(checker *k, const page *p, const link_ref *l) {
     hg_severity sev = l->image ? HG_ERR : d.items[i].sev;
     add(k->r, rule, sev, d.items[i].path, d.items[i].line, d.items[i].col, "%s", d.items[i].msg);
   }
-  if (!d.len && !out) {
+  if (!d.len && !out && rel && hg_strmap_get(&k->s->by_path, rel, -1) == HG_SITE_FAILED) {
+    /* an article with errors of its own: those findings say what to fix */
+  } else if (!d.len && !out) {
     if (!rel)
       add(k->r, l->image ? "missing-image" : "broken-link", HG_ERR, p->path, l->line, l->col,
           "%s '%s' leads outside content/", l->image ? "image" : "link to", l->path);

@@ -13,7 +13,7 @@ static const char *const known_keys[] = {
     "title",  "base_url", "language", "description", "logo",     "theme",
     "contact", "markdown", "nav",     "footer",      "links",    "search",
     "hooks",  "languages", "feedback", "popular",    "flows",    "params",
-    "check",  "llms",     "brand",
+    "check",  "llms",     "brand",    "site",
     NULL};
 
 static bool is_known(const char *key, const char *const *list) {
@@ -411,6 +411,15 @@ hg_config *hg_config_load(const char *site_dir, hg_diags *diags, hg_error **err)
   }
   load_nav(c, hg_value_get(root, "nav"), diags);
   load_brand(c, hg_value_get(root, "brand"), diags);
+  hg_value *site = hg_value_get(root, "site");
+  if (site && site->type != HG_V_MAP && site->type != HG_V_NULL) {
+    hg_diags_add(diags, HG_WARN, cp, site->line, site->col,
+                 "'site' should be a map such as {follow_outside_links: false} (ignored)");
+  } else if (site) {
+    static const char *const sk[] = {"follow_outside_links", NULL};
+    warn_unknown(diags, cp, site, sk, "site.");
+    c->follow_outside_links = get_bool(site, "follow_outside_links", false, cp, diags, "site.");
+  }
   return c;
 }
 

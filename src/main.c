@@ -8,11 +8,13 @@
 #include "hg_build.h"
 #include "hg_check.h"
 #include "hg_config.h"
+#include "hg_import.h"
 #include "hg_markdown.h"
 #include "hg_scaffold.h"
 #include "hg_serve.h"
 #include "hg_term.h"
 #include "hg_theme.h"
+#include "hg_walk.h"
 
 static int cmp_cstr(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
@@ -33,6 +35,7 @@ static void catch_signals(void) {
   sa.sa_handler = on_signal;
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
+  hg_walk_set_interrupt(&g_interrupted); /* every walk stops at the flag */
 }
 
 static const char usage[] =
@@ -44,6 +47,7 @@ static const char usage[] =
     "  helpgen init [DIR] [--title T] [--lang L] [--ci github|gitlab]\n"
     "  helpgen new article|faq|category|flow PATH [--title T] [--lang L] [--site SITE]\n"
     "  helpgen check [SITE] [--format text|json|junit] [-o FILE] [--today YYYY-MM-DD] [--strict]\n"
+    "  helpgen import zendesk SOURCE [-o SITE] [--lang L] [--format text|json]\n"
     "  helpgen theme list [SITE] | helpgen theme export DIR [--force]\n"
     "  helpgen help [COMMAND]\n"
     "  helpgen --help | --version\n"
@@ -54,6 +58,7 @@ static const char usage[] =
     "  init    create a new help center that builds and passes check at once\n"
     "  new     create an article, FAQ page, category or flow from a template\n"
     "  check   report broken links, orphans, overdue reviews... (text, JSON or JUnit)\n"
+    "  import  turn another help center's export (Zendesk) into a new helpgen site\n"
     "  theme   list the theme's files, or write the built-in theme out to customise it\n"
     "  help    show help for a command\n"
     "\n"
@@ -62,7 +67,7 @@ static const char usage[] =
 
 static const char usage_build[] =
     "Usage: helpgen build [SITE] [-o OUT] [--strict] [--quiet] [--drafts] [--pseudo]\n"
-    "                     [--threads N] [--no-cache]\n"
+    "                     [--threads N] [--no-cache] [--precompress]\n"
     "\n"
     "Builds the help center in SITE (default: the current folder), which holds\n"
     "helpgen.yaml and content/, into OUT (default: SITE/public).\n"
@@ -85,6 +90,8 @@ static const char usage_build[] =
     "  --threads N        worker threads (default: all cores, or $HELPGEN_THREADS)\n"
     "  --no-cache         build even when nothing changed (and do not record\n"
     "                     this build in SITE/.helpgen-cache/)\n"
+    "  --precompress      also write FILE.gz and FILE.br beside every text file (html,\n"
+    "                     css, js, json, xml, svg, txt) for gzip_static/brotli_static\n"
     "  -h, --help         this help\n"
     "\n"
     "Exit codes: 0 built, 1 content errors (or warnings with --strict),\n"
@@ -208,6 +215,26 @@ static const char usage_check[] =
     "Exit codes: 0 no errors (no warnings either, with --strict), 1 errors (or\n"
     "warnings with --strict), 2 usage errors or a site that cannot be read.\n";
 
+static const char usage_import[] =
+    "Usage: helpgen import zendesk SOURCE [-o SITE] [--lang L] [--format text|json]\n"
+    "\n"
+    "Writes a new helpgen site into SITE (default: the current folder), which must be\n"
+    "missing or empty, from the export in SOURCE:\n"
+    "  zendesk   the Help Center API's list responses: categories.json, sections.json,\n"
+    "            articles.json (pages: articles-2.json...), optional\n"
+    "            translations/<article id>.json and attachments/<id>/<name>\n"
+    "Each locale gets its own content/<lang>/ tree. SITE/import-report.txt lists\n"
+    "every construct that could not be carried over as source:line: what; what to do.\n"
+    "\n"
+    "Options:\n"
+    "  -o, --output SITE  the new site's folder\n"
+    "  --lang L           keep only the articles of locale L (e.g. en-us)\n"
+    "  --format F         text (default) or json: also write SITE/import-report.json\n"
+    "  -h, --help         this help\n"
+    "\n"
+    "Exit codes: 0 imported, 1 the export cannot be read, 2 usage errors or SITE\n"
+    "is not empty.\n";
+
 static void print_check_usage(FILE *f) {
   hg_buf rules = HG_BUF_INIT;
   for (size_t i = 0; hg_check_rules[i].name; i++)
@@ -325,6 +352,8 @@ static int cmd_build(int argc, char **argv) {
       o.pseudo = true;
     } else if (!strcmp(a, "--no-cache")) {
       o.no_cache = true;
+    } else if (!strcmp(a, "--precompress")) {
+      o.precompress = true;
     } else if (is_opt(a, "--threads")) {
       long n;
       if (!parse_int("build", "--threads", opt_value(&g, "--threads"), 1, 4096, &n)) return 2;
@@ -687,6 +716,46 @@ static int cmd_check(int argc, char **argv) {
   return code;
 }
 
+/* ---- import --------------------------------------------------------------------- */
+
+static int cmd_import(int argc, char **argv) {
+  hg_import_opts o = {.log = stderr};
+  args g = {"import", argc, argv, 0};
+  const char *format = "text";
+  for (; g.i < argc; g.i++) {
+    const char *a = argv[g.i];
+    if (is_opt(a, "-o") || is_opt(a, "--output")) {
+      if (!(o.out_dir = opt_value(&g, a[1] == '-' ? "--output" : "-o"))) return 2;
+    } else if (is_opt(a, "--lang")) {
+      if (!(o.lang = opt_value(&g, "--lang"))) return 2;
+    } else if (is_opt(a, "--format") || is_opt(a, "-f")) {
+      if (!(format = opt_value(&g, a[1] == '-' ? "--format" : "-f"))) return 2;
+    } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+      fputs(usage_import, stdout);
+      return 0;
+    } else if (a[0] == '-' && a[1]) {
+      return unknown_option("import", a);
+    } else if (!o.kind) {
+      o.kind = a;
+    } else if (!o.source) {
+      o.source = a;
+    } else {
+      fprintf(stderr, "helpgen import: unexpected argument '%s' (one SOURCE folder only)\n", a);
+      return 2;
+    }
+  }
+  if (!o.kind || !o.source) {
+    fputs(usage_import, stderr);
+    return 2;
+  }
+  if (strcmp(format, "text") && strcmp(format, "json")) {
+    fprintf(stderr, "helpgen import: --format must be text or json, not '%s'\n", format);
+    return 2;
+  }
+  o.json = !strcmp(format, "json");
+  return hg_import_run(&o);
+}
+
 /* ---- main ----------------------------------------------------------------------- */
 
 /* glibc's malloc backs its heaps with transparent huge pages only when the
@@ -736,6 +805,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(what, "new")) fputs(usage_new, stdout);
     else if (!strcmp(what, "init")) fputs(usage_init, stdout);
     else if (!strcmp(what, "check")) print_check_usage(stdout);
+    else if (!strcmp(what, "import")) fputs(usage_import, stdout);
     else if (!strcmp(what, "theme")) fputs(usage_theme, stdout);
     else {
       fprintf(stderr, "helpgen help: unknown command '%s'\n", what);
@@ -748,6 +818,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "new")) return cmd_new(argc - 2, argv + 2);
   if (!strcmp(cmd, "init")) return cmd_init(argc - 2, argv + 2);
   if (!strcmp(cmd, "check")) return cmd_check(argc - 2, argv + 2);
+  if (!strcmp(cmd, "import")) return cmd_import(argc - 2, argv + 2);
   if (!strcmp(cmd, "theme")) return cmd_theme(argc - 2, argv + 2);
   fprintf(stderr, "helpgen: unknown command '%s'\n\n%s", cmd, usage);
   return 2;

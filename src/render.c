@@ -8,6 +8,7 @@
 
 #include "hg_flows.h"
 #include "hg_i18n.h"
+#include "hg_minify.h"
 #include "hg_related.h"
 
 #define SIDEBAR_MAX 12
@@ -926,15 +927,44 @@ static void render_listed(void *ctx, size_t i, int worker) {
   render_one(ctx, j->pages[i], worker);
 }
 
+/* A theme asset into the output; CSS and JS minified (hg_minify.h). */
+static bool copy_theme_asset(hg_output *out, const hg_asset *a, hg_error **err) {
+  size_t len, n;
+  const hg_theme_file *f = hg_theme_embedded_get(a->src); /* compiled in */
+  char *data, *min = NULL;
+  if (f) {
+    len = f->len;
+    data = hg_xmalloc(len + 1);
+    memcpy(data, f->data, len);
+    data[len] = '\0';
+  } else {
+    data = hg_read_file(a->src, &len, err);
+  }
+  if (!data) return false;
+  bool ok = hg_minify_file(a->name, data, len, &min, &n)
+                ? hg_output_write(out, a->out_rel, min, n, err)
+                : hg_output_write(out, a->out_rel, data, len, err);
+  /* a module's classic twin NAME.HASH.classic.js, which pages opened from
+   * file:// load instead (footer.tpl's data-hg-file-classic) */
+  char *classic = hg_str_has_suffix(a->out_rel, ".js") ? hg_js_classic(data, len, &n) : NULL;
+  if (ok && classic) {
+    char *rel = hg_strdup_printf("%.*s.classic.js", (int)(strlen(a->out_rel) - 3), a->out_rel);
+    char *cmin = hg_minify_js(classic, n, &n);
+    ok = hg_output_write(out, rel, cmin, n, err);
+    free(cmin);
+    free(rel);
+  }
+  free(classic);
+  free(min);
+  free(data);
+  return ok;
+}
+
 static bool copy_assets(const hg_render_input *in, hg_diags *diags) {
   hg_error *err = NULL;
   bool ok = true;
-  for (size_t i = 0; ok && i < in->theme->nassets; i++) {
-    const hg_asset *a = &in->theme->assets[i];
-    const hg_theme_file *f = hg_theme_embedded_get(a->src); /* compiled in */
-    ok = f ? hg_output_write(in->out, a->out_rel, f->data, f->len, &err)
-           : hg_output_copy(in->out, a->out_rel, a->src, &err);
-  }
+  for (size_t i = 0; ok && i < in->theme->nassets; i++)
+    ok = copy_theme_asset(in->out, &in->theme->assets[i], &err);
   const char *brand[2][2] = {{"favicon", in->cfg->favicon}, {"og-image", in->cfg->brand_image}};
   for (int i = 0; i < 2 && ok; i++)
     if (brand[i][1] && !strstr(brand[i][1], "://")) {
@@ -1008,20 +1038,39 @@ bool hg_render_site(const hg_render_input *input, hg_diags *diags) {
   return hg_diags_count(diags, HG_ERR) == 0;
 }
 
-bool hg_render_extra_page(const hg_render_input *in, const char *url_dir, const char *kind,
-                          const char *title, const char *description, const char *tpl,
-                          hg_render_fill_fn fill, void *ctx, hg_diags *diags) {
-  hg_i18n *owned;
-  hg_render_input rin = with_strings(in, &owned, diags);
-  in = &rin;
+/* One generated page (a flow page): every value all pages get, then the
+ * page's own from the flows stage's data, then template `tpl`. `in` has its
+ * strings (with_strings). */
+static bool render_flow_page(const hg_render_input *in, const hg_flow_pages *fp, size_t i,
+                             hg_diags *diags) {
+  const hg_flow_page *fpg = hg_flow_pages_get(fp, i);
+  const char *url_dir = fpg->url_dir, *kind = "flow", *tpl = "flow.tpl";
   page p;
-  page_init(&p, in, 0, url_dir, kind, title, description, -1);
+  page_init(&p, in, 0, url_dir, kind, fpg->title, fpg->description, -1);
   hg_dict *d = hg_dict_new(kind);
   fill_common(d, &p);
-  if (fill) fill(ctx, d, p.root);
+  hg_flow_pages_fill(fp, i, d, p.root);
   bool ok = expand_write(&p, tpl, d, diags);
   hg_dict_free(d);
   page_done(&p);
+  return ok;
+}
+
+bool hg_render_flows(const hg_render_input *input, hg_diags *diags) {
+  const hg_flows *f = input->flows;
+  if (!f || !f->n) return true;
+  if (!hg_tpl_has(input->theme->tpl, "flow.tpl")) {
+    hg_diags_add(diags, HG_ERR, f->flows[0].path, 0, 0,
+                 "the theme has no template flow.tpl to render flows with (add the file)");
+    return false;
+  }
+  hg_i18n *owned;
+  hg_render_input rin = with_strings(input, &owned, diags);
+  hg_flow_pages *fp = hg_flow_pages_new(f, rin.i18n);
+  bool ok = true;
+  for (size_t i = 0; i < hg_flow_pages_len(fp) && ok; i++)
+    ok = render_flow_page(&rin, fp, i, diags);
+  hg_flow_pages_free(fp);
   hg_i18n_free(owned);
   return ok;
 }

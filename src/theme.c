@@ -1,5 +1,6 @@
 /* theme.c - theme lookup, template loading, asset fingerprints. */
 #include "hg_theme.h"
+#include "hg_walk.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -247,11 +248,30 @@ hg_theme *hg_theme_load(const hg_config *cfg, hg_error **err) {
   /* every file of both folders, site files replacing built-in ones */
   char **files = NULL;
   size_t n = 0;
-  if (t->builtin_dir) hg_theme_list_files(t->builtin_dir, &files, &n);
-  if (t->site_dir) hg_list_files(t->site_dir, &files, &n);
+  /* links may not leave the theme's folder (a problem stops the build) */
+  hg_diags links = {0};
+  bool ok = true;
+  for (int k = 0; k < 2 && ok; k++) {
+    const char *dir = k ? t->site_dir : t->builtin_dir;
+    if (!dir) continue;
+    if (hg_str_has_prefix(dir, HG_THEME_BUILTIN)) /* compiled in */
+      hg_theme_list_files(dir, &files, &n);
+    else
+      ok = hg_walk_files(dir, dir, "the theme folder", cfg->follow_outside_links, &files, &n,
+                         &links, err);
+  }
+  if (ok && hg_diags_count(&links, HG_ERR)) {
+    for (size_t i = 0; i < links.len; i++)
+      if (links.items[i].sev == HG_ERR) {
+        const hg_diag *d = &links.items[i];
+        hg_error_set(err, 2, d->path, d->line, d->col, "%s", d->msg);
+        break;
+      }
+    ok = false;
+  }
+  hg_diags_free(&links);
   if (n) qsort(files, n, sizeof *files, cmp_str);
   t->tpl = hg_tpl_new();
-  bool ok = true;
   for (size_t i = 0; i < n && ok; i++) {
     if (i > 0 && !strcmp(files[i], files[i - 1])) continue;
     char *src = pick(t, files[i]);

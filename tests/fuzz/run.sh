@@ -34,7 +34,7 @@ fi
 SAN="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 CFLAGS="-std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Wno-unused-parameter -Iinclude $(pkg-config --cflags $PKGS)"
 CXXFLAGS="-std=c++11 -g -O1 -Wall -Wno-unused-parameter -Iinclude $(pkg-config --cflags $PKGS)"
-LIBS="$(pkg-config --libs $PKGS) -lcmark-gfm-extensions -lpthread -lm"
+LIBS="$(pkg-config --libs $PKGS) -lcmark-gfm-extensions -lstemmer -lpthread -lm"
 
 mkdir -p "$B/obj" "$B/corpus"
 # Compile each source (instrumented for coverage) when it changed; the objects

@@ -335,6 +335,20 @@ static void test_pipeline_findings(void **state) {
   expect(r, "markdown", "raw.md:6:1: warning: raw HTML omitted");
 }
 
+/* One mistake, one message: an article whose front matter is broken is
+ * reported once, and the links to it (a file that exists) are not
+ * reported again as broken. */
+static void test_no_follow_on_errors(void **state) {
+  fixture *f = *state;
+  write_clean(f->dir);
+  put_file(f->dir, "content/returns/start.md", "---\ntitle: [Start\n---\n\n## Fees\n");
+  hg_check_report *r = run(f);
+  expect(r, "content", "content/returns/start.md:");
+  assert_int_equal(count(r, "broken-link", NULL), 0);
+  assert_int_equal(count(r, "broken-anchor", NULL), 0);
+  assert_int_equal(r->errors, 1);
+}
+
 static void test_fatal(void **state) {
   fixture *f = *state;
   write_clean(f->dir);
@@ -484,6 +498,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_aliases_languages, setup, teardown),
       cmocka_unit_test_setup_teardown(test_translations, setup, teardown),
       cmocka_unit_test_setup_teardown(test_pipeline_findings, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_no_follow_on_errors, setup, teardown),
       cmocka_unit_test_setup_teardown(test_fatal, setup, teardown),
       cmocka_unit_test_setup_teardown(test_bad_options, setup, teardown),
       cmocka_unit_test(test_text_report),

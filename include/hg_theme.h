@@ -76,6 +76,11 @@ typedef struct {
  * `icon: truck`), or NULL when the theme has none by that name (the icon is
  * then text, such as an emoji). */
 const char *hg_theme_icon(const hg_theme *t, const char *name);
+/* For `icon:` values that look like an icon name (lowercase letters, digits
+ * and '-') but are none of the theme's: the message to warn with, naming
+ * the theme's icons (caller frees). NULL for a theme icon, an emoji or other
+ * text, or NULL. */
+char *hg_theme_unknown_icon(const hg_theme *t, const char *icon);
 
 /* Templates every theme must provide. */
 extern const char *const hg_theme_required[];

@@ -646,6 +646,14 @@ bool hg_check_run(const hg_check_opts *opts, hg_check_report *r, hg_error **err)
   hg_diags_free(&site_diags);
   check_articles(&k);
   check_languages(&k);
+  for (size_t n = 0; n < site->nnodes; n++) { /* icon: trucks (a misspelt icon name) */
+    const hg_folder *f = &content->folders[n];
+    char *msg = hg_theme_unknown_icon(theme, f->icon);
+    int line, col;
+    value_pos(f->meta, "icon", &line, &col);
+    if (msg) add(r, "theme", HG_WARN, f->index_path, line, col, "%s", msg);
+    free(msg);
+  }
 
 done:
   pages_free(pages, npages);

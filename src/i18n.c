@@ -15,7 +15,7 @@ const char *const hg_i18n_keys[] = {
     "not_found", "not_found_text", "categories", "in_this_section", "tags",
     "min_read", "search_results", "more_articles", "breadcrumb", "faq",
     "was_helpful", "yes", "no", "thanks", "related", "recently_viewed",
-    "language", "menu", "tell_us", "flows_title", NULL};
+    "language", "menu", "tell_us", "flows_title", "copy", "copied", "anchor", NULL};
 
 #define NKEYS (sizeof hg_i18n_keys / sizeof *hg_i18n_keys - 1)
 
@@ -29,7 +29,7 @@ static const char *const english[] = {
     "In this section", "Tags", "min read", "Search results", "More articles", "Breadcrumb",
     "FAQ", "Was this article helpful?", "Yes", "No", "Thanks for your feedback!",
     "Related articles", "Recently viewed", "Language", "Menu", "Tell us what was missing",
-    "Solve it step by step"};
+    "Solve it step by step", "Copy", "Copied", "Link to this section"};
 static const char *const english_months[12] = {
     "January", "February", "March",     "April",   "May",      "June",
     "July",    "August",   "September", "October", "November", "December"};

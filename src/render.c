@@ -192,6 +192,10 @@ static void fill_sections(hg_dict *d, const page *p, const char *tpl) {
       hg_tpl_has_section(t, tpl, "HAS_BREADCRUMBS"))
     fill_breadcrumbs(d, p);
   if (!tpl || hg_tpl_has_section(t, tpl, "HAS_LANGUAGES")) fill_switcher(d, p);
+  const hg_site *s = p->in->site; /* the small-screen menu: nav links or languages */
+  if ((!tpl || hg_tpl_has_section(t, tpl, "HAS_MENU")) &&
+      (cfg->nnav || (s->langs && s->langs->n > 1)))
+    hg_dict_show(d, "HAS_MENU");
   if (!tpl || hg_tpl_has_section(t, tpl, "HAS_ALTERNATES")) fill_alternates(d, p);
 }
 

@@ -37,15 +37,13 @@ static char *disk_root(hg_buf *tried, const char *name) {
   char *found = NULL;
   for (int i = 0; i < 3; i++) {
     if (!cands[i]) continue;
-    if (tried) {
+    if (tried) { /* the first root holding `name`, each place listed */
       char *d = hg_path_join(cands[i], name);
       char *norm = hg_path_normalize(d);
       hg_buf_printf(tried, "  - %s%s/\n", norm && d[0] == '/' ? "/" : "", norm ? norm : d);
+      if (!found && hg_is_dir(d)) found = hg_xstrdup(cands[i]);
       free(norm);
       free(d);
-      char *sub = hg_path_join(cands[i], name);
-      if (hg_is_dir(sub)) found = found ? found : hg_xstrdup(cands[i]);
-      free(sub);
     } else if (!found && hg_is_dir(cands[i])) {
       found = hg_xstrdup(cands[i]);
     }
@@ -83,7 +81,15 @@ char *hg_theme_builtin_dir(const char *name, hg_buf *tried) {
     if (hg_is_dir(d)) return d;
     free(d);
   }
-  if (tried) hg_buf_printf(tried, "  - the themes built into helpgen (%s)\n", "default");
+  if (tried) { /* the names of the compiled-in themes */
+    hg_buf_puts(tried, "  - the themes built into helpgen (");
+    for (size_t i = 0; i < hg_theme_nembedded; i++) {
+      const char *p = hg_theme_embedded[i].path, *q = hg_theme_embedded[i - (i > 0)].path;
+      size_t l = strcspn(p, "/");
+      if (i == 0 || strncmp(p, q, l + 1)) hg_buf_printf(tried, "%s%.*s", i ? ", " : "", (int)l, p);
+    }
+    hg_buf_puts(tried, ")\n");
+  }
   if (embedded_has(name)) return hg_strdup_printf(HG_THEME_BUILTIN "%s", name);
   if (env && *env) return NULL;
   char *root = disk_root(tried, name);
@@ -203,6 +209,19 @@ const char *hg_theme_icon(const hg_theme *t, const char *name) {
     else lo = mid + 1;
   }
   return NULL;
+}
+
+char *hg_theme_unknown_icon(const hg_theme *t, const char *icon) {
+  if (!icon || !*icon || hg_theme_icon(t, icon) || strlen(icon) < 3) return NULL;
+  for (const char *p = icon; *p; p++)
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-')) return NULL;
+  hg_buf b = HG_BUF_INIT;
+  hg_buf_printf(&b, "icon '%s' is not one of the theme's icons, so it shows as the text '%s'; pick "
+                "one of: ", icon, icon);
+  for (size_t i = 0; i < t->nicons; i++) hg_buf_printf(&b, "%s%s", i ? ", " : "", t->icon_names[i]);
+  if (!t->nicons) hg_buf_puts(&b, "(none)");
+  hg_buf_puts(&b, " (or add themes/<theme>/icons/NAME.svg, or use an emoji)");
+  return hg_buf_steal(&b);
 }
 
 hg_theme *hg_theme_load(const hg_config *cfg, hg_error **err) {

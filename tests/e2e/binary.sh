@@ -3,7 +3,8 @@
 # folder (no themes/ beside it, no $HELPGEN_THEMES) and run from another
 # folder builds examples/store, byte for byte as the theme files on disk
 # build it; a site's own themes/default/ file overrides the built-in one file
-# by file; `helpgen theme export` writes out exactly themes/default/ and never
+# by file, and it opens no file of the source tree (strace); `helpgen theme
+# export` writes out exactly themes/default/ and never
 # overwrites without --force; `helpgen theme list` says where each file comes
 # from; an unknown theme names every place tried. HELPGEN=path picks the
 # binary (default ./helpgen). Prints TAP-like lines and "N passed, M failed".
@@ -34,6 +35,17 @@ HELPGEN_THEMES="$ROOT/themes" "$HG" build "$S" -o "$T/disk" --no-cache --quiet >
 expect_rc "build with the theme files on disk" 0 "$?" "$T/disk.log"
 if diff -r "$T/out" "$T/disk" >"$T/diff.log" 2>&1; then ok "built-in theme = themes/ on disk, byte for byte"
 else not_ok "built-in theme = themes/ on disk, byte for byte" "$T/diff.log"; fi
+
+if command -v strace >/dev/null 2>&1; then
+  HELPGEN_NO_REEXEC=1 strace -f -qq -e trace=open,openat,stat,newfstatat,access,readlink -o "$T/trace.log" \
+    "$HG" build "$S" -o "$T/traced" >"$T/traced.log" 2>&1
+  expect_rc "build under strace" 0 "$?" "$T/traced.log"
+  if grep -F "\"$ROOT" "$T/trace.log" >"$T/root-files.log"; then
+    not_ok "the copied binary reads nothing from the source tree" "$T/root-files.log"
+  else ok "the copied binary reads nothing from the source tree ($ROOT)"; fi
+else
+  skip "strace is missing: cannot check which files the copied binary reads"
+fi
 
 section "a site's own theme file overrides the built-in one"
 mkdir -p "$S/themes/default/partials"

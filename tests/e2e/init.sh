@@ -44,6 +44,19 @@ check "the flow page exists" test -s "$S/public/flows/find-an-answer/index.html"
 expect_rc "check --strict in the new site" 0 "$?" "$T/check.log"
 check "check: no findings" grep -q '"findings": \[\]' "$T/check.json"
 
+section "category icons"
+has "the category has a theme icon" "$S/public/index.html" '<span class="hg-icon" aria-hidden="true"><svg '
+I="$S/content/getting-started/_index.md"
+sed -i 's/^icon: rocket$/icon: rockets/' "$I"
+hg "$T/icon.log" check "$S"
+has "check: a misspelt icon name, at its line" "$T/icon.log" "_index.md:5:7: warning: icon 'rockets' is not one of the theme's icons"
+sed -i 's/^icon: rockets$/icon: "🚀"/' "$I"
+hg "$T/icon2.log" check "$S" --strict
+expect_rc "an emoji icon is fine" 0 "$RC" "$T/icon2.log"
+hg "$T/icon3.log" build "$S" -o "$T/emoji-out" --quiet
+has "and shows as text" "$T/emoji-out/index.html" '<span class="hg-icon" aria-hidden="true">🚀</span>'
+sed -i 's/^icon: "🚀"$/icon: rocket/' "$I"
+
 section "helpgen init refuses a non-empty folder"
 cp "$S/helpgen.yaml" "$T/before.yaml"
 hg "$T/again.log" init "$S"

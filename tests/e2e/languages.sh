@@ -134,7 +134,7 @@ for d, _, files in os.walk(out):
         pages += 1
         rel = os.path.relpath(path, out)
         lang = re.search(r'<html lang="([^"]+)"', html).group(1)
-        nav = re.search(r'<nav class="hg-langs".*?</nav>', html, re.S)
+        nav = re.search(r'<nav class="hg-langs[ "].*?</nav>', html, re.S)  # the header's switcher (the small-screen menu repeats it)
         if not nav:
             problems.append(rel + ": no language switcher")
             continue

@@ -360,6 +360,18 @@ static void icons(void **state) {
   assert_null(hg_theme_icon(t, "🚚"));
   assert_null(hg_theme_icon(t, "trucks"));
   assert_null(hg_theme_icon(t, ""));
+  /* a misspelt name gets a message naming the icons; an emoji or text does not */
+  char *m = hg_theme_unknown_icon(t, "trucks");
+  assert_non_null(m);
+  assert_non_null(strstr(m, "icon 'trucks' is not one of the theme's icons"));
+  assert_non_null(strstr(m, "truck, user"));
+  free(m);
+  assert_null(hg_theme_unknown_icon(t, "truck"));
+  assert_null(hg_theme_unknown_icon(t, "🚚"));
+  assert_null(hg_theme_unknown_icon(t, "FAQ"));
+  assert_null(hg_theme_unknown_icon(t, "?"));
+  assert_null(hg_theme_unknown_icon(t, "a b"));
+  assert_null(hg_theme_unknown_icon(t, NULL));
   hg_theme_free(t);
   put_file(dir, "themes/default/icons/bad.svg", "not an svg");
   hg_error *e = NULL;

@@ -24,7 +24,7 @@
 <ol>{{#TOC}}<li class="hg-toc-{{TOC_LEVEL}}"><a href="#{{TOC_ID}}">{{TOC_TEXT}}</a></li>{{/TOC}}</ol>
 </nav>
 {{/HAS_TOC}}
-<div class="hg-content">
+<div class="hg-content" data-hg-copy="{{T_COPY}}" data-hg-copied="{{T_COPIED}}" data-hg-anchor="{{T_ANCHOR}}">
 {{CONTENT:none}}
 </div>
 {{#HAS_TAGS}}

@@ -161,6 +161,82 @@
     if (ul.children.length) box.hidden = false;
   }
 
+  // Heading anchors: a "#" link at the start of every heading with an id, shown on hover and on
+  // keyboard focus (positioned outside the text: adding it moves nothing).
+  function addAnchors() {
+    document.querySelectorAll('.hg-content[data-hg-anchor]').forEach(function (box) {
+      var label = box.getAttribute('data-hg-anchor');
+      box.querySelectorAll(':scope > h2[id], :scope > h3[id], :scope > h4[id]').forEach(function (h) {
+        var a = document.createElement('a');
+        a.className = 'hg-anchor';
+        a.href = '#' + h.id;
+        a.setAttribute('aria-label', label + ': ' + h.textContent);
+        a.textContent = '#';
+        h.appendChild(a);
+      });
+    });
+  }
+
+  // A copy button on every code block (without JavaScript the code is just readable and selectable).
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    return new Promise(function (resolve, reject) { // plain http: the old way
+      var area = document.createElement('textarea');
+      area.value = text;
+      area.setAttribute('readonly', '');
+      area.style.position = 'fixed';
+      area.style.opacity = '0';
+      document.body.appendChild(area);
+      area.select();
+      var ok = false;
+      try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
+      document.body.removeChild(area);
+      if (ok) resolve(); else reject(new Error('copy failed'));
+    });
+  }
+  function addCopyButtons() {
+    document.querySelectorAll('.hg-content[data-hg-copy]').forEach(function (box) {
+      var label = box.getAttribute('data-hg-copy'), done = box.getAttribute('data-hg-copied');
+      box.querySelectorAll('pre').forEach(function (pre) {
+        var wrap = document.createElement('div');
+        wrap.className = 'hg-code';
+        pre.parentNode.insertBefore(wrap, pre);
+        wrap.appendChild(pre);
+        var b = document.createElement('button');
+        b.type = 'button';
+        b.className = 'hg-copy';
+        b.textContent = label;
+        b.setAttribute('aria-live', 'polite');
+        var timer = 0;
+        b.addEventListener('click', function () {
+          copyText((pre.querySelector('code') || pre).textContent).then(function () {
+            b.textContent = done;
+            clearTimeout(timer);
+            timer = setTimeout(function () { b.textContent = label; }, 2000);
+          }, function () {});
+        });
+        wrap.appendChild(b);
+      });
+    });
+  }
+
+  // The small-screen menu (a details element): Escape and a click elsewhere close it.
+  function watchMenu() {
+    var menu = document.querySelector('.hg-menu');
+    if (!menu) return;
+    document.addEventListener('keydown', function (ev) {
+      if (ev.key !== 'Escape' || !menu.open) return;
+      menu.open = false;
+      menu.querySelector('summary').focus();
+    });
+    document.addEventListener('click', function (ev) {
+      if (menu.open && !menu.contains(ev.target)) menu.open = false;
+    });
+  }
+
+  addAnchors();
+  addCopyButtons();
+  watchMenu();
   window.addEventListener('hashchange', openHashTarget);
   openHashTarget();
   watchToc();

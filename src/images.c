@@ -240,8 +240,9 @@ static void start_vips(void) {
   vips_ok = VIPS_INIT("helpgen") == 0;
   g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE, quiet_log, NULL);
   if (vips_ok) {
-    vips_concurrency_set(1); /* helpgen runs one variant per thread */
+    vips_concurrency_set(1); /* helpgen runs one source per thread */
     vips_cache_set_max(0);
+    atexit(vips_shutdown); /* its worker threads end with the process, not leaked */
   }
 }
 

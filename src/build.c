@@ -841,6 +841,7 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
   }
   theme = hg_theme_load(cfg, &err);
   if (!theme) goto fail;
+  hg_theme_apply_brand(theme, cfg, &diags);
 
   /* one tree per language: content/ itself, or content/<code>/ for each of
    * `languages:` (the default first, at the site root) */
@@ -886,6 +887,7 @@ again:
   }
   for (size_t l = 0; l < nl; l++) diags_append(&diags, &tr[l].content_diags);
   stage_done(log, "content", &ts);
+  if (interrupted(opts)) goto interrupted;
   if (hg_hooks_has_on_article(hooks)) {
     for (size_t l = 0; l < nl; l++)
       run_article_hooks(hooks, tr[l].content, threads, &tr[l].dropped, &diags);
@@ -1016,7 +1018,7 @@ again:
                           .hooks = hooks, .related = t->related, .nrelated = RELATED_K,
                           .popular = t->popular, .npopular = t->npopular, .seo = &seo,
                           .i18n = t->i18n, .flows = t->flows, .only = inc ? t->dirty : NULL};
-    ok = hg_render_site(&ri, &diags) && (inc || hg_flows_render(t->flows, &ri, &diags));
+    ok = hg_render_site(&ri, &diags) && (inc || hg_render_flows(&ri, &diags));
     stats->pages += hg_render_page_count(t->site) + hg_flows_page_count(t->flows);
     stats->articles += t->narts;
     stats->changed += t->nchanged;
@@ -1054,6 +1056,11 @@ interrupted:
   code = 130;
   goto report;
 fail:
+  if (interrupted(opts)) { /* a walk stopped at the signal */
+    hg_error_free(err);
+    err = NULL;
+    goto interrupted;
+  }
   if (err) {
     fprintf(log, "%s\n", err->msg);
     code = err->code ? err->code : 1;
@@ -1093,8 +1100,9 @@ report:
   hg_cache_free(cache);
   stats->incremental = inc && code == 0;
   if (code == 0 && !opts->quiet)
-    fprintf(log, "helpgen: built %zu pages (%zu articles) into %s in %.2f s, %zu warning%s%s\n",
-            stats->pages, stats->articles, out_dir, stats->seconds, stats->warnings,
+    fprintf(log, "helpgen: built %zu page%s (%zu article%s) into %s in %.2f s, %zu warning%s%s\n",
+            stats->pages, stats->pages == 1 ? "" : "s", stats->articles,
+            stats->articles == 1 ? "" : "s", out_dir, stats->seconds, stats->warnings,
             stats->warnings == 1 ? "" : "s", inc ? " (incremental)" : "");
   hg_hooks_free(hooks);
   hg_site_langs_free(langs);

@@ -1,0 +1,67 @@
+/* hg_import.h - `helpgen import KIND SOURCE`: a front end of its own beside
+ * the build pipeline. An importer reads another help center's export and
+ * writes a new helpgen site (helpgen.yaml, content/<lang>/...) plus
+ * import-report.txt, which lists every construct it could not carry over as
+ * `source-path:line: what; what to do`.
+ *
+ * Ownership: an hg_import_report owns its notes (hg_import_report_free);
+ * the formatters return new strings the caller frees. */
+#ifndef HG_IMPORT_H
+#define HG_IMPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "hg_util.h"
+
+typedef struct {
+  char *path; /* source file, as given on the command line ("export/articles.json") */
+  int line;   /* 0: the whole file */
+  char *what; /* what could not be carried over (or was changed) */
+  char *todo; /* what to do about it */
+} hg_import_note;
+
+typedef struct {
+  hg_import_note *v;
+  size_t n, cap;
+  size_t articles, folders, files, languages; /* what was written */
+} hg_import_report;
+
+typedef struct {
+  const char *kind;    /* "zendesk" */
+  const char *source;  /* the export folder */
+  const char *out_dir; /* the new site (missing or empty); NULL: "." */
+  const char *lang;    /* keep this locale only, or NULL */
+  bool json;           /* also write import-report.json */
+  FILE *log;           /* the summary line (NULL: none) */
+} hg_import_opts;
+
+/* Runs an import: checks that the output folder is missing or empty,
+ * writes the site into a new folder beside it and moves it in place when
+ * everything was written. Returns the exit code (0 imported, 1 the source
+ * cannot be read, 2 usage: unknown kind, output folder not empty) and prints
+ * errors as "path:line: error: ..." on stderr. */
+int hg_import_run(const hg_import_opts *o);
+
+/* ---- for the kinds ---- */
+
+/* Adds a note; what is printf-formatted, todo copied. */
+void hg_import_note_add(hg_import_report *r, const char *path, int line, const char *todo,
+                        const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void hg_import_report_free(hg_import_report *r);
+/* One line per note, sorted by path and line; a summary first. */
+char *hg_import_report_text(const hg_import_report *r);
+/* {"summary": {...}, "notes": [{"path", "line", "what", "todo"}]} */
+char *hg_import_report_json(const hg_import_report *r);
+
+/* Appends s as a double-quoted YAML scalar (JSON escaping, which YAML
+ * reads the same). */
+void hg_import_put_yaml_str(hg_buf *b, const char *s);
+
+/* The zendesk kind (import_zendesk.c): reads o->source and writes the site
+ * under `dir` (an empty folder). False with err when the export cannot be
+ * read at all; problems with single items are notes. */
+bool hg_import_zendesk(const hg_import_opts *o, const char *dir, hg_import_report *r,
+                       hg_error **err);
+
+#endif

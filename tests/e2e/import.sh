@@ -1,0 +1,144 @@
+#!/bin/sh
+# End-to-end tests for `helpgen import zendesk`: the hand-written export in
+# tests/fixtures/import/zendesk/ (two locales, nested sections, two pages of
+# articles, translations, an attachment, a table, lists, code, callouts, an
+# iframe, a script, a form) is imported, built with --strict and checked with
+# `check --strict`; tests/e2e/importcompare.py compares every body with its
+# page as parsed HTML (text, link targets, table cells, images) and finds each
+# unconvertible construct in import-report.txt with its line. Then: old URLs
+# redirect, front matter carries over, --lang, --format json, a non-empty
+# output folder is refused, bad exports fail with path:line:col and leave the
+# folder empty, the same export gives the same site twice.
+# Everything is written under one mktemp folder in /tmp (removed at exit; kept
+# with HG_E2E_KEEP=1). Prints TAP-like lines and a last line "N passed,
+# M failed"; exits 1 if anything failed.
+set -u
+cd "$(dirname "$0")/../.." || exit 2
+ROOT=$(pwd)
+HG="$ROOT/helpgen"
+PY=${PYTHON:-python3}
+FX="$ROOT/tests/fixtures/import/zendesk"
+
+. "$ROOT/tests/e2e/lib.sh"
+e2e_start import
+
+[ -x "$HG" ] || { echo "import.sh: build ./helpgen first (make helpgen)" >&2; exit 2; }
+
+# ---------------------------------------------------------------------------
+section "import, build, check"
+S="$T/site"
+hg "$T/import.log" import zendesk "$FX" -o "$S" --format json
+expect_rc "import zendesk" 0 "$RC" "$T/import.log"
+has "the summary line counts what was written" "$T/import.log" \
+  "imported 9 articles, 5 folders and 2 files in 2 languages"
+hg "$T/build.log" build "$S" -o "$T/out" --strict --no-cache
+expect_rc "the imported site builds with --strict" 0 "$RC" "$T/build.log"
+has "the build has 0 warnings" "$T/build.log" "8 articles, 2 languages"
+has "the build has 0 warnings" "$T/build.log" ", 0 warnings"
+hg "$T/hgcheck.log" check "$S" --strict
+expect_rc "check --strict passes (no false findings)" 0 "$RC" "$T/hgcheck.log"
+has "check finds 0 errors and 0 warnings" "$T/hgcheck.log" "0 errors, 0 warnings"
+check "bodies and pages hold the same text, link targets, table cells and images; the report names every unconvertible construct with its line" \
+  "$PY" "$ROOT/tests/e2e/importcompare.py" "$FX" "$S" "$T/out"
+
+# ---------------------------------------------------------------------------
+section "what carries over"
+EN="$S/content/en/getting-started/first-steps/create-your-account.md"
+for want in 'title: "Create your account"' 'weight: 0' 'tags: ["account", "sign up"]' \
+  'promoted: true' 'date: 2024-01-15' 'updated: 2024-05-20' \
+  'aliases: ["/hc/en-us/articles/1001-Create-your-account", "/hc/en-us/articles/1001"]' \
+  'translation_key: "zendesk-1001"' \
+  'description: "An account lets you order, track parcels and keep your invoices in one place."'; do
+  has "front matter: $want" "$EN" "$want"
+done
+has "a draft stays a draft" "$S/content/en/billing/payments/upcoming-billing-changes.md" "draft: true"
+has "a category keeps its position as weight" "$S/content/en/billing/_index.md" "weight: 1"
+has "a category's translated title" "$S/content/de/getting-started/_index.md" 'title: "Erste Schritte"'
+check "a nested section is a folder inside its parent section" \
+  test -f "$S/content/de/getting-started/first-steps/troubleshooting/_index.md"
+has "a German article has a German file name" \
+  "$S/content/de/getting-started/first-steps/passwort-zurücksetzen.md" 'title: "Passwort zurücksetzen"'
+check "the attachment is copied beside the article" \
+  cmp "$FX/attachments/9001/sign-up form.png" "$S/content/en/getting-started/first-steps/sign-up-form.png"
+has "languages: the most common source locale first" "$S/helpgen.yaml" "- {code: en}   # Zendesk locale en-us"
+has "an old article URL redirects to the new page" \
+  "$T/out/hc/en-us/articles/1001-Create-your-account/index.html" "getting-started/first-steps/create-your-account/"
+has "the short old URL (id only) redirects too" "$T/out/hc/en-us/articles/1003/index.html" \
+  "fix-sign-in-problems/"
+has "an old German URL (percent-encoded) redirects to the German page" \
+  "$T/out/hc/de/articles/1002-Passwort-zurücksetzen/index.html" "passwort-zurücksetzen/"
+has "callouts render as callouts" "$T/out/getting-started/first-steps/create-your-account/index.html" \
+  'class="callout callout-note"'
+has "alert-warning is a warning callout" "$T/out/getting-started/first-steps/reset-your-password/index.html" \
+  'class="callout callout-warning"'
+has "code keeps its language" "$T/out/getting-started/first-steps/reset-your-password/index.html" \
+  'class="language-bash"'
+has "the iframe became a link to what it showed" \
+  "$T/out/getting-started/first-steps/troubleshooting/fix-sign-in-problems/index.html" \
+  'href="https://www.youtube.com/embed/abc123XYZ"'
+lacks "the script is not in the page" \
+  "$T/out/getting-started/first-steps/troubleshooting/fix-sign-in-problems/index.html" "trackVideo"
+
+# ---------------------------------------------------------------------------
+section "the report"
+R="$S/import-report.txt"
+has "the report has a summary" "$R" "# helpgen import: 9 articles"
+has "the script, by JSON line and body line" "$R" \
+  "zendesk/articles.json:79: article 1003 (content/en/getting-started/first-steps/troubleshooting/fix-sign-in-problems.md), body line 4: a <script> dropped;"
+has "the form on the second page of articles" "$R" "zendesk/articles-2.json:27: article 1004"
+has "old folder URLs without a redirect are reported" "$R" \
+  "zendesk/sections.json:29: the old section page https://example.zendesk.com/hc/en-us/sections/202-Troubleshooting has no redirect"
+check "import-report.json holds the same notes" "$PY" -c '
+import json, sys
+j = json.load(open(sys.argv[1]))
+text = [l for l in open(sys.argv[2]) if not l.startswith("#")]
+assert j["summary"]["articles"] == 9, j["summary"]
+assert len(j["notes"]) == len(text) == j["summary"]["notes"], (len(j["notes"]), len(text))
+for n, l in zip(j["notes"], text):
+    assert l.startswith("%s:%d: %s" % (n["path"], n["line"], n["what"])), (n, l)
+    assert n["todo"] and n["todo"] in l, n
+' "$S/import-report.json" "$R"
+
+# ---------------------------------------------------------------------------
+section "--lang, determinism"
+hg "$T/de.log" import zendesk "$FX" -o "$T/de" --lang de
+expect_rc "import --lang de" 0 "$RC" "$T/de.log"
+check "--lang de keeps one tree" sh -c "test -d '$T/de/content/de' && ! test -e '$T/de/content/en'"
+has "--lang: what was left out is reported" "$T/de/import-report.txt" "5 articles in en-us left out (--lang de)"
+hg "$T/de-build.log" build "$T/de" -o "$T/de-out" --strict --no-cache
+expect_rc "the one-language site builds with --strict" 0 "$RC" "$T/de-build.log"
+hg "$T/xx.log" import zendesk "$FX" -o "$T/xx" --lang fr
+expect_rc "--lang with a locale the export lacks" 2 "$RC" "$T/xx.log"
+has "--lang names the locales there are" "$T/xx.log" "(it has: en-us, de)"
+hg "$T/again.log" import zendesk "$FX" -o "$T/again" --format json
+check "the same export gives the same site" diff -r "$S" "$T/again"
+
+# ---------------------------------------------------------------------------
+section "refusals and bad exports"
+mkdir -p "$T/full" && echo keep >"$T/full/notes.txt"
+hg "$T/full.log" import zendesk "$FX" -o "$T/full"
+expect_rc "a non-empty output folder is refused" 2 "$RC" "$T/full.log"
+has "the refusal says what to do" "$T/full.log" "give -o a new or empty folder"
+check "the folder is as it was" sh -c "[ \"\$(ls -A '$T/full')\" = notes.txt ] && grep -qx keep '$T/full/notes.txt'"
+mkdir -p "$T/badx" && cp "$FX/categories.json" "$FX/sections.json" "$T/badx/"
+printf '{\n  "articles": [\n    {"id": 1, "title": "x",, }\n  ]\n}\n' >"$T/badx/articles.json"
+hg "$T/bad.log" import zendesk "$T/badx" -o "$T/bad-out"
+expect_rc "malformed JSON" 1 "$RC" "$T/bad.log"
+has "malformed JSON: path:line:col" "$T/bad.log" "badx/articles.json:3:"
+check "a failed import leaves the output folder empty" sh -c "[ -z \"\$(ls -A '$T/bad-out')\" ]"
+check "and no temporary folder beside it" sh -c "! ls -A '$T' | grep -q helpgen-import"
+rm "$T/badx/articles.json"
+hg "$T/none.log" import zendesk "$T/badx" -o "$T/none-out"
+expect_rc "no articles.json" 1 "$RC" "$T/none.log"
+has "no articles.json: says what an export holds" "$T/none.log" "articles.json: error: no such file"
+mkdir -p "$T/half" && cp -R "$FX/." "$T/half/" && rm "$T/half/articles-2.json"
+hg "$T/half.log" import zendesk "$T/half" -o "$T/half-out"
+expect_rc "an export missing a page still imports" 0 "$RC" "$T/half.log"
+has "the missing page is reported" "$T/half-out/import-report.txt" \
+  "articles.json: next_page is https://example.zendesk.com/api/v2/help_center/en-us/articles.json?page=2&per_page=3, but $T/half/articles-2.json is missing"
+has "a link to an article that is not in the export is reported" "$T/half-out/import-report.txt" \
+  "a link to article 1004, which is not in the export"
+hg "$T/kind.log" import wordpress "$FX" -o "$T/kind-out"
+expect_rc "an unknown kind" 2 "$RC" "$T/kind.log"
+
+summary

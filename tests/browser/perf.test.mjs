@@ -8,7 +8,9 @@
 //     image without width/height would move the text under it;
 //   - the article page's HTML, CSS and JS loaded before the reader interacts,
 //     gzip bytes, printed (the target is 12 kB; the test fails past
-//     HG_PERF_MAX_KB, default 20, so that it catches regressions).
+//     HG_PERF_MAX_KB, default 24, so that it catches regressions; 19.8 kB on
+//     2026-12-08, most of it search.js, which the search work is to load on
+//     first use).
 // Needs ./helpgen, /usr/bin/chromium and node_modules/playwright-core.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { launchBrowser } from './chromium.mjs';
 
 const ROOT = path.resolve(fileURLToPath(import.meta.url), '../../..');
-const MAX_KB = Number(process.env.HG_PERF_MAX_KB || 20);
+const MAX_KB = Number(process.env.HG_PERF_MAX_KB || 24);
 let tmp, out, server, base, browser;
 let sent = []; // [{ url, type, bytes }] since the last reset
 

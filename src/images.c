@@ -488,8 +488,8 @@ bool hg_images_write(hg_images *im, hg_output *out, int threads, hg_diags *diags
   for (size_t i = 0; i < n; i++) {
     if (j.failed[i])
       hg_diags_add(diags, HG_WARN, im->vars[i].src, 0, 0,
-                   "image: cannot make its %dpx WebP variant (%s); replace the file with a "
-                   "valid PNG, JPEG or WebP",
+                   "image: cannot make its %dpx WebP variant (%s), which the pages' srcset "
+                   "names; replace the file with a valid PNG, JPEG or WebP",
                    im->vars[i].width, j.vips_msg[i] ? j.vips_msg[i] : "libvips failed");
     else if (j.from_cache[i])
       im->cached++;

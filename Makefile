@@ -80,6 +80,7 @@ e2e: helpgen
 	sh tests/e2e/binary.sh
 	sh tests/e2e/init.sh
 	sh tests/e2e/hosting.sh
+	sh tests/e2e/images.sh
 	sh tests/e2e/walk.sh
 
 test:

@@ -62,8 +62,9 @@ char *hg_images_cache_dir(const char *site_dir);
  * per hg_images object. */
 void hg_images_attrs(hg_images *im, const char *src, const char *root, hg_buf *attrs);
 
-/* Makes the variants asked for that the cache does not hold and writes
- * them all into out. An image libvips cannot read is a warning naming it
+/* Makes the variants asked for that the cache does not hold (one decode per
+ * source) and writes them all into out. Call it once, after every
+ * hg_images_attrs. An image libvips cannot read is a warning naming it
  * (its srcset then names a missing file: fix or replace the image).
  * Returns false only when the output cannot be written (err). */
 bool hg_images_write(hg_images *im, hg_output *out, int threads, hg_diags *diags,

@@ -57,7 +57,8 @@ void hg_output_abort(hg_output *o);
  * copies the build folder holds, when it holds both. Call it after
  * everything else is written. Returns false with err when a write fails. */
 bool hg_output_precompress(hg_output *o, int threads, hg_error **err);
-/* true if rel is one of the text files hg_output_precompress compresses. */
+/* true if rel is one of the text files hg_output_precompress compresses
+ * (not the file:// twins, *.bin.js and *.classic.js, which no server sends). */
 bool hg_output_is_text(const char *rel);
 
 /* ---- incremental builds ---------------------------------------------------

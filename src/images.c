@@ -2,6 +2,7 @@
 #include "hg_images.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -239,8 +240,9 @@ static void start_vips(void) {
   vips_ok = VIPS_INIT("helpgen") == 0;
   g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE, quiet_log, NULL);
   if (vips_ok) {
-    vips_concurrency_set(1); /* helpgen runs one variant per thread */
+    vips_concurrency_set(1); /* helpgen runs one source per thread */
     vips_cache_set_max(0);
+    atexit(vips_shutdown); /* its worker threads end with the process, not leaked */
   }
 }
 
@@ -282,11 +284,27 @@ static bool lookup(hg_images *im, const char *src, image *out) {
   pthread_mutex_unlock(&im->mu);
   if (i >= 0) return out->fmt != HG_IMG_UNKNOWN;
   image img = {0};
-  size_t len;
-  char *data = hg_read_file(src, &len, NULL);
-  if (data) img.fmt = hg_image_size(data, len, &img.w, &img.h);
-  if (img.fmt != HG_IMG_UNKNOWN) hg_hash_hex(data, len, img.hash);
-  free(data);
+  /* the first 64 kB hold the header (a JPEG with a bigger EXIF block is
+   * read whole); only a large raster, which needs its hash, is read whole */
+  char head[65536];
+  size_t n = 0;
+  int fd = open(src, O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    ssize_t r;
+    while (n < sizeof head && ((r = read(fd, head + n, sizeof head - n)) > 0 || (r < 0 && errno == EINTR)))
+      if (r > 0) n += (size_t)r;
+    close(fd);
+    img.fmt = hg_image_size(head, n, &img.w, &img.h);
+  }
+  bool raster = img.fmt == HG_IMG_PNG || img.fmt == HG_IMG_JPEG || img.fmt == HG_IMG_WEBP;
+  if (fd >= 0 && (n == sizeof head || raster) &&
+      (img.fmt == HG_IMG_UNKNOWN || (raster && img.w > im->column))) {
+    size_t len;
+    char *data = hg_read_file(src, &len, NULL);
+    if (data && img.fmt == HG_IMG_UNKNOWN) img.fmt = hg_image_size(data, len, &img.w, &img.h);
+    if (data) hg_hash_hex(data, len, img.hash);
+    free(data);
+  }
   pthread_mutex_lock(&im->mu);
   i = hg_strmap_get(&im->by_src, src, -1);
   if (i < 0) { /* (another thread may have read it meanwhile) */
@@ -347,32 +365,49 @@ typedef struct {
   bool *from_cache;
 } write_job;
 
-/* The variant's bytes from libvips; NULL (and *msg) when it fails. */
-static char *make_variant(const variant *v, size_t *len, char **msg) {
+/* libvips' last error as a line (caller frees). */
+static char *vips_message(void) {
+  char *m = hg_xstrdup(*vips_error_buffer() ? vips_error_buffer() : "libvips failed");
+  vips_error_clear();
+  size_t n = strlen(m);
+  while (n && (m[n - 1] == '\n' || m[n - 1] == ' ')) m[--n] = 0;
+  return m;
+}
+
+/* The source decoded once, upright (EXIF orientation applied), in memory;
+ * NULL (and *msg) when it cannot be read or decoded. */
+static VipsImage *decode(const char *src, char **msg) {
   pthread_once(&vips_once, start_vips);
   if (!vips_ok) {
     *msg = hg_xstrdup("libvips did not start");
     return NULL;
   }
-  size_t slen;
-  char *data = hg_read_file(v->src, &slen, NULL);
+  size_t len;
+  char *data = hg_read_file(src, &len, NULL);
   if (!data) {
     *msg = hg_xstrdup("cannot read the file");
     return NULL;
   }
+  VipsImage *img = vips_image_new_from_buffer(data, len, "", "fail_on", VIPS_FAIL_ON_WARNING, NULL);
+  VipsImage *up = NULL, *mem = NULL;
+  if (img && vips_autorot(img, &up, NULL) == 0) mem = vips_image_copy_memory(up);
+  if (!mem) *msg = vips_message();
+  if (up) g_object_unref(up);
+  if (img) g_object_unref(img);
+  free(data);
+  return mem;
+}
+
+/* One width of a decoded image as WebP bytes; NULL (and *msg) on failure. */
+static char *make_variant(VipsImage *img, int width, size_t *len, char **msg) {
   VipsImage *thumb = NULL;
   void *buf = NULL;
   size_t blen = 0;
-  int rc = vips_thumbnail_buffer(data, slen, &thumb, v->width, "height", 100000,
-                                 "option_string", "fail-on=warning", NULL);
+  int rc = vips_thumbnail_image(img, &thumb, width, "height", 100000, NULL);
   if (rc == 0) rc = vips_webpsave_buffer(thumb, &buf, &blen, "Q", 80, "strip", TRUE, NULL);
   if (thumb) g_object_unref(thumb);
-  free(data);
   if (rc) {
-    *msg = hg_xstrdup(vips_error_buffer());
-    vips_error_clear();
-    size_t n = strlen(*msg);
-    while (n && (*msg)[n - 1] == '\n') (*msg)[--n] = 0;
+    *msg = vips_message();
     g_free(buf);
     return NULL;
   }
@@ -383,33 +418,49 @@ static char *make_variant(const variant *v, size_t *len, char **msg) {
   return copy;
 }
 
-static void write_one(void *ctx, size_t i, int worker) {
+typedef struct {
+  write_job *j;
+  size_t *start; /* groups: the variants of one source are vars[start[g] .. start[g + 1]) */
+} group_job;
+
+/* The variants of one source: from the cache, else made from one decode. */
+static void write_group(void *ctx, size_t g, int worker) {
   (void)worker;
-  write_job *j = ctx;
-  const variant *v = &j->im->vars[i];
-  char *cached = j->im->cache_dir ? hg_path_join(j->im->cache_dir, hg_path_basename(v->rel)) : NULL;
-  size_t len = 0;
-  char *data = cached ? hg_read_file(cached, &len, NULL) : NULL;
-  if (data) {
-    j->from_cache[i] = true;
-  } else {
-    data = make_variant(v, &len, &j->vips_msg[i]);
-    if (!data) {
-      j->failed[i] = true;
-      free(cached);
-      return;
-    }
-    if (cached) { /* to a temporary name first: a half-written file is never taken */
-      char *tmp = hg_strdup_printf("%s.%ld.tmp", cached, (long)getpid());
-      if (hg_write_file(tmp, data, len, NULL)) {
-        if (rename(tmp, cached) != 0) unlink(tmp);
+  group_job *gj = ctx;
+  write_job *j = gj->j;
+  VipsImage *img = NULL;
+  bool undecodable = false;
+  char *why = NULL;
+  for (size_t i = gj->start[g]; i < gj->start[g + 1]; i++) {
+    const variant *v = &j->im->vars[i];
+    char *cached = j->im->cache_dir ? hg_path_join(j->im->cache_dir, hg_path_basename(v->rel)) : NULL;
+    size_t len = 0;
+    char *data = cached ? hg_read_file(cached, &len, NULL) : NULL;
+    if (data) {
+      j->from_cache[i] = true;
+    } else {
+      if (!img && !undecodable) undecodable = !(img = decode(v->src, &why));
+      data = img ? make_variant(img, v->width, &len, &j->vips_msg[i]) : NULL;
+      if (!data) {
+        if (!j->vips_msg[i]) j->vips_msg[i] = hg_xstrdup(why ? why : "libvips failed");
+        j->failed[i] = true;
+        free(cached);
+        continue;
       }
-      free(tmp);
+      if (cached) { /* to a temporary name first: a half-written file is never taken */
+        char *tmp = hg_strdup_printf("%s.%ld.tmp", cached, (long)getpid());
+        if (hg_write_file(tmp, data, len, NULL)) {
+          if (rename(tmp, cached) != 0) unlink(tmp);
+        }
+        free(tmp);
+      }
     }
+    hg_output_write(j->out, v->rel, data, len, &j->errs[i]);
+    free(data);
+    free(cached);
   }
-  hg_output_write(j->out, v->rel, data, len, &j->errs[i]);
-  free(data);
-  free(cached);
+  if (img) g_object_unref(img);
+  free(why);
 }
 
 static int cmp_variant(const void *a, const void *b) {
@@ -425,13 +476,20 @@ bool hg_images_write(hg_images *im, hg_output *out, int threads, hg_diags *diags
   qsort(im->vars, n, sizeof *im->vars, cmp_variant); /* messages in one order */
   write_job j = {im, out, hg_xcalloc(n, sizeof(bool)), hg_xcalloc(n, sizeof(char *)),
                  hg_xcalloc(n, sizeof(hg_error *)), hg_xcalloc(n, sizeof(bool))};
-  hg_parallel_for(n, threads, write_one, &j);
+  /* sorted by name, a source's variants (HASH-W) are side by side */
+  size_t *start = hg_xcalloc(n + 1, sizeof *start), ng = 0;
+  for (size_t i = 0; i < n; i++)
+    if (i == 0 || strcmp(im->vars[i].src, im->vars[i - 1].src)) start[ng++] = i;
+  start[ng] = n;
+  group_job gj = {&j, start};
+  hg_parallel_for(ng, threads, write_group, &gj);
+  free(start);
   bool ok = true;
   for (size_t i = 0; i < n; i++) {
     if (j.failed[i])
       hg_diags_add(diags, HG_WARN, im->vars[i].src, 0, 0,
-                   "image: cannot make its %dpx WebP variant (%s); replace the file with a "
-                   "valid PNG, JPEG or WebP",
+                   "image: cannot make its %dpx WebP variant (%s), which the pages' srcset "
+                   "names; replace the file with a valid PNG, JPEG or WebP",
                    im->vars[i].width, j.vips_msg[i] ? j.vips_msg[i] : "libvips failed");
     else if (j.from_cache[i])
       im->cached++;

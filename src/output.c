@@ -412,6 +412,9 @@ void hg_output_abort(hg_output *o) {
 
 /* ---- precompressed copies --------------------------------------------------- */
 bool hg_output_is_text(const char *rel) {
+  /* the twins that only pages opened from disk load (no server to send a
+   * precompressed copy there) */
+  if (hg_str_has_suffix(rel, ".bin.js") || hg_str_has_suffix(rel, ".classic.js")) return false;
   static const char *const ext[] = {".html", ".css", ".js", ".mjs", ".json", ".xml",
                                     ".svg", ".txt", ".webmanifest"};
   for (size_t i = 0; i < sizeof ext / sizeof *ext; i++)
@@ -486,6 +489,11 @@ static void pre_one(void *ctx, size_t i, int worker) {
   const hg_output_file *f = &j->files[i];
   char *gz = hg_strdup_printf("%s.gz", f->rel), *br = hg_strdup_printf("%s.br", f->rel);
   if (!f->touched) {
+    /* an incremental build's sync already counted OUT's copies */
+    pthread_mutex_lock(&j->o->mu);
+    bool counted = is_written(j->o, gz) && is_written(j->o, br);
+    pthread_mutex_unlock(&j->o->mu);
+    if (counted) goto done;
     char *pg = hg_path_join(j->o->tmp, gz), *pb = hg_path_join(j->o->tmp, br);
     bool both = hg_is_file(pg) && hg_is_file(pb);
     free(pg);

@@ -3,11 +3,15 @@
 #include "hg_render.h"
 
 #include <jansson.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hg_flows.h"
 #include "hg_i18n.h"
+#include "hg_images.h"
 #include "hg_minify.h"
 #include "hg_related.h"
 
@@ -208,6 +212,37 @@ static void set_global_str(hg_dict *d, const char *key, const char *fmt_val) {
   hg_dict_set_global(d, key, fmt_val ? fmt_val : "");
 }
 
+/* The logo's width and height from its header (hg_images.h), read again
+ * only when its file changes (pages render on several threads). */
+static bool logo_size(const hg_config *cfg, int *w, int *h) {
+  static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+  static char *path;
+  static struct stat seen;
+  static int sw, sh;
+  static bool known;
+  char *src = hg_path_join(cfg->site_dir, cfg->logo);
+  struct stat st;
+  bool ok = stat(src, &st) == 0;
+  pthread_mutex_lock(&mu);
+  if (ok && !(path && !strcmp(path, src) && st.st_mtim.tv_sec == seen.st_mtim.tv_sec &&
+              st.st_mtim.tv_nsec == seen.st_mtim.tv_nsec && st.st_size == seen.st_size &&
+              st.st_ino == seen.st_ino)) {
+    size_t len;
+    char *data = hg_read_file(src, &len, NULL);
+    known = data && hg_image_size(data, len, &sw, &sh) != HG_IMG_UNKNOWN;
+    free(data);
+    free(path);
+    path = hg_xstrdup(src);
+    seen = st;
+  }
+  ok = ok && known;
+  *w = sw;
+  *h = sh;
+  pthread_mutex_unlock(&mu);
+  free(src);
+  return ok;
+}
+
 /* "assets/NAME.EXT" for a brand file (EXT from its path, as for the logo). */
 static char *brand_rel(const char *name, const char *path) {
   const char *dot = strrchr(path, '.');
@@ -293,6 +328,15 @@ static void fill_common(hg_dict *d, const page *p) {
     set_global_str(d, "LOGO_URL", u);
     free(u);
     hg_dict_show_global(d, "HAS_LOGO");
+    int lw, lh; /* its size, so the header does not move when it loads */
+    if (logo_size(cfg, &lw, &lh)) {
+      char num[16];
+      hg_dict_show_global(d, "HAS_LOGO_SIZE");
+      snprintf(num, sizeof num, "%d", lw);
+      set_global_str(d, "LOGO_WIDTH", num);
+      snprintf(num, sizeof num, "%d", lh);
+      set_global_str(d, "LOGO_HEIGHT", num);
+    }
   }
   if (in->theme->brand_css) {
     set_global_str(d, "BRAND_CSS", in->theme->brand_css);

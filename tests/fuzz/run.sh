@@ -1,5 +1,5 @@
 #!/bin/sh
-# make fuzz: builds tests/fuzz/fuzz_content.c (and fuzz_shortcodes.c, fuzz_state.c, fuzz_walk.c) as libFuzzer targets with
+# make fuzz: builds tests/fuzz/fuzz_content.c (and fuzz_shortcodes.c, fuzz_state.c, fuzz_walk.c, fuzz_media.c) as libFuzzer targets with
 # clang (-fsanitize=fuzzer,address,undefined) against the helpgen sources
 # (src/*.c except main.c) into build-fuzz/, and runs it for
 # FUZZ_SECONDS (default 60) over a seed corpus made from examples/store,
@@ -14,7 +14,7 @@ cd "$(dirname "$0")/../.."
 B=build-fuzz
 SECONDS_=${FUZZ_SECONDS:-60}
 JOBS=${FUZZ_JOBS:-1}
-PKGS="libcmark-gfm yaml-0.1 lua5.4 libctemplate icu-uc icu-i18n libxxhash jansson zlib"
+PKGS="libcmark-gfm yaml-0.1 lua5.4 libctemplate icu-uc icu-i18n libxxhash jansson zlib vips libbrotlienc libbrotlidec"
 CC=${FUZZ_CC:-clang}
 CXX=${FUZZ_CXX:-clang++}
 
@@ -71,6 +71,9 @@ echo "fuzz: built $B/fuzz_state"
 $CC $CFLAGS $SAN -c -o "$B/fuzz_walk.o" tests/fuzz/fuzz_walk.c
 $CXX $SAN -o "$B/fuzz_walk" "$B/fuzz_walk.o" "$B/libhg.a" $LIBS
 echo "fuzz: built $B/fuzz_walk"
+$CC $CFLAGS $SAN -c -o "$B/fuzz_media.o" tests/fuzz/fuzz_media.c
+$CXX $SAN -o "$B/fuzz_media" "$B/fuzz_media.o" "$B/libhg.a" $LIBS
+echo "fuzz: built $B/fuzz_media"
 
 # Seed corpus: real articles, the Markdown case files, and front matter quirks.
 SEED="$B/seed"
@@ -199,3 +202,13 @@ run_target fuzz_state 1048576 "$B/corpus-state" "$B/seed-state"
 # dangling ones): each input is a tree, made in a folder under /dev/shm.
 mkdir -p "$B/corpus-walk"
 run_target fuzz_walk 256 "$B/corpus-walk"
+
+# Image headers and the CSS/JS minifiers, seeded with the theme's files and
+# the example images (the first byte picks the parser: 0 image, 1 CSS, 2 JS).
+mkdir -p "$B/corpus-media" "$B/seed-media"
+for f in themes/default/assets/*.css; do { printf '\001'; cat "$f"; } >"$B/seed-media/css-$(basename "$f")"; done
+for f in themes/default/assets/*.js; do { printf '\002'; cat "$f"; } >"$B/seed-media/js-$(basename "$f")"; done
+for f in $(find examples/store/content -name '*.svg' -o -name '*.png' -o -name '*.jpg' | sort | head -n 8); do
+  { printf '\000'; cat "$f"; } >"$B/seed-media/img-$(basename "$f")"
+done
+run_target fuzz_media 65536 "$B/corpus-media" "$B/seed-media"

@@ -602,6 +602,9 @@ static void test_precompress(void **state) {
   assert_false(path_exists(f->out, "index.html.gz"));
   assert_true(hg_output_is_text("a/b.svg"));
   assert_false(hg_output_is_text("a/b.svg.gz"));
+  assert_false(hg_output_is_text("search/en/manifest.bin.js"));
+  assert_false(hg_output_is_text("assets/search.0123456789.classic.js"));
+  assert_true(hg_output_is_text("assets/search.0123456789.js"));
 }
 
 int main(void) {

@@ -18,6 +18,8 @@
 <h1>{{PAGE_TITLE}}</h1>
 </header>
 <div id="search-results" data-hg-search-results></div>
+{{!With a query and JS, the results area holds the space below the title (the categories hidden) until it has stopped changing, so nothing on screen moves while results arrive (layout shift).}}
+<script>(function(d){var r=d.getElementById("search-results"),t,e=d.documentElement;if(!/[?&]q=[^&]/.test(location.search)||!window.MutationObserver)return;e.classList.add("hg-search-pending");var done=function(){e.classList.remove("hg-search-pending");o.disconnect()},o=new MutationObserver(function(){clearTimeout(t);t=setTimeout(done,300)});o.observe(r,{childList:true,subtree:true,characterData:true});setTimeout(done,5000)})(document)</script>
 <section class="hg-search-fallback" aria-labelledby="hg-categories-title" data-hg-search-fallback>
 <h2 id="hg-categories-title">{{T_CATEGORIES}}</h2>
 <ul class="hg-list">

@@ -3,7 +3,7 @@
 <a class="skip-link" href="#main">{{T_SKIP}}</a>
 <header class="hg-header">
 <div class="hg-header-inner">
-<a class="hg-brand" href="{{HOME_URL}}">{{#HAS_LOGO}}<img class="hg-logo" src="{{LOGO_URL}}" alt="">{{/HAS_LOGO}}<span>{{SITE_TITLE}}</span></a>
+<a class="hg-brand" href="{{HOME_URL}}">{{#HAS_LOGO}}<img class="hg-logo" src="{{LOGO_URL}}" alt=""{{#HAS_LOGO_SIZE}} width="{{LOGO_WIDTH}}" height="{{LOGO_HEIGHT}}"{{/HAS_LOGO_SIZE}}>{{/HAS_LOGO}}<span>{{SITE_TITLE}}</span></a>
 <nav class="hg-nav hg-wide" aria-label="{{SITE_TITLE}}"><ul>{{#NAV}}<li><a href="{{NAV_URL}}">{{NAV_TITLE}}</a></li>{{/NAV}}</ul></nav>
 {{#HAS_LANGUAGES}}
 <nav class="hg-langs hg-wide" aria-label="{{T_LANGUAGE}}"><ul>{{#LANGUAGES}}<li><a href="{{LANG_URL}}" hreflang="{{LANG_CODE}}" lang="{{LANG_CODE}}"{{#LANG_CURRENT}} aria-current="true"{{/LANG_CURRENT}}>{{LANG_NAME}}</a></li>{{/LANGUAGES}}</ul></nav>

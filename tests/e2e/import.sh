@@ -59,7 +59,7 @@ check "a nested section is a folder inside its parent section" \
 has "a German article has a German file name" \
   "$S/content/de/getting-started/first-steps/passwort-zurücksetzen.md" 'title: "Passwort zurücksetzen"'
 check "the attachment is copied beside the article" \
-  cmp "$FX/attachments/9001/sign-up form.png" "$S/content/en/getting-started/first-steps/sign-up-form.png"
+  cmp "$FX/attachments/9001/sign-up form.png" "$S/content/en/getting-started/first-steps/9001-sign-up-form.png"
 has "languages: the most common source locale first" "$S/helpgen.yaml" "- {code: en}   # Zendesk locale en-us"
 has "an old article URL redirects to the new page" \
   "$T/out/hc/en-us/articles/1001-Create-your-account/index.html" "getting-started/first-steps/create-your-account/"

@@ -151,6 +151,10 @@ static void test_tables(void **state) {
   assert_non_null(strstr(c.html, "<td>x y</td>"));
   assert_non_null(note_with(&c, "<ul> inside a table cell"));
   conv_free(&c);
+  /* a break in a cell (even inside bold) is a space: a GFM row is one line */
+  convert(&c, "<table><tr><td>h</td></tr><tr><td>a<br>b <b>c<br>d</b></td></tr></table>", NULL);
+  assert_non_null(strstr(c.html, "<td>a b <strong>c d</strong></td>"));
+  conv_free(&c);
 }
 
 static char *rewrite(void *ctx, const char *url, bool image, int line, hg_html2md_notes *notes) {

@@ -220,9 +220,10 @@ int hg_import_run(const hg_import_opts *o) {
   }
   if (o->log)
     fprintf(o->log,
-            "helpgen: imported %zu articles, %zu folders and %zu files in %zu language%s into "
+            "helpgen: imported %zu article%s, %zu folder%s and %zu file%s in %zu language%s into "
             "%s; %zu note%s in %s/import-report.txt\n",
-            r.articles, r.folders, r.files, r.languages, r.languages == 1 ? "" : "s", out, r.n,
+            r.articles, r.articles == 1 ? "" : "s", r.folders, r.folders == 1 ? "" : "s", r.files,
+            r.files == 1 ? "" : "s", r.languages, r.languages == 1 ? "" : "s", out, r.n,
             r.n == 1 ? "" : "s", out);
   free(tmpl);
   hg_import_report_free(&r);

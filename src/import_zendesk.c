@@ -429,6 +429,15 @@ static bool pick_languages(zctx *z, hg_error **err) {
   if (z->o->lang) {
     size_t j = 0;
     while (j < n && strcasecmp(locs[j], z->o->lang)) j++;
+    if (j == n) { /* "--lang en" for the one locale en-us */
+      size_t hit = n, hits = 0, ll = strlen(z->o->lang);
+      for (size_t k = 0; k < n; k++)
+        if (!strncasecmp(locs[k], z->o->lang, ll) && (locs[k][ll] == '-' || locs[k][ll] == '_')) {
+          hit = k;
+          hits++;
+        }
+      if (hits == 1) j = hit;
+    }
     if (j == n) {
       hg_buf have = HG_BUF_INIT;
       for (size_t k = 0; k < n; k++) hg_buf_printf(&have, "%s%s", k ? ", " : "", locs[k]);
@@ -1034,7 +1043,12 @@ bool hg_import_zendesk(const hg_import_opts *o, const char *dir, hg_import_repor
       for (size_t k = 0; k < a->ntr; k++) {
         ztrans *t = &a->tr[k];
         long l = lang_of(&z, t->locale);
-        if (l < 0) continue;
+        if (l < 0) {
+          if (!*t->locale)
+            hg_import_note_add(r, t->src_path, t->src_line, "give it its locale and import again",
+                               "article %lld has no locale and was not imported", a->id);
+          continue;
+        }
         /* two entries of one locale: the first wins */
         bool dup = false;
         for (size_t j = 0; j < k; j++) dup |= a->tr[j].lang == (size_t)l;

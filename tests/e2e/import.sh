@@ -107,6 +107,9 @@ check "--lang de keeps one tree" sh -c "test -d '$T/de/content/de' && ! test -e 
 has "--lang: what was left out is reported" "$T/de/import-report.txt" "5 articles in en-us left out (--lang de)"
 hg "$T/de-build.log" build "$T/de" -o "$T/de-out" --strict --no-cache
 expect_rc "the one-language site builds with --strict" 0 "$RC" "$T/de-build.log"
+hg "$T/en.log" import zendesk "$FX" -o "$T/en" --lang en
+expect_rc "--lang en picks the one locale en-us" 0 "$RC" "$T/en.log"
+check "--lang en keeps the en tree only" sh -c "test -d '$T/en/content/en' && ! test -e '$T/en/content/de'"
 hg "$T/xx.log" import zendesk "$FX" -o "$T/xx" --lang fr
 expect_rc "--lang with a locale the export lacks" 2 "$RC" "$T/xx.log"
 has "--lang names the locales there are" "$T/xx.log" "(it has: en-us, de)"

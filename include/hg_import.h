@@ -33,6 +33,7 @@ typedef struct {
   const char *out_dir; /* the new site (missing or empty); NULL: "." */
   const char *lang;    /* keep this locale only, or NULL */
   bool json;           /* also write import-report.json */
+  bool raw_html;       /* keep embeds and forms as raw HTML (markdown.unsafe: true) */
   FILE *log;           /* the summary line (NULL: none) */
 } hg_import_opts;
 

@@ -293,11 +293,53 @@ static void check_style(cv *c, const GumboNode *n) {
   hg_buf_free(&found);
 }
 
+static bool is_void(GumboTag t) {
+  return t == GUMBO_TAG_INPUT || t == GUMBO_TAG_EMBED || t == GUMBO_TAG_BR || t == GUMBO_TAG_IMG ||
+         t == GUMBO_TAG_SOURCE || t == GUMBO_TAG_TRACK || t == GUMBO_TAG_PARAM ||
+         t == GUMBO_TAG_WBR || t == GUMBO_TAG_HR || t == GUMBO_TAG_AREA || t == GUMBO_TAG_COL;
+}
+
+/* The element as written: its tags and text as they are in the source,
+ * end tags the parser implied added. */
+static void outer_html(const GumboNode *n, hg_buf *h, int depth) {
+  if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_WHITESPACE ||
+      n->type == GUMBO_NODE_CDATA) {
+    hg_buf_append(h, n->v.text.original_text.data, n->v.text.original_text.length);
+    return;
+  }
+  if (n->type != GUMBO_NODE_ELEMENT || depth > MAX_DEPTH) return;
+  const GumboElement *e = &n->v.element;
+  char *name = tag_name(n);
+  if (e->original_tag.length) hg_buf_append(h, e->original_tag.data, e->original_tag.length);
+  else hg_buf_printf(h, "<%s>", name);
+  for (unsigned i = 0; i < e->children.length; i++) outer_html(e->children.data[i], h, depth + 1);
+  if (e->original_end_tag.length)
+    hg_buf_append(h, e->original_end_tag.data, e->original_end_tag.length);
+  else if (!is_void(e->tag))
+    hg_buf_printf(h, "</%s>", name);
+  free(name);
+}
+
+/* The element as raw inline HTML in parent (raw_html). */
+static bool put_raw(cv *c, const GumboNode *n, cmark_node *parent) {
+  (void)c;
+  if (!parent) return false;
+  hg_buf h = HG_BUF_INIT;
+  outer_html(n, &h, 0);
+  cmark_node *raw = new_node(CMARK_NODE_HTML_INLINE);
+  cmark_node_set_literal(raw, hg_buf_cstr(&h));
+  put(parent, raw);
+  hg_buf_free(&h);
+  return true;
+}
+
 /* Elements with no Markdown form; true when n was one (it is noted and
- * dropped, or replaced by a link to what it embedded). */
+ * dropped, or replaced by a link to what it embedded, or kept as raw HTML
+ * with raw_html). */
 static bool unconvertible(cv *c, const GumboNode *n, cmark_node *inline_parent) {
   GumboTag t = tag(n);
   const char *src = NULL;
+  bool raw = c->o && c->o->raw_html;
   switch (t) {
   case GUMBO_TAG_SCRIPT:
     src = attr(n, "src");
@@ -315,8 +357,12 @@ static bool unconvertible(cv *c, const GumboNode *n, cmark_node *inline_parent) 
   case GUMBO_TAG_FORM: case GUMBO_TAG_INPUT: case GUMBO_TAG_BUTTON: case GUMBO_TAG_SELECT:
   case GUMBO_TAG_TEXTAREA: {
     char *name = tag_name(n);
-    note(c, n, "link to a form on your site (or a flow, flows/NAME.yaml) instead",
-         "a <%s> (a form) dropped", name);
+    if (raw && put_raw(c, n, inline_parent))
+      note(c, n, "check that it still works on the new site (markdown.unsafe: true keeps it)",
+           "a <%s> (a form) kept as raw HTML", name);
+    else
+      note(c, n, "link to a form on your site (or a flow, flows/NAME.yaml) instead",
+           "a <%s> (a form) dropped", name);
     free(name);
     return true;
   }
@@ -331,7 +377,10 @@ static bool unconvertible(cv *c, const GumboNode *n, cmark_node *inline_parent) 
     }
     char *name = tag_name(n);
     bool linkable = src && !url_is_script(src) && *src;
-    if (linkable && inline_parent) {
+    if (raw && put_raw(c, n, inline_parent)) {
+      note(c, n, "check that it still shows on the new site (markdown.unsafe: true keeps it)",
+           "an <%s>%s%s kept as raw HTML", name, src ? " " : "", src ? src : "");
+    } else if (linkable && inline_parent) {
       char *u = map_url(c, src, false, n);
       const char *title = attr(n, "title");
       cmark_node *link = new_node(CMARK_NODE_LINK);
@@ -889,7 +938,7 @@ static void block(cv *c, const GumboNode *n, blk *b) {
       t == GUMBO_TAG_FORM) {
     para_close(b);
     blk one = {b->parent, NULL};
-    unconvertible(c, n, t == GUMBO_TAG_IFRAME ? para_open(&one) : NULL);
+    unconvertible(c, n, t == GUMBO_TAG_IFRAME || t == GUMBO_TAG_FORM ? para_open(&one) : NULL);
     para_close(&one);
   } else if (t == GUMBO_TAG_HEAD || t == GUMBO_TAG_TITLE || t == GUMBO_TAG_META ||
              t == GUMBO_TAG_LINK || t == GUMBO_TAG_BASE) {

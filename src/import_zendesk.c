@@ -829,7 +829,7 @@ static void put_date(hg_buf *b, const char *key, const char *iso) {
  * article: this runs on several threads). */
 static bool write_article(zctx *z, zarticle *a, ztrans *t, hg_import_report *r, hg_error **err) {
   conv_ctx c = {z, a, t, a->folder >= 0 ? z->folders[a->folder].dir : "", r};
-  hg_html2md_opts ho = {rewrite_url, &c};
+  hg_html2md_opts ho = {rewrite_url, &c, z->o->raw_html};
   hg_html2md_out out;
   hg_html2md_notes notes = {0};
   hg_html2md(t->body, strlen(t->body), &ho, &out, &notes);
@@ -900,6 +900,9 @@ static bool write_config(zctx *z, hg_error **err) {
     hg_buf_puts(&b, z->host);
     hg_buf_puts(&b, "/hc/; set base_url to where this one will live\n");
   }
+  if (z->o->raw_html)
+    hg_buf_puts(&b, "markdown:\n  unsafe: true   # helpgen import --raw-html: embeds and forms "
+                    "kept as HTML\n");
   hg_buf_puts(&b, "languages:\n");
   for (size_t i = 0; i < z->nlangs; i++)
     hg_buf_printf(&b, "  - {code: %s}   # Zendesk locale %s\n", z->langs[i].code,

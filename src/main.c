@@ -39,7 +39,7 @@ static const char usage[] =
     "  helpgen serve [SITE] [--port N] [--bind ADDR] [-o OUT] [--drafts]\n"
     "  helpgen new article|faq|category|flow PATH [--title T] [--lang L] [--site SITE]\n"
     "  helpgen check [SITE] [--format text|json|junit] [-o FILE] [--today YYYY-MM-DD] [--strict]\n"
-    "  helpgen import zendesk SOURCE [-o SITE] [--lang L] [--format text|json]\n"
+    "  helpgen import zendesk SOURCE [-o SITE] [--lang L] [--raw-html] [--format F]\n"
     "  helpgen help [COMMAND]\n"
     "  helpgen --help | --version\n"
     "\n"
@@ -157,7 +157,7 @@ static const char usage_check[] =
     "warnings with --strict), 2 usage errors or a site that cannot be read.\n";
 
 static const char usage_import[] =
-    "Usage: helpgen import zendesk SOURCE [-o SITE] [--lang L] [--format text|json]\n"
+    "Usage: helpgen import zendesk SOURCE [-o SITE] [--lang L] [--raw-html] [--format text|json]\n"
     "\n"
     "Writes a new helpgen site into SITE (default: the current folder), which must be\n"
     "missing or empty, from the export in SOURCE:\n"
@@ -170,6 +170,9 @@ static const char usage_import[] =
     "Options:\n"
     "  -o, --output SITE  the new site's folder\n"
     "  --lang L           keep only the articles of locale L (e.g. en-us)\n"
+    "  --raw-html         keep embeds (iframe, video...) and forms as raw HTML, with\n"
+    "                     markdown.unsafe: true in helpgen.yaml (they are reported either\n"
+    "                     way; scripts are always dropped)\n"
     "  --format F         text (default) or json: also write SITE/import-report.json\n"
     "  -h, --help         this help\n"
     "\n"
@@ -517,6 +520,8 @@ static int cmd_import(int argc, char **argv) {
       if (!(o.out_dir = opt_value(&g, a[1] == '-' ? "--output" : "-o"))) return 2;
     } else if (is_opt(a, "--lang")) {
       if (!(o.lang = opt_value(&g, "--lang"))) return 2;
+    } else if (!strcmp(a, "--raw-html")) {
+      o.raw_html = true;
     } else if (is_opt(a, "--format") || is_opt(a, "-f")) {
       if (!(format = opt_value(&g, a[1] == '-' ? "--format" : "-f"))) return 2;
     } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {

@@ -113,6 +113,17 @@ check "--lang en keeps the en tree only" sh -c "test -d '$T/en/content/en' && ! 
 hg "$T/xx.log" import zendesk "$FX" -o "$T/xx" --lang fr
 expect_rc "--lang with a locale the export lacks" 2 "$RC" "$T/xx.log"
 has "--lang names the locales there are" "$T/xx.log" "(it has: en-us, de)"
+hg "$T/raw.log" import zendesk "$FX" -o "$T/raw" --raw-html
+expect_rc "import --raw-html" 0 "$RC" "$T/raw.log"
+has "--raw-html turns raw HTML on" "$T/raw/helpgen.yaml" "unsafe: true"
+hg "$T/raw-build.log" build "$T/raw" -o "$T/raw-out" --strict --no-cache
+expect_rc "the --raw-html site builds with --strict" 0 "$RC" "$T/raw-build.log"
+has "--raw-html keeps the iframe" "$T/raw-out/getting-started/first-steps/troubleshooting/fix-sign-in-problems/index.html" \
+  '<iframe src="https://www.youtube.com/embed/abc123XYZ"'
+has "--raw-html keeps the form with its fields" "$T/raw-out/billing/payments/pay-an-invoice/index.html" \
+  '<form action="/pay"><input type="text" name="invoice"><button>Pay now</button></form>'
+lacks "--raw-html still drops the script" "$T/raw-out/getting-started/first-steps/troubleshooting/fix-sign-in-problems/index.html" "trackVideo"
+has "--raw-html: still reported" "$T/raw/import-report.txt" "body line 3: an <iframe> https://www.youtube.com/embed/abc123XYZ kept as raw HTML"
 hg "$T/again.log" import zendesk "$FX" -o "$T/again" --format json
 check "the same export gives the same site" diff -r "$S" "$T/again"
 

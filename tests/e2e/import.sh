@@ -128,6 +128,47 @@ hg "$T/again.log" import zendesk "$FX" -o "$T/again" --format json
 check "the same export gives the same site" diff -r "$S" "$T/again"
 
 # ---------------------------------------------------------------------------
+section "jekyll"
+JX="$ROOT/tests/fixtures/import/jekyll"
+J="$T/jekyll"
+hg "$T/j.log" import jekyll "$JX" -o "$J"
+expect_rc "import jekyll" 0 "$RC" "$T/j.log"
+hg "$T/j-build.log" build "$J" -o "$T/j-out" --no-cache
+expect_rc "the imported Jekyll site builds" 0 "$RC" "$T/j-build.log"
+hg "$T/j-check.log" check "$J"
+expect_rc "check: no errors" 0 "$RC" "$T/j-check.log"
+has "check: 0 errors (the warnings are true: no descriptions, an orphan, {{ site.version }})" \
+  "$T/j-check.log" "4 articles, 0 errors"
+JD="$J/content/docs/install.md"
+has "a collection folder loses its underscore" "$JD" 'title: "Install Acme"'
+has "order -> weight" "$JD" "weight: 1"
+has "nav_order -> weight" "$J/content/about.md" "weight: 2"
+has "redirect_from, and a layout: redirect page, become aliases" "$JD" \
+  'aliases: ["/old-install/", "/setup.html", "/moved.html"]'
+has "permalink -> an alias" "$J/content/about.md" 'aliases: ["/company/about/"]'
+has "a post: date from the file name, Jekyll's post URL as an alias, tags split" \
+  "$J/content/posts/release.md" 'date: 2024-03-01'
+has "a post's old URL" "$J/content/posts/release.md" 'aliases: ["/2024/03/01/release.html"]'
+has "tags: a b -> a list" "$J/content/posts/release.md" 'tags: ["release", "news"]'
+has "published: false -> draft" "$J/content/posts/upcoming.md" "draft: true"
+has "index.md -> the folder intro" "$J/content/docs/_index.md" 'title: "Documentation"'
+has "{{ site.baseurl }}/company/about/ -> the page's file" "$JD" "[download page](../about.md) and run it."
+has "code stays as it was" "$JD" "{{ this stays }} {% as code %}"
+check "assets are copied" cmp "$JX/images/logo.png" "$J/content/images/logo.png"
+check "layouts, includes and _config.yml are not content" \
+  sh -c "! ls -R '$J/content' | grep -q -e layouts -e includes -e _config"
+check "old URLs redirect" test -f "$T/j-out/company/about/index.html" -a -f "$T/j-out/moved.html" \
+  -a -f "$T/j-out/setup.html" -a -f "$T/j-out/2024/03/01/release.html"
+JR="$J/import-report.txt"
+has "kramdown IAL reported by line" "$JR" "jekyll/_docs/install.md:11: kramdown attribute list '{:target=\"_blank\"}' removed"
+has "Liquid tag reported by line" "$JR" "jekyll/_docs/install.md:13: Liquid tag '{% include note.html"
+has "Liquid variable reported by line" "$JR" "jekyll/_docs/install.md:21: Liquid output '{{ site.version }}' kept as text"
+lacks "code is not reported" "$JR" "this stays"
+has "a reserved name is renamed, and said so" "$JR" "jekyll/search.md: 'search' is a name helpgen keeps for itself: renamed search-page"
+has "an HTML page is reported" "$JR" "jekyll/404.html: an HTML page or template, not imported"
+has "a map in front matter is reported" "$JR" "front matter 'sidebar' (a map) dropped"
+
+# ---------------------------------------------------------------------------
 section "refusals and bad exports"
 mkdir -p "$T/full" && echo keep >"$T/full/notes.txt"
 hg "$T/full.log" import zendesk "$FX" -o "$T/full"

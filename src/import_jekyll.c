@@ -35,7 +35,66 @@ typedef struct {
   hg_strmap url_ix;   /* new_url and old_url -> page index */
   hg_strmap alias_ix; /* alias -> 1 */
   hg_strmap folder_ix; /* "docs/a/" of every folder of the new site -> 1 */
+  hg_value *config;    /* _config.yml, or NULL */
 } jctx;
+
+/* Jekyll's URL of a page from a permalink pattern (":collection/:path/",
+ * "pretty", "date"...): coll "" for a page, path without its extension. */
+static char *expand_permalink(const char *pat, const char *coll, const char *path,
+                              const char *date) {
+  if (!strcmp(pat, "pretty"))
+    pat = *coll && !strcmp(coll, "posts") ? "/:categories/:year/:month/:day/:title/" : "/:path/";
+  else if (!strcmp(pat, "date"))
+    pat = *coll && !strcmp(coll, "posts") ? "/:categories/:year/:month/:day/:title:output_ext"
+                                          : "/:path:output_ext";
+  else if (!strcmp(pat, "none"))
+    pat = "/:categories/:title:output_ext";
+  const char *name = hg_path_basename(path);
+  char *title = hg_slugify(name);
+  hg_buf b = HG_BUF_INIT;
+  for (const char *q = pat; *q;) {
+    static const char *const keys[] = {":collection", ":path", ":name", ":title", ":output_ext",
+                                       ":categories", ":year", ":month", ":day", ":slug"};
+    size_t k = 0, kl = 0;
+    if (*q == ':')
+      for (k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+        kl = strlen(keys[k]);
+        if (!strncmp(q, keys[k], kl)) break;
+      }
+    if (*q != ':' || k == sizeof keys / sizeof keys[0]) {
+      hg_buf_putc(&b, *q++);
+      continue;
+    }
+    switch (k) {
+    case 0: hg_buf_puts(&b, coll); break;
+    case 1: hg_buf_puts(&b, path); break;
+    case 2: hg_buf_puts(&b, name); break;
+    case 3: case 9: hg_buf_puts(&b, title); break;
+    case 4: hg_buf_puts(&b, ".html"); break;
+    case 5: break;
+    case 6: hg_buf_append(&b, date, *date ? 4 : 0); break;
+    case 7: hg_buf_append(&b, *date ? date + 5 : date, *date ? 2 : 0); break;
+    case 8: hg_buf_append(&b, *date ? date + 8 : date, *date ? 2 : 0); break;
+    }
+    q += kl;
+  }
+  free(title);
+  /* "//" from an empty :categories, and a page named index is its folder */
+  hg_buf o = HG_BUF_INIT;
+  for (size_t i = 0; i < b.len; i++)
+    if (!(b.data[i] == '/' && o.len && o.data[o.len - 1] == '/')) hg_buf_putc(&o, b.data[i]);
+  hg_buf_free(&b);
+  char *u = hg_buf_steal(&o);
+  size_t l = strlen(u);
+  if (l >= 11 && !strcmp(u + l - 11, "/index.html")) u[l - 10] = '\0';
+  else if (l >= 7 && !strcmp(u + l - 7, "/index/")) u[l - 6] = '\0';
+  if (u[0] != '/') {
+    char *t = hg_strdup_printf("/%s", u);
+    free(u);
+    u = t;
+  }
+  return u;
+}
 
 static bool is_md(const char *name) {
   return hg_str_has_suffix(name, ".md") || hg_str_has_suffix(name, ".markdown") ||
@@ -615,6 +674,21 @@ bool hg_import_jekyll(const hg_import_opts *o, const char *dir, hg_import_report
   j.o = o;
   j.out = dir;
   j.r = r;
+  char *cfgp = hg_path_join(o->source, "_config.yml");
+  if (hg_is_file(cfgp)) {
+    size_t cl;
+    hg_error *e = NULL;
+    char *ct = hg_read_file(cfgp, &cl, &e);
+    if (ct) j.config = hg_yaml_parse(ct, cl, cfgp, 0, &e);
+    if (e) {
+      hg_import_note_add(r, e->path ? e->path : cfgp, e->line,
+                         "fix it: page URLs from its permalinks are not known",
+                         "_config.yml not read: %s", e->text);
+      hg_error_free(e);
+    }
+    free(ct);
+  }
+  free(cfgp);
   walk(&j, "", 0);
   /* read every Markdown page; copy every other file of a content folder */
   size_t pages = 0;
@@ -679,8 +753,28 @@ bool hg_import_jekyll(const hg_import_opts *o, const char *dir, hg_import_report
      * or a post (/YYYY/MM/DD/title.html); other collections' URLs depend on
      * _config.yml, so they need a permalink to be redirected */
     const char *perm = hg_value_str(hg_value_get(p->a.meta, "permalink"));
-    if (perm && !strchr(perm, ':')) {
-      p->old_url = perm[0] == '/' ? hg_xstrdup(perm) : hg_strdup_printf("/%s", perm);
+    /* a collection's permalink in _config.yml, or the site's */
+    char *coll = p->src[0] == '_' && strchr(p->src, '/')
+                     ? hg_xstrndup(p->src + 1, (size_t)(strchr(p->src, '/') - p->src - 1))
+                     : hg_xstrdup("");
+    const char *cperm =
+        *coll ? hg_value_str(hg_value_get(hg_value_get(hg_value_get(j.config, "collections"), coll),
+                                          "permalink"))
+              : NULL;
+    const char *sperm = hg_value_str(hg_value_get(j.config, "permalink"));
+    if (!perm) perm = cperm;
+    if (!perm && (!*coll || !strcmp(coll, "posts"))) perm = sperm;
+    if (perm) {
+      char *path = hg_xstrdup(*coll ? strchr(p->src, '/') + 1 : p->src);
+      char *dot = strrchr(path, '.');
+      if (dot && !strchr(dot, '/')) *dot = '\0';
+      if (!strcmp(coll, "posts")) { /* :path of a post is its title part */
+        char *st = stem_of(hg_path_basename(path), date);
+        free(path);
+        path = st;
+      }
+      p->old_url = expand_permalink(perm, coll, path, date);
+      free(path);
     } else if (p->src[0] != '_') {
       char *noext = hg_strdup_printf("/%s", p->src);
       char *dot = strrchr(noext, '.');
@@ -693,6 +787,7 @@ bool hg_import_jekyll(const hg_import_opts *o, const char *dir, hg_import_report
       p->old_url = hg_strdup_printf("/%.4s/%.2s/%.2s/%s.html", date, date + 5, date + 8, stem);
       free(stem);
     }
+    free(coll);
     if (p->a.title_line == 0) { /* no title: from the file name, as Obsidian does */
       free(p->a.title);
       char *stem = stem_of(hg_path_basename(p->src), date);
@@ -770,5 +865,6 @@ bool hg_import_jekyll(const hg_import_opts *o, const char *dir, hg_import_report
   hg_strmap_free(&j.url_ix);
   hg_strmap_free(&j.alias_ix);
   hg_strmap_free(&j.folder_ix);
+  hg_value_free(j.config);
   return ok;
 }

@@ -138,7 +138,7 @@ expect_rc "the imported Jekyll site builds" 0 "$RC" "$T/j-build.log"
 hg "$T/j-check.log" check "$J"
 expect_rc "check: no errors" 0 "$RC" "$T/j-check.log"
 has "check: 0 errors (the warnings are true: no descriptions, an orphan, {{ site.version }})" \
-  "$T/j-check.log" "4 articles, 0 errors"
+  "$T/j-check.log" "5 articles, 0 errors"
 JD="$J/content/docs/install.md"
 has "a collection folder loses its underscore" "$JD" 'title: "Install Acme"'
 has "order -> weight" "$JD" "weight: 1"
@@ -154,6 +154,8 @@ has "published: false -> draft" "$J/content/posts/upcoming.md" "draft: true"
 has "index.md -> the folder intro" "$J/content/docs/_index.md" 'title: "Documentation"'
 has "{{ site.baseurl }}/company/about/ -> the page's file" "$JD" "[download page](../about.md) and run it."
 has "code stays as it was" "$JD" "{{ this stays }} {% as code %}"
+has "a collection's permalink (_config.yml) resolves page-relative URLs" "$J/content/docs/guide.md" \
+  "Start with [Install Acme](install.md) and the [guide folder page](guide.md)"
 check "assets are copied" cmp "$JX/images/logo.png" "$J/content/images/logo.png"
 check "layouts, includes and _config.yml are not content" \
   sh -c "! ls -R '$J/content' | grep -q -e layouts -e includes -e _config"

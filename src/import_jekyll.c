@@ -36,6 +36,7 @@ typedef struct {
   hg_strmap alias_ix; /* alias -> 1 */
   hg_strmap folder_ix; /* "docs/a/" of every folder of the new site -> 1 */
   hg_value *config;    /* _config.yml, or NULL */
+  hg_strmap src_ix;    /* source path of every imported page -> index */
 } jctx;
 
 /* Jekyll's URL of a page from a permalink pattern (":collection/:path/",
@@ -319,10 +320,54 @@ static void add_alias(jctx *j, jpage *p, const char *alias, int line) {
  * "{{ site.baseurl }}/..." leaves) that are pages or files of the site
  * become relative paths to their files, which helpgen checks and rewrites;
  * cmark-gfm says which text is a link target. */
-static char *fix_root_links(jctx *j, jpage *p, const char *text) {
-  cmark_node *doc = cmark_parse_document(text, strlen(text), CMARK_OPT_DEFAULT);
+typedef struct {
+  int line, scol, ecol; /* a link's place (cmark's source positions, 1-based) */
+  char *url;
+} unlink_edit;
+
+/* The text with each link of `e` replaced by its text ("[a](x.md)" -> "a"),
+ * where the place holds such a link. */
+static char *apply_unlinks(const char *text, unlink_edit *e, size_t n) {
+  hg_buf b = HG_BUF_INIT;
+  int line = 1;
+  const char *ls = text;
+  for (const char *q = text;; q++) {
+    if (*q != '\n' && *q) continue;
+    size_t len = (size_t)(q - ls);
+    char *cur = hg_xstrndup(ls, len);
+    for (size_t i = n; i-- > 0;) { /* right to left: earlier columns stay valid */
+      if (e[i].line != line || e[i].scol < 1 || (size_t)e[i].ecol > strlen(cur) ||
+          e[i].scol > e[i].ecol)
+        continue;
+      size_t a = (size_t)e[i].scol - 1, z = (size_t)e[i].ecol - 1;
+      char *tail = hg_strdup_printf("](%s)", e[i].url);
+      size_t tl = strlen(tail);
+      if (cur[a] != '[' || z + 1 < tl || strncmp(cur + z + 1 - tl, tail, tl)) {
+        free(tail);
+        continue;
+      }
+      char *t = hg_strdup_printf("%.*s%.*s%s", (int)a, cur, (int)(z + 1 - tl - a - 1), cur + a + 1,
+                                 cur + z + 1);
+      free(cur);
+      cur = t;
+      free(tail);
+    }
+    hg_buf_puts(&b, cur);
+    free(cur);
+    if (!*q) break;
+    hg_buf_putc(&b, '\n');
+    ls = q + 1;
+    line++;
+  }
+  return hg_buf_steal(&b);
+}
+
+static char *fix_root_links(jctx *j, jpage *p, const char *text0) {
+  cmark_node *doc = cmark_parse_document(text0, strlen(text0), CMARK_OPT_DEFAULT);
   char **from = NULL, **to = NULL;
   size_t n = 0;
+  unlink_edit *edits = NULL;
+  size_t nedits = 0;
   cmark_iter *it = cmark_iter_new(doc);
   cmark_event_type ev;
   char *dir = strchr(p->dst, '/') ? hg_path_dirname(p->dst) : hg_xstrdup("");
@@ -338,7 +383,40 @@ static char *fix_root_links(jctx *j, jpage *p, const char *text) {
       path = hg_xstrndup(u, pl);
     } else { /* relative to the page's old URL, as the browser read it */
       char *rel0 = hg_xstrndup(u, pl);
-      if (!p->old_url || hg_str_has_suffix(rel0, ".md") || hg_str_has_suffix(rel0, ".markdown")) {
+      if (hg_str_has_suffix(rel0, ".md") || hg_str_has_suffix(rel0, ".markdown")) {
+        /* a link to a Markdown file: relative to this file in the source */
+        char *sd = strchr(p->src, '/') ? hg_path_dirname(p->src) : hg_xstrdup("");
+        char *dec = hg_percent_decode(rel0, strlen(rel0));
+        char *joined = *sd ? hg_strdup_printf("%s/%s", sd, dec) : hg_xstrdup(dec);
+        char *nrm = hg_path_normalize(joined);
+        long ti = nrm ? hg_strmap_get(&j->src_ix, nrm, -1) : -1;
+        if (ti >= 0) {
+          from = hg_xrealloc(from, (n + 1) * sizeof *from);
+          to = hg_xrealloc(to, (n + 1) * sizeof *to);
+          from[n] = hg_xstrndup(u, pl);
+          to[n++] = hg_rel_url(dir, j->p[ti].dst);
+        } else if (t == CMARK_NODE_LINK) {
+          int line = cmark_node_get_start_line(nd);
+          if (line == cmark_node_get_end_line(nd)) {
+            edits = hg_xrealloc(edits, (nedits + 1) * sizeof *edits);
+            edits[nedits].line = line;
+            edits[nedits].scol = cmark_node_get_start_column(nd);
+            edits[nedits].ecol = cmark_node_get_end_column(nd);
+            edits[nedits++].url = hg_xstrdup(u);
+          }
+          hg_import_note_add(j->r, p->a.path, line + p->a.body_line,
+                             "link to the page where it is now",
+                             "a link to %s, which is no page of this site: its text is kept, "
+                             "without the link", u);
+        }
+        free(nrm);
+        free(joined);
+        free(dec);
+        free(sd);
+        free(rel0);
+        continue;
+      }
+      if (!p->old_url) {
         free(rel0);
         continue;
       }
@@ -400,6 +478,9 @@ static char *fix_root_links(jctx *j, jpage *p, const char *text) {
   cmark_iter_free(it);
   cmark_node_free(doc);
   free(dir);
+  char *text = apply_unlinks(text0, edits, nedits);
+  for (size_t i = 0; i < nedits; i++) free(edits[i].url);
+  free(edits);
   hg_buf b = HG_BUF_INIT;
   for (const char *q = text; *q;) {
     size_t hit = n;
@@ -422,6 +503,7 @@ static char *fix_root_links(jctx *j, jpage *p, const char *text) {
   for (size_t i = 0; i < n; i++) free(from[i]), free(to[i]);
   free(from);
   free(to);
+  free(text);
   return hg_buf_steal(&b);
 }
 
@@ -797,6 +879,7 @@ bool hg_import_jekyll(const hg_import_opts *o, const char *dir, hg_import_report
       p->a.title = stem;
     }
     if (!p->redirect) {
+      hg_strmap_put(&j.src_ix, p->src, (long)i);
       hg_strmap_put(&j.url_ix, p->new_url, (long)i);
       if (p->old_url) {
         char *k = url_key(p->old_url);
@@ -866,5 +949,6 @@ bool hg_import_jekyll(const hg_import_opts *o, const char *dir, hg_import_report
   hg_strmap_free(&j.alias_ix);
   hg_strmap_free(&j.folder_ix);
   hg_value_free(j.config);
+  hg_strmap_free(&j.src_ix);
   return ok;
 }

@@ -156,6 +156,12 @@ has "{{ site.baseurl }}/company/about/ -> the page's file" "$JD" "[download page
 has "code stays as it was" "$JD" "{{ this stays }} {% as code %}"
 has "a collection's permalink (_config.yml) resolves page-relative URLs" "$J/content/docs/guide.md" \
   "Start with [Install Acme](install.md) and the [guide folder page](guide.md)"
+has "links to Markdown files follow them to their new names" "$J/content/docs/guide.md" \
+  "read [about us](../about.md) and the [first post](../posts/release.md)."
+has "a link to a file that is not there keeps its text, without the link" "$J/content/docs/guide.md" \
+  "Ask the team or read"
+has "... and is reported" "$J/import-report.txt" \
+  "jekyll/_docs/guide.md:6: a link to docs/pages/team.md, which is no page of this site: its text is kept"
 check "assets are copied" cmp "$JX/images/logo.png" "$J/content/images/logo.png"
 check "layouts, includes and _config.yml are not content" \
   sh -c "! ls -R '$J/content' | grep -q -e layouts -e includes -e _config"
@@ -169,6 +175,18 @@ lacks "code is not reported" "$JR" "this stays"
 has "a reserved name is renamed, and said so" "$JR" "jekyll/search.md: 'search' is a name helpgen keeps for itself: renamed search-page"
 has "an HTML page is reported" "$JR" "jekyll/404.html: an HTML page or template, not imported"
 has "a map in front matter is reported" "$JR" "front matter 'sidebar' (a map) dropped"
+
+CORP="$ROOT/../shared/corpora/jekyll"
+for c in jekyll-docs just-the-docs; do
+  if [ -d "$CORP/$c" ]; then
+    hg "$T/c-$c.log" import jekyll "$CORP/$c" -o "$T/c-$c"
+    expect_rc "corpus $c: imports" 0 "$RC" "$T/c-$c.log"
+    hg "$T/c-$c-build.log" build "$T/c-$c" -o "$T/c-$c-out" --no-cache
+    expect_rc "corpus $c: the imported site builds with 0 errors" 0 "$RC" "$T/c-$c-build.log"
+  else
+    skip "corpus $c: not in ../shared/corpora/jekyll"
+  fi
+done
 
 # ---------------------------------------------------------------------------
 section "refusals and bad exports"

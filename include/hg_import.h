@@ -28,7 +28,7 @@ typedef struct {
 } hg_import_report;
 
 typedef struct {
-  const char *kind;    /* "zendesk" or "jekyll" */
+  const char *kind;    /* "zendesk", "jekyll", "obsidian", "docusaurus", "mkdocs" */
   const char *source;  /* the export folder */
   const char *out_dir; /* the new site (missing or empty); NULL: "." */
   const char *lang;    /* keep this locale only, or NULL */
@@ -65,9 +65,9 @@ void hg_import_put_yaml_str(hg_buf *b, const char *s);
 bool hg_import_zendesk(const hg_import_opts *o, const char *dir, hg_import_report *r,
                        hg_error **err);
 
-/* The jekyll kind (import_jekyll.c): a Jekyll site's pages and collections
- * into one content/ tree. */
-bool hg_import_jekyll(const hg_import_opts *o, const char *dir, hg_import_report *r,
-                      hg_error **err);
+/* The tree kinds (import_jekyll.c): jekyll, obsidian, docusaurus and mkdocs
+ * (o->kind): a tree of Markdown pages into one content/ tree. */
+bool hg_import_tree(const hg_import_opts *o, const char *dir, hg_import_report *r,
+                    hg_error **err);
 
 #endif

@@ -1,11 +1,13 @@
-/* import_jekyll.c - a Jekyll site (pages, collections such as _posts/ and
- * _docs/, assets) into a helpgen content/ tree: front matter mapped (order,
+/* import_jekyll.c - a tree of Markdown pages into a helpgen content/ tree:
+ * a Jekyll site (pages, collections such as _posts/ and _docs/, assets), an
+ * Obsidian vault, Docusaurus docs/ or MkDocs' docs_dir. For Jekyll: front matter mapped (order,
  * nav_order, redirect_from, permalink, layout: redirect, published), Liquid
  * variables for the site's address resolved, Liquid tags and kramdown
  * attribute lists reported by line. Front matter is read by content.c (the
  * build's own reader, libyaml underneath); the Markdown by cmark-gfm. */
 #include <cmark-gfm.h>
 #include <dirent.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -37,7 +39,12 @@ typedef struct {
   hg_strmap folder_ix; /* "docs/a/" of every folder of the new site -> 1 */
   hg_value *config;    /* _config.yml, or NULL */
   hg_strmap src_ix;    /* source path of every imported page -> index */
+  int kind;            /* K_JEKYLL... */
+  char *root;          /* the folder of the pages: SOURCE, SOURCE/docs, mkdocs' docs_dir */
+  hg_strmap nav;       /* mkdocs: page path -> its place in mkdocs.yml's nav + 1 */
 } jctx;
+
+enum { K_JEKYLL, K_OBSIDIAN, K_DOCUSAURUS, K_MKDOCS };
 
 /* Jekyll's URL of a page from a permalink pattern (":collection/:path/",
  * "pretty", "date"...): coll "" for a page, path without its extension. */
@@ -99,7 +106,7 @@ static char *expand_permalink(const char *pat, const char *coll, const char *pat
 
 static bool is_md(const char *name) {
   return hg_str_has_suffix(name, ".md") || hg_str_has_suffix(name, ".markdown") ||
-         hg_str_has_suffix(name, ".mdown");
+         hg_str_has_suffix(name, ".mdown") || hg_str_has_suffix(name, ".mdx");
 }
 
 /* Folders of a Jekyll site that hold no pages. */
@@ -135,7 +142,7 @@ static void add_page(jctx *j, const char *src_rel) {
 }
 
 static void walk(jctx *j, const char *rel, int depth) {
-  char *dir = *rel ? hg_path_join(j->o->source, rel) : hg_xstrdup(j->o->source);
+  char *dir = *rel ? hg_path_join(j->root, rel) : hg_xstrdup(j->root);
   DIR *d = opendir(dir);
   if (!d) {
     hg_import_note_add(j->r, dir, 0, "check its permissions", "folder cannot be read: skipped");
@@ -161,7 +168,7 @@ static void walk(jctx *j, const char *rel, int depth) {
       hg_import_note_add(j->r, full, 0, "copy what it points to into the site if it belongs there",
                          "a symbolic link, not followed");
     } else if (S_ISDIR(st.st_mode)) {
-      if (!skipped_dir(rel, names[i])) {
+      if (!(j->kind == K_JEKYLL ? skipped_dir(rel, names[i]) : names[i][0] == '.')) {
         if (depth < 32) walk(j, r2, depth + 1);
         else hg_import_note_add(j->r, full, 0, "flatten the tree", "folder nested over 32 deep: skipped");
       }
@@ -219,7 +226,7 @@ static char *dst_of(jctx *j, const char *src, char date[11]) {
   const char *p = map_dirs(&b, src);
   char *stem = stem_of(p, date);
   char *slug = hg_slugify(stem);
-  char *sib = hg_strdup_printf("%s/%.*s%s", j->o->source, (int)(p - src), src, stem);
+  char *sib = hg_strdup_printf("%s/%.*s%s", j->root, (int)(p - src), src, stem);
   if (!strcmp(stem, "index") || !strcmp(stem, "README") || !strcmp(stem, "readme")) {
     hg_buf_puts(&b, "_index.md");
   } else if (!*date && hg_is_dir(sib) && !has_index(sib) && strcmp(slug, "search") &&
@@ -227,7 +234,7 @@ static char *dst_of(jctx *j, const char *src, char date[11]) {
     hg_buf_printf(&b, "%s/_index.md", *slug ? slug : "page");
   } else {
     if (!b.len && (!strcmp(slug, "search") || !strcmp(slug, "404") || !strcmp(slug, "assets"))) {
-      char *shown = hg_path_join(j->o->source, src);
+      char *shown = hg_path_join(j->root, src);
       hg_import_note_add(j->r, shown, 0,
                          "helpgen has its own page there; the article is now at the new name",
                          "'%s' is a name helpgen keeps for itself: renamed %s-page", stem, slug);
@@ -383,7 +390,8 @@ static char *fix_root_links(jctx *j, jpage *p, const char *text0) {
       path = hg_xstrndup(u, pl);
     } else { /* relative to the page's old URL, as the browser read it */
       char *rel0 = hg_xstrndup(u, pl);
-      if (hg_str_has_suffix(rel0, ".md") || hg_str_has_suffix(rel0, ".markdown")) {
+      if (hg_str_has_suffix(rel0, ".md") || hg_str_has_suffix(rel0, ".markdown") ||
+          hg_str_has_suffix(rel0, ".mdx")) {
         /* a link to a Markdown file: relative to this file in the source */
         char *sd = strchr(p->src, '/') ? hg_path_dirname(p->src) : hg_xstrdup("");
         char *dec = hg_percent_decode(rel0, strlen(rel0));
@@ -492,7 +500,23 @@ static char *fix_root_links(jctx *j, jpage *p, const char *text0) {
                                             after == '?'))
           hit = i;
       }
-    if (hit < n) {
+    size_t skip = 0; /* a reference definition: "[x]: url" */
+    if (hit == n && q[0] == ']' && q[1] == ':') {
+      const char *d = q + 2;
+      while (*d == ' ' || *d == '\t') d++;
+      for (size_t i = 0; i < n && hit == n; i++) {
+        size_t l = strlen(from[i]);
+        char after = d[l];
+        if (!strncmp(d, from[i], l) && (after == '\n' || after == ' ' || after == '\t' ||
+                                        after == '#' || after == '?' || after == '\0'))
+          hit = i, skip = (size_t)(d - q) + l;
+      }
+    }
+    if (hit < n && skip) {
+      hg_buf_puts(&b, "]: ");
+      hg_buf_puts(&b, to[hit]);
+      q += skip;
+    } else if (hit < n) {
       hg_buf_puts(&b, "](");
       hg_buf_puts(&b, to[hit]);
       q += 2 + strlen(from[hit]);
@@ -539,7 +563,22 @@ static char *body_of(jctx *j, jpage *p) {
       hg_buf_append(&b, body + i, e - i);
     } else {
       for (size_t k = i; k < e;) {
-        if (body[k] == '{' && k + 1 < e && (body[k + 1] == '{' || body[k + 1] == '%')) {
+        if (j->kind == K_DOCUSAURUS && k == i &&
+            (!strncmp(body + k, "import ", 7) || !strncmp(body + k, "export ", 7))) {
+          hg_import_note_add(j->r, p->a.path, src_line,
+                             "MDX modules do not run in helpgen: write what the component "
+                             "showed as Markdown",
+                             "MDX '%.*s' removed", (int)(e - k > 60 ? 60 : e - k), body + k);
+          k = e;
+        } else if (j->kind == K_DOCUSAURUS && k == i && body[k] == '<' && k + 1 < e &&
+                   body[k + 1] >= 'A' && body[k + 1] <= 'Z') {
+          hg_import_note_add(j->r, p->a.path, src_line,
+                             "helpgen renders no JSX components: replace it with Markdown",
+                             "JSX '%.*s' kept as text", (int)(e - k > 60 ? 60 : e - k), body + k);
+          hg_buf_append(&b, body + k, e - k);
+          k = e;
+        } else if (j->kind == K_JEKYLL && body[k] == '{' && k + 1 < e &&
+                   (body[k + 1] == '{' || body[k + 1] == '%')) {
           char close = body[k + 1] == '{' ? '}' : '%';
           const char *end = NULL;
           for (size_t q = k + 2; q + 1 < e + 1 && q + 1 <= e; q++)
@@ -575,7 +614,7 @@ static char *body_of(jctx *j, jpage *p) {
           free(tagtext);
           free(inner);
           k += tl;
-        } else if (body[k] == '{' && k + 1 < e && body[k + 1] == ':') {
+        } else if (j->kind == K_JEKYLL && body[k] == '{' && k + 1 < e && body[k + 1] == ':') {
           const char *end = memchr(body + k, '}', e - k);
           if (!end) {
             hg_buf_putc(&b, body[k++]);
@@ -657,6 +696,19 @@ static bool is_mapped(const char *k) {
   return false;
 }
 
+/* mkdocs.yml's nav: every page's place in its list ("- Title: a.md",
+ * "- a.md", "- Section: [...]"), counted from 1 in each list. */
+static void nav_weights(hg_strmap *nav, const hg_value *v, int depth) {
+  if (!v || v->type != HG_V_LIST || depth > 16) return;
+  for (size_t i = 0; i < v->len; i++) {
+    const hg_value *it = v->items[i];
+    const hg_value *x = it->type == HG_V_MAP && it->len == 1 ? it->items[0] : it;
+    const char *path = hg_value_str(x);
+    if (path && !hg_url_has_scheme(path)) hg_strmap_put(nav, path, (long)i + 1);
+    else nav_weights(nav, x, depth + 1);
+  }
+}
+
 static long weight_of(const hg_value *m) {
   static const char *const keys[] = {"weight", "order", "nav_order", "sidebar_position"};
   for (size_t i = 0; i < 4; i++) {
@@ -680,7 +732,10 @@ static bool write_page(jctx *j, jpage *p, hg_error **err) {
     hg_buf_puts(&b, "\ndescription: ");
     hg_import_put_yaml_str(&b, desc);
   }
-  hg_buf_printf(&b, "\nweight: %ld\n", weight_of(m));
+  long w = weight_of(m);
+  long nw = hg_strmap_get(&j->nav, p->src, 0);
+  if (!w && nw) w = nw;
+  hg_buf_printf(&b, "\nweight: %ld\n", w);
   if (!folder) {
     char **tags = NULL, **kw = NULL;
     size_t nt = 0, nk = 0;
@@ -688,6 +743,8 @@ static bool write_page(jctx *j, jpage *p, hg_error **err) {
     strings_of(hg_value_get(m, "categories"), &tags, &nt, true);
     strings_of(hg_value_get(m, "category"), &tags, &nt, false);
     strings_of(hg_value_get(m, "keywords"), &kw, &nk, false);
+    if (j->kind == K_OBSIDIAN) /* other names of the note, not old URLs */
+      strings_of(hg_value_get(m, "aliases"), &kw, &nk, false);
     put_list(&b, "tags", tags, nt);
     put_list(&b, "keywords", kw, nk);
     free_strings(tags, nt);
@@ -750,14 +807,99 @@ static void jpage_free(jpage *p) {
   hg_article_clear(&p->a);
 }
 
-bool hg_import_jekyll(const hg_import_opts *o, const char *dir, hg_import_report *r,
-                      hg_error **err) {
+/* mkdocs.yml's docs_dir (default docs), read with libyaml; a file it
+ * cannot read (Python tags such as !!python/name:...) leaves the default. */
+static char *mkdocs_root(const hg_import_opts *o, hg_import_report *r, hg_strmap *nav) {
+  char *yml = hg_path_join(o->source, "mkdocs.yml");
+  char *root = NULL;
+  size_t len;
+  hg_error *e = NULL;
+  char *text = hg_is_file(yml) ? hg_read_file(yml, &len, &e) : NULL;
+  hg_value *v = text ? hg_yaml_parse(text, len, yml, 0, &e) : NULL;
+  const char *dd = hg_value_str(hg_value_get(v, "docs_dir"));
+  if (dd) root = hg_path_join(o->source, dd);
+  if (e) {
+    hg_import_note_add(r, yml, e->line, "check docs_dir: the pages were read from docs/",
+                       "mkdocs.yml not read: %s", e->text);
+    hg_error_free(e);
+  }
+  /* nav -> weights; its titles and sections are the pages' and folders' own */
+  nav_weights(nav, hg_value_get(v, "nav"), 0);
+  if (!v && text)
+    hg_import_note_add(r, yml, 0, "set weight: in the pages' front matter to order them",
+                       "the nav order is not carried over (mkdocs.yml not read)");
+  hg_value_free(v);
+  free(text);
+  free(yml);
+  return root ? root : hg_path_join(o->source, "docs");
+}
+
+/* A Docusaurus folder's _category_.json (label, position) as its _index.md,
+ * unless a page already is the folder's intro. */
+static void write_category(jctx *j, const char *src, hg_strmap *dsts) {
+  hg_buf d = HG_BUF_INIT;
+  map_dirs(&d, src);
+  hg_buf_puts(&d, "_index.md");
+  char *full = hg_path_join(j->root, src);
+  if (hg_strmap_get(dsts, hg_buf_cstr(&d), 0)) {
+    free(full);
+    hg_buf_free(&d);
+    return;
+  }
+  json_error_t je;
+  json_t *c = json_load_file(full, 0, &je);
+  if (!json_is_object(c)) {
+    hg_import_note_add(j->r, full, c ? 1 : je.line, "fix the JSON",
+                       "not read: %s", c ? "not an object" : je.text);
+  } else {
+    json_t *label = json_object_get(c, "label"), *pos = json_object_get(c, "position");
+    hg_buf b = HG_BUF_INIT;
+    if (json_is_string(label)) {
+      hg_buf_puts(&b, "---\ntitle: ");
+      hg_import_put_yaml_str(&b, json_string_value(label));
+      hg_buf_putc(&b, '\n');
+    } else {
+      hg_buf_puts(&b, "---\n");
+    }
+    hg_buf_printf(&b, "weight: %ld\n---\n",
+                  json_is_number(pos) ? (long)(json_number_value(pos) * (json_is_integer(pos) ? 1 : 100)) : 0L);
+    char *path = hg_strdup_printf("%s/content/%s", j->out, hg_buf_cstr(&d));
+    hg_error *e = NULL;
+    if (hg_write_file(path, b.data, b.len, &e)) j->r->folders++;
+    else hg_import_note_add(j->r, full, 0, "check the disk", "not written: %s", e->text);
+    hg_error_free(e);
+    free(path);
+    hg_buf_free(&b);
+  }
+  if (c) json_decref(c);
+  free(full);
+  hg_buf_free(&d);
+}
+
+bool hg_import_tree(const hg_import_opts *o, const char *dir, hg_import_report *r,
+                    hg_error **err) {
   jctx j = {0};
   j.o = o;
   j.out = dir;
   j.r = r;
+  j.kind = !strcmp(o->kind, "obsidian")     ? K_OBSIDIAN
+           : !strcmp(o->kind, "docusaurus") ? K_DOCUSAURUS
+           : !strcmp(o->kind, "mkdocs")     ? K_MKDOCS
+                                            : K_JEKYLL;
+  if (j.kind == K_MKDOCS) {
+    j.root = mkdocs_root(o, r, &j.nav);
+  } else {
+    char *docs = hg_path_join(o->source, "docs");
+    j.root = j.kind == K_DOCUSAURUS && hg_is_dir(docs) ? docs : hg_xstrdup(o->source);
+    if (j.root != docs) free(docs);
+  }
+  if (!hg_is_dir(j.root)) {
+    hg_error_set(err, 1, j.root, 0, 0, "no such folder (where the %s pages should be)", o->kind);
+    free(j.root);
+    return false;
+  }
   char *cfgp = hg_path_join(o->source, "_config.yml");
-  if (hg_is_file(cfgp)) {
+  if (j.kind == K_JEKYLL && hg_is_file(cfgp)) {
     size_t cl;
     hg_error *e = NULL;
     char *ct = hg_read_file(cfgp, &cl, &e);
@@ -777,8 +919,16 @@ bool hg_import_jekyll(const hg_import_opts *o, const char *dir, hg_import_report
   for (size_t i = 0; i < j.n; i++) {
     jpage *p = &j.p[i];
     char date[11];
-    char *full = hg_path_join(o->source, p->src);
+    char *full = hg_path_join(j.root, p->src);
     const char *base = hg_path_basename(p->src);
+    if (j.kind == K_DOCUSAURUS && (!strcmp(base, "_category_.json") || base[0] == '_')) {
+      if (strcmp(base, "_category_.json"))
+        hg_import_note_add(r, full, 0, "paste its text where it was imported",
+                           "a partial (its name starts with '_'), not a page: not imported");
+      p->redirect = !strcmp(base, "_category_.json"); /* marked for write_category */
+      free(full);
+      continue;
+    }
     if (!is_md(base)) {
       bool top = !strchr(p->src, '/');
       if (hg_str_has_suffix(base, ".html") || hg_str_has_suffix(base, ".liquid")) {
@@ -819,6 +969,30 @@ bool hg_import_jekyll(const hg_import_opts *o, const char *dir, hg_import_report
     }
     hg_diags d = {0};
     p->ok = hg_article_parse(&p->a, p->text, len, &d);
+    if (!p->ok && p->a.meta && p->a.meta->type == HG_V_MAP) {
+      /* a key that means something else to helpgen (a Docusaurus slug
+       * "/start"...): dropped, noted, and the rest read again */
+      bool dropped = false;
+      for (size_t k = 0; k < d.len; k++)
+        for (size_t q = 0; d.items[k].sev == HG_ERR && p->a.meta->key_lines &&
+                           q < p->a.meta->len; q++)
+          if (p->a.meta->key_lines[q] == d.items[k].line &&
+              p->a.meta->items[q]->type != HG_V_NULL) {
+            hg_import_note_add(r, full, d.items[k].line,
+                               "set it again in helpgen's terms (see Front matter in the README)",
+                               "%s: '%s' dropped", d.items[k].msg, p->a.meta->keys[q]);
+            if (!strcmp(p->a.meta->keys[q], "slug")) { /* its old URL, for an alias */
+              const char *sl = hg_value_str(p->a.meta->items[q]);
+              if (sl && sl[0] == '/' && !p->old_url) p->old_url = hg_xstrdup(sl);
+            }
+            p->a.meta->items[q]->type = HG_V_NULL;
+            dropped = true;
+          }
+      if (dropped) {
+        hg_diags_free(&d);
+        p->ok = hg_article_apply_meta(&p->a, &d);
+      }
+    }
     for (size_t k = 0; k < d.len; k++)
       if (d.items[k].sev == HG_ERR || !p->ok)
         hg_import_note_add(r, full, d.items[k].line, "fix it in the source and import again",
@@ -831,45 +1005,50 @@ bool hg_import_jekyll(const hg_import_opts *o, const char *dir, hg_import_report
     if (!p->a.date && *date) p->a.date = hg_xstrdup(date);
     const char *lay = hg_value_str(hg_value_get(p->a.meta, "layout"));
     p->redirect = (lay && !strcmp(lay, "redirect")) || hg_value_get(p->a.meta, "redirect_to");
-    /* the old URL: permalink, else Jekyll's default for a page (path.html)
-     * or a post (/YYYY/MM/DD/title.html); other collections' URLs depend on
-     * _config.yml, so they need a permalink to be redirected */
-    const char *perm = hg_value_str(hg_value_get(p->a.meta, "permalink"));
-    /* a collection's permalink in _config.yml, or the site's */
-    char *coll = p->src[0] == '_' && strchr(p->src, '/')
-                     ? hg_xstrndup(p->src + 1, (size_t)(strchr(p->src, '/') - p->src - 1))
-                     : hg_xstrdup("");
-    const char *cperm =
-        *coll ? hg_value_str(hg_value_get(hg_value_get(hg_value_get(j.config, "collections"), coll),
-                                          "permalink"))
-              : NULL;
-    const char *sperm = hg_value_str(hg_value_get(j.config, "permalink"));
-    if (!perm) perm = cperm;
-    if (!perm && (!*coll || !strcmp(coll, "posts"))) perm = sperm;
-    if (perm) {
-      char *path = hg_xstrdup(*coll ? strchr(p->src, '/') + 1 : p->src);
-      char *dot = strrchr(path, '.');
-      if (dot && !strchr(dot, '/')) *dot = '\0';
-      if (!strcmp(coll, "posts")) { /* :path of a post is its title part */
-        char *st = stem_of(hg_path_basename(path), date);
+    if (j.kind != K_JEKYLL) { /* a Docusaurus slug from the root is its old URL */
+      const char *sl = hg_value_str(hg_value_get(p->a.meta, "slug"));
+      if (j.kind == K_DOCUSAURUS && sl && sl[0] == '/' && !p->old_url) p->old_url = hg_xstrdup(sl);
+    } else {
+      /* the old URL: permalink, else Jekyll's default for a page (path.html)
+       * or a post (/YYYY/MM/DD/title.html); other collections' URLs depend on
+       * _config.yml, so they need a permalink to be redirected */
+      const char *perm = hg_value_str(hg_value_get(p->a.meta, "permalink"));
+      /* a collection's permalink in _config.yml, or the site's */
+      char *coll = p->src[0] == '_' && strchr(p->src, '/')
+                       ? hg_xstrndup(p->src + 1, (size_t)(strchr(p->src, '/') - p->src - 1))
+                       : hg_xstrdup("");
+      const char *cperm =
+          *coll ? hg_value_str(hg_value_get(hg_value_get(hg_value_get(j.config, "collections"), coll),
+                                            "permalink"))
+                : NULL;
+      const char *sperm = hg_value_str(hg_value_get(j.config, "permalink"));
+      if (!perm) perm = cperm;
+      if (!perm && (!*coll || !strcmp(coll, "posts"))) perm = sperm;
+      if (perm) {
+        char *path = hg_xstrdup(*coll ? strchr(p->src, '/') + 1 : p->src);
+        char *dot = strrchr(path, '.');
+        if (dot && !strchr(dot, '/')) *dot = '\0';
+        if (!strcmp(coll, "posts")) { /* :path of a post is its title part */
+          char *st = stem_of(hg_path_basename(path), date);
+          free(path);
+          path = st;
+        }
+        p->old_url = expand_permalink(perm, coll, path, date);
         free(path);
-        path = st;
+      } else if (p->src[0] != '_') {
+        char *noext = hg_strdup_printf("/%s", p->src);
+        char *dot = strrchr(noext, '.');
+        if (dot) strcpy(dot, ".html");
+        const char *b2 = hg_path_basename(noext);
+        if (!strcmp(b2, "index.html")) noext[b2 - noext] = '\0';
+        p->old_url = noext;
+      } else if (hg_str_has_prefix(p->src, "_posts/") && *date) {
+        char *stem = stem_of(hg_path_basename(p->src), date);
+        p->old_url = hg_strdup_printf("/%.4s/%.2s/%.2s/%s.html", date, date + 5, date + 8, stem);
+        free(stem);
       }
-      p->old_url = expand_permalink(perm, coll, path, date);
-      free(path);
-    } else if (p->src[0] != '_') {
-      char *noext = hg_strdup_printf("/%s", p->src);
-      char *dot = strrchr(noext, '.');
-      if (dot) strcpy(dot, ".html");
-      const char *b2 = hg_path_basename(noext);
-      if (!strcmp(b2, "index.html")) noext[b2 - noext] = '\0';
-      p->old_url = noext;
-    } else if (hg_str_has_prefix(p->src, "_posts/") && *date) {
-      char *stem = stem_of(hg_path_basename(p->src), date);
-      p->old_url = hg_strdup_printf("/%.4s/%.2s/%.2s/%s.html", date, date + 5, date + 8, stem);
-      free(stem);
+      free(coll);
     }
-    free(coll);
     if (p->a.title_line == 0) { /* no title: from the file name, as Obsidian does */
       free(p->a.title);
       char *stem = stem_of(hg_path_basename(p->src), date);
@@ -930,9 +1109,18 @@ bool hg_import_jekyll(const hg_import_opts *o, const char *dir, hg_import_report
   bool ok = true;
   for (size_t i = 0; ok && i < j.n; i++)
     if (j.p[i].ok && !j.p[i].redirect) ok = write_page(&j, &j.p[i], err);
+  if (j.kind == K_DOCUSAURUS) {
+    hg_strmap dsts = {0};
+    for (size_t i = 0; i < j.n; i++)
+      if (j.p[i].ok && j.p[i].dst) hg_strmap_put(&dsts, j.p[i].dst, 1);
+    for (size_t i = 0; i < j.n; i++)
+      if (!j.p[i].ok && j.p[i].redirect) write_category(&j, j.p[i].src, &dsts);
+    hg_strmap_free(&dsts);
+  }
   if (ok) {
-    char *cfg = hg_strdup_printf("# Written by helpgen import jekyll from %s (see "
-                                 "import-report.txt)\ntitle: \"Help Center\"\n", o->source);
+    char *cfg = hg_strdup_printf("# Written by helpgen import %s from %s (see "
+                                 "import-report.txt)\ntitle: \"Help Center\"\n", o->kind,
+                                 o->source);
     char *path = hg_path_join(dir, "helpgen.yaml");
     ok = hg_write_file(path, cfg, strlen(cfg), err);
     free(path);
@@ -940,7 +1128,7 @@ bool hg_import_jekyll(const hg_import_opts *o, const char *dir, hg_import_report
     r->languages = 1;
   }
   if (ok && !pages) {
-    hg_error_set(err, 1, o->source, 0, 0, "no Markdown pages found (is this a Jekyll site?)");
+    hg_error_set(err, 1, j.root, 0, 0, "no Markdown pages found (is this a %s site?)", o->kind);
     ok = false;
   }
   for (size_t i = 0; i < j.n; i++) jpage_free(&j.p[i]);
@@ -950,5 +1138,7 @@ bool hg_import_jekyll(const hg_import_opts *o, const char *dir, hg_import_report
   hg_strmap_free(&j.folder_ix);
   hg_value_free(j.config);
   hg_strmap_free(&j.src_ix);
+  free(j.root);
+  hg_strmap_free(&j.nav);
   return ok;
 }

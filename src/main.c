@@ -39,7 +39,7 @@ static const char usage[] =
     "  helpgen serve [SITE] [--port N] [--bind ADDR] [-o OUT] [--drafts]\n"
     "  helpgen new article|faq|category|flow PATH [--title T] [--lang L] [--site SITE]\n"
     "  helpgen check [SITE] [--format text|json|junit] [-o FILE] [--today YYYY-MM-DD] [--strict]\n"
-    "  helpgen import zendesk|jekyll SOURCE [-o SITE] [--lang L] [--raw-html] [--format F]\n"
+    "  helpgen import KIND SOURCE [-o SITE] [--lang L] [--raw-html] [--format text|json]\n"
     "  helpgen help [COMMAND]\n"
     "  helpgen --help | --version\n"
     "\n"
@@ -48,7 +48,7 @@ static const char usage[] =
     "  serve   preview the site on http://127.0.0.1:1313/, rebuilt and reloaded on every change\n"
     "  new     create an article, FAQ page, category or flow from a template\n"
     "  check   report broken links, orphans, overdue reviews... (text, JSON or JUnit)\n"
-    "  import  turn another help center (a Zendesk export, a Jekyll site) into a new site\n"
+    "  import  turn a Zendesk export or a Jekyll, Obsidian, Docusaurus or MkDocs tree into a site\n"
     "  help    show help for a command\n"
     "\n"
     "Colours are used on a terminal only, never when NO_COLOR is set.\n"
@@ -157,7 +157,8 @@ static const char usage_check[] =
     "warnings with --strict), 2 usage errors or a site that cannot be read.\n";
 
 static const char usage_import[] =
-    "Usage: helpgen import zendesk|jekyll SOURCE [-o SITE] [--lang L] [--raw-html]\n"
+    "Usage: helpgen import zendesk|jekyll|obsidian|docusaurus|mkdocs SOURCE [-o SITE]\n"
+    "                     [--lang L] [--raw-html]\n"
     "                     [--format text|json]\n"
     "\n"
     "Writes a new helpgen site into SITE (default: the current folder), which must be\n"
@@ -167,6 +168,9 @@ static const char usage_import[] =
     "            translations/<article id>.json and attachments/<id>/<name>\n"
     "  jekyll    a Jekyll site: pages, collections (_docs/, _posts/...) and files;\n"
     "            order/nav_order, redirect_from, permalink and redirect pages mapped\n"
+    "  obsidian  a vault: titles from file names, aliases as keywords, folder notes\n"
+    "  docusaurus  docs/: sidebar_position, _category_.json, slugs; MDX reported\n"
+    "  mkdocs    mkdocs.yml's docs_dir, its nav order as weights\n"
     "Each locale gets its own content/<lang>/ tree. SITE/import-report.txt lists\n"
     "every construct that could not be carried over as source:line: what; what to do.\n"
     "\n"

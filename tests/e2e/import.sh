@@ -158,6 +158,7 @@ has "a collection's permalink (_config.yml) resolves page-relative URLs" "$J/con
   "Start with [Install Acme](install.md) and the [guide folder page](guide.md)"
 has "links to Markdown files follow them to their new names" "$J/content/docs/guide.md" \
   "read [about us](../about.md) and the [first post](../posts/release.md)."
+has "a reference definition follows the file too" "$J/content/docs/guide.md" "[about]: ../about.md"
 has "a link to a file that is not there keeps its text, without the link" "$J/content/docs/guide.md" \
   "Ask the team or read"
 has "... and is reported" "$J/import-report.txt" \
@@ -176,15 +177,52 @@ has "a reserved name is renamed, and said so" "$JR" "jekyll/search.md: 'search' 
 has "an HTML page is reported" "$JR" "jekyll/404.html: an HTML page or template, not imported"
 has "a map in front matter is reported" "$JR" "front matter 'sidebar' (a map) dropped"
 
-CORP="$ROOT/../shared/corpora/jekyll"
-for c in jekyll-docs just-the-docs; do
+# ---------------------------------------------------------------------------
+section "obsidian, docusaurus, mkdocs"
+for k in obsidian docusaurus mkdocs; do
+  hg "$T/$k.log" import "$k" "$ROOT/tests/fixtures/import/$k" -o "$T/$k"
+  expect_rc "import $k" 0 "$RC" "$T/$k.log"
+  hg "$T/$k-build.log" build "$T/$k" -o "$T/$k-out" --no-cache
+  expect_rc "the imported $k site builds" 0 "$RC" "$T/$k-build.log"
+  hg "$T/$k-check.log" check "$T/$k"
+  expect_rc "$k: check finds no errors" 0 "$RC" "$T/$k-check.log"
+done
+O="$T/obsidian/content/getting-started"
+has "obsidian: a note beside its folder is the folder's page, titled by its file name" "$O/_index.md" 'title: "Getting Started"'
+has "obsidian: a note without a title is titled by its file name" "$O/install.md" 'title: "Install"'
+has "obsidian: aliases are other names (keywords), not old URLs" "$O/install.md" 'keywords: ["Setup", "Installing"]'
+lacks "obsidian: ... and no aliases" "$O/install.md" "aliases:"
+has "obsidian: a link to the note with a space in its name" "$O/install.md" "[the start](_index.md)"
+check "obsidian: .obsidian/ is not content" sh -c "! ls -R '$T/obsidian' | grep -q app.json"
+DC="$T/docusaurus/content"
+has "docusaurus: _category_.json -> the folder's title and weight" "$DC/guides/_index.md" 'title: "Guides"'
+has "docusaurus: _category_.json position" "$DC/guides/_index.md" "weight: 2"
+has "docusaurus: sidebar_position -> weight" "$DC/intro.md" "weight: 1"
+has "docusaurus: a slug from the root -> an alias" "$DC/intro.md" 'aliases: ["/start"]'
+has "docusaurus: .mdx pages are imported, links to them follow" "$DC/intro.md" "[first guide](guides/first.md)"
+lacks "docusaurus: MDX imports are removed" "$DC/guides/first.md" "import Tabs"
+has "docusaurus: MDX imports reported by line" "$T/docusaurus/import-report.txt" \
+  "docusaurus/docs/guides/first.mdx:4: MDX 'import Tabs from '@theme/Tabs';' removed"
+has "docusaurus: JSX reported by line" "$T/docusaurus/import-report.txt" "docusaurus/docs/guides/first.mdx:11: JSX '<Tabs>' kept as text"
+has "docusaurus: a partial is reported" "$T/docusaurus/import-report.txt" "docs/_shared.mdx: a partial"
+MC="$T/mkdocs/content"
+has "mkdocs: pages come from docs_dir, index.md is the folder intro" "$MC/setup/_index.md" 'title: "Setup"'
+has "mkdocs: the nav order -> weight" "$MC/setup/install.md" "weight: 2"
+has "mkdocs: links and reference definitions follow index.md" "$MC/setup/install.md" "[the start](../_index.md) or [setup][s]."
+has "mkdocs: reference definition" "$MC/setup/install.md" "[s]: _index.md"
+
+CORP="$ROOT/../shared/corpora"
+for kc in jekyll:jekyll/jekyll-docs jekyll:jekyll/just-the-docs obsidian:obsidian docusaurus:docusaurus \
+  mkdocs:mkdocs-material; do
+  k=${kc%%:*} c=${kc#*:}
   if [ -d "$CORP/$c" ]; then
-    hg "$T/c-$c.log" import jekyll "$CORP/$c" -o "$T/c-$c"
+    c=$(echo "$c" | tr / -)
+    hg "$T/c-$c.log" import "$k" "$CORP/${kc#*:}" -o "$T/c-$c"
     expect_rc "corpus $c: imports" 0 "$RC" "$T/c-$c.log"
     hg "$T/c-$c-build.log" build "$T/c-$c" -o "$T/c-$c-out" --no-cache
     expect_rc "corpus $c: the imported site builds with 0 errors" 0 "$RC" "$T/c-$c-build.log"
   else
-    skip "corpus $c: not in ../shared/corpora/jekyll"
+    skip "corpus $c: not in ../shared/corpora"
   fi
 done
 

@@ -1005,9 +1005,23 @@ bool hg_import_tree(const hg_import_opts *o, const char *dir, hg_import_report *
     if (!p->a.date && *date) p->a.date = hg_xstrdup(date);
     const char *lay = hg_value_str(hg_value_get(p->a.meta, "layout"));
     p->redirect = (lay && !strcmp(lay, "redirect")) || hg_value_get(p->a.meta, "redirect_to");
-    if (j.kind != K_JEKYLL) { /* a Docusaurus slug from the root is its old URL */
+    if (j.kind == K_DOCUSAURUS) {
+      /* the old URL: a slug from the root, else /docs/<folders>/<id or file
+       * name without its number prefix>, as Docusaurus serves docs/ */
       const char *sl = hg_value_str(hg_value_get(p->a.meta, "slug"));
-      if (j.kind == K_DOCUSAURUS && sl && sl[0] == '/' && !p->old_url) p->old_url = hg_xstrdup(sl);
+      if (sl && sl[0] == '/' && !p->old_url) p->old_url = hg_xstrdup(sl);
+      if (!p->old_url && !hg_str_has_suffix(p->dst, "_index.md")) {
+        const char *id = hg_value_str(hg_value_get(p->a.meta, "id"));
+        char *stem = stem_of(hg_path_basename(p->src), date);
+        const char *name = stem;
+        size_t dn = strspn(name, "0123456789");
+        if (dn && (name[dn] == '-' || name[dn] == '_' || name[dn] == '.')) name += dn + 1;
+        const char *slash = strrchr(p->src, '/');
+        p->old_url = hg_strdup_printf("/docs/%.*s%s%s", slash ? (int)(slash - p->src) : 0,
+                                      p->src, slash ? "/" : "", id && !strchr(id, '/') ? id : name);
+        free(stem);
+      }
+    } else if (j.kind != K_JEKYLL) {
     } else {
       /* the old URL: permalink, else Jekyll's default for a page (path.html)
        * or a post (/YYYY/MM/DD/title.html); other collections' URLs depend on

@@ -431,14 +431,9 @@ static char *fix_root_links(jctx *j, jpage *p, const char *text0) {
       const char *o = p->old_url;
       size_t bl = strlen(o);
       while (bl && o[bl - 1] != '/') bl--;
-      char *joined = hg_strdup_printf("%.*s%s", (int)bl - 1 > 0 ? (int)bl - 1 : 0, o + 1, rel0);
-      if (bl > 1) {
-        free(joined);
-        joined = hg_strdup_printf("%.*s/%s", (int)bl - 2, o + 1, rel0);
-      } else {
-        free(joined);
-        joined = hg_xstrdup(rel0);
-      }
+      /* the folder of the old URL ("/docs/a/" of "/docs/a/b.html"), without its slashes */
+      char *joined = bl > 1 ? hg_strdup_printf("%.*s/%s", (int)(bl - 2), o + 1, rel0)
+                            : hg_xstrdup(rel0);
       char *nrm = hg_path_normalize(joined);
       free(joined);
       free(rel0);

@@ -369,20 +369,67 @@ static char *apply_unlinks(const char *text, unlink_edit *e, size_t n) {
   return hg_buf_steal(&b);
 }
 
+typedef struct {
+  char *url;
+  cmark_node_type type;
+  int sl, el, sc, ec; /* source positions (in the body) */
+  bool nested; /* inside an indented block (an admonition or a tab's body, which
+                  helpgen's Markdown stage reads as Markdown): rewritten, never unlinked */
+} found_link;
+
+/* Every link and image target of the Markdown text, also those inside
+ * indented blocks (one level: admonition and tab bodies), whose text is
+ * parsed again with the whole text after it, for the reference
+ * definitions it uses. */
+static void find_links(const char *text, const char *whole, bool nested, int depth,
+                       found_link **v, size_t *n) {
+  cmark_node *doc = cmark_parse_document(text, strlen(text), CMARK_OPT_DEFAULT);
+  cmark_iter *it = cmark_iter_new(doc);
+  cmark_event_type ev;
+  while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+    cmark_node *nd = cmark_iter_get_node(it);
+    cmark_node_type t = cmark_node_get_type(nd);
+    if (ev != CMARK_EVENT_ENTER) continue;
+    int flen, foff;
+    char fch;
+    if (t == CMARK_NODE_CODE_BLOCK && !cmark_node_get_fenced(nd, &flen, &foff, &fch) && depth < 1) {
+      /* the whole text after the block, for the reference definitions it uses */
+      const char *lit = cmark_node_get_literal(nd);
+      if (lit && strchr(lit, '[')) {
+        char *both = hg_strdup_printf("%s\n\n%s", lit, whole);
+        find_links(both, whole, true, depth + 1, v, n);
+        free(both);
+      }
+      continue;
+    }
+    if ((t != CMARK_NODE_LINK && t != CMARK_NODE_IMAGE) || !cmark_node_get_url(nd)) continue;
+    *v = hg_xrealloc(*v, (*n + 1) * sizeof **v);
+    found_link *f = &(*v)[(*n)++];
+    f->url = hg_xstrdup(cmark_node_get_url(nd));
+    f->type = t;
+    f->sl = cmark_node_get_start_line(nd);
+    f->el = cmark_node_get_end_line(nd);
+    f->sc = cmark_node_get_start_column(nd);
+    f->ec = cmark_node_get_end_column(nd);
+    f->nested = nested;
+  }
+  cmark_iter_free(it);
+  cmark_node_free(doc);
+}
+
 static char *fix_root_links(jctx *j, jpage *p, const char *text0) {
-  cmark_node *doc = cmark_parse_document(text0, strlen(text0), CMARK_OPT_DEFAULT);
   char **from = NULL, **to = NULL;
   size_t n = 0;
   unlink_edit *edits = NULL;
   size_t nedits = 0;
-  cmark_iter *it = cmark_iter_new(doc);
-  cmark_event_type ev;
+  found_link *fv = NULL;
+  size_t nfound = 0;
+  find_links(text0, text0, false, 0, &fv, &nfound);
   char *dir = strchr(p->dst, '/') ? hg_path_dirname(p->dst) : hg_xstrdup("");
-  while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-    cmark_node *nd = cmark_iter_get_node(it);
-    cmark_node_type t = cmark_node_get_type(nd);
-    if (ev != CMARK_EVENT_ENTER || (t != CMARK_NODE_LINK && t != CMARK_NODE_IMAGE)) continue;
-    const char *u = cmark_node_get_url(nd);
+  for (size_t fi = 0; fi < nfound; fi++) {
+    const found_link *F = &fv[fi];
+    cmark_node_type t = F->type;
+    const char *u = F->url;
     if (!u || !*u || u[0] == '#' || hg_url_has_scheme(u) || (u[0] == '/' && u[1] == '/')) continue;
     size_t pl = strcspn(u, "?#");
     char *path;
@@ -403,13 +450,13 @@ static char *fix_root_links(jctx *j, jpage *p, const char *text0) {
           to = hg_xrealloc(to, (n + 1) * sizeof *to);
           from[n] = hg_xstrndup(u, pl);
           to[n++] = hg_rel_url(dir, j->p[ti].dst);
-        } else if (t == CMARK_NODE_LINK) {
-          int line = cmark_node_get_start_line(nd);
-          if (line == cmark_node_get_end_line(nd)) {
+        } else if (t == CMARK_NODE_LINK && !F->nested) {
+          int line = F->sl;
+          if (line == F->el) {
             edits = hg_xrealloc(edits, (nedits + 1) * sizeof *edits);
             edits[nedits].line = line;
-            edits[nedits].scol = cmark_node_get_start_column(nd);
-            edits[nedits].ecol = cmark_node_get_end_column(nd);
+            edits[nedits].scol = F->sc;
+            edits[nedits].ecol = F->ec;
             edits[nedits++].url = hg_xstrdup(u);
           }
           hg_import_note_add(j->r, p->a.path, line + p->a.body_line,
@@ -470,16 +517,16 @@ static char *fix_root_links(jctx *j, jpage *p, const char *text0) {
       to = hg_xrealloc(to, (n + 1) * sizeof *to);
       from[n] = hg_xstrndup(u, pl);
       to[n++] = rel;
-    } else {
-      hg_import_note_add(j->r, p->a.path, cmark_node_get_start_line(nd) + p->a.body_line,
+    } else if (!F->nested) {
+      hg_import_note_add(j->r, p->a.path, F->sl + p->a.body_line,
                          "write the path to its file (relative, ending in .md), or a full URL",
                          "a link to %s, which is no page or file of this site", u);
     }
     free(k);
     free(path);
   }
-  cmark_iter_free(it);
-  cmark_node_free(doc);
+  for (size_t fi = 0; fi < nfound; fi++) free(fv[fi].url);
+  free(fv);
   free(dir);
   char *text = apply_unlinks(text0, edits, nedits);
   for (size_t i = 0; i < nedits; i++) free(edits[i].url);

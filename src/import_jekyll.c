@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "hg_content.h"
@@ -188,7 +189,7 @@ static void walk(jctx *j, const char *rel, int depth) {
 /* Appends the folders of src ("_docs/a b/x.md" -> "docs/a-b/") as they are
  * under content/: slugs, a collection's '_' dropped, a reserved top-level
  * name renamed. Returns src's last segment. */
-static const char *map_dirs(hg_buf *b, const char *src) {
+static const char *map_dirs(hg_buf *b, const char *src, bool keep_names) {
   const char *p = src;
   for (;;) {
     const char *e = strchr(p, '/');
@@ -200,6 +201,9 @@ static const char *map_dirs(hg_buf *b, const char *src) {
       char *t = hg_strdup_printf("%s-files", slug);
       free(slug);
       slug = t;
+    } else if (keep_names && *slug) { /* Obsidian links notes by their names */
+      free(slug);
+      slug = hg_xstrdup(seg);
     }
     hg_buf_printf(b, "%s/", *slug ? slug : "folder");
     free(slug);
@@ -223,17 +227,24 @@ static bool has_index(const char *dir) {
  * "x.md" beside a folder "x/" without one (the folder-note pattern). */
 static char *dst_of(jctx *j, const char *src, char date[11]) {
   hg_buf b = HG_BUF_INIT;
-  const char *p = map_dirs(&b, src);
+  const char *p = map_dirs(&b, src, j->kind == K_OBSIDIAN);
   char *stem = stem_of(p, date);
   char *slug = hg_slugify(stem);
+  if (j->kind == K_OBSIDIAN && *slug && !strchr(stem, '/')) { /* the note's own name */
+    free(slug);
+    slug = hg_xstrdup(stem);
+  }
   char *sib = hg_strdup_printf("%s/%.*s%s", j->root, (int)(p - src), src, stem);
   if (!strcmp(stem, "index") || !strcmp(stem, "README") || !strcmp(stem, "readme")) {
     hg_buf_puts(&b, "_index.md");
-  } else if (!*date && hg_is_dir(sib) && !has_index(sib) && strcmp(slug, "search") &&
-             strcmp(slug, "assets") && strcmp(slug, "404")) {
+  } else if (!*date && hg_is_dir(sib) && !has_index(sib) && strcasecmp(slug, "search") &&
+             strcasecmp(slug, "assets") && strcmp(slug, "404")) {
     hg_buf_printf(&b, "%s/_index.md", *slug ? slug : "page");
   } else {
-    if (!b.len && (!strcmp(slug, "search") || !strcmp(slug, "404") || !strcmp(slug, "assets"))) {
+    char *sl2 = hg_slugify(slug);
+    bool reserved = !strcmp(sl2, "search") || !strcmp(sl2, "404") || !strcmp(sl2, "assets");
+    free(sl2);
+    if (!b.len && reserved) {
       char *shown = hg_path_join(j->root, src);
       hg_import_note_add(j->r, shown, 0,
                          "helpgen has its own page there; the article is now at the new name",
@@ -255,7 +266,7 @@ static char *dst_of(jctx *j, const char *src, char date[11]) {
  * is under content/, or NULL. */
 static char *asset_of(jctx *j, const char *path) {
   hg_buf b = HG_BUF_INIT;
-  const char *base = map_dirs(&b, path);
+  const char *base = map_dirs(&b, path, j->kind == K_OBSIDIAN);
   hg_buf_puts(&b, base);
   char *f = hg_strdup_printf("%s/content/%s", j->out, hg_buf_cstr(&b));
   bool yes = hg_is_file(f);
@@ -321,6 +332,18 @@ static void add_alias(jctx *j, jpage *p, const char *alias, int line) {
   p->aliases = hg_xrealloc(p->aliases, (p->naliases + 1) * sizeof *p->aliases);
   p->aliases[p->naliases++] = alias[0] == '/' ? hg_xstrdup(alias) : hg_strdup_printf("/%s", alias);
   free(k);
+}
+
+/* A relative path as a link target: spaces and parentheses %-escaped. */
+static char *link_path(char *rel) {
+  hg_buf b = HG_BUF_INIT;
+  for (const char *q = rel; *q; q++)
+    if (*q == ' ') hg_buf_puts(&b, "%20");
+    else if (*q == '(') hg_buf_puts(&b, "%28");
+    else if (*q == ')') hg_buf_puts(&b, "%29");
+    else hg_buf_putc(&b, *q);
+  free(rel);
+  return hg_buf_steal(&b);
 }
 
 /* Root-absolute link and image targets ("/company/about/", what
@@ -449,7 +472,7 @@ static char *fix_root_links(jctx *j, jpage *p, const char *text0) {
           from = hg_xrealloc(from, (n + 1) * sizeof *from);
           to = hg_xrealloc(to, (n + 1) * sizeof *to);
           from[n] = hg_xstrndup(u, pl);
-          to[n++] = hg_rel_url(dir, j->p[ti].dst);
+          to[n++] = link_path(hg_rel_url(dir, j->p[ti].dst));
         } else if (t == CMARK_NODE_LINK && !F->nested) {
           int line = F->sl;
           if (line == F->el) {
@@ -504,11 +527,11 @@ static char *fix_root_links(jctx *j, jpage *p, const char *text0) {
     long ti = hg_strmap_get(&j->url_ix, k, -1);
     char *rel = NULL;
     if (ti >= 0) {
-      rel = hg_rel_url(dir, j->p[ti].dst);
+      rel = link_path(hg_rel_url(dir, j->p[ti].dst));
     } else {
       char *dec = hg_percent_decode(path + 1, strlen(path + 1));
       char *as = strstr(dec, "..") ? NULL : asset_of(j, dec);
-      if (as) rel = hg_rel_url(dir, as);
+      if (as) rel = link_path(hg_rel_url(dir, as));
       free(as);
       free(dec);
     }
@@ -880,7 +903,7 @@ static char *mkdocs_root(const hg_import_opts *o, hg_import_report *r, hg_strmap
  * unless a page already is the folder's intro. */
 static void write_category(jctx *j, const char *src, hg_strmap *dsts) {
   hg_buf d = HG_BUF_INIT;
-  map_dirs(&d, src);
+  map_dirs(&d, src, false);
   hg_buf_puts(&d, "_index.md");
   char *full = hg_path_join(j->root, src);
   if (hg_strmap_get(dsts, hg_buf_cstr(&d), 0)) {

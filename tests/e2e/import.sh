@@ -187,12 +187,16 @@ for k in obsidian docusaurus mkdocs; do
   hg "$T/$k-check.log" check "$T/$k"
   expect_rc "$k: check finds no errors" 0 "$RC" "$T/$k-check.log"
 done
-O="$T/obsidian/content/getting-started"
+O="$T/obsidian/content/Getting Started"
 has "obsidian: a note beside its folder is the folder's page, titled by its file name" "$O/_index.md" 'title: "Getting Started"'
-has "obsidian: a note without a title is titled by its file name" "$O/install.md" 'title: "Install"'
-has "obsidian: aliases are other names (keywords), not old URLs" "$O/install.md" 'keywords: ["Setup", "Installing"]'
-lacks "obsidian: ... and no aliases" "$O/install.md" "aliases:"
-has "obsidian: a link to the note with a space in its name" "$O/install.md" "[the start](_index.md)"
+has "obsidian: a note without a title is titled by its file name" "$O/Install.md" 'title: "Install"'
+has "obsidian: aliases are other names (keywords), not old URLs" "$O/Install.md" 'keywords: ["Setup", "Installing"]'
+lacks "obsidian: ... and no aliases" "$O/Install.md" "aliases:"
+has "obsidian: a link to the note with a space in its name" "$O/Install.md" "[the start](_index.md)"
+has "obsidian: a link into the folder of a folder note" "$O/_index.md" "[install steps](Install.md)"
+has "obsidian: names are kept, and a link to a name with a space stays %-escaped" "$O/Install.md" \
+  "[the tips](../Quick%20Tips.md)"
+check "obsidian: the note keeps its name" test -f "$T/obsidian/content/Quick Tips.md"
 check "obsidian: .obsidian/ is not content" sh -c "! ls -R '$T/obsidian' | grep -q app.json"
 DC="$T/docusaurus/content"
 has "docusaurus: _category_.json -> the folder's title and weight" "$DC/guides/_index.md" 'title: "Guides"'

@@ -36,6 +36,9 @@ typedef char *(*hg_html2md_url_fn)(void *ctx, const char *url, bool image, int l
 typedef struct {
   hg_html2md_url_fn url; /* may be NULL */
   void *ctx;
+  bool raw_html; /* keep embeds (iframe, video, audio, object, embed) and forms as
+                    raw HTML, for a site with markdown.unsafe: true (still noted);
+                    scripts and <style> are dropped either way */
 } hg_html2md_opts;
 
 typedef struct {

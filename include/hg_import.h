@@ -28,11 +28,12 @@ typedef struct {
 } hg_import_report;
 
 typedef struct {
-  const char *kind;    /* "zendesk" */
+  const char *kind;    /* "zendesk", "jekyll", "obsidian", "docusaurus", "mkdocs" */
   const char *source;  /* the export folder */
   const char *out_dir; /* the new site (missing or empty); NULL: "." */
   const char *lang;    /* keep this locale only, or NULL */
   bool json;           /* also write import-report.json */
+  bool raw_html;       /* keep embeds and forms as raw HTML (markdown.unsafe: true) */
   FILE *log;           /* the summary line (NULL: none) */
 } hg_import_opts;
 
@@ -63,5 +64,10 @@ void hg_import_put_yaml_str(hg_buf *b, const char *s);
  * read at all; problems with single items are notes. */
 bool hg_import_zendesk(const hg_import_opts *o, const char *dir, hg_import_report *r,
                        hg_error **err);
+
+/* The tree kinds (import_jekyll.c): jekyll, obsidian, docusaurus and mkdocs
+ * (o->kind): a tree of Markdown pages into one content/ tree. */
+bool hg_import_tree(const hg_import_opts *o, const char *dir, hg_import_report *r,
+                    hg_error **err);
 
 #endif

@@ -78,7 +78,8 @@ void hg_html2md_out_free(hg_html2md_out *out) {
 typedef struct {
   const hg_html2md_opts *o;
   hg_html2md_notes *notes;
-  int depth; /* element nesting, bounded against stack exhaustion */
+  int depth;   /* element nesting, bounded against stack exhaustion */
+  int in_cell; /* inside a table cell: one line, no breaks */
 } cv;
 
 #define MAX_DEPTH 200
@@ -133,6 +134,12 @@ static bool is_ws(char ch) {
 
 static cmark_node *new_node(cmark_node_type t) { return cmark_node_new(t); }
 
+/* Appends child to parent, or frees it where cmark does not allow it (a
+ * line break in a table cell...). */
+static void put(cmark_node *parent, cmark_node *child) {
+  if (!cmark_node_append_child(parent, child)) cmark_node_free(child);
+}
+
 static cmark_node *new_text(const char *s) {
   cmark_node *t = new_node(CMARK_NODE_TEXT);
   cmark_node_set_literal(t, s);
@@ -153,7 +160,7 @@ static void add_text(cmark_node *parent, const char *s) {
     hg_buf_putc(&b, *p);
   }
   if (sp) hg_buf_putc(&b, ' ');
-  if (b.len) cmark_node_append_child(parent, new_text(hg_buf_cstr(&b)));
+  if (b.len) put(parent, new_text(hg_buf_cstr(&b)));
   hg_buf_free(&b);
 }
 
@@ -206,8 +213,9 @@ static bool trim_edge(cmark_node *n, bool front) {
 static void settle_span(cmark_node *span) {
   bool lead = trim_edge(span, true);
   bool trail = trim_edge(span, false);
-  if (lead) cmark_node_insert_before(span, new_text(" "));
-  if (trail) cmark_node_insert_after(span, new_text(" "));
+  cmark_node *sp;
+  if (lead && !cmark_node_insert_before(span, sp = new_text(" "))) cmark_node_free(sp);
+  if (trail && !cmark_node_insert_after(span, sp = new_text(" "))) cmark_node_free(sp);
   if (!cmark_node_first_child(span)) cmark_node_free(span);
 }
 
@@ -285,11 +293,53 @@ static void check_style(cv *c, const GumboNode *n) {
   hg_buf_free(&found);
 }
 
+static bool is_void(GumboTag t) {
+  return t == GUMBO_TAG_INPUT || t == GUMBO_TAG_EMBED || t == GUMBO_TAG_BR || t == GUMBO_TAG_IMG ||
+         t == GUMBO_TAG_SOURCE || t == GUMBO_TAG_TRACK || t == GUMBO_TAG_PARAM ||
+         t == GUMBO_TAG_WBR || t == GUMBO_TAG_HR || t == GUMBO_TAG_AREA || t == GUMBO_TAG_COL;
+}
+
+/* The element as written: its tags and text as they are in the source,
+ * end tags the parser implied added. */
+static void outer_html(const GumboNode *n, hg_buf *h, int depth) {
+  if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_WHITESPACE ||
+      n->type == GUMBO_NODE_CDATA) {
+    hg_buf_append(h, n->v.text.original_text.data, n->v.text.original_text.length);
+    return;
+  }
+  if (n->type != GUMBO_NODE_ELEMENT || depth > MAX_DEPTH) return;
+  const GumboElement *e = &n->v.element;
+  char *name = tag_name(n);
+  if (e->original_tag.length) hg_buf_append(h, e->original_tag.data, e->original_tag.length);
+  else hg_buf_printf(h, "<%s>", name);
+  for (unsigned i = 0; i < e->children.length; i++) outer_html(e->children.data[i], h, depth + 1);
+  if (e->original_end_tag.length)
+    hg_buf_append(h, e->original_end_tag.data, e->original_end_tag.length);
+  else if (!is_void(e->tag))
+    hg_buf_printf(h, "</%s>", name);
+  free(name);
+}
+
+/* The element as raw inline HTML in parent (raw_html). */
+static bool put_raw(cv *c, const GumboNode *n, cmark_node *parent) {
+  (void)c;
+  if (!parent) return false;
+  hg_buf h = HG_BUF_INIT;
+  outer_html(n, &h, 0);
+  cmark_node *raw = new_node(CMARK_NODE_HTML_INLINE);
+  cmark_node_set_literal(raw, hg_buf_cstr(&h));
+  put(parent, raw);
+  hg_buf_free(&h);
+  return true;
+}
+
 /* Elements with no Markdown form; true when n was one (it is noted and
- * dropped, or replaced by a link to what it embedded). */
+ * dropped, or replaced by a link to what it embedded, or kept as raw HTML
+ * with raw_html). */
 static bool unconvertible(cv *c, const GumboNode *n, cmark_node *inline_parent) {
   GumboTag t = tag(n);
   const char *src = NULL;
+  bool raw = c->o && c->o->raw_html;
   switch (t) {
   case GUMBO_TAG_SCRIPT:
     src = attr(n, "src");
@@ -307,8 +357,12 @@ static bool unconvertible(cv *c, const GumboNode *n, cmark_node *inline_parent) 
   case GUMBO_TAG_FORM: case GUMBO_TAG_INPUT: case GUMBO_TAG_BUTTON: case GUMBO_TAG_SELECT:
   case GUMBO_TAG_TEXTAREA: {
     char *name = tag_name(n);
-    note(c, n, "link to a form on your site (or a flow, flows/NAME.yaml) instead",
-         "a <%s> (a form) dropped", name);
+    if (raw && put_raw(c, n, inline_parent))
+      note(c, n, "check that it still works on the new site (markdown.unsafe: true keeps it)",
+           "a <%s> (a form) kept as raw HTML", name);
+    else
+      note(c, n, "link to a form on your site (or a flow, flows/NAME.yaml) instead",
+           "a <%s> (a form) dropped", name);
     free(name);
     return true;
   }
@@ -323,13 +377,16 @@ static bool unconvertible(cv *c, const GumboNode *n, cmark_node *inline_parent) 
     }
     char *name = tag_name(n);
     bool linkable = src && !url_is_script(src) && *src;
-    if (linkable && inline_parent) {
+    if (raw && put_raw(c, n, inline_parent)) {
+      note(c, n, "check that it still shows on the new site (markdown.unsafe: true keeps it)",
+           "an <%s>%s%s kept as raw HTML", name, src ? " " : "", src ? src : "");
+    } else if (linkable && inline_parent) {
       char *u = map_url(c, src, false, n);
       const char *title = attr(n, "title");
       cmark_node *link = new_node(CMARK_NODE_LINK);
       cmark_node_set_url(link, u);
-      cmark_node_append_child(link, new_text(title && *title ? title : u));
-      cmark_node_append_child(inline_parent, link);
+      put(link, new_text(title && *title ? title : u));
+      put(inline_parent, link);
       free(u);
       note(c, n,
            "it became a link to its address; embed it again with a hook shortcode if readers "
@@ -383,7 +440,7 @@ static void add_image(cv *c, const GumboNode *n, cmark_node *parent) {
   if (title && *title) cmark_node_set_title(img, title);
   const char *alt = attr(n, "alt");
   if (alt && *alt) add_text(img, alt);
-  cmark_node_append_child(parent, img);
+  put(parent, img);
 }
 
 static void inlines(cv *c, const GumboNode *n, cmark_node *parent) {
@@ -402,7 +459,8 @@ static void inlines(cv *c, const GumboNode *n, cmark_node *parent) {
   check_style(c, n);
   if (unconvertible(c, n, parent)) {
   } else if (t == GUMBO_TAG_BR) {
-    cmark_node_append_child(parent, new_node(CMARK_NODE_LINEBREAK));
+    if (c->in_cell) add_text(parent, " ");
+    else put(parent, new_node(CMARK_NODE_LINEBREAK));
   } else if (t == GUMBO_TAG_IMG) {
     add_image(c, n, parent);
   } else if (is_code_tag(t)) {
@@ -413,7 +471,7 @@ static void inlines(cv *c, const GumboNode *n, cmark_node *parent) {
     if (b.len) {
       cmark_node *code = new_node(CMARK_NODE_CODE);
       cmark_node_set_literal(code, hg_buf_cstr(&b));
-      cmark_node_append_child(parent, code);
+      put(parent, code);
     }
     hg_buf_free(&b);
   } else if (t == GUMBO_TAG_A) {
@@ -434,14 +492,21 @@ static void inlines(cv *c, const GumboNode *n, cmark_node *parent) {
       free(u);
       const char *title = attr(n, "title");
       if (title && *title) cmark_node_set_title(link, title);
-      cmark_node_append_child(parent, link);
-      inline_children(c, n, link);
-      settle_span(link);
+      if (cmark_node_append_child(parent, link)) {
+        inline_children(c, n, link);
+        settle_span(link);
+      } else {
+        cmark_node_free(link);
+        inline_children(c, n, parent);
+      }
     }
   } else {
     cmark_node *span = span_node(t);
+    if (span && !cmark_node_append_child(parent, span)) {
+      cmark_node_free(span);
+      span = NULL;
+    }
     if (span) {
-      cmark_node_append_child(parent, span);
       inline_children(c, n, span);
       settle_span(span);
     } else {
@@ -476,7 +541,7 @@ static void para_close(blk *b) {
 static cmark_node *para_open(blk *b) {
   if (!b->para) {
     b->para = new_node(CMARK_NODE_PARAGRAPH);
-    cmark_node_append_child(b->parent, b->para);
+    put(b->parent, b->para);
   }
   return b->para;
 }
@@ -552,11 +617,11 @@ static const char *callout_marker(const GumboNode *n) {
 static void callout(cv *c, const GumboNode *n, const char *marker, blk *b) {
   para_close(b);
   cmark_node *bq = new_node(CMARK_NODE_BLOCK_QUOTE);
-  cmark_node_append_child(b->parent, bq);
+  put(b->parent, bq);
   blk inner = {bq, NULL};
   cmark_node *p = para_open(&inner);
-  cmark_node_append_child(p, new_text(marker));
-  cmark_node_append_child(p, new_node(CMARK_NODE_SOFTBREAK));
+  put(p, new_text(marker));
+  put(p, new_node(CMARK_NODE_SOFTBREAK));
   /* a first <p> continues the marker's paragraph */
   const GumboVector *ch = &n->v.element.children;
   unsigned i = 0;
@@ -621,7 +686,7 @@ static void code_block(cv *c, const GumboNode *n, blk *b) {
    * (and reads back as none) */
   cmark_node_set_fence_info(cb, lang ? lang : " ");
   free(lang);
-  cmark_node_append_child(b->parent, cb);
+  put(b->parent, cb);
   hg_buf_free(&t);
 }
 
@@ -638,7 +703,7 @@ static void list(cv *c, const GumboNode *n, blk *b) {
     cmark_node_set_list_start(l, s >= 0 && s < 1000000000 ? (int)s : 1);
     cmark_node_set_list_delim(l, CMARK_PERIOD_DELIM);
   }
-  cmark_node_append_child(b->parent, l);
+  put(b->parent, l);
   bool tight = true;
   const GumboVector *ch = &n->v.element.children;
   cmark_node *loose_item = NULL; /* content between <li>s goes into the last item */
@@ -648,14 +713,14 @@ static void list(cv *c, const GumboNode *n, blk *b) {
     cmark_node *item;
     if (tag(k) == GUMBO_TAG_LI) {
       item = new_node(CMARK_NODE_ITEM);
-      cmark_node_append_child(l, item);
+      put(l, item);
       check_style(c, k);
       blocks_of(c, k, item);
       loose_item = item;
     } else {
       if (!loose_item) {
         loose_item = new_node(CMARK_NODE_ITEM);
-        cmark_node_append_child(l, loose_item);
+        put(l, loose_item);
       }
       item = loose_item;
       blk ib = {item, NULL};
@@ -771,7 +836,7 @@ static void table(cv *c, const GumboNode *n, blk *b) {
     blk cb = {b->parent, NULL};
     cmark_node *p = para_open(&cb);
     cmark_node *strong = new_node(CMARK_NODE_STRONG);
-    cmark_node_append_child(p, strong);
+    put(p, strong);
     inline_children(c, caption, strong);
     settle_span(strong);
     para_close(&cb);
@@ -797,11 +862,11 @@ static void table(cv *c, const GumboNode *n, blk *b) {
   cmark_node *tbl = cmark_node_new_with_ext(g.t_table, g.table);
   uint8_t *align = hg_xcalloc(ncols, 1);
   cmark_gfm_extensions_set_table_columns(tbl, (uint16_t)ncols);
-  cmark_node_append_child(b->parent, tbl);
+  put(b->parent, tbl);
   for (size_t r = 0; r < rows.n; r++) {
     cmark_node *row = cmark_node_new_with_ext(g.t_row, g.table);
     if (r == 0) cmark_gfm_extensions_set_table_row_is_header(row, 1);
-    cmark_node_append_child(tbl, row);
+    put(tbl, row);
     size_t k = 0;
     const GumboVector *ch = &rows.v[r]->v.element.children;
     for (unsigned i = 0; i < ch->length && k < ncols; i++) {
@@ -810,8 +875,10 @@ static void table(cv *c, const GumboNode *n, blk *b) {
       if (t != GUMBO_TAG_TD && t != GUMBO_TAG_TH) continue;
       check_style(c, cn);
       cmark_node *cell = new_cell();
-      cmark_node_append_child(row, cell);
+      put(row, cell);
+      c->in_cell++;
       cell_inlines(c, cn, cell, 0);
+      c->in_cell--;
       trim_edge(cell, true);
       trim_edge(cell, false);
       if (r == 0) align[k] = (uint8_t)cell_align(cn);
@@ -822,14 +889,14 @@ static void table(cv *c, const GumboNode *n, blk *b) {
         note(c, cn, "Markdown tables have no merged cells: check the row reads right",
              "a cell spanning %ld columns became one cell and %ld empty ones", span, span - 1);
         for (long s = 1; s < span && k < ncols; s++, k++)
-          cmark_node_append_child(row, new_cell());
+          put(row, new_cell());
       }
       if (rs && strtol(rs, NULL, 10) > 1)
         note(c, cn, "Markdown tables have no merged cells: repeat the value in each row",
              "a cell spanning %ld rows became one cell (the rows below it shift left)",
              strtol(rs, NULL, 10));
     }
-    for (; k < ncols; k++) cmark_node_append_child(row, new_cell());
+    for (; k < ncols; k++) put(row, new_cell());
   }
   cmark_gfm_extensions_set_table_alignments(tbl, (uint16_t)ncols, align); /* copies */
   free(align);
@@ -871,7 +938,7 @@ static void block(cv *c, const GumboNode *n, blk *b) {
       t == GUMBO_TAG_FORM) {
     para_close(b);
     blk one = {b->parent, NULL};
-    unconvertible(c, n, t == GUMBO_TAG_IFRAME ? para_open(&one) : NULL);
+    unconvertible(c, n, t == GUMBO_TAG_IFRAME || t == GUMBO_TAG_FORM ? para_open(&one) : NULL);
     para_close(&one);
   } else if (t == GUMBO_TAG_HEAD || t == GUMBO_TAG_TITLE || t == GUMBO_TAG_META ||
              t == GUMBO_TAG_LINK || t == GUMBO_TAG_BASE) {
@@ -887,12 +954,12 @@ static void block(cv *c, const GumboNode *n, blk *b) {
     cmark_node *p = para_open(&pb);
     if (t == GUMBO_TAG_DT || t == GUMBO_TAG_SUMMARY || t == GUMBO_TAG_LEGEND) {
       cmark_node *s = new_node(CMARK_NODE_STRONG);
-      cmark_node_append_child(p, s);
+      put(p, s);
       inline_children(c, n, s);
       settle_span(s);
     } else if (t == GUMBO_TAG_FIGCAPTION) {
       cmark_node *s = new_node(CMARK_NODE_EMPH);
-      cmark_node_append_child(p, s);
+      put(p, s);
       inline_children(c, n, s);
       settle_span(s);
     } else {
@@ -904,7 +971,7 @@ static void block(cv *c, const GumboNode *n, blk *b) {
     para_close(b);
     cmark_node *h = new_node(CMARK_NODE_HEADING);
     cmark_node_set_heading_level(h, t - GUMBO_TAG_H1 + 1);
-    cmark_node_append_child(b->parent, h);
+    put(b->parent, h);
     inline_children(c, n, h);
     trim_edge(h, true);
     trim_edge(h, false);
@@ -923,14 +990,14 @@ static void block(cv *c, const GumboNode *n, blk *b) {
   } else if (t == GUMBO_TAG_BLOCKQUOTE) {
     para_close(b);
     cmark_node *q = new_node(CMARK_NODE_BLOCK_QUOTE);
-    cmark_node_append_child(b->parent, q);
+    put(b->parent, q);
     blocks_of(c, n, q);
     if (!cmark_node_first_child(q)) cmark_node_free(q);
   } else if (t == GUMBO_TAG_TABLE) {
     table(c, n, b);
   } else if (t == GUMBO_TAG_HR) {
     para_close(b);
-    cmark_node_append_child(b->parent, new_node(CMARK_NODE_THEMATIC_BREAK));
+    put(b->parent, new_node(CMARK_NODE_THEMATIC_BREAK));
   } else if (t == GUMBO_TAG_DETAILS) {
     para_close(b);
     note(c, n, "the answer is always shown now; an FAQ page (type: faq) folds answers",
@@ -1047,7 +1114,8 @@ static void fix_anchors(cv *c, cmark_node *doc) {
                         "an id from its text)");
     free(what);
     cmark_node *k;
-    while ((k = cmark_node_first_child(bad[i]))) cmark_node_insert_before(bad[i], k);
+    while ((k = cmark_node_first_child(bad[i])) && cmark_node_insert_before(bad[i], k)) {
+    }
     cmark_node_free(bad[i]);
   }
   free(bad);
@@ -1147,7 +1215,7 @@ void hg_html2md(const char *html, size_t len, const hg_html2md_opts *opts, hg_ht
   GumboOptions go = kGumboDefaultOptions;
   go.max_errors = 0;
   GumboOutput *g_out = gumbo_parse_with_options(&go, html, len);
-  cv c = {opts, notes, 0};
+  cv c = {opts, notes, 0, 0};
   cmark_node *doc = new_node(CMARK_NODE_DOCUMENT);
   blocks_of(&c, g_out->root, doc);
   gumbo_destroy_output(&go, g_out);

@@ -161,8 +161,15 @@ static bool write_str(const char *dir, const char *name, const char *text, hg_er
 
 int hg_import_run(const hg_import_opts *o) {
   const char *out = o->out_dir ? o->out_dir : ".";
-  if (strcmp(o->kind, "zendesk")) {
-    fprintf(stderr, "helpgen import: unknown kind '%s' (zendesk)\n", o->kind);
+  bool tree = !strcmp(o->kind, "jekyll") || !strcmp(o->kind, "obsidian") ||
+              !strcmp(o->kind, "docusaurus") || !strcmp(o->kind, "mkdocs");
+  if (strcmp(o->kind, "zendesk") && !tree) {
+    fprintf(stderr, "helpgen import: unknown kind '%s' (zendesk, jekyll, obsidian, docusaurus "
+            "or mkdocs)\n", o->kind);
+    return 2;
+  }
+  if (tree && (o->lang || o->raw_html)) {
+    fprintf(stderr, "helpgen import %s: --lang and --raw-html are for zendesk exports\n", o->kind);
     return 2;
   }
   if (!hg_is_dir(o->source)) {
@@ -195,7 +202,7 @@ int hg_import_run(const hg_import_opts *o) {
     return 2;
   }
   hg_import_report r = {0};
-  bool ok = hg_import_zendesk(o, tmpl, &r, &err);
+  bool ok = tree ? hg_import_tree(o, tmpl, &r, &err) : hg_import_zendesk(o, tmpl, &r, &err);
   if (ok) {
     char *text = hg_import_report_text(&r);
     ok = write_str(tmpl, "import-report.txt", text, &err);
@@ -220,9 +227,10 @@ int hg_import_run(const hg_import_opts *o) {
   }
   if (o->log)
     fprintf(o->log,
-            "helpgen: imported %zu articles, %zu folders and %zu files in %zu language%s into "
+            "helpgen: imported %zu article%s, %zu folder%s and %zu file%s in %zu language%s into "
             "%s; %zu note%s in %s/import-report.txt\n",
-            r.articles, r.folders, r.files, r.languages, r.languages == 1 ? "" : "s", out, r.n,
+            r.articles, r.articles == 1 ? "" : "s", r.folders, r.folders == 1 ? "" : "s", r.files,
+            r.files == 1 ? "" : "s", r.languages, r.languages == 1 ? "" : "s", out, r.n,
             r.n == 1 ? "" : "s", out);
   free(tmpl);
   hg_import_report_free(&r);

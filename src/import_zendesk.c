@@ -4,6 +4,7 @@
  * read with jansson; article bodies go through html2md.c. */
 #include <errno.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -169,7 +170,8 @@ typedef struct {
   zlang *langs;
   size_t nlangs;
   char *host; /* "https://example.zendesk.com", from the first html_url */
-  hg_strmap taken; /* "<code>/<rel>" of every written file */
+  hg_strmap taken; /* names given to files and folders (and attachments) */
+  pthread_mutex_t lock; /* guards taken while articles are written */
 } zctx;
 
 static long folder_find(zctx *z, bool category, long long id) {
@@ -427,6 +429,15 @@ static bool pick_languages(zctx *z, hg_error **err) {
   if (z->o->lang) {
     size_t j = 0;
     while (j < n && strcasecmp(locs[j], z->o->lang)) j++;
+    if (j == n) { /* "--lang en" for the one locale en-us */
+      size_t hit = n, hits = 0, ll = strlen(z->o->lang);
+      for (size_t k = 0; k < n; k++)
+        if (!strncasecmp(locs[k], z->o->lang, ll) && (locs[k][ll] == '-' || locs[k][ll] == '_')) {
+          hit = k;
+          hits++;
+        }
+      if (hits == 1) j = hit;
+    }
     if (j == n) {
       hg_buf have = HG_BUF_INIT;
       for (size_t k = 0; k < n; k++) hg_buf_printf(&have, "%s%s", k ? ", " : "", locs[k]);
@@ -628,8 +639,8 @@ typedef struct {
   zctx *z;
   zarticle *a;
   ztrans *t;
-  const char *dir; /* the article's folder in its tree */
-  hg_buf copied;   /* "\n"-separated names copied beside the article, for the report */
+  const char *dir;      /* the article's folder in its tree */
+  hg_import_report *r;  /* this article's notes and counts */
 } conv_ctx;
 
 /* "/hc/en-us/articles/123-Title#x" -> kind 'a', id 123, locale "en-us", frag "x". */
@@ -691,29 +702,42 @@ static char *attachment(conv_ctx *c, const char *u, int line, hg_html2md_notes *
                         "import again");
     free(what);
   } else {
-    /* a slug of the name, so the link needs no escaping */
+    /* "<attachment id>-<slug of the name>": unique without asking which
+     * article came first (articles are written on several threads), and
+     * a link that needs no escaping */
     const char *dot = strrchr(name, '.');
     char *stem = dot ? hg_xstrndup(name, (size_t)(dot - name)) : hg_xstrdup(name);
     char *s = hg_slugify(stem);
     char *ext = hg_slugify(dot ? dot + 1 : "");
-    char *file = hg_strdup_printf("%s%s%s", *s ? s : "file", *ext ? "." : "", ext);
+    size_t idl = strspn(dec, "0123456789");
+    char *file = hg_strdup_printf("%.*s%s%s%s%s", (int)(dec[idl] == '/' ? idl : 0), dec,
+                                  dec[idl] == '/' && idl ? "-" : "", *s ? s : "file",
+                                  *ext ? "." : "", ext);
     char *rel_dir = hg_strdup_printf("content/%s/%s", c->z->langs[c->t->lang].code, c->dir);
     char *key = hg_strdup_printf("%s/%s", rel_dir, file);
+    long h = (long)(hg_hash64(found, strlen(found)) >> 2) | 1;
+    pthread_mutex_lock(&c->z->lock);
     long prev = hg_strmap_get(&c->z->taken, key, 0);
-    if (prev) { /* one name, two files: the second gets a number */
+    if (prev && prev != h) { /* two files, one name (no ids): the name of the path's hash */
+      char hex[17];
+      hg_hash_hex(found, strlen(found), hex);
       free(file);
-      file = hg_strdup_printf("%s-%ld%s%s", *s ? s : "file", prev + 1, *ext ? "." : "", ext);
+      file = hg_strdup_printf("%s-%.8s%s%s", *s ? s : "file", hex, *ext ? "." : "", ext);
       free(key);
       key = hg_strdup_printf("%s/%s", rel_dir, file);
+      prev = hg_strmap_get(&c->z->taken, key, 0);
     }
-    hg_strmap_put(&c->z->taken, key, prev + 1);
+    if (!prev) hg_strmap_put(&c->z->taken, key, h);
+    pthread_mutex_unlock(&c->z->lock);
     char *dst_rel = hg_path_join(rel_dir, file);
     char *dst = hg_path_join(c->z->out, dst_rel);
     hg_error *err = NULL;
     char *dd = hg_path_dirname(dst);
-    if (hg_mkdir_p(dd, &err) && hg_copy_file(found, dst, &err)) {
+    if (prev) { /* copied already, for another article of this folder */
       out = hg_xstrdup(file);
-      c->z->r->files++;
+    } else if (hg_mkdir_p(dd, &err) && hg_copy_file(found, dst, &err)) {
+      out = hg_xstrdup(file);
+      c->r->files++;
     } else {
       char *what = hg_strdup_printf("attachment %s could not be copied: %s", found,
                                     err ? err->text : "failed");
@@ -770,7 +794,8 @@ static char *rewrite_url(void *ctx, const char *u, bool image, int line, hg_html
       free(what);
       return strstr(u, "://") || !z->host ? NULL : hg_strdup_printf("%s%s", z->host, u);
     }
-    if (tt == c->t) return frag ? hg_strdup_printf("#%s", frag) : hg_xstrdup("#");
+    /* to itself: "#frag" is fixed like any in-page link, else its own file */
+    if (tt == c->t && frag && *frag) return hg_strdup_printf("#%s", frag);
     char *rel = hg_rel_url(c->dir, tt->rel);
     if (frag && *frag) {
       char *what = hg_strdup_printf("the #%s part of a link to article %lld dropped", frag, id);
@@ -800,15 +825,17 @@ static void put_date(hg_buf *b, const char *key, const char *iso) {
   hg_buf_printf(b, "%s: %.10s\n", key, iso);
 }
 
-static bool write_article(zctx *z, zarticle *a, ztrans *t, hg_error **err) {
-  conv_ctx c = {z, a, t, a->folder >= 0 ? z->folders[a->folder].dir : "", HG_BUF_INIT};
-  hg_html2md_opts ho = {rewrite_url, &c};
+/* Converts and writes one article; its notes and counts go to r (one per
+ * article: this runs on several threads). */
+static bool write_article(zctx *z, zarticle *a, ztrans *t, hg_import_report *r, hg_error **err) {
+  conv_ctx c = {z, a, t, a->folder >= 0 ? z->folders[a->folder].dir : "", r};
+  hg_html2md_opts ho = {rewrite_url, &c, z->o->raw_html};
   hg_html2md_out out;
   hg_html2md_notes notes = {0};
   hg_html2md(t->body, strlen(t->body), &ho, &out, &notes);
   char *file = hg_strdup_printf("content/%s/%s", z->langs[t->lang].code, t->rel);
   for (size_t i = 0; i < notes.n; i++)
-    hg_import_note_add(z->r, t->src_path, t->src_line, notes.v[i].todo,
+    hg_import_note_add(r, t->src_path, t->src_line, notes.v[i].todo,
                        "article %lld (%s), body line %d: %s", a->id, file, notes.v[i].line,
                        notes.v[i].what);
   hg_html2md_notes_free(&notes);
@@ -856,10 +883,9 @@ static bool write_article(zctx *z, zarticle *a, ztrans *t, hg_error **err) {
     hg_buf_puts(&b, out.markdown);
   }
   bool ok = write_file(z, file, b.data, b.len, err);
-  if (ok) z->r->articles++;
+  if (ok) r->articles++;
   free(file);
   hg_buf_free(&b);
-  hg_buf_free(&c.copied);
   hg_html2md_out_free(&out);
   return ok;
 }
@@ -874,6 +900,9 @@ static bool write_config(zctx *z, hg_error **err) {
     hg_buf_puts(&b, z->host);
     hg_buf_puts(&b, "/hc/; set base_url to where this one will live\n");
   }
+  if (z->o->raw_html)
+    hg_buf_puts(&b, "markdown:\n  unsafe: true   # helpgen import --raw-html: embeds and forms "
+                    "kept as HTML\n");
   hg_buf_puts(&b, "languages:\n");
   for (size_t i = 0; i < z->nlangs; i++)
     hg_buf_printf(&b, "  - {code: %s}   # Zendesk locale %s\n", z->langs[i].code,
@@ -914,6 +943,61 @@ static void zctx_free(zctx *z) {
   hg_strmap_free(&z->taken);
 }
 
+typedef struct {
+  zctx *z;
+  size_t *art, *tr;    /* job i: article art[i], translation tr[i] */
+  hg_import_report *r; /* per job */
+  hg_error **err;      /* per job */
+} jobs;
+
+static void write_job(void *ctx, size_t i, int worker) {
+  (void)worker;
+  jobs *j = ctx;
+  zarticle *a = &j->z->arts[j->art[i]];
+  write_article(j->z, a, &a->tr[j->tr[i]], &j->r[i], &j->err[i]);
+}
+
+/* Every article in every language, on all cores; the notes are merged in
+ * article order, so the report does not depend on the thread count. */
+static bool write_articles(zctx *z, hg_error **err) {
+  size_t n = 0;
+  for (size_t i = 0; i < z->narts; i++)
+    for (size_t k = 0; k < z->arts[i].ntr; k++) n += z->arts[i].tr[k].rel != NULL;
+  jobs j = {z, hg_xcalloc(n + 1, sizeof(size_t)), hg_xcalloc(n + 1, sizeof(size_t)),
+            hg_xcalloc(n + 1, sizeof(hg_import_report)), hg_xcalloc(n + 1, sizeof(hg_error *))};
+  n = 0;
+  for (size_t i = 0; i < z->narts; i++)
+    for (size_t k = 0; k < z->arts[i].ntr; k++)
+      if (z->arts[i].tr[k].rel) {
+        j.art[n] = i;
+        j.tr[n++] = k;
+      }
+  hg_parallel_for(n, hg_default_threads(), write_job, &j);
+  bool ok = true;
+  for (size_t i = 0; i < n; i++) {
+    hg_import_report *r = &j.r[i];
+    for (size_t k = 0; k < r->n; k++) {
+      hg_import_note *x = &r->v[k];
+      hg_import_note_add(z->r, x->path, x->line, x->todo, "%s", x->what);
+    }
+    z->r->articles += r->articles;
+    z->r->files += r->files;
+    hg_import_report_free(r);
+    if (j.err[i] && ok && err) {
+      ok = false;
+      *err = j.err[i];
+    } else {
+      if (j.err[i]) ok = false;
+      hg_error_free(j.err[i]);
+    }
+  }
+  free(j.art);
+  free(j.tr);
+  free(j.r);
+  free(j.err);
+  return ok;
+}
+
 static int art_cmp(const void *x, const void *y) {
   const zarticle *a = x, *b = y;
   return (a->id > b->id) - (a->id < b->id);
@@ -922,6 +1006,7 @@ static int art_cmp(const void *x, const void *y) {
 bool hg_import_zendesk(const hg_import_opts *o, const char *dir, hg_import_report *r,
                        hg_error **err) {
   zctx z = {0};
+  pthread_mutex_init(&z.lock, NULL);
   z.o = o;
   z.out = dir;
   z.r = r;
@@ -961,7 +1046,12 @@ bool hg_import_zendesk(const hg_import_opts *o, const char *dir, hg_import_repor
       for (size_t k = 0; k < a->ntr; k++) {
         ztrans *t = &a->tr[k];
         long l = lang_of(&z, t->locale);
-        if (l < 0) continue;
+        if (l < 0) {
+          if (!*t->locale)
+            hg_import_note_add(r, t->src_path, t->src_line, "give it its locale and import again",
+                               "article %lld has no locale and was not imported", a->id);
+          continue;
+        }
         /* two entries of one locale: the first wins */
         bool dup = false;
         for (size_t j = 0; j < k; j++) dup |= a->tr[j].lang == (size_t)l;
@@ -975,10 +1065,9 @@ bool hg_import_zendesk(const hg_import_opts *o, const char *dir, hg_import_repor
       }
     }
     ok = write_config(&z, err) && write_folders(&z, err);
-    for (size_t i = 0; ok && i < z.narts; i++)
-      for (size_t k = 0; ok && k < z.arts[i].ntr; k++)
-        if (z.arts[i].tr[k].rel) ok = write_article(&z, &z.arts[i], &z.arts[i].tr[k], err);
+    if (ok) ok = write_articles(&z, err);
   }
   zctx_free(&z);
+  pthread_mutex_destroy(&z.lock);
   return ok;
 }

@@ -47,7 +47,7 @@ static const char usage[] =
     "  helpgen init [DIR] [--title T] [--lang L] [--ci github|gitlab]\n"
     "  helpgen new article|faq|category|flow PATH [--title T] [--lang L] [--site SITE]\n"
     "  helpgen check [SITE] [--format text|json|junit] [-o FILE] [--today YYYY-MM-DD] [--strict]\n"
-    "  helpgen import zendesk SOURCE [-o SITE] [--lang L] [--format text|json]\n"
+    "  helpgen import KIND SOURCE [-o SITE] [--lang L] [--raw-html] [--format text|json]\n"
     "  helpgen theme list [SITE] | helpgen theme export DIR [--force]\n"
     "  helpgen help [COMMAND]\n"
     "  helpgen --help | --version\n"
@@ -58,7 +58,7 @@ static const char usage[] =
     "  init    create a new help center that builds and passes check at once\n"
     "  new     create an article, FAQ page, category or flow from a template\n"
     "  check   report broken links, orphans, overdue reviews... (text, JSON or JUnit)\n"
-    "  import  turn another help center's export (Zendesk) into a new helpgen site\n"
+    "  import  turn a Zendesk export or a Jekyll, Obsidian, Docusaurus or MkDocs tree into a site\n"
     "  theme   list the theme's files, or write the built-in theme out to customise it\n"
     "  help    show help for a command\n"
     "\n"
@@ -216,19 +216,29 @@ static const char usage_check[] =
     "warnings with --strict), 2 usage errors or a site that cannot be read.\n";
 
 static const char usage_import[] =
-    "Usage: helpgen import zendesk SOURCE [-o SITE] [--lang L] [--format text|json]\n"
+    "Usage: helpgen import zendesk|jekyll|obsidian|docusaurus|mkdocs SOURCE [-o SITE]\n"
+    "                     [--lang L] [--raw-html]\n"
+    "                     [--format text|json]\n"
     "\n"
     "Writes a new helpgen site into SITE (default: the current folder), which must be\n"
     "missing or empty, from the export in SOURCE:\n"
     "  zendesk   the Help Center API's list responses: categories.json, sections.json,\n"
     "            articles.json (pages: articles-2.json...), optional\n"
     "            translations/<article id>.json and attachments/<id>/<name>\n"
+    "  jekyll    a Jekyll site: pages, collections (_docs/, _posts/...) and files;\n"
+    "            order/nav_order, redirect_from, permalink and redirect pages mapped\n"
+    "  obsidian  a vault: titles from file names, aliases as keywords, folder notes\n"
+    "  docusaurus  docs/: sidebar_position, _category_.json, slugs; MDX reported\n"
+    "  mkdocs    mkdocs.yml's docs_dir, its nav order as weights\n"
     "Each locale gets its own content/<lang>/ tree. SITE/import-report.txt lists\n"
     "every construct that could not be carried over as source:line: what; what to do.\n"
     "\n"
     "Options:\n"
     "  -o, --output SITE  the new site's folder\n"
-    "  --lang L           keep only the articles of locale L (e.g. en-us)\n"
+    "  --lang L           zendesk: keep only the articles of locale L (e.g. en-us)\n"
+    "  --raw-html         zendesk: keep embeds (iframe, video...) and forms as raw HTML, with\n"
+    "                     markdown.unsafe: true in helpgen.yaml (they are reported either\n"
+    "                     way; scripts are always dropped)\n"
     "  --format F         text (default) or json: also write SITE/import-report.json\n"
     "  -h, --help         this help\n"
     "\n"
@@ -728,6 +738,8 @@ static int cmd_import(int argc, char **argv) {
       if (!(o.out_dir = opt_value(&g, a[1] == '-' ? "--output" : "-o"))) return 2;
     } else if (is_opt(a, "--lang")) {
       if (!(o.lang = opt_value(&g, "--lang"))) return 2;
+    } else if (!strcmp(a, "--raw-html")) {
+      o.raw_html = true;
     } else if (is_opt(a, "--format") || is_opt(a, "-f")) {
       if (!(format = opt_value(&g, a[1] == '-' ? "--format" : "-f"))) return 2;
     } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {

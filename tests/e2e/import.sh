@@ -59,7 +59,7 @@ check "a nested section is a folder inside its parent section" \
 has "a German article has a German file name" \
   "$S/content/de/getting-started/first-steps/passwort-zurücksetzen.md" 'title: "Passwort zurücksetzen"'
 check "the attachment is copied beside the article" \
-  cmp "$FX/attachments/9001/sign-up form.png" "$S/content/en/getting-started/first-steps/sign-up-form.png"
+  cmp "$FX/attachments/9001/sign-up form.png" "$S/content/en/getting-started/first-steps/9001-sign-up-form.png"
 has "languages: the most common source locale first" "$S/helpgen.yaml" "- {code: en}   # Zendesk locale en-us"
 has "an old article URL redirects to the new page" \
   "$T/out/hc/en-us/articles/1001-Create-your-account/index.html" "getting-started/first-steps/create-your-account/"
@@ -107,11 +107,128 @@ check "--lang de keeps one tree" sh -c "test -d '$T/de/content/de' && ! test -e 
 has "--lang: what was left out is reported" "$T/de/import-report.txt" "5 articles in en-us left out (--lang de)"
 hg "$T/de-build.log" build "$T/de" -o "$T/de-out" --strict --no-cache
 expect_rc "the one-language site builds with --strict" 0 "$RC" "$T/de-build.log"
+hg "$T/en.log" import zendesk "$FX" -o "$T/en" --lang en
+expect_rc "--lang en picks the one locale en-us" 0 "$RC" "$T/en.log"
+check "--lang en keeps the en tree only" sh -c "test -d '$T/en/content/en' && ! test -e '$T/en/content/de'"
 hg "$T/xx.log" import zendesk "$FX" -o "$T/xx" --lang fr
 expect_rc "--lang with a locale the export lacks" 2 "$RC" "$T/xx.log"
 has "--lang names the locales there are" "$T/xx.log" "(it has: en-us, de)"
+hg "$T/raw.log" import zendesk "$FX" -o "$T/raw" --raw-html
+expect_rc "import --raw-html" 0 "$RC" "$T/raw.log"
+has "--raw-html turns raw HTML on" "$T/raw/helpgen.yaml" "unsafe: true"
+hg "$T/raw-build.log" build "$T/raw" -o "$T/raw-out" --strict --no-cache
+expect_rc "the --raw-html site builds with --strict" 0 "$RC" "$T/raw-build.log"
+has "--raw-html keeps the iframe" "$T/raw-out/getting-started/first-steps/troubleshooting/fix-sign-in-problems/index.html" \
+  '<iframe src="https://www.youtube.com/embed/abc123XYZ"'
+has "--raw-html keeps the form with its fields" "$T/raw-out/billing/payments/pay-an-invoice/index.html" \
+  '<form action="/pay"><input type="text" name="invoice"><button>Pay now</button></form>'
+lacks "--raw-html still drops the script" "$T/raw-out/getting-started/first-steps/troubleshooting/fix-sign-in-problems/index.html" "trackVideo"
+has "--raw-html: still reported" "$T/raw/import-report.txt" "body line 3: an <iframe> https://www.youtube.com/embed/abc123XYZ kept as raw HTML"
 hg "$T/again.log" import zendesk "$FX" -o "$T/again" --format json
 check "the same export gives the same site" diff -r "$S" "$T/again"
+
+# ---------------------------------------------------------------------------
+section "jekyll"
+JX="$ROOT/tests/fixtures/import/jekyll"
+J="$T/jekyll"
+hg "$T/j.log" import jekyll "$JX" -o "$J"
+expect_rc "import jekyll" 0 "$RC" "$T/j.log"
+hg "$T/j-build.log" build "$J" -o "$T/j-out" --no-cache
+expect_rc "the imported Jekyll site builds" 0 "$RC" "$T/j-build.log"
+hg "$T/j-check.log" check "$J"
+expect_rc "check: no errors" 0 "$RC" "$T/j-check.log"
+has "check: 0 errors (the warnings are true: no descriptions, an orphan, {{ site.version }})" \
+  "$T/j-check.log" "5 articles, 0 errors"
+JD="$J/content/docs/install.md"
+has "a collection folder loses its underscore" "$JD" 'title: "Install Acme"'
+has "order -> weight" "$JD" "weight: 1"
+has "nav_order -> weight" "$J/content/about.md" "weight: 2"
+has "redirect_from, and a layout: redirect page, become aliases" "$JD" \
+  'aliases: ["/old-install/", "/setup.html", "/moved.html"]'
+has "permalink -> an alias" "$J/content/about.md" 'aliases: ["/company/about/"]'
+has "a post: date from the file name, Jekyll's post URL as an alias, tags split" \
+  "$J/content/posts/release.md" 'date: 2024-03-01'
+has "a post's old URL" "$J/content/posts/release.md" 'aliases: ["/2024/03/01/release.html"]'
+has "tags: a b -> a list" "$J/content/posts/release.md" 'tags: ["release", "news"]'
+has "published: false -> draft" "$J/content/posts/upcoming.md" "draft: true"
+has "index.md -> the folder intro" "$J/content/docs/_index.md" 'title: "Documentation"'
+has "{{ site.baseurl }}/company/about/ -> the page's file" "$JD" "[download page](../about.md) and run it."
+has "code stays as it was" "$JD" "{{ this stays }} {% as code %}"
+has "a collection's permalink (_config.yml) resolves page-relative URLs" "$J/content/docs/guide.md" \
+  "Start with [Install Acme](install.md) and the [guide folder page](guide.md)"
+has "links to Markdown files follow them to their new names" "$J/content/docs/guide.md" \
+  "read [about us](../about.md) and the [first post](../posts/release.md)."
+has "a reference definition follows the file too" "$J/content/docs/guide.md" "[about]: ../about.md"
+has "a link to a file that is not there keeps its text, without the link" "$J/content/docs/guide.md" \
+  "Ask the team or read"
+has "... and is reported" "$J/import-report.txt" \
+  "jekyll/_docs/guide.md:6: a link to docs/pages/team.md, which is no page of this site: its text is kept"
+check "assets are copied" cmp "$JX/images/logo.png" "$J/content/images/logo.png"
+check "layouts, includes and _config.yml are not content" \
+  sh -c "! ls -R '$J/content' | grep -q -e layouts -e includes -e _config"
+check "old URLs redirect" test -f "$T/j-out/company/about/index.html" -a -f "$T/j-out/moved.html" \
+  -a -f "$T/j-out/setup.html" -a -f "$T/j-out/2024/03/01/release.html"
+JR="$J/import-report.txt"
+has "kramdown IAL reported by line" "$JR" "jekyll/_docs/install.md:11: kramdown attribute list '{:target=\"_blank\"}' removed"
+has "Liquid tag reported by line" "$JR" "jekyll/_docs/install.md:13: Liquid tag '{% include note.html"
+has "Liquid variable reported by line" "$JR" "jekyll/_docs/install.md:21: Liquid output '{{ site.version }}' kept as text"
+lacks "code is not reported" "$JR" "this stays"
+has "a reserved name is renamed, and said so" "$JR" "jekyll/search.md: 'search' is a name helpgen keeps for itself: renamed search-page"
+has "an HTML page is reported" "$JR" "jekyll/404.html: an HTML page or template, not imported"
+has "a map in front matter is reported" "$JR" "front matter 'sidebar' (a map) dropped"
+
+# ---------------------------------------------------------------------------
+section "obsidian, docusaurus, mkdocs"
+for k in obsidian docusaurus mkdocs; do
+  hg "$T/$k.log" import "$k" "$ROOT/tests/fixtures/import/$k" -o "$T/$k"
+  expect_rc "import $k" 0 "$RC" "$T/$k.log"
+  hg "$T/$k-build.log" build "$T/$k" -o "$T/$k-out" --no-cache
+  expect_rc "the imported $k site builds" 0 "$RC" "$T/$k-build.log"
+  hg "$T/$k-check.log" check "$T/$k"
+  expect_rc "$k: check finds no errors" 0 "$RC" "$T/$k-check.log"
+done
+O="$T/obsidian/content/Getting Started"
+has "obsidian: a note beside its folder is the folder's page, titled by its file name" "$O/_index.md" 'title: "Getting Started"'
+has "obsidian: a note without a title is titled by its file name" "$O/Install.md" 'title: "Install"'
+has "obsidian: aliases are other names (keywords), not old URLs" "$O/Install.md" 'keywords: ["Setup", "Installing"]'
+lacks "obsidian: ... and no aliases" "$O/Install.md" "aliases:"
+has "obsidian: a link to the note with a space in its name" "$O/Install.md" "[the start](_index.md)"
+has "obsidian: a link into the folder of a folder note" "$O/_index.md" "[install steps](Install.md)"
+has "obsidian: names are kept, and a link to a name with a space stays %-escaped" "$O/Install.md" \
+  "[the tips](../Quick%20Tips.md)"
+check "obsidian: the note keeps its name" test -f "$T/obsidian/content/Quick Tips.md"
+check "obsidian: .obsidian/ is not content" sh -c "! ls -R '$T/obsidian' | grep -q app.json"
+DC="$T/docusaurus/content"
+has "docusaurus: _category_.json -> the folder's title and weight" "$DC/guides/_index.md" 'title: "Guides"'
+has "docusaurus: _category_.json position" "$DC/guides/_index.md" "weight: 2"
+has "docusaurus: sidebar_position -> weight" "$DC/intro.md" "weight: 1"
+has "docusaurus: a slug from the root -> an alias" "$DC/intro.md" 'aliases: ["/start"]'
+has "docusaurus: .mdx pages are imported, links to them follow" "$DC/intro.md" "[first guide](guides/first.md)"
+lacks "docusaurus: MDX imports are removed" "$DC/guides/first.md" "import Tabs"
+has "docusaurus: MDX imports reported by line" "$T/docusaurus/import-report.txt" \
+  "docusaurus/docs/guides/first.mdx:4: MDX 'import Tabs from '@theme/Tabs';' removed"
+has "docusaurus: JSX reported by line" "$T/docusaurus/import-report.txt" "docusaurus/docs/guides/first.mdx:11: JSX '<Tabs>' kept as text"
+has "docusaurus: a partial is reported" "$T/docusaurus/import-report.txt" "docs/_shared.mdx: a partial"
+MC="$T/mkdocs/content"
+has "mkdocs: pages come from docs_dir, index.md is the folder intro" "$MC/setup/_index.md" 'title: "Setup"'
+has "mkdocs: the nav order -> weight" "$MC/setup/install.md" "weight: 2"
+has "mkdocs: links and reference definitions follow index.md" "$MC/setup/install.md" "[the start](../_index.md) or [setup][s]."
+has "mkdocs: reference definition" "$MC/setup/install.md" "[s]: _index.md"
+
+CORP="$ROOT/../shared/corpora"
+for kc in jekyll:jekyll/jekyll-docs jekyll:jekyll/just-the-docs obsidian:obsidian docusaurus:docusaurus \
+  mkdocs:mkdocs-material; do
+  k=${kc%%:*} c=${kc#*:}
+  if [ -d "$CORP/$c" ]; then
+    c=$(echo "$c" | tr / -)
+    hg "$T/c-$c.log" import "$k" "$CORP/${kc#*:}" -o "$T/c-$c"
+    expect_rc "corpus $c: imports" 0 "$RC" "$T/c-$c.log"
+    hg "$T/c-$c-build.log" build "$T/c-$c" -o "$T/c-$c-out" --no-cache
+    expect_rc "corpus $c: the imported site builds with 0 errors" 0 "$RC" "$T/c-$c-build.log"
+  else
+    skip "corpus $c: not in ../shared/corpora"
+  fi
+done
 
 # ---------------------------------------------------------------------------
 section "refusals and bad exports"

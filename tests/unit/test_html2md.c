@@ -151,6 +151,10 @@ static void test_tables(void **state) {
   assert_non_null(strstr(c.html, "<td>x y</td>"));
   assert_non_null(note_with(&c, "<ul> inside a table cell"));
   conv_free(&c);
+  /* a break in a cell (even inside bold) is a space: a GFM row is one line */
+  convert(&c, "<table><tr><td>h</td></tr><tr><td>a<br>b <b>c<br>d</b></td></tr></table>", NULL);
+  assert_non_null(strstr(c.html, "<td>a b <strong>c d</strong></td>"));
+  conv_free(&c);
 }
 
 static char *rewrite(void *ctx, const char *url, bool image, int line, hg_html2md_notes *notes) {
@@ -163,7 +167,7 @@ static char *rewrite(void *ctx, const char *url, bool image, int line, hg_html2m
 
 static void test_links_and_images(void **state) {
   (void)state;
-  hg_html2md_opts o = {rewrite, NULL};
+  hg_html2md_opts o = {rewrite, NULL, false};
   conv c;
   convert(&c,
           "<p><a href=\"https://old/hc/en-us/articles/1\" title=\"T\">one</a>\n"
@@ -234,6 +238,23 @@ static void test_unconvertible(void **state) {
   conv_free(&c);
 }
 
+static void test_raw_html(void **state) {
+  (void)state;
+  hg_html2md_opts o = {NULL, NULL, true};
+  conv c;
+  convert(&c,
+          "<p>Watch:</p><iframe src=\"https://v.example/x\" title=\"V\"></iframe>\n"
+          "<form action=\"/pay\"><input name=q><button>Pay</button></form><script>x()</script>",
+          &o);
+  assert_non_null(strstr(c.md, "<iframe src=\"https://v.example/x\" title=\"V\"></iframe>"));
+  assert_non_null(strstr(c.md, "<form action=\"/pay\"><input name=q><button>Pay</button></form>"));
+  assert_null(strstr(c.md, "script"));
+  assert_non_null(note_with(&c, "<iframe> https://v.example/x kept as raw HTML"));
+  assert_non_null(note_with(&c, "<form> (a form) kept as raw HTML"));
+  assert_non_null(note_with(&c, "<script> dropped"));
+  conv_free(&c);
+}
+
 static void test_summary_and_robustness(void **state) {
   (void)state;
   conv c;
@@ -269,6 +290,7 @@ int main(void) {
       cmocka_unit_test(test_links_and_images),
       cmocka_unit_test(test_callouts),
       cmocka_unit_test(test_unconvertible),
+      cmocka_unit_test(test_raw_html),
       cmocka_unit_test(test_summary_and_robustness),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -62,6 +62,7 @@ e2e: helpgen
 	sh tests/e2e/incremental.sh
 	sh tests/e2e/partial.sh
 	sh tests/e2e/import.sh
+	sh tests/e2e/import-trees.sh
 
 test:
 	@HG_EXTRA_PKGS="chromium libxml2-utils nginx-light libnginx-mod-http-brotli-static" sh .ci/deps.sh

@@ -70,4 +70,9 @@ bool hg_import_zendesk(const hg_import_opts *o, const char *dir, hg_import_repor
 bool hg_import_jekyll(const hg_import_opts *o, const char *dir, hg_import_report *r,
                       hg_error **err);
 
+/* The obsidian kind (import_obsidian.c): a vault's notes, folders and
+ * attachments into one content/ tree. */
+bool hg_import_obsidian(const hg_import_opts *o, const char *dir, hg_import_report *r,
+                        hg_error **err);
+
 #endif

@@ -162,12 +162,14 @@ static bool write_str(const char *dir, const char *name, const char *text, hg_er
 int hg_import_run(const hg_import_opts *o) {
   const char *out = o->out_dir ? o->out_dir : ".";
   bool jekyll = !strcmp(o->kind, "jekyll");
-  if (strcmp(o->kind, "zendesk") && !jekyll) {
-    fprintf(stderr, "helpgen import: unknown kind '%s' (zendesk or jekyll)\n", o->kind);
+  bool (*tree_kind)(const hg_import_opts *, const char *, hg_import_report *, hg_error **) =
+      jekyll ? hg_import_jekyll : !strcmp(o->kind, "obsidian") ? hg_import_obsidian : NULL;
+  if (strcmp(o->kind, "zendesk") && !tree_kind) {
+    fprintf(stderr, "helpgen import: unknown kind '%s' (zendesk, jekyll or obsidian)\n", o->kind);
     return 2;
   }
-  if (jekyll && (o->lang || o->raw_html)) {
-    fprintf(stderr, "helpgen import jekyll: --lang and --raw-html are for zendesk exports\n");
+  if (tree_kind && (o->lang || o->raw_html)) {
+    fprintf(stderr, "helpgen import %s: --lang and --raw-html are for zendesk exports\n", o->kind);
     return 2;
   }
   if (!hg_is_dir(o->source)) {
@@ -200,7 +202,7 @@ int hg_import_run(const hg_import_opts *o) {
     return 2;
   }
   hg_import_report r = {0};
-  bool ok = jekyll ? hg_import_jekyll(o, tmpl, &r, &err) : hg_import_zendesk(o, tmpl, &r, &err);
+  bool ok = tree_kind ? tree_kind(o, tmpl, &r, &err) : hg_import_zendesk(o, tmpl, &r, &err);
   if (ok) {
     char *text = hg_import_report_text(&r);
     ok = write_str(tmpl, "import-report.txt", text, &err);

@@ -164,6 +164,7 @@ static const char usage_import[] =
     "  zendesk   the Help Center API's list responses: categories.json, sections.json,\n"
     "            articles.json (pages: articles-2.json...), optional\n"
     "            translations/<article id>.json and attachments/<id>/<name>\n"
+    "  obsidian  a vault: notes with their folders, attachments (.obsidian/ read)\n"
     "Each locale gets its own content/<lang>/ tree. SITE/import-report.txt lists\n"
     "every construct that could not be carried over as source:line: what; what to do.\n"
     "\n"

@@ -1,0 +1,97 @@
+#!/bin/sh
+# End-to-end tests for `helpgen import obsidian` (and the other Markdown-tree
+# kinds of this file): the hand-written sources in tests/fixtures/import/<kind>/
+# are imported, built with 0 errors and checked with 0 errors; what carries
+# over is read in the written files, and every construct that does not is
+# found in import-report.txt with its source line. When ../shared/corpora is
+# there, its real sites are imported and built too (skipped when absent).
+# Prints TAP-like lines and "N passed, M failed"; exits 1 if anything failed.
+set -u
+cd "$(dirname "$0")/../.." || exit 2
+ROOT=$(pwd)
+HG="$ROOT/helpgen"
+CORPORA="$ROOT/../shared/corpora"
+
+. "$ROOT/tests/e2e/lib.sh"
+e2e_start import-trees
+
+[ -x "$HG" ] || { echo "import-trees.sh: build ./helpgen first (make helpgen)" >&2; exit 2; }
+
+# builds "$1" (a site) and checks it: 0 errors in both
+builds_clean() {
+  hg "$T/$2.build.log" build "$1" -o "$T/$2.out" --no-cache
+  expect_rc "$2: the imported site builds" 0 "$RC" "$T/$2.build.log"
+  lacks "$2: the build has 0 errors" "$T/$2.build.log" ": error:"
+  hg "$T/$2.check.log" check "$1"
+  expect_rc "$2: check finds no errors" 0 "$RC" "$T/$2.check.log"
+  has "$2: check counts 0 errors" "$T/$2.check.log" " 0 errors"
+}
+
+# ---------------------------------------------------------------------------
+section "obsidian"
+FX="$ROOT/tests/fixtures/import/obsidian"
+S="$T/obsidian"
+hg "$T/obsidian.log" import obsidian "$FX" -o "$S"
+expect_rc "import obsidian" 0 "$RC" "$T/obsidian.log"
+has "the summary line counts notes, folder pages and attachments" "$T/obsidian.log" \
+  "imported 4 articles, 1 folder and 1 file in 1 language"
+builds_clean "$S" obsidian
+C="$S/content"
+R="$S/import-report.txt"
+check "notes keep their folders and file names" test -f "$C/Guides/Install the app.md"
+check "a note beside its folder is the folder's page" test -f "$C/Guides/_index.md"
+check "the folder note is not also an article" test ! -e "$C/Guides.md"
+check "attachments are copied" cmp "$FX/attachments/screenshot.png" "$C/attachments/screenshot.png"
+check "a publish-excluded folder is left out" test ! -e "$C/templates"
+check ".obsidian/ is not copied" test ! -e "$C/.obsidian"
+check "a canvas is not copied" test ! -e "$C/Board.canvas"
+has "aliases become search keywords" "$C/Guides/Install the app.md" \
+  'keywords: ["Old install page", "Getting Started/Install"]'
+lacks "no aliases: key (helpgen's are redirects)" "$C/Guides/Install the app.md" "aliases:"
+has "publish: false is a draft" "$C/Guides/Draft plans.md" "draft: true"
+has "a note without a heading is titled by its file name" "$C/Guides/Draft plans.md" 'title: "Draft plans"'
+has "tags lose their #" "$C/Welcome.md" 'tags: ["start", "onboarding"]'
+has "a wikilink to an alias now names the note" "$C/Welcome.md" "[[Install the app|Old install page]]"
+has "a wikilink to a folder note links to the folder page" "$C/Welcome.md" "[Guides](<Guides/_index.md>)"
+has "a Markdown link by note name links to the file" "$C/Welcome.md" \
+  "[the install guide](<Guides/Install the app.md>)"
+has "a wikilink to a renamed note follows it" "$C/Welcome.md" "[[search page|search]]"
+has "wikilinks to notes stay wikilinks (the Markdown stage renders them)" "$C/Welcome.md" \
+  "[[Install the app|the install guide]]"
+has "code keeps its brackets (inline)" "$C/Welcome.md" '`[[Not a link]]`'
+has "code keeps its brackets (fenced)" "$C/Welcome.md" '[[Also not a link]]'
+has "raw HTML turns markdown.unsafe on" "$S/helpgen.yaml" "unsafe: true"
+for want in \
+  "obsidian/.obsidian/app.json:2: strictLineBreaks is off" \
+  "obsidian/.obsidian/publish.json: '_templates' is excluded from publishing: its 1 note not imported" \
+  "obsidian/Board.canvas: an Obsidian canvas, not imported" \
+  "obsidian/Guides.md:2: 'cssclasses' (Obsidian CSS snippets) dropped" \
+  "obsidian/Guides/Install the app.md:3: aliases (2) are now search keywords" \
+  "obsidian/Guides/Install the app.md:11: ![[Guides]] embeds a folder's page" \
+  "obsidian/Guides/Install the app.md:13: block reference [[Welcome#^intro]]" \
+  "obsidian/Welcome.md:8: [[Old install page]] names an alias" \
+  "obsidian/Welcome.md:10: [[Roadmap]] names no note of the vault" \
+  "obsidian/Welcome.md:16: a 'tasks' plugin query: shown as code" \
+  "obsidian/Welcome.md:29: raw HTML: kept" \
+  "obsidian/search.md: a name helpgen keeps for itself: written as content/search page.md"; do
+  has "report: $want" "$R" "$want"
+done
+lacks "code is not reported as a wikilink" "$R" "Not a link"
+mkdir -p "$T/full" && echo x >"$T/full/x"
+hg "$T/refuse.log" import obsidian "$FX" -o "$T/full"
+expect_rc "a non-empty output folder is refused" 2 "$RC" "$T/refuse.log"
+mkdir -p "$T/empty-vault/.obsidian"
+hg "$T/empty.log" import obsidian "$T/empty-vault" -o "$T/empty-out"
+expect_rc "a vault without notes fails" 1 "$RC" "$T/empty.log"
+has "and says why" "$T/empty.log" "no notes (.md files) found"
+if [ -d "$CORPORA/obsidian" ]; then
+  hg "$T/corpus-obsidian.log" import obsidian "$CORPORA/obsidian" -o "$T/corpus-obsidian"
+  expect_rc "the obsidian corpus imports" 0 "$RC" "$T/corpus-obsidian.log"
+  hg "$T/corpus-obsidian.build.log" build "$T/corpus-obsidian" -o "$T/corpus-obsidian.out" --no-cache --quiet
+  expect_rc "the obsidian corpus builds" 0 "$RC" "$T/corpus-obsidian.build.log"
+  lacks "the obsidian corpus builds with 0 errors" "$T/corpus-obsidian.build.log" ": error:"
+else
+  skip "no corpora at $CORPORA"
+fi
+
+summary

@@ -75,4 +75,9 @@ bool hg_import_jekyll(const hg_import_opts *o, const char *dir, hg_import_report
 bool hg_import_obsidian(const hg_import_opts *o, const char *dir, hg_import_report *r,
                         hg_error **err);
 
+/* The docusaurus kind (import_docusaurus.c): the current docs/ of a
+ * Docusaurus site into one content/ tree. */
+bool hg_import_docusaurus(const hg_import_opts *o, const char *dir, hg_import_report *r,
+                          hg_error **err);
+
 #endif

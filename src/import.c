@@ -163,9 +163,12 @@ int hg_import_run(const hg_import_opts *o) {
   const char *out = o->out_dir ? o->out_dir : ".";
   bool jekyll = !strcmp(o->kind, "jekyll");
   bool (*tree_kind)(const hg_import_opts *, const char *, hg_import_report *, hg_error **) =
-      jekyll ? hg_import_jekyll : !strcmp(o->kind, "obsidian") ? hg_import_obsidian : NULL;
+      jekyll                            ? hg_import_jekyll
+      : !strcmp(o->kind, "obsidian")    ? hg_import_obsidian
+      : !strcmp(o->kind, "docusaurus")  ? hg_import_docusaurus
+                                        : NULL;
   if (strcmp(o->kind, "zendesk") && !tree_kind) {
-    fprintf(stderr, "helpgen import: unknown kind '%s' (zendesk, jekyll or obsidian)\n", o->kind);
+    fprintf(stderr, "helpgen import: unknown kind '%s' (zendesk, jekyll, obsidian or docusaurus)\n", o->kind);
     return 2;
   }
   if (tree_kind && (o->lang || o->raw_html)) {

@@ -165,6 +165,7 @@ static const char usage_import[] =
     "            articles.json (pages: articles-2.json...), optional\n"
     "            translations/<article id>.json and attachments/<id>/<name>\n"
     "  obsidian  a vault: notes with their folders, attachments (.obsidian/ read)\n"
+    "  docusaurus  a site's current docs/ (_category_ files, MDX reported)\n"
     "Each locale gets its own content/<lang>/ tree. SITE/import-report.txt lists\n"
     "every construct that could not be carried over as source:line: what; what to do.\n"
     "\n"

@@ -147,6 +147,23 @@ static void put_links(dctx *c, const dpage *p, hg_buf *b, const char *s, size_t 
       q = stop;
       continue;
     }
+    if (s[q] == '<' && q + 2 < n &&
+        (isupper((unsigned char)s[q + 1]) || (s[q + 1] == '/' && isupper((unsigned char)s[q + 2])))) {
+      /* a JSX tag inside a line: the tag goes, the text stays */
+      const char *gt = memchr(s + q, '>', n - q);
+      const char *sp = s + q + 1 + (s[q + 1] == '/');
+      size_t nl = 0;
+      while (sp + nl < s + n && (isalnum((unsigned char)sp[nl]) || sp[nl] == '.')) nl++;
+      if (gt) {
+        if (s[q + 1] != '/')
+          hg_import_note_add(c->r, c->note_path, line,
+                             "write what it shows as Markdown if readers need it",
+                             "JSX component <%.*s%s> removed%s", (int)nl, sp,
+                             gt[-1] == '/' ? " /" : "", gt[-1] == '/' ? "" : " (its children kept)");
+        q = (size_t)(gt - s) + 1;
+        continue;
+      }
+    }
     if (s[q] == ']' && q + 1 < n && s[q + 1] == '(') {
       size_t st = q + 2, e = st;
       while (e < n && s[e] != ')' && s[e] != ' ') e++;

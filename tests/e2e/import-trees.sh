@@ -94,4 +94,58 @@ else
   skip "no corpora at $CORPORA"
 fi
 
+# ---------------------------------------------------------------------------
+section "docusaurus"
+FX="$ROOT/tests/fixtures/import/docusaurus"
+S="$T/docusaurus"
+hg "$T/docusaurus.log" import docusaurus "$FX" -o "$S"
+expect_rc "import docusaurus" 0 "$RC" "$T/docusaurus.log"
+has "the summary line counts pages and category folders" "$T/docusaurus.log" \
+  "imported 4 articles, 2 folders and 0 files in 1 language"
+builds_clean "$S" docusaurus
+C="$S/content"
+R="$S/import-report.txt"
+check ".mdx pages become .md" test -f "$C/guides/first-steps.md"
+check "the current version only" test ! -e "$C/versioned_docs"
+check "a partial is no page of its own" test ! -e "$C/guides/_shared"
+has "_category_.json: label and position" "$C/guides/_index.md" 'title: "Guides"'
+has "_category_.json: position as weight" "$C/guides/_index.md" "weight: 2"
+has "_category_.json: the generated index's description" "$C/guides/_index.md" 'description: "Step by step."'
+has "_category_.yml: label" "$C/setup/_index.md" 'title: "Setting up"'
+has "sidebar_position is the weight" "$C/intro.md" "weight: 1"
+has "id keeps the URL segment" "$C/intro.md" "slug: welcome"
+has "slug keeps the URL segment" "$C/setup/install.md" "slug: installing"
+has "no title: sidebar_label is not needed when there is a heading" "$C/guides/first-steps.md" "# Your first steps"
+has "a symbolic link checked out as text is read as its target" "$C/setup/steps-link.md" "# Your first steps"
+has "<Tabs>/<TabItem> become === tabs" "$C/intro.md" '=== "macOS"'
+has "a tab's body is indented under it" "$C/intro.md" "    Press **Ctrl+C**."
+lacks "no <TabItem> is left" "$C/intro.md" "TabItem>"
+has "admonitions stay" "$C/intro.md" ":::tip A title"
+has "a partial used as a component is included in place" "$C/intro.md" "A partial: its text appears"
+has "a link to a file follows it (.mdx -> .md)" "$C/intro.md" "[first steps](guides/first-steps.md)"
+has "a link by the Docusaurus URL (with baseUrl) is the file" "$C/intro.md" "[the same by URL](setup/install.md#requirements)"
+has "a link to no page keeps its text" "$C/intro.md" "An old page is not here."
+has "an inline component keeps its children" "$C/intro.md" "Docusaurus green is a component."
+lacks "multi-line props are gone" "$C/intro.md" "const a = 1;"
+lacks "MDX comments are gone" "$C/intro.md" "an MDX comment"
+has "code keeps its imports and tags" "$C/intro.md" "<NotAComponent />"
+for want in \
+  "docusaurus/docs/intro.md:8: MDX import removed: 'import Tabs from '@theme/Tabs';'" \
+  "docusaurus/docs/intro.md:13: link to './gone.md', which is no page of the current docs" \
+  "docusaurus/docs/intro.md:30: JSX component <Highlight> removed (its children kept)" \
+  "docusaurus/docs/intro.md:32: JSX component <CodeSample /> removed" \
+  "docusaurus/docs/intro.md:40: MDX export removed: 'export const year = 2024;'" \
+  "docusaurus/versioned_docs/version-1.0: an older version (1 pages) not imported" \
+  "docusaurus/docs/guides/_shared/_note.md: a partial"; do
+  has "report: $want" "$R" "$want"
+done
+lacks "imports in code are not reported" "$R" "an-import-in-code"
+if [ -d "$CORPORA/docusaurus" ]; then
+  hg "$T/corpus-docusaurus.log" import docusaurus "$CORPORA/docusaurus" -o "$T/corpus-docusaurus"
+  expect_rc "the docusaurus corpus imports" 0 "$RC" "$T/corpus-docusaurus.log"
+  hg "$T/corpus-docusaurus.build.log" build "$T/corpus-docusaurus" -o "$T/corpus-docusaurus.out" --no-cache --quiet
+  expect_rc "the docusaurus corpus builds" 0 "$RC" "$T/corpus-docusaurus.build.log"
+  lacks "the docusaurus corpus builds with 0 errors" "$T/corpus-docusaurus.build.log" ": error:"
+fi
+
 summary

@@ -23,6 +23,9 @@ typedef struct {
   hg_article a; /* parsed: meta, body */
   char *text;
   bool ok, folder;
+  hg_buf out;    /* the new file: front matter, then the body at out_body */
+  size_t out_body;
+  hg_strmap ids; /* heading ids of the new page -> 1 */
 } dpage;
 
 typedef struct {
@@ -475,7 +478,7 @@ static bool write_str(const char *path, const char *text, size_t len, hg_error *
   return ok;
 }
 
-static bool write_page(dctx *c, dpage *p, hg_error **err) {
+static void make_page(dctx *c, dpage *p) {
   const hg_value *m = p->a.meta;
   hg_buf b = HG_BUF_INIT;
   hg_buf_puts(&b, "---\n");
@@ -559,9 +562,104 @@ static bool write_page(dctx *c, dpage *p, hg_error **err) {
     }
   }
   hg_buf_puts(&b, "---\n");
+  p->out_body = b.len;
   char *body = body_of(c, p);
   hg_buf_puts(&b, body);
   free(body);
+  p->out = b;
+  /* its heading ids, as the Markdown stage makes them */
+  hg_md_opts mo = {.path = p->dst};
+  hg_md_result res = {0};
+  hg_diags d = {0};
+  hg_md_render(b.data + p->out_body, b.len - p->out_body, &mo, &res, &d);
+  for (const char *h = res.html; h && (h = strstr(h, "<h"));) {
+    h += 2;
+    if (!isdigit((unsigned char)*h) || strncmp(h + 1, " id=\"", 5)) continue;
+    const char *hid = h + 6, *e = strchr(hid, '"');
+    if (!e) break;
+    char *k = hg_xstrndup(hid, (size_t)(e - hid));
+    hg_strmap_put(&p->ids, k, 1);
+    free(k);
+  }
+  hg_md_result_free(&res);
+  hg_diags_free(&d);
+}
+
+/* The source line where "#frag" first appears (for the report), else 0. */
+static int frag_line(const dpage *p, const char *frag, size_t n) {
+  const char *t = p->text;
+  for (const char *q = t; q && (q = strchr(q, '#'));) {
+    if (!strncmp(q + 1, frag, n)) return line_at(t, (size_t)(q - t)) + 1;
+    q++;
+  }
+  return 0;
+}
+
+/* Links to a heading that the new page does not have (made by the site's
+ * own plugins, or in a partial that was not included) lose the fragment
+ * (another page) or the link (this page); then the file is written. */
+static bool write_page(dctx *c, dpage *p, hg_strmap *by_dst, hg_error **err) {
+  hg_buf b = HG_BUF_INIT;
+  const char *s = p->out.data;
+  size_t n = p->out.len;
+  hg_buf_append(&b, s, p->out_body);
+  char fence = 0;
+  bool line_start = true;
+  for (size_t q = p->out_body; q < n;) {
+    if (line_start) {
+      size_t k = q;
+      while (k < n && s[k] == ' ') k++;
+      if (k + 2 < n && (s[k] == '`' || s[k] == '~') && s[k + 1] == s[k] && s[k + 2] == s[k])
+        fence = fence ? (s[k] == fence ? 0 : fence) : s[k];
+    }
+    line_start = s[q] == '\n';
+    if (!fence && s[q] == ']' && q + 1 < n && s[q + 1] == '(') {
+      size_t st = q + 2, e = st;
+      while (e < n && s[e] != ')' && s[e] != ' ' && s[e] != '\n') e++;
+      const char *hash = memchr(s + st, '#', e - st);
+      if (e < n && s[e] == ')' && hash && !memchr(s + st, ':', e - st)) {
+        const char *frag = hash + 1;
+        size_t fl = (size_t)(s + e - frag);
+        const dpage *tp = NULL;
+        if (hash == s + st) {
+          tp = p;
+        } else {
+          char *dir = strchr(p->dst, '/') ? hg_path_dirname(p->dst) : hg_xstrdup("");
+          char *rel = hg_xstrndup(s + st, (size_t)(hash - (s + st)));
+          char *j = *dir ? hg_strdup_printf("%s/%s", dir, rel) : hg_xstrdup(rel);
+          char *k = hg_path_normalize(j);
+          long ti = hg_strmap_get(by_dst, k, -1);
+          if (ti >= 0) tp = &c->v[ti];
+          free(k), free(j), free(rel), free(dir);
+        }
+        char *fk = hg_xstrndup(frag, fl);
+        if (tp && fl && !hg_strmap_get(&tp->ids, fk, 0)) {
+          hg_import_note_add(c->r, p->a.path, frag_line(p, frag, fl),
+                             "link to a heading the page has (ids come from the heading text)",
+                             "link to '#%s': %s has no such heading (the site's plugins made "
+                             "it?): %s", fk, tp == p ? "this page" : tp->dst,
+                             tp == p ? "kept as text" : "now to the page");
+          if (tp == p) { /* drop "[" of the link, keep its text */
+            for (size_t k = b.len; k-- > p->out_body;)
+              if (b.data[k] == '[') {
+                memmove(b.data + k, b.data + k + 1, b.len - k - 1);
+                b.data[--b.len] = '\0';
+                break;
+              }
+            q = e + 1;
+          } else {
+            hg_buf_append(&b, s + q, (size_t)(hash - (s + q)));
+            hg_buf_putc(&b, ')');
+            q = e + 1;
+          }
+          free(fk);
+          continue;
+        }
+        free(fk);
+      }
+    }
+    hg_buf_putc(&b, s[q++]);
+  }
   char *path = hg_strdup_printf("%s/content/%s", c->out, p->dst);
   bool ok = write_str(path, b.data, b.len, err);
   free(path);
@@ -781,10 +879,17 @@ bool hg_import_docusaurus(const hg_import_opts *o, const char *dir, hg_import_re
     free(stem);
     free(pdir);
   }
+  hg_md_init();
+  hg_strmap by_dst = {0};
+  for (size_t i = 0; i < c.n; i++)
+    if (c.v[i].ok) {
+      make_page(&c, &c.v[i]);
+      hg_strmap_put(&by_dst, c.v[i].dst, (long)i);
+    }
   bool ok = true;
   size_t pages = 0;
   for (size_t i = 0; ok && i < c.n; i++)
-    if (c.v[i].ok) ok = write_page(&c, &c.v[i], err), pages++;
+    if (c.v[i].ok) ok = write_page(&c, &c.v[i], &by_dst, err), pages++;
   for (size_t i = 0; ok && i < nf; i++) {
     const char *b2 = hg_path_basename(files[i]);
     if (!strcmp(b2, "_category_.json") || !strcmp(b2, "_category_.yml") ||
@@ -807,11 +912,14 @@ bool hg_import_docusaurus(const hg_import_opts *o, const char *dir, hg_import_re
   for (size_t i = 0; i < c.n; i++) {
     dpage *p = &c.v[i];
     free(p->src), free(p->dst), free(p->url), free(p->text);
+    hg_buf_free(&p->out);
+    hg_strmap_free(&p->ids);
     hg_article_clear(&p->a);
   }
   free(c.v);
   for (size_t i = 0; i < nf; i++) free(files[i]);
   free(files);
+  hg_strmap_free(&by_dst);
   hg_strmap_free(&c.by_src);
   hg_strmap_free(&c.by_url);
   free(c.base_url);

@@ -140,12 +140,19 @@ for want in \
   has "report: $want" "$R" "$want"
 done
 lacks "imports in code are not reported" "$R" "an-import-in-code"
+has "a link to a heading the page lacks keeps its text" "$C/setup/install.md" "Jump to the options, which"
+has "a link to a heading the page has stays" "$C/setup/install.md" "[the requirements](#requirements)"
+has "a link to a heading another page lacks goes to the page" "$C/setup/install.md" "[the welcome tips](../intro.md)."
+has "report: the missing heading, with its line" "$R" "docusaurus/docs/setup/install.md:10: link to '#options-android-only': this page has no such heading"
+has "report: the other page's missing heading" "$R" "docusaurus/docs/setup/install.md:11: link to '#no-such-heading': intro.md has no such heading"
 if [ -d "$CORPORA/docusaurus" ]; then
   hg "$T/corpus-docusaurus.log" import docusaurus "$CORPORA/docusaurus" -o "$T/corpus-docusaurus"
   expect_rc "the docusaurus corpus imports" 0 "$RC" "$T/corpus-docusaurus.log"
   hg "$T/corpus-docusaurus.build.log" build "$T/corpus-docusaurus" -o "$T/corpus-docusaurus.out" --no-cache --quiet
   expect_rc "the docusaurus corpus builds" 0 "$RC" "$T/corpus-docusaurus.build.log"
   lacks "the docusaurus corpus builds with 0 errors" "$T/corpus-docusaurus.build.log" ": error:"
+  hg "$T/corpus-docusaurus.check.log" check "$T/corpus-docusaurus"
+  expect_rc "check finds no errors in the docusaurus corpus" 0 "$RC" "$T/corpus-docusaurus.check.log"
 fi
 
 summary

@@ -80,4 +80,9 @@ bool hg_import_obsidian(const hg_import_opts *o, const char *dir, hg_import_repo
 bool hg_import_docusaurus(const hg_import_opts *o, const char *dir, hg_import_report *r,
                           hg_error **err);
 
+/* The mkdocs kind (import_mkdocs.c): docs_dir of an MkDocs site, ordered by
+ * mkdocs.yml's nav. */
+bool hg_import_mkdocs(const hg_import_opts *o, const char *dir, hg_import_report *r,
+                      hg_error **err);
+
 #endif

@@ -166,9 +166,10 @@ int hg_import_run(const hg_import_opts *o) {
       jekyll                            ? hg_import_jekyll
       : !strcmp(o->kind, "obsidian")    ? hg_import_obsidian
       : !strcmp(o->kind, "docusaurus")  ? hg_import_docusaurus
+      : !strcmp(o->kind, "mkdocs")      ? hg_import_mkdocs
                                         : NULL;
   if (strcmp(o->kind, "zendesk") && !tree_kind) {
-    fprintf(stderr, "helpgen import: unknown kind '%s' (zendesk, jekyll, obsidian or docusaurus)\n", o->kind);
+    fprintf(stderr, "helpgen import: unknown kind '%s' (zendesk, jekyll, obsidian, docusaurus or mkdocs)\n", o->kind);
     return 2;
   }
   if (tree_kind && (o->lang || o->raw_html)) {

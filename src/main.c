@@ -166,6 +166,7 @@ static const char usage_import[] =
     "            translations/<article id>.json and attachments/<id>/<name>\n"
     "  obsidian  a vault: notes with their folders, attachments (.obsidian/ read)\n"
     "  docusaurus  a site's current docs/ (_category_ files, MDX reported)\n"
+    "  mkdocs    a site's docs_dir, in mkdocs.yml's nav order\n"
     "Each locale gets its own content/<lang>/ tree. SITE/import-report.txt lists\n"
     "every construct that could not be carried over as source:line: what; what to do.\n"
     "\n"

@@ -23,9 +23,7 @@ typedef struct {
   hg_article a; /* parsed: meta, body */
   char *text;
   bool ok, folder;
-  hg_buf out;    /* the new file: front matter, then the body at out_body */
-  size_t out_body;
-  hg_strmap ids; /* heading ids of the new page -> 1 */
+  hg_import_page pg; /* the new file */
 } dpage;
 
 typedef struct {
@@ -562,16 +560,41 @@ static void make_page(dctx *c, dpage *p) {
     }
   }
   hg_buf_puts(&b, "---\n");
-  p->out_body = b.len;
+  p->pg.src_path = p->a.path;
+  p->pg.src_text = p->text;
+  p->pg.dst = p->dst;
+  p->pg.body = b.len;
   char *body = body_of(c, p);
   hg_buf_puts(&b, body);
   free(body);
-  p->out = b;
-  /* its heading ids, as the Markdown stage makes them */
+  p->pg.md = hg_buf_steal(&b);
+  hg_import_page_ids(&p->pg);
+}
+
+static bool write_page(dctx *c, dpage *p, size_t i, hg_import_page *pages, hg_strmap *by_dst,
+                       hg_error **err) {
+  char *text = hg_import_fix_anchors(c->r, pages, i, by_dst);
+  char *path = hg_strdup_printf("%s/content/%s", c->out, p->dst);
+  bool ok = write_str(path, text, strlen(text), err);
+  free(path);
+  free(text);
+  if (ok) c->r->articles += !p->folder, c->r->folders += p->folder;
+  return ok;
+}
+
+/* ---- heading anchors (shared with the other Markdown-tree kinds) ---- */
+
+static void strip_marks(hg_buf *b, const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (!strchr("`*_", s[i])) hg_buf_putc(b, s[i]);
+}
+
+void hg_import_page_ids(hg_import_page *p) {
   hg_md_opts mo = {.path = p->dst};
   hg_md_result res = {0};
   hg_diags d = {0};
-  hg_md_render(b.data + p->out_body, b.len - p->out_body, &mo, &res, &d);
+  hg_md_render(p->md + p->body, strlen(p->md + p->body), &mo, &res, &d);
+  if (p->ncid) p->real = hg_xcalloc(p->ncid, sizeof *p->real);
   for (const char *h = res.html; h && (h = strstr(h, "<h"));) {
     h += 2;
     if (!isdigit((unsigned char)*h) || strncmp(h + 1, " id=\"", 5)) continue;
@@ -579,33 +602,61 @@ static void make_page(dctx *c, dpage *p) {
     if (!e) break;
     char *k = hg_xstrndup(hid, (size_t)(e - hid));
     hg_strmap_put(&p->ids, k, 1);
+    /* the heading's text, tags stripped, to find the source's custom ids */
+    const char *gt = strchr(e, '>'), *end = gt ? strstr(gt, "</h") : NULL;
+    if (end && p->ncid) {
+      hg_buf t = HG_BUF_INIT;
+      int in_tag = 0;
+      for (const char *q = gt + 1; q < end; q++) {
+        if (*q == '<') in_tag = 1;
+        else if (*q == '>') in_tag = 0;
+        else if (!in_tag) hg_buf_putc(&t, *q);
+      }
+      for (size_t j = 0; j < p->ncid; j++) {
+        hg_buf w = HG_BUF_INIT;
+        strip_marks(&w, p->ctext[j], strlen(p->ctext[j]));
+        if (!p->real[j] && !strcmp(hg_buf_cstr(&w), hg_buf_cstr(&t))) p->real[j] = hg_xstrdup(k);
+        hg_buf_free(&w);
+      }
+      hg_buf_free(&t);
+    }
     free(k);
   }
   hg_md_result_free(&res);
   hg_diags_free(&d);
 }
 
+void hg_import_page_clear(hg_import_page *p) {
+  for (size_t j = 0; j < p->ncid; j++) {
+    free(p->cid[j]);
+    free(p->ctext[j]);
+    if (p->real) free(p->real[j]);
+  }
+  free(p->cid), free(p->ctext), free(p->real), free(p->md);
+  hg_strmap_free(&p->ids);
+  memset(p, 0, sizeof *p);
+}
+
 /* The source line where "#frag" first appears (for the report), else 0. */
-static int frag_line(const dpage *p, const char *frag, size_t n) {
-  const char *t = p->text;
-  for (const char *q = t; q && (q = strchr(q, '#'));) {
+static int frag_line(const hg_import_page *p, const char *frag, size_t n) {
+  const char *t = p->src_text ? p->src_text : "";
+  for (const char *q = t; (q = strchr(q, '#'));) {
     if (!strncmp(q + 1, frag, n)) return line_at(t, (size_t)(q - t)) + 1;
     q++;
   }
   return 0;
 }
 
-/* Links to a heading that the new page does not have (made by the site's
- * own plugins, or in a partial that was not included) lose the fragment
- * (another page) or the link (this page); then the file is written. */
-static bool write_page(dctx *c, dpage *p, hg_strmap *by_dst, hg_error **err) {
+char *hg_import_fix_anchors(hg_import_report *r, hg_import_page *pages, size_t i,
+                            const hg_strmap *by_dst) {
+  hg_import_page *p = &pages[i];
   hg_buf b = HG_BUF_INIT;
-  const char *s = p->out.data;
-  size_t n = p->out.len;
-  hg_buf_append(&b, s, p->out_body);
+  const char *s = p->md;
+  size_t n = strlen(s);
+  hg_buf_append(&b, s, p->body);
   char fence = 0;
   bool line_start = true;
-  for (size_t q = p->out_body; q < n;) {
+  for (size_t q = p->body; q < n;) {
     if (line_start) {
       size_t k = q;
       while (k < n && s[k] == ' ') k++;
@@ -613,14 +664,23 @@ static bool write_page(dctx *c, dpage *p, hg_strmap *by_dst, hg_error **err) {
         fence = fence ? (s[k] == fence ? 0 : fence) : s[k];
     }
     line_start = s[q] == '\n';
-    if (!fence && s[q] == ']' && q + 1 < n && s[q + 1] == '(') {
-      size_t st = q + 2, e = st;
+    bool def = false;
+    if (!fence && s[q] == ']' && q + 1 < n && s[q + 1] == ':') { /* "[label]: target" */
+      size_t k = q;
+      while (k > p->body && s[k - 1] != '\n') k--;
+      while (s[k] == ' ') k++;
+      def = s[k] == '[';
+    }
+    if (!fence && s[q] == ']' && q + 1 < n && (s[q + 1] == '(' || def)) {
+      size_t st = q + 2, e;
+      while (def && st < n && s[st] == ' ') st++;
+      e = st;
       while (e < n && s[e] != ')' && s[e] != ' ' && s[e] != '\n') e++;
       const char *hash = memchr(s + st, '#', e - st);
-      if (e < n && s[e] == ')' && hash && !memchr(s + st, ':', e - st)) {
+      if ((def || (e < n && s[e] == ')')) && hash && !memchr(s + st, ':', e - st)) {
         const char *frag = hash + 1;
         size_t fl = (size_t)(s + e - frag);
-        const dpage *tp = NULL;
+        hg_import_page *tp = NULL;
         if (hash == s + st) {
           tp = p;
         } else {
@@ -629,28 +689,41 @@ static bool write_page(dctx *c, dpage *p, hg_strmap *by_dst, hg_error **err) {
           char *j = *dir ? hg_strdup_printf("%s/%s", dir, rel) : hg_xstrdup(rel);
           char *k = hg_path_normalize(j);
           long ti = hg_strmap_get(by_dst, k, -1);
-          if (ti >= 0) tp = &c->v[ti];
+          if (ti >= 0) tp = &pages[ti];
           free(k), free(j), free(rel), free(dir);
         }
         char *fk = hg_xstrndup(frag, fl);
+        const char *real = NULL;
+        for (size_t j = 0; tp && j < tp->ncid; j++)
+          if (!strcmp(tp->cid[j], fk) && tp->real && tp->real[j]) real = tp->real[j];
+        if (real) { /* a custom id: helpgen's id of that heading */
+          hg_buf_append(&b, s + q, (size_t)(frag - (s + q)));
+          hg_buf_puts(&b, real);
+          q = e;
+          free(fk);
+          continue;
+        }
         if (tp && fl && !hg_strmap_get(&tp->ids, fk, 0)) {
-          hg_import_note_add(c->r, p->a.path, frag_line(p, frag, fl),
+          hg_import_note_add(r, p->src_path, frag_line(p, frag, fl),
                              "link to a heading the page has (ids come from the heading text)",
                              "link to '#%s': %s has no such heading (the site's plugins made "
                              "it?): %s", fk, tp == p ? "this page" : tp->dst,
-                             tp == p ? "kept as text" : "now to the page");
-          if (tp == p) { /* drop "[" of the link, keep its text */
-            for (size_t k = b.len; k-- > p->out_body;)
+                             tp == p && !def ? "kept as text" : "now to the page");
+          if (tp == p && !def) { /* drop "[" of the link, keep its text */
+            for (size_t k = b.len; k-- > p->body;)
               if (b.data[k] == '[') {
                 memmove(b.data + k, b.data + k + 1, b.len - k - 1);
                 b.data[--b.len] = '\0';
                 break;
               }
             q = e + 1;
+          } else if (tp == p) { /* a definition: to the page's top */
+            hg_buf_append(&b, s + q, (size_t)(hash - (s + q)));
+            hg_buf_putc(&b, '#');
+            q = e;
           } else {
             hg_buf_append(&b, s + q, (size_t)(hash - (s + q)));
-            hg_buf_putc(&b, ')');
-            q = e + 1;
+            q = e;
           }
           free(fk);
           continue;
@@ -660,12 +733,7 @@ static bool write_page(dctx *c, dpage *p, hg_strmap *by_dst, hg_error **err) {
     }
     hg_buf_putc(&b, s[q++]);
   }
-  char *path = hg_strdup_printf("%s/content/%s", c->out, p->dst);
-  bool ok = write_str(path, b.data, b.len, err);
-  free(path);
-  hg_buf_free(&b);
-  if (ok) c->r->articles += !p->folder, c->r->folders += p->folder;
-  return ok;
+  return hg_buf_steal(&b);
 }
 
 /* _category_.json / _category_.yml: the folder's title, weight and
@@ -881,15 +949,17 @@ bool hg_import_docusaurus(const hg_import_opts *o, const char *dir, hg_import_re
   }
   hg_md_init();
   hg_strmap by_dst = {0};
+  hg_import_page *pages = hg_xcalloc(c.n ? c.n : 1, sizeof *pages);
   for (size_t i = 0; i < c.n; i++)
     if (c.v[i].ok) {
       make_page(&c, &c.v[i]);
+      pages[i] = c.v[i].pg;
       hg_strmap_put(&by_dst, c.v[i].dst, (long)i);
     }
   bool ok = true;
-  size_t pages = 0;
+  size_t npages = 0;
   for (size_t i = 0; ok && i < c.n; i++)
-    if (c.v[i].ok) ok = write_page(&c, &c.v[i], &by_dst, err), pages++;
+    if (c.v[i].ok) ok = write_page(&c, &c.v[i], i, pages, &by_dst, err), npages++;
   for (size_t i = 0; ok && i < nf; i++) {
     const char *b2 = hg_path_basename(files[i]);
     if (!strcmp(b2, "_category_.json") || !strcmp(b2, "_category_.yml") ||
@@ -905,18 +975,18 @@ bool hg_import_docusaurus(const hg_import_opts *o, const char *dir, hg_import_re
     free(cfg);
     r->languages = 1;
   }
-  if (ok && !pages) {
+  if (ok && !npages) {
     hg_error_set(err, 1, c.docs, 0, 0, "no pages (.md, .mdx) found (is this a Docusaurus site?)");
     ok = false;
   }
   for (size_t i = 0; i < c.n; i++) {
     dpage *p = &c.v[i];
     free(p->src), free(p->dst), free(p->url), free(p->text);
-    hg_buf_free(&p->out);
-    hg_strmap_free(&p->ids);
+    hg_import_page_clear(&pages[i]);
     hg_article_clear(&p->a);
   }
   free(c.v);
+  free(pages);
   for (size_t i = 0; i < nf; i++) free(files[i]);
   free(files);
   hg_strmap_free(&by_dst);

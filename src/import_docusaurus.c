@@ -677,7 +677,7 @@ char *hg_import_fix_anchors(hg_import_report *r, hg_import_page *pages, size_t i
       e = st;
       while (e < n && s[e] != ')' && s[e] != ' ' && s[e] != '\n') e++;
       const char *hash = memchr(s + st, '#', e - st);
-      if ((def || (e < n && s[e] == ')')) && hash && !memchr(s + st, ':', e - st)) {
+      if ((def || (e < n && s[e] == ')')) && hash && !memchr(s + st, ':', (size_t)(hash - (s + st)))) {
         const char *frag = hash + 1;
         size_t fl = (size_t)(s + e - frag);
         hg_import_page *tp = NULL;

@@ -22,6 +22,7 @@ typedef struct {
   bool ok, folder;
   long weight;     /* from the nav's order; 0: not in the nav */
   const char *nav_title; /* borrowed from the config */
+  hg_import_page pg;     /* the new file */
 } mpage;
 
 typedef struct {
@@ -102,6 +103,25 @@ static char *body_of(mctx *c, mpage *p) {
       hg_buf_append(&b, s + i, e - i);
     } else if (fence) {
       hg_buf_append(&b, s + i, e - i);
+    } else if (s[k] == '#' && e > k && s[e - 1] == '}' && memchr(s + k, '{', e - k)) {
+      /* "## Heading { #id .class }": helpgen makes the id from the text;
+       * links to the custom id are mapped to it (hg_import_fix_anchors) */
+      const char *ob = s + e - 1;
+      while (ob > s + k && *ob != '{') ob--;
+      const char *hid = memchr(ob, '#', (size_t)(s + e - ob));
+      size_t tl = (size_t)(ob - (s + k));
+      while (tl && (s[k + tl - 1] == ' ')) tl--;
+      size_t hs = k;
+      while (hs < k + tl && s[hs] == '#') hs++;
+      while (hs < k + tl && s[hs] == ' ') hs++;
+      if (hid) {
+        size_t il = strcspn(hid + 1, " }");
+        p->pg.cid = hg_xrealloc(p->pg.cid, (p->pg.ncid + 1) * sizeof *p->pg.cid);
+        p->pg.ctext = hg_xrealloc(p->pg.ctext, (p->pg.ncid + 1) * sizeof *p->pg.ctext);
+        p->pg.cid[p->pg.ncid] = hg_xstrndup(hid + 1, il);
+        p->pg.ctext[p->pg.ncid++] = hg_xstrndup(s + hs, k + tl - hs);
+      }
+      hg_buf_append(&b, s + i, k + tl - i);
     } else if (e - k >= 6 && !strncmp(s + k, "--8<--", 6)) {
       hg_import_note_add(c->r, p->a.path, line, "copy the file's text in",
                          "snippet '%.*s' removed (helpgen includes no files)", (int)(e - k),
@@ -170,7 +190,7 @@ static char *body_of(mctx *c, mpage *p) {
   return hg_buf_steal(&b);
 }
 
-static bool write_page(mctx *c, mpage *p, hg_error **err) {
+static void make_page(mctx *c, mpage *p) {
   const hg_value *m = p->a.meta;
   hg_buf b = HG_BUF_INIT;
   hg_buf_puts(&b, "---\n");
@@ -225,15 +245,26 @@ static bool write_page(mctx *c, mpage *p, hg_error **err) {
     }
   }
   hg_buf_puts(&b, "---\n");
+  p->pg.src_path = p->a.path;
+  p->pg.src_text = p->text;
+  p->pg.dst = p->dst;
+  p->pg.body = b.len;
   char *body = body_of(c, p);
   hg_buf_puts(&b, body);
   free(body);
+  p->pg.md = hg_buf_steal(&b);
+  hg_import_page_ids(&p->pg);
+}
+
+static bool write_page(mctx *c, mpage *p, size_t i, hg_import_page *pages, const hg_strmap *by_dst,
+                       hg_error **err) {
+  char *text = hg_import_fix_anchors(c->r, pages, i, by_dst);
   char *path = hg_strdup_printf("%s/content/%s", c->out, p->dst);
   char *d = hg_path_dirname(path);
-  bool ok = hg_mkdir_p(d, err) && hg_write_file(path, b.data, b.len, err);
+  bool ok = hg_mkdir_p(d, err) && hg_write_file(path, text, strlen(text), err);
   free(d);
   free(path);
-  hg_buf_free(&b);
+  free(text);
   if (ok) c->r->articles += !p->folder, c->r->folders += p->folder;
   return ok;
 }
@@ -346,10 +377,19 @@ bool hg_import_mkdocs(const hg_import_opts *o, const char *dir, hg_import_report
     free(pd);
   }
   walk_nav(&c, hg_value_get(cfg, "nav"), NULL, 0);
+  hg_md_init();
+  hg_strmap by_dst = {0};
+  hg_import_page *pages = hg_xcalloc(c.n ? c.n : 1, sizeof *pages);
+  for (size_t i = 0; i < c.n; i++)
+    if (c.v[i].ok) {
+      make_page(&c, &c.v[i]);
+      pages[i] = c.v[i].pg;
+      hg_strmap_put(&by_dst, c.v[i].dst, (long)i);
+    }
   bool ok = true;
-  size_t pages = 0;
+  size_t npages = 0;
   for (size_t i = 0; ok && i < c.n; i++)
-    if (c.v[i].ok) ok = write_page(&c, &c.v[i], err), pages++;
+    if (c.v[i].ok) ok = write_page(&c, &c.v[i], i, pages, &by_dst, err), npages++;
   if (ok) {
     const char *name = hg_value_str(hg_value_get(cfg, "site_name"));
     hg_buf y = HG_BUF_INIT;
@@ -363,16 +403,19 @@ bool hg_import_mkdocs(const hg_import_opts *o, const char *dir, hg_import_report
     hg_buf_free(&y);
     r->languages = 1;
   }
-  if (ok && !pages) {
+  if (ok && !npages) {
     hg_error_set(err, 1, c.docs, 0, 0, "no pages (.md) found (is docs_dir right?)");
     ok = false;
   }
   for (size_t i = 0; i < c.n; i++) {
     mpage *p = &c.v[i];
     free(p->src), free(p->dst), free(p->text);
+    hg_import_page_clear(&pages[i]);
     hg_article_clear(&p->a);
   }
   free(c.v);
+  free(pages);
+  hg_strmap_free(&by_dst);
   for (size_t i = 0; i < nf; i++) free(files[i]);
   free(files);
   hg_strmap_free(&c.by_src);

@@ -1,7 +1,6 @@
 #!/bin/sh
-# End-to-end tests for `helpgen import obsidian` (and the other Markdown-tree
-# kinds of this file): the hand-written sources in tests/fixtures/import/<kind>/
-# are imported, built with 0 errors and checked with 0 errors; what carries
+# End-to-end tests for `helpgen import obsidian`, `docusaurus` and `mkdocs`:
+# the hand-written sources in tests/fixtures/import/<kind>/ are imported, built with 0 errors and checked with 0 errors; what carries
 # over is read in the written files, and every construct that does not is
 # found in import-report.txt with its source line. When ../shared/corpora is
 # there, its real sites are imported and built too (skipped when absent).
@@ -153,6 +152,56 @@ if [ -d "$CORPORA/docusaurus" ]; then
   lacks "the docusaurus corpus builds with 0 errors" "$T/corpus-docusaurus.build.log" ": error:"
   hg "$T/corpus-docusaurus.check.log" check "$T/corpus-docusaurus"
   expect_rc "check finds no errors in the docusaurus corpus" 0 "$RC" "$T/corpus-docusaurus.check.log"
+fi
+
+# ---------------------------------------------------------------------------
+section "mkdocs"
+FX="$ROOT/tests/fixtures/import/mkdocs"
+S="$T/mkdocs"
+hg "$T/mkdocs.log" import mkdocs "$FX" -o "$S"
+expect_rc "import mkdocs (mkdocs.yml has !ENV and !!python/name: tags)" 0 "$RC" "$T/mkdocs.log"
+has "the summary line counts pages and folder pages" "$T/mkdocs.log" \
+  "imported 3 articles, 2 folders and 0 files in 1 language"
+builds_clean "$S" mkdocs
+C="$S/content"
+R="$S/import-report.txt"
+has "site_name is the title" "$S/helpgen.yaml" 'title: "Example Help"'
+check "index.md is the home page" test -f "$C/_index.md"
+check "a folder's index.md is its page" test -f "$C/guide/_index.md"
+check "a page outside the nav is imported too" test -f "$C/blog/news.md"
+has "the nav section titles the folder" "$C/guide/_index.md" 'title: "Guide"'
+has "nav order is the weight" "$C/guide/start.md" "weight: 30"
+has "nav order is the weight (a bare path)" "$C/guide/advanced.md" "weight: 40"
+has "a page outside the nav goes last" "$C/blog/news.md" "weight: 100000"
+has "front matter is kept" "$C/guide/start.md" '"icon": "material/rocket"'
+has "date.created is the date" "$C/guide/advanced.md" "date: 2024-03-01"
+has "categories are tags" "$C/guide/advanced.md" 'tags: ["Power users"]'
+has "tabs stay as written" "$C/guide/start.md" '=== "Windows"'
+has "admonitions stay as written" "$C/_index.md" '!!! note "Admonitions stay"'
+has "a link to index.md follows it to _index.md" "$C/guide/start.md" "[guide](_index.md)"
+has "a link to a folder's index.md from the home page" "$C/_index.md" "[guide](guide/_index.md)"
+has "auto_append's link definitions are appended" "$C/_index.md" "[site]: https://example.org/"
+has "a heading's attribute list is removed" "$C/guide/start.md" "## First run"
+lacks "no attribute list is left" "$C/guide/start.md" "{ #getting-going }"
+has "a link to a custom heading id takes helpgen's id" "$C/guide/advanced.md" "[the first run](start.md#first-run)"
+has "a link to a heading that is not there keeps its text" "$C/guide/advanced.md" "or nowhere."
+lacks "snippet lines are removed" "$C/guide/start.md" "--8<--"
+for want in \
+  "mkdocs/mkdocs.yml:24: nav link to https://example.org/code (an external page) not carried over" \
+  "mkdocs/mkdocs.yml:25: nav entry 'guide/missing.md' names no page of the docs" \
+  "mkdocs/docs/guide/start.md:22: snippet '--8<-- \"includes/warning.md\"' removed" \
+  "mkdocs/docs/guide/start.md:20: 1 '<!-- md:... -->' comment shortcode" \
+  "mkdocs/docs/guide/start.md:20: 1 icon shortcode" \
+  "mkdocs/docs/guide/advanced.md:11: link to '#no-such-heading': this page has no such heading" \
+  "mkdocs/docs/blog/.meta.yml: front matter for a whole folder (meta plugin) not applied"; do
+  has "report: $want" "$R" "$want"
+done
+if [ -d "$CORPORA/mkdocs-material" ]; then
+  hg "$T/corpus-mkdocs.log" import mkdocs "$CORPORA/mkdocs-material" -o "$T/corpus-mkdocs"
+  expect_rc "the mkdocs-material corpus imports" 0 "$RC" "$T/corpus-mkdocs.log"
+  hg "$T/corpus-mkdocs.build.log" build "$T/corpus-mkdocs" -o "$T/corpus-mkdocs.out" --no-cache --quiet
+  expect_rc "the mkdocs-material corpus builds" 0 "$RC" "$T/corpus-mkdocs.build.log"
+  lacks "the mkdocs-material corpus builds with 0 errors" "$T/corpus-mkdocs.build.log" ": error:"
 fi
 
 summary

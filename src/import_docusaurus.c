@@ -24,6 +24,8 @@ typedef struct {
   char *text;
   bool ok, folder;
   hg_import_page pg; /* the new file */
+  char **aliases;    /* old URLs that redirect here */
+  size_t naliases;
 } dpage;
 
 typedef struct {
@@ -530,6 +532,14 @@ static void make_page(dctx *c, dpage *p) {
       }
       hg_buf_puts(&b, "]\n");
     }
+    if (p->naliases) {
+      hg_buf_puts(&b, "aliases: [");
+      for (size_t i = 0; i < p->naliases; i++) {
+        if (i) hg_buf_puts(&b, ", ");
+        hg_import_put_yaml_str(&b, p->aliases[i]);
+      }
+      hg_buf_puts(&b, "]\n");
+    }
     const hg_value *dr = hg_value_get(m, "draft"), *un = hg_value_get(m, "unlisted");
     if ((dr && dr->type == HG_V_BOOL && dr->b) || (un && un->type == HG_V_BOOL && un->b))
       hg_buf_puts(&b, "draft: true\n");
@@ -792,6 +802,88 @@ static bool write_category(dctx *c, const char *src, hg_error **err) {
   return ok;
 }
 
+/* Old URL u ("/docs/x", "docs/x/") redirects to page i, unless another page
+ * or redirect has it, or page i is a folder page (which takes no aliases). */
+static void add_alias(dctx *c, hg_strmap *taken, long i, const char *u, const char *from_path,
+                      int line) {
+  while (*u == '/') u++;
+  char *k = hg_xstrdup(u);
+  size_t l = strlen(k);
+  while (l && k[l - 1] == '/') k[--l] = '\0';
+  dpage *p = &c->v[i];
+  if (!*k || hg_strmap_get(taken, k, 0)) {
+    if (from_path)
+      hg_import_note_add(c->r, from_path, line, "point the old URL at one page only",
+                         "redirect from /%s: the URL is taken: not carried over", k);
+  } else if (p->folder) {
+    if (from_path)
+      hg_import_note_add(c->r, from_path, line, "add the redirect on your host",
+                         "redirect from /%s to a folder page: helpgen redirects articles only", k);
+  } else {
+    hg_strmap_put(taken, k, 1);
+    p->aliases = hg_xrealloc(p->aliases, (p->naliases + 1) * sizeof *p->aliases);
+    p->aliases[p->naliases++] = hg_strdup_printf("/%s/", k);
+  }
+  free(k);
+}
+
+/* Every page's Docusaurus URL, and the client redirects of redirects.json
+ * ({"redirects": [{"from", "to"}]}), as aliases. */
+static void collect_aliases(dctx *c) {
+  hg_strmap taken = {0};
+  for (size_t i = 0; i < c->n; i++) /* the new site's URLs are not free */
+    if (c->v[i].ok) {
+      char *u = hg_xstrdup(c->v[i].dst);
+      size_t l = strlen(u);
+      if (hg_str_has_suffix(u, "_index.md")) u[l - 9] = '\0';
+      else if (l > 3) u[l - 3] = '\0';
+      l = strlen(u);
+      while (l && u[l - 1] == '/') u[--l] = '\0';
+      hg_strmap_put(&taken, u, 1);
+      free(u);
+    }
+  for (size_t i = 0; i < c->n; i++)
+    if (c->v[i].ok && !c->v[i].folder) add_alias(c, &taken, (long)i, c->v[i].url, NULL, 0);
+  char *rp = hg_path_join(c->o->source, "redirects.json");
+  size_t len;
+  hg_error *e = NULL;
+  char *t = hg_is_file(rp) ? hg_read_file(rp, &len, &e) : NULL;
+  hg_value *v = t ? hg_yaml_parse(t, len, rp, 0, &e) : NULL;
+  if (e) {
+    hg_import_note_add(c->r, rp, e->line, "fix it: its redirects are not carried over",
+                       "not read: %s", e->text);
+    hg_error_free(e);
+  }
+  const hg_value *list = hg_value_get(v, "redirects");
+  if (!list && v && v->type == HG_V_LIST) list = v;
+  for (size_t i = 0; list && list->type == HG_V_LIST && i < list->len; i++) {
+    const char *to = hg_value_str(hg_value_get(list->items[i], "to"));
+    const hg_value *fromv = hg_value_get(list->items[i], "from");
+    int line = list->items[i]->line;
+    if (!to || !fromv) continue;
+    while (*to == '/') to++;
+    char *k = hg_xstrdup(to);
+    size_t l = strlen(k);
+    while (l && k[l - 1] == '/') k[--l] = '\0';
+    long ti = hg_strmap_get(&c->by_url, k, -1);
+    free(k);
+    size_t nfrom = fromv->type == HG_V_LIST ? fromv->len : 1;
+    for (size_t f = 0; f < nfrom; f++) {
+      const char *from = hg_value_str(fromv->type == HG_V_LIST ? fromv->items[f] : fromv);
+      if (!from) continue;
+      if (ti < 0)
+        hg_import_note_add(c->r, rp, line, "add the redirect on your host",
+                           "redirect from %s to /%s, which is no page of the current docs: not "
+                           "carried over", from, to);
+      else add_alias(c, &taken, ti, from, rp, line);
+    }
+  }
+  hg_value_free(v);
+  free(t);
+  free(rp);
+  hg_strmap_free(&taken);
+}
+
 static int cmp_str(const void *x, const void *y) {
   return strcmp(*(char *const *)x, *(char *const *)y);
 }
@@ -947,6 +1039,7 @@ bool hg_import_docusaurus(const hg_import_opts *o, const char *dir, hg_import_re
     free(stem);
     free(pdir);
   }
+  collect_aliases(&c);
   hg_md_init();
   hg_strmap by_dst = {0};
   hg_import_page *pages = hg_xcalloc(c.n ? c.n : 1, sizeof *pages);
@@ -983,6 +1076,8 @@ bool hg_import_docusaurus(const hg_import_opts *o, const char *dir, hg_import_re
     dpage *p = &c.v[i];
     free(p->src), free(p->dst), free(p->url), free(p->text);
     hg_import_page_clear(&pages[i]);
+    for (size_t k = 0; k < p->naliases; k++) free(p->aliases[k]);
+    free(p->aliases);
     hg_article_clear(&p->a);
   }
   free(c.v);

@@ -139,6 +139,13 @@ for want in \
   has "report: $want" "$R" "$want"
 done
 lacks "imports in code are not reported" "$R" "an-import-in-code"
+has "the Docusaurus URL and redirects.json's redirects are aliases" "$C/intro.md" \
+  'aliases: ["/docs/welcome/", "/docs/getting-started/"]'
+has "a redirect with several old URLs" "$C/setup/install.md" \
+  'aliases: ["/docs/setup/installing/", "/docs/old-install/", "/docs/setup/old/"]'
+check "the old URL redirects in the build" test -f "$T/docusaurus.out/docs/getting-started/index.html"
+has "report: a redirect to an older version's page" "$R" \
+  "docusaurus/redirects.json:5: redirect from /docs/gone to /docs/1.0/intro, which is no page of the current docs"
 has "a link to a heading the page lacks keeps its text" "$C/setup/install.md" "Jump to the options, which"
 has "a link to a heading the page has stays" "$C/setup/install.md" "[the requirements](#requirements)"
 has "a link to a heading another page lacks goes to the page" "$C/setup/install.md" "[the welcome tips](../intro.md)."

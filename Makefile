@@ -19,6 +19,9 @@ BUILD ?= build
 SRC_C := $(sort $(wildcard src/*.c))
 SRC_CXX := $(sort $(wildcard src/*.cc))
 LIB_OBJ := $(patsubst src/%.c,$(BUILD)/%.o,$(filter-out src/main.c,$(SRC_C))) $(patsubst src/%.cc,$(BUILD)/%.o,$(SRC_CXX))
+# the built-in themes, compiled in by tools/embed-theme.c (build/theme_embed.c is generated, never committed)
+THEME_FILES := $(shell find themes -type f ! -name '.*' | LC_ALL=C sort)
+LIB_OBJ += $(BUILD)/theme_embed.o
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
@@ -43,6 +46,15 @@ $(BUILD)/%.o: src/%.cc $(wildcard include/*.h) | $(BUILD)
 $(BUILD):
 	mkdir -p $(BUILD)/tests
 
+$(BUILD)/embed-theme: tools/embed-theme.c | $(BUILD)
+	$(CC) -std=c11 -O1 $(WARN) -o $@ $<
+
+$(BUILD)/theme_embed.c: $(BUILD)/embed-theme $(THEME_FILES)
+	$(BUILD)/embed-theme themes $(THEME_FILES) >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/theme_embed.o: $(BUILD)/theme_embed.c include/hg_theme.h
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/helpers.h $(LIB_OBJ) | $(BUILD)
 	$(CC) $(CFLAGS_ALL) $(shell pkg-config --cflags cmocka) -c -o $@.o $<
 	$(CXX) -o $@ $@.o $(LIB_OBJ) $(LIBS) $(shell pkg-config --libs cmocka)
@@ -61,16 +73,24 @@ e2e: helpgen
 	sh tests/e2e/cli.sh
 	sh tests/e2e/incremental.sh
 	sh tests/e2e/partial.sh
+	sh tests/e2e/serve.sh
+	sh tests/e2e/safety.sh
 	sh tests/e2e/import.sh
+	sh tests/e2e/binary.sh
+	sh tests/e2e/init.sh
+	sh tests/e2e/hosting.sh
+	sh tests/e2e/walk.sh
 	sh tests/e2e/import-trees.sh
 
 test:
 	@HG_EXTRA_PKGS="chromium libxml2-utils nginx-light libnginx-mod-http-brotli-static" sh .ci/deps.sh
 	$(MAKE) helpgen
+	@# npm ci before e2e: its serve-in-chromium test needs playwright-core; no check may skip
+	sh tests/run-extra.sh --deps
 	$(MAKE) unit
-	$(MAKE) e2e
+	HG_NO_SKIPS=1 $(MAKE) e2e
 	$(MAKE) asan
-	sh tests/run-extra.sh
+	HG_NO_SKIPS=1 sh tests/run-extra.sh
 
 asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \

@@ -25,6 +25,7 @@ typedef struct {
                            (freeing 10,000 articles' pieces one by one was
                            ~10 ms of an incremental build); they stay
                            reachable, so leak checkers see no leak */
+  bool precompress;     /* .gz and .br beside every text file (--precompress) */
   bool translations;    /* print the missing-translation lines even when
                            quiet (main prints its own summary line) */
   volatile sig_atomic_t *interrupted; /* set by a signal handler; may be NULL */

@@ -39,12 +39,20 @@ typedef struct {
                              and 0 without the key (one language, content/
                              holds the articles directly) */
   size_t nlanguages;
-  char *logo;          /* path relative to the site folder, or NULL */
+  char *logo;          /* path relative to the site folder, or NULL (brand.logo,
+                          else the top-level logo:) */
+  char *brand_color;   /* brand.color as "#rrggbb", or NULL (the theme's accent) */
+  char *brand_dark_color; /* brand.dark_color, or NULL (derived from brand_color) */
+  char *favicon;       /* brand.favicon: path relative to the site folder, or NULL */
+  char *brand_image;   /* brand.image, the default og:image: a path relative to the
+                          site folder or an http(s) URL, or NULL */
   char *theme;         /* "default" */
   char *footer;        /* may be NULL */
   char *contact_label, *contact_email, *contact_url, *contact_phone;
   bool markdown_unsafe;
   bool pretty_links;   /* links end in "/" instead of "/index.html" */
+  bool follow_outside_links; /* site.follow_outside_links: the walks follow
+                                symbolic links that leave the site folder */
   hg_nav_link *nav;
   size_t nnav;
   hg_value *root;      /* the whole parsed file (hooks and themes read it) */

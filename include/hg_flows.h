@@ -43,7 +43,7 @@
 #ifndef HG_FLOWS_H
 #define HG_FLOWS_H
 
-#include "hg_render.h"
+#include "hg_i18n.h"
 #include "hg_site.h"
 #include "hg_template.h"
 
@@ -110,17 +110,35 @@ void hg_flows_add(hg_flows *f, const char *path, const char *file, const char *t
 void hg_flows_check(hg_flows *f, hg_diags *diags);
 void hg_flows_free(hg_flows *f);
 
-/* Pages hg_flows_render writes. */
+/* Pages of all flows (what hg_flow_pages_new lists). */
 size_t hg_flows_page_count(const hg_flows *f);
-/* The url_dir of every page hg_flows_render writes ("flows/track-order",
- * "flows/track-order/shipped"...), in the order it writes them: each
- * flow's steps, each followed by its outcome pages. *n gets the count
- * (hg_flows_page_count). f may be NULL. Caller frees every string and the
- * array. */
+/* The url_dir of every flow page ("flows/track-order",
+ * "flows/track-order/shipped"...), in the order hg_flow_pages_new lists
+ * them: each flow's steps, each followed by its outcome pages. *n gets the
+ * count (hg_flows_page_count). f may be NULL. Caller frees every string and
+ * the array. */
 char **hg_flows_page_dirs(const hg_flows *f, size_t *n);
-/* Renders every step and outcome page with template flow.tpl. Call after
- * hg_render_site. */
-bool hg_flows_render(const hg_flows *f, const hg_render_input *in, hg_diags *diags);
+
+/* The flow pages as data for the render stage, which expands flow.tpl for
+ * each (flows compute, render renders: this module never calls the
+ * renderer). hg_flow_pages_new takes the theme strings of the site's
+ * language (t may be NULL: English) and computes each flow's widget JSON
+ * once. Ownership: freed with hg_flow_pages_free; borrows f and t, which
+ * must outlive it. */
+typedef struct hg_flow_pages hg_flow_pages;
+typedef struct {
+  char *url_dir;           /* "flows/track-order/shipped" */
+  char *title;             /* the page's <title> */
+  const char *description; /* its meta description */
+} hg_flow_page;
+hg_flow_pages *hg_flow_pages_new(const hg_flows *f, const hg_i18n *t);
+size_t hg_flow_pages_len(const hg_flow_pages *p);
+const hg_flow_page *hg_flow_pages_get(const hg_flow_pages *p, size_t i);
+/* Fills page i's own values (question, options, trail, answer, breadcrumbs,
+ * FLOW_JSON) into d; links relative to `root`, the page's prefix to the
+ * site root. Thread-safe for distinct d. */
+void hg_flow_pages_fill(const hg_flow_pages *p, size_t i, hg_dict *d, const char *root);
+void hg_flow_pages_free(hg_flow_pages *p);
 
 /* For links in articles: `target` as written in the article (relative to
  * from_dir, a folder under content/ of the site's tree). If it names a file

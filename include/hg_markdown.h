@@ -1,7 +1,8 @@
 /* hg_markdown.h - stage 4 of the pipeline: one article's Markdown body to
  * HTML with cmark-gfm (tables, strikethrough, autolinks, task lists,
  * footnotes), Unicode-aware unique heading ids, a table of contents (h2/h3),
- * GitHub-style callouts, FAQ accordions, local link rewriting through a
+ * callouts (GitHub, Obsidian, MkDocs, Docusaurus), content tabs, Obsidian
+ * wikilinks/embeds/highlights, media, FAQ accordions, local link rewriting through a
  * caller-supplied resolver, and raw HTML only when allowed.
  *
  * Thread-safety: hg_md_init() once before any thread starts; after that
@@ -52,6 +53,18 @@ typedef struct {
                          dropped (the theme prints the title). May be NULL. */
   hg_md_resolve_fn resolve; /* may be NULL */
   void *resolve_ctx;
+  /* Called for every local image with the target the resolver gets (before
+   * it); appends extra attributes for its <img> to attrs
+   * (' width="640" height="480"'). May be NULL. The first image of the
+   * document loads at once; the others get loading="lazy" decoding="async". */
+  void (*image_attrs)(void *ctx, const char *target, hg_buf *attrs);
+  void *image_ctx;
+  unsigned dialects_off; /* HG_DIALECT_* bits (hg_dialect.h) switched off;
+                            0: every dialect on */
+  const struct hg_name_index *names; /* wikilink targets, or NULL (every
+                            wikilink is then unresolved); borrowed */
+  const struct hg_md_embed *embeds;  /* internal: the notes being embedded
+                            (cycle check); NULL */
 } hg_md_opts;
 
 typedef struct {

@@ -48,6 +48,18 @@ bool hg_output_commit(hg_output *o, hg_error **err);
  * removed; a reused one stays as scratch for the next build. */
 void hg_output_abort(hg_output *o);
 
+/* ---- precompressed copies (build --precompress) ---------------------------
+ * Writes REL.gz (zlib, level 9) and REL.br (libbrotlienc: quality 11 for
+ * CSS and JS, 5 for pages) beside
+ * every text file of the build so far (.html .css .js .mjs .json .xml .svg
+ * .txt .webmanifest), for hosts that serve precompressed files (nginx
+ * gzip_static / brotli_static). A file the build did not change keeps the
+ * copies the build folder holds, when it holds both. Call it after
+ * everything else is written. Returns false with err when a write fails. */
+bool hg_output_precompress(hg_output *o, int threads, hg_error **err);
+/* true if rel is one of the text files hg_output_precompress compresses. */
+bool hg_output_is_text(const char *rel);
+
 /* ---- incremental builds ---------------------------------------------------
  * A build that changes a few files of a big site need not produce the rest
  * again: hg_output_sync makes the build folder a copy of OUT (copying only

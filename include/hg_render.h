@@ -42,17 +42,10 @@ typedef struct {
  * gets a language switcher and hreflang alternates. Returns false if an
  * error went to diags. */
 bool hg_render_site(const hg_render_input *in, hg_diags *diags);
-/* Fills the values of one extra page; `root` is the page's relative prefix
- * to the site root ("../../"), for links. */
-typedef void (*hg_render_fill_fn)(void *ctx, hg_dict *d, const char *root);
-
-/* Renders one more page with the theme (flows and other generated pages):
- * every value all pages get (header, contact block, strings, assets...),
- * then fill() for the page's own, then template `tpl`, written to
- * url_dir/index.html. Not thread-safe with hg_render_site; call it after. */
-bool hg_render_extra_page(const hg_render_input *in, const char *url_dir, const char *kind,
-                          const char *title, const char *description, const char *tpl,
-                          hg_render_fill_fn fill, void *ctx, hg_diags *diags);
+/* Renders and writes every page of in->flows (the flows stage's pages)
+ * with the theme's flow.tpl. Call after hg_render_site. Returns false if an
+ * error went to diags. */
+bool hg_render_flows(const hg_render_input *in, hg_diags *diags);
 
 /* Number of pages hg_render_site writes. */
 size_t hg_render_page_count(const hg_site *site);

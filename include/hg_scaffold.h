@@ -29,6 +29,26 @@ typedef struct {
   const char *date;     /* "YYYY-MM-DD"; NULL: today (local time) */
 } hg_new_opts;
 
+typedef enum { HG_CI_NONE, HG_CI_GITHUB, HG_CI_GITLAB } hg_init_ci;
+
+typedef struct {
+  const char *dir;   /* the new site's folder (created); default "." */
+  const char *title; /* NULL: from the folder name */
+  const char *lang;  /* NULL: "en" */
+  hg_init_ci ci;
+  const char *date;  /* "YYYY-MM-DD"; NULL: today */
+} hg_init_opts;
+
+/* `helpgen init`: writes a new site into o->dir from the built-in theme's
+ * scaffold/init/ files (helpgen.yaml, content/, flows/, gitignore as
+ * .gitignore, ci/github.yml as .github/workflows/helpgen.yml or ci/gitlab.yml
+ * as .gitlab-ci.yml), filled like `new`'s templates. For a language without
+ * built-in theme strings, themes/default/i18n/<lang>.yaml is written from the
+ * English one, to translate. The folder must be new or empty (a .git in it is
+ * fine): otherwise code 1, nothing written. Bad options are code 2. Returns
+ * the number of files written, or -1. */
+long hg_scaffold_init(const hg_init_opts *o, hg_error **err);
+
 /* "article", "faq", "category", "flow". */
 bool hg_new_kind_parse(const char *s, hg_new_kind *kind);
 

@@ -39,6 +39,10 @@ typedef struct {
   size_t group_bytes; /* uncompressed size a document group aims at */
   size_t top_postings; /* scores kept per term (default max(1000, n/16)) */
   int threads;        /* tokenizer threads (default hg_default_threads()) */
+  /* Snowball stemming is on wherever Snowball has a stemmer for lang
+   * (resolved at build time: the index maps stems to its own terms); true
+   * turns it off. */
+  bool no_stemming;
   /* When set, every file goes through write(write_ctx, "search/<lang>/NAME",
    * ...) instead of being written under out_root (the build passes
    * hg_output_write, which tracks and reuses files). */
@@ -76,9 +80,13 @@ char *hg_search_build(const hg_search_doc *docs, size_t n,
  * Words come from ICU's word break iterator for the locale (only segments
  * with a word-like rule status: letters, numbers, kana, ideographs), split
  * further into runs of letters, marks, numbers, '_' and apostrophes (and '.'
- * between two digits) so that differing ICU builds agree, then are folded: NFKD, combining marks U+0300-U+036F removed (Thai and other
+ * between two digits) so that differing ICU builds agree, then are folded:
+ * NFKD, combining marks U+0300-U+036F, Arabic harakat, tanween, superscript
+ * alef and tatweel, Hebrew niqqud and cantillation removed (Thai and other
  * scripts' marks stay), lowercase (root locale), ø→o æ→ae ß→ss đ→d ł→l
- * ı→i ’→', NFC. The "exact" form is lowercase+NFC without removing anything.
+ * ı→i ’→', Arabic أ إ آ ٱ→ا ى→ي ة→ه, NFC. The "exact" form is
+ * lowercase+NFC without removing anything. Words of the scripts without
+ * spaces are followed by their character bigrams (search_tokenize.c).
  * assets/search.js does the same with Intl.Segmenter; tests/js checks that
  * both agree on tests/js/fixtures/vectors-input.json (in Node and Chromium). */
 #define HG_SEARCH_MAX_TERM 64 /* folded terms longer than this (bytes) are skipped */
@@ -94,7 +102,15 @@ typedef struct {
   const char *exact;
   size_t exact_len;
   size_t start, end;
+  bool bigram; /* two characters of words without spaces, term ends in
+                  HG_SEARCH_BIGRAM_MARK (exact is NULL) */
 } hg_search_token;
+
+/* Ends every bigram term (no word holds it), so bigrams and words never
+ * mix, and a bigram sorts next to the words that start like it. */
+#define HG_SEARCH_BIGRAM_MARK '\x01'
+/* Ends every stem key of the term shards (see src/search.c). */
+#define HG_SEARCH_STEM_MARK '\x02'
 
 typedef void (*hg_search_token_fn)(void *ctx, const hg_search_token *tok);
 

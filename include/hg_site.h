@@ -44,9 +44,18 @@ typedef struct {
   size_t *promoted;      /* site->arts indices */
   size_t npromoted;
   size_t ndrafts;        /* drafts left out */
-  hg_strmap by_path;     /* content-relative path -> arts index (-2: draft) */
+  hg_strmap by_path;     /* content-relative path -> arts index, or
+                            HG_SITE_DRAFT, HG_SITE_FAILED */
   hg_strmap by_dir;      /* content-relative folder -> node index */
+  hg_strmap by_url;      /* url_dir -> arts index (root-absolute links) */
+  hg_strmap node_by_url; /* url_dir -> node index */
 } hg_site;
+
+/* by_path values of files that exist but have no page: a draft left out,
+ * an article whose own errors were reported (links to it are not errors
+ * again: one mistake, one message). */
+#define HG_SITE_DRAFT (-2)
+#define HG_SITE_FAILED (-3)
 
 typedef struct {
   bool drafts; /* publish drafts too */
@@ -79,7 +88,10 @@ char *hg_site_link(const hg_site *s, const char *root, const char *url_dir);
  * bodies) to a URL relative to that page, per hg_md_resolve_fn: links to
  * .md files become their page URLs (a missing one is an error in diags),
  * files beside articles become their copied output paths, a missing image
- * is a warning. Returns NULL to keep the target as written. */
+ * is a warning. A root-absolute target that names no file ("/orders/track/",
+ * "/help/orders/index.html" with base_url's path "/help/") is looked up
+ * among the site's page URLs, so links written for the published site
+ * resolve like relative ones. Returns NULL to keep the target as written. */
 char *hg_site_resolve(const hg_site *s, long art, const char *from_dir,
                       const char *page_dir, const char *target, bool image,
                       const char *path, int line, int col, hg_diags *diags);

@@ -14,6 +14,7 @@
 #include "hg_flows.h"
 #include "hg_hooks.h"
 #include "hg_i18n.h"
+#include "hg_images.h"
 #include "hg_markdown.h"
 #include "hg_output.h"
 #include "hg_related.h"
@@ -32,6 +33,7 @@ typedef struct {
   hg_hooks *hooks;
   const hg_strmap *dropped; /* content paths of articles a hook left out */
   const hg_flows *flows;
+  hg_images *images;
 } md_job;
 
 typedef struct {
@@ -42,6 +44,7 @@ typedef struct {
   const char *path;
   const hg_strmap *dropped;
   const hg_flows *flows;
+  hg_images *images;
 } resolve_ctx;
 
 /* Is `target` (a link in folder from_dir) an article a hook dropped? */
@@ -73,6 +76,24 @@ static char *resolve(void *ctx, const char *target, int kind, int line, int col,
                          kind == HG_LINK_IMAGE, r->path, line, col, diags);
 }
 
+/* An image's width, height and variants: its file in the tree's content
+ * folder, as hg_site_resolve finds it. */
+static void image_attrs(void *ctx, const char *target, hg_buf *attrs) {
+  resolve_ctx *r = ctx;
+  char *joined = target[0] == '/' ? hg_xstrdup(target + 1) : hg_path_join(r->from_dir, target);
+  char *rel = hg_path_normalize(joined);
+  free(joined);
+  if (rel) {
+    char *src = hg_strdup_printf("%s/content/%s%s", r->site->cfg->site_dir,
+                                 r->site->content_sub, rel);
+    char *root = hg_site_root_prefix(r->page_dir);
+    hg_images_attrs(r->images, src, root, attrs);
+    free(root);
+    free(src);
+  }
+  free(rel);
+}
+
 /* Markdown to HTML with the hooks around it: shortcodes before, their HTML
  * and on_html after. */
 static void render_doc(const md_job *j, int worker, const hg_hooks_doc *doc, const char *md,
@@ -94,10 +115,11 @@ static void md_one(void *ctx, size_t i, int worker) {
   if (i < s->narts) {
     const hg_article *a = &c->articles[s->arts[i].article];
     resolve_ctx rc = {s, (long)i, c->folders[a->folder].rel_dir, s->arts[i].url_dir, a->path,
-                      j->dropped, j->flows};
+                      j->dropped, j->flows, j->images};
     hg_md_opts o = {.path = a->path, .line_offset = a->body_line, .unsafe = unsafe,
                     .faq = a->faq, .title = a->title, .resolve = resolve,
-                    .resolve_ctx = &rc};
+                    .resolve_ctx = &rc, .image_attrs = j->images ? image_attrs : NULL,
+                    .image_ctx = &rc};
     hg_hooks_doc doc = {(long)i, -1};
     render_doc(j, worker, &doc, a->body, a->body_len, &o, &j->arts[i], &j->diags[i]);
   } else {
@@ -105,10 +127,11 @@ static void md_one(void *ctx, size_t i, int worker) {
     const hg_folder *f = &c->folders[n];
     if (!f->intro) return;
     resolve_ctx rc = {s, -1, f->rel_dir, s->nodes[n].url_dir, f->index_path, j->dropped,
-                      j->flows};
+                      j->flows, j->images};
     hg_md_opts o = {.path = f->index_path, .line_offset = f->intro_line,
                     .unsafe = unsafe, .title = f->title, .resolve = resolve,
-                    .resolve_ctx = &rc};
+                    .resolve_ctx = &rc, .image_attrs = j->images ? image_attrs : NULL,
+                    .image_ctx = &rc};
     hg_hooks_doc doc = {-1, (long)n};
     render_doc(j, worker, &doc, f->intro, f->intro_len, &o, &j->intros[n], &j->diags[i]);
   }
@@ -236,7 +259,8 @@ static bool up_to_date(const hg_build_opts *o, const char *site_dir, const char 
   if (o->no_cache) return false;
   char *themes = hg_theme_builtin_root();
   char key[64];
-  snprintf(key, sizeof key, "drafts=%d pseudo=%d", (int)o->drafts, (int)o->pseudo);
+  snprintf(key, sizeof key, "drafts=%d pseudo=%d%s", (int)o->drafts, (int)o->pseudo,
+           o->precompress ? " precompress=1" : "");
   *cache = hg_cache_open(site_dir, out_dir, themes, key);
   free(themes);
   hg_cache_result prev;
@@ -271,12 +295,48 @@ static char *join_lines(char *const *items, size_t n, char *const *more, size_t 
   return hg_buf_steal(&b);
 }
 
+/* Each index file, and (for sites that work from disk: links end in
+ * index.html) its twin REL.js, a script that hands the same bytes to the
+ * search code on file://, where fetch is refused:
+ *   (self.__hgSearchFiles=self.__hgSearchFiles||{})[document.currentScript.src]="BASE64"; */
+typedef struct {
+  hg_output *out;
+  bool twins;
+} search_out;
+
 static bool search_write(void *ctx, const char *rel, const char *data, size_t len,
                          hg_error **err) {
-  return hg_output_write(ctx, rel, data, len, err);
+  search_out *so = ctx;
+  if (!hg_output_write(so->out, rel, data, len, err)) return false;
+  if (!so->twins) return true;
+  static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  hg_buf b = HG_BUF_INIT;
+  hg_buf_grow(&b, len / 3 * 4 + 128);
+  hg_buf_puts(&b, "(self.__hgSearchFiles=self.__hgSearchFiles||{})[document.currentScript.src]=\"");
+  const unsigned char *p = (const unsigned char *)data;
+  for (size_t i = 0; i < len; i += 3) {
+    uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < len ? (uint32_t)p[i + 1] << 8 : 0) |
+                 (i + 2 < len ? p[i + 2] : 0);
+    char q[4] = {b64[v >> 18], b64[(v >> 12) & 63], i + 1 < len ? b64[(v >> 6) & 63] : '=',
+                 i + 2 < len ? b64[v & 63] : '='};
+    hg_buf_append(&b, q, 4);
+  }
+  hg_buf_puts(&b, "\";\n");
+  char *js = hg_strdup_printf("%s.js", rel);
+  bool ok = hg_output_write(so->out, js, b.data, b.len, err);
+  free(js);
+  hg_buf_free(&b);
+  return ok;
 }
 
-static bool search_reuse(void *ctx, const char *rel) { return hg_output_reuse(ctx, rel); }
+static bool search_reuse(void *ctx, const char *rel) {
+  search_out *so = ctx;
+  if (!so->twins) return hg_output_reuse(so->out, rel);
+  char *js = hg_strdup_printf("%s.js", rel);
+  bool ok = hg_output_reuse(so->out, rel) && hg_output_reuse(so->out, js);
+  free(js);
+  return ok;
+}
 
 /* Builds the search index of one language; returns the manifest path
  * (relative to the site root) or NULL with an error in diags. cache_dir:
@@ -346,10 +406,11 @@ static char *build_search(const hg_config *cfg, const hg_site *s, const hg_md_re
   }
   char *tokens = cache_dir ? hg_strdup_printf("%s/search-%s.bin", cache_dir, s->lang) : NULL;
   if (tokens) hg_mkdir_p(cache_dir, NULL);
+  search_out sout = {out, !cfg->pretty_links};
   hg_search_opts so = {.lang = s->lang, .out_root = hg_output_tmp(out),
                        .threads = threads,
                        .synonyms = (const char *const *const *)groups, .nsynonyms = ng,
-                       .write = search_write, .write_ctx = out, .reuse = search_reuse,
+                       .write = search_write, .write_ctx = &sout, .reuse = search_reuse,
                        .cache_path = tokens};
   hg_error *err = NULL;
   char *manifest = hg_search_build(docs, s->narts, &so, &err);
@@ -753,6 +814,7 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
   bool mismatch = false;
   hg_output_file *files = NULL; /* the site being committed, for the cache */
   size_t nfiles = 0;
+  hg_images *images = NULL;     /* image sizes and variants (hg_images.h) */
   memset(stats, 0, sizeof *stats);
 
   if (!hg_is_dir(site_dir)) {
@@ -779,6 +841,7 @@ int hg_build(const hg_build_opts *opts, hg_build_stats *stats) {
   }
   theme = hg_theme_load(cfg, &err);
   if (!theme) goto fail;
+  hg_theme_apply_brand(theme, cfg, &diags);
 
   /* one tree per language: content/ itself, or content/<code>/ for each of
    * `languages:` (the default first, at the site root) */
@@ -824,6 +887,7 @@ again:
   }
   for (size_t l = 0; l < nl; l++) diags_append(&diags, &tr[l].content_diags);
   stage_done(log, "content", &ts);
+  if (interrupted(opts)) goto interrupted;
   if (hg_hooks_has_on_article(hooks)) {
     for (size_t l = 0; l < nl; l++)
       run_article_hooks(hooks, tr[l].content, threads, &tr[l].dropped, &diags);
@@ -878,12 +942,15 @@ again:
   for (size_t l = 1; l < nl; l++) tr[l].popular = popular_in(tr, l, &tr[l].npopular);
 
   /* markdown, in parallel; diagnostics kept in article order */
+  char *image_cache = hg_images_cache_dir(site_dir);
+  images = hg_images_new(image_cache, HG_IMAGES_COLUMN);
+  free(image_cache);
   for (size_t l = 0; l < nl; l++) {
     lang_tree *t = &tr[l];
     size_t narts = t->narts, nnodes = t->nnodes;
     hg_hooks_set_site(hooks, t->site);
     t->md_diags = hg_xcalloc(narts + nnodes + 1, sizeof(hg_diags));
-    md_job mj = {t->site, NULL, NULL, t->md_diags, hooks, &t->dropped, t->flows};
+    md_job mj = {t->site, NULL, NULL, t->md_diags, hooks, &t->dropped, t->flows, images};
     if (inc) {
       incremental_markdown(t, &state->langs[l], &mj);
     } else {
@@ -929,7 +996,9 @@ again:
   /* the build folder holds the site before last: make it the last one */
   if (inc && !hg_output_sync(out, prev.out, prev.nout, prev.scratch, prev.nscratch, &err))
     goto fail;
-  bool ok = true;
+  bool ok = hg_images_write(images, out, threads, &diags, &err);
+  if (!ok) goto fail;
+  stage_done(log, "images", &ts);
   for (size_t l = 0; ok && l < nl; l++) {
     if (inc) { /* search/<lang>/ is made anew */
       char *dir = hg_strdup_printf("search/%s", tr[l].site->lang);
@@ -949,7 +1018,7 @@ again:
                           .hooks = hooks, .related = t->related, .nrelated = RELATED_K,
                           .popular = t->popular, .npopular = t->npopular, .seo = &seo,
                           .i18n = t->i18n, .flows = t->flows, .only = inc ? t->dirty : NULL};
-    ok = hg_render_site(&ri, &diags) && (inc || hg_flows_render(t->flows, &ri, &diags));
+    ok = hg_render_site(&ri, &diags) && (inc || hg_render_flows(&ri, &diags));
     stats->pages += hg_render_page_count(t->site) + hg_flows_page_count(t->flows);
     stats->articles += t->narts;
     stats->changed += t->nchanged;
@@ -969,6 +1038,10 @@ again:
   }
   stage_done(log, "render", &ts);
   if (interrupted(opts)) goto interrupted;
+  if (opts->precompress) {
+    if (!hg_output_precompress(out, threads, &err)) goto fail;
+    stage_done(log, "precompress", &ts);
+  }
   files = hg_output_files(out, &nfiles);
   if (!hg_output_commit(out, &err)) {
     out = NULL;
@@ -983,6 +1056,11 @@ interrupted:
   code = 130;
   goto report;
 fail:
+  if (interrupted(opts)) { /* a walk stopped at the signal */
+    hg_error_free(err);
+    err = NULL;
+    goto interrupted;
+  }
   if (err) {
     fprintf(log, "%s\n", err->msg);
     code = err->code ? err->code : 1;
@@ -1022,8 +1100,9 @@ report:
   hg_cache_free(cache);
   stats->incremental = inc && code == 0;
   if (code == 0 && !opts->quiet)
-    fprintf(log, "helpgen: built %zu pages (%zu articles) into %s in %.2f s, %zu warning%s%s\n",
-            stats->pages, stats->articles, out_dir, stats->seconds, stats->warnings,
+    fprintf(log, "helpgen: built %zu page%s (%zu article%s) into %s in %.2f s, %zu warning%s%s\n",
+            stats->pages, stats->pages == 1 ? "" : "s", stats->articles,
+            stats->articles == 1 ? "" : "s", out_dir, stats->seconds, stats->warnings,
             stats->warnings == 1 ? "" : "s", inc ? " (incremental)" : "");
   hg_hooks_free(hooks);
   hg_site_langs_free(langs);
@@ -1043,6 +1122,7 @@ report:
   free(reserved);
   free(out_dir);
   hg_theme_free(theme);
+  hg_images_free(images);
   hg_config_free(cfg);
   hg_diags_free(&diags);
   return code;

@@ -15,12 +15,12 @@
 #include <unistd.h>
 
 #include "hg_output.h"
+#include "hg_walk.h"
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #define FORMAT "helpgen-cache 4"
-#define MAX_DEPTH 64
 /* Records of builds into this many output folders are kept (the most
  * recently written ones); tests and previews build into many. */
 #define MAX_RECORDS 16
@@ -50,6 +50,8 @@ struct hg_cache {
   char inputs[17];
   char env[17];     /* digest of the helpgen binary, themes root and options */
   hg_cache_result res;
+  bool untrusted;   /* the walk left links out of the site or was stopped:
+                       no build is fresh or a base for an incremental one */
   struct prev_record *rec; /* the last good build into OUT, or NULL */
   hg_output_file *prev_out; /* rec's listings for hg_cache_previous */
   hg_output_file *prev_scratch;
@@ -188,122 +190,123 @@ static bool hash_file(const char *path, uint64_t *out) {
 
 typedef struct {
   char *abs, *rel; /* a folder walked on a thread of its own */
-  dev_t dev[SPLIT_DEPTH + 1]; /* the folders above it */
-  ino_t ino[SPLIT_DEPTH + 1];
 } walk_task;
 
 typedef struct {
   const hg_cache *c;
   const prev_files *prev;
+  const char *root;         /* the tree's root: links may not leave it */
+  const char *prefix;       /* "s:" or "t:" and, in a task, its folder */
   file_list *out;           /* the files found */
   walk_task *tasks;         /* non-NULL: folders at SPLIT_DEPTH go here */
   size_t ntasks, taskcap;
-  dev_t dev[MAX_DEPTH + 1]; /* the folders being walked, outermost first: */
-  ino_t ino[MAX_DEPTH + 1]; /* a symbolic link back to one is not followed */
+  size_t outside;           /* links leading out of the root, not followed */
+  bool interrupted;
 } walk_ctx;
 
-static void walk(walk_ctx *w, const char *abs, const char *rel, int depth) {
-  struct stat self;
-  if (depth > MAX_DEPTH || stat(abs, &self) != 0) return;
-  for (int i = 0; i < depth; i++)
-    if (w->dev[i] == self.st_dev && w->ino[i] == self.st_ino) return;
-  w->dev[depth] = self.st_dev;
-  w->ino[depth] = self.st_ino;
-  DIR *d = opendir(abs);
-  if (!d) return;
-  struct dirent *e;
-  size_t rl = strlen(rel), al = strlen(abs);
-  while (al > 1 && abs[al - 1] == '/') al--; /* "site/" + "/" + name: one slash */
-  bool top = rel[rl - 1] == ':'; /* "s:" */
-  while ((e = readdir(d))) {
-    const char *name = e->d_name;
-    if (w->tasks && w->ntasks == w->taskcap) {
-      w->taskcap = w->taskcap ? w->taskcap * 2 : 16;
-      w->tasks = hg_xrealloc(w->tasks, w->taskcap * sizeof *w->tasks);
-    }
-    if (name[0] == '.' || !strcmp(name, "node_modules")) continue;
-    /* rel + "/" + name and abs + "/" + name, without printf: a site has
-     * tens of thousands of files and this runs on every build */
-    size_t nl = strlen(name);
-    char *r = hg_xmalloc(rl + nl + 2), *full = hg_xmalloc(al + nl + 2);
-    memcpy(r, rel, rl);
-    size_t at = rl;
-    if (!top) r[at++] = '/';
-    memcpy(r + at, name, nl + 1);
-    memcpy(full, abs, al);
-    full[al] = '/';
-    memcpy(full + al + 1, name, nl + 1);
-    struct stat st;
-    if (fstatat(dirfd(d), name, &st, 0) != 0) { /* follows links, as stat */
-      /* vanished, or a dangling link: nothing a build reads */
-    } else if (S_ISDIR(st.st_mode)) {
-      char *marker = hg_path_join(full, HG_OUTPUT_MARKER);
-      bool output = hg_is_file(marker) || !strcmp(full, w->c->out_abs);
-      free(marker);
-      if (!output && w->tasks && depth == SPLIT_DEPTH) { /* walked later, on a thread */
-        walk_task *t = &w->tasks[w->ntasks++];
-        *t = (walk_task){full, r, {0}, {0}};
-        memcpy(t->dev, w->dev, sizeof t->dev);
-        memcpy(t->ino, w->ino, sizeof t->ino);
-        full = r = NULL;
-      } else if (!output) {
-        walk(w, full, r, depth + 1);
+static const char *const skip_names[] = {"node_modules", NULL};
+
+/* "s:" + rel or "s:content/orders" + "/" + rel, without printf: a site
+ * has tens of thousands of files and this runs on every build */
+static char *cache_rel(const char *prefix, const char *rel) {
+  size_t pl = strlen(prefix), rl = strlen(rel);
+  bool top = prefix[pl - 1] == ':';
+  char *r = hg_xmalloc(pl + rl + 2);
+  memcpy(r, prefix, pl);
+  size_t at = pl;
+  if (!top) r[at++] = '/';
+  memcpy(r + at, rel, rl + 1);
+  return r;
+}
+
+static int walk_entry(void *ctx, const hg_walk_entry *e) {
+  walk_ctx *w = ctx;
+  if (e->kind == HG_WALK_DIR) {
+    if (e->depth == 0) return HG_WALK_GO;
+    char *marker = hg_path_join(e->path, HG_OUTPUT_MARKER);
+    bool output = hg_is_file(marker) || !strcmp(e->path, w->c->out_abs);
+    free(marker);
+    if (output) return HG_WALK_SKIP;
+    if (w->tasks && e->depth == SPLIT_DEPTH + 1) { /* walked later, on a thread */
+      if (w->ntasks == w->taskcap) {
+        w->taskcap = w->taskcap ? w->taskcap * 2 : 16;
+        w->tasks = hg_xrealloc(w->tasks, w->taskcap * sizeof *w->tasks);
       }
-    } else if (S_ISREG(st.st_mode) && !strchr(r, '\n')) {
-      file_ent f = {r, (uint64_t)st.st_size, (uint64_t)stat_mtime_ns(&st), (uint64_t)st.st_ino,
-                    0, false, false};
-      const file_ent *p = prev_find(w->prev, r);
-      bool known = p && !p->racy && p->size == f.size && p->mtime_ns == f.mtime_ns &&
-                   p->ino == f.ino;
-      if (known) f.hash = p->hash;
-      else f.reread = true;
-      if (known || hash_file(full, &f.hash)) {
-        f.racy = (int64_t)f.mtime_ns >= w->c->snap_ns - RACY_NS;
-        list_add(w->out, f);
-        r = NULL; /* owned by the list */
-      }
+      w->tasks[w->ntasks++] = (walk_task){hg_xstrdup(e->path), cache_rel(w->prefix, e->rel)};
+      return HG_WALK_SKIP;
     }
-    free(r);
-    free(full);
+    return HG_WALK_GO;
   }
-  closedir(d);
+  if (e->duplicate || !S_ISREG(e->st->st_mode) || strchr(e->rel, '\n')) return HG_WALK_GO;
+  const struct stat *st = e->st;
+  char *r = cache_rel(w->prefix, e->rel);
+  file_ent f = {r, (uint64_t)st->st_size, (uint64_t)stat_mtime_ns(st), (uint64_t)st->st_ino,
+                0, false, false};
+  const file_ent *p = prev_find(w->prev, r);
+  bool known = p && !p->racy && p->size == f.size && p->mtime_ns == f.mtime_ns &&
+               p->ino == f.ino;
+  if (known) f.hash = p->hash;
+  else f.reread = true;
+  if (known || hash_file(e->path, &f.hash)) {
+    f.racy = (int64_t)f.mtime_ns >= w->c->snap_ns - RACY_NS;
+    list_add(w->out, f);
+  } else {
+    free(r);
+  }
+  return HG_WALK_GO;
+}
+
+/* One walk of `abs` (hg_walk: links stay inside w->root, quietly). */
+static void walk(walk_ctx *w, const char *abs) {
+  hg_walk_opts o = {.fence = w->root, .walked = w->root, .need_stat = true,
+                    .skip_names = skip_names, .outside = &w->outside, .fn = walk_entry, .ctx = w};
+  hg_error *err = NULL;
+  if (!hg_walk(abs, &o, &err) && err && err->code == 130) w->interrupted = true;
+  hg_error_free(err);
 }
 
 typedef struct {
-  const hg_cache *c;
-  const prev_files *prev;
-  walk_ctx top;     /* its folder stack is the root's */
+  walk_ctx top;     /* the root's walk, with the tasks */
+  walk_ctx *subs;   /* one per task */
   file_list *lists; /* one per task */
 } par_walk;
 
 static void walk_task_run(void *ctx, size_t i, int worker) {
   par_walk *p = ctx;
-  walk_ctx w = p->top;
-  w.out = &p->lists[i];
-  w.tasks = NULL;
-  memcpy(w.dev, p->top.tasks[i].dev, sizeof p->top.tasks[i].dev);
-  memcpy(w.ino, p->top.tasks[i].ino, sizeof p->top.tasks[i].ino);
-  walk(&w, p->top.tasks[i].abs, p->top.tasks[i].rel, SPLIT_DEPTH + 1);
+  walk_ctx *w = &p->subs[i];
+  *w = p->top;
+  w->out = &p->lists[i];
+  w->tasks = NULL;
+  w->ntasks = w->taskcap = 0;
+  w->outside = 0;
+  w->prefix = p->top.tasks[i].rel;
+  walk(w, p->top.tasks[i].abs);
 }
 
 /* walk(), with every folder SPLIT_DEPTH + 1 levels down (content/orders)
  * on the next free thread: the stat calls of a big site are most of a
- * no-change build. */
-static void walk_root(const hg_cache *c, const prev_files *prev, const char *root,
+ * no-change build. Returns false when a link left the root or the walk
+ * was interrupted: the snapshot then does not vouch for the inputs. */
+static bool walk_root(const hg_cache *c, const prev_files *prev, const char *root,
                       const char *rel, file_list *out) {
-  par_walk p = {c, prev, {.c = c, .prev = prev, .out = out}, NULL};
+  par_walk p = {{.c = c, .prev = prev, .root = root, .prefix = rel, .out = out}, NULL, NULL};
   p.top.tasks = hg_xmalloc(sizeof *p.top.tasks); /* non-NULL: collect */
-  walk(&p.top, root, rel, 0);
+  walk(&p.top, root);
   p.lists = hg_xcalloc(p.top.ntasks ? p.top.ntasks : 1, sizeof *p.lists);
+  p.subs = hg_xcalloc(p.top.ntasks ? p.top.ntasks : 1, sizeof *p.subs);
   hg_parallel_for(p.top.ntasks, hg_default_threads(), walk_task_run, &p);
+  bool trusted = !p.top.outside && !p.top.interrupted;
   for (size_t i = 0; i < p.top.ntasks; i++) {
+    trusted = trusted && !p.subs[i].outside && !p.subs[i].interrupted;
     for (size_t k = 0; k < p.lists[i].len; k++) list_add(out, p.lists[i].items[k]);
     free(p.lists[i].items);
     free(p.top.tasks[i].abs);
     free(p.top.tasks[i].rel);
   }
   free(p.lists);
+  free(p.subs);
   free(p.top.tasks);
+  return trusted;
 }
 
 static int cmp_ent(const void *a, const void *b) {
@@ -332,9 +335,11 @@ hg_cache *hg_cache_open(const char *site_dir, const char *out_dir, const char *t
   char *fp = hg_path_join(c->dir, "files");
   prev_load(&prev, fp);
   free(fp);
-  walk_root(c, &prev, site_dir, "s:", &c->files);
+  /* a link out of the site (site.follow_outside_links) leads to files the
+   * snapshot does not hold: such a site is built every time */
+  c->untrusted = !walk_root(c, &prev, site_dir, "s:", &c->files);
   char *troot = themes_root ? absolute(themes_root) : NULL;
-  if (troot) walk_root(c, &prev, troot, "t:", &c->files);
+  if (troot && !walk_root(c, &prev, troot, "t:", &c->files)) c->untrusted = true;
   prev_free(&prev);
   qsort(c->files.items, c->files.len, sizeof *c->files.items, cmp_ent);
 
@@ -592,7 +597,7 @@ static struct prev_record *record(hg_cache *c) {
 static bool save_snapshot(const hg_cache *c);
 
 bool hg_cache_fresh(hg_cache *c, hg_cache_result *r) {
-  struct prev_record *rec = record(c);
+  struct prev_record *rec = c->untrusted ? NULL : record(c);
   if (!rec || strcmp(rec->inputs, c->inputs) ||
       !files_unchanged(c->out_abs, rec->out, rec->nout)) /* OUT as recorded? */
     return false;
@@ -645,7 +650,7 @@ static hg_output_file *to_output_files(const out_file *f, size_t n) {
 bool hg_cache_previous(hg_cache *c, bool (*accept)(void *ctx, const char *path), void *ctx,
                        hg_cache_prev *p) {
   memset(p, 0, sizeof *p);
-  struct prev_record *rec = record(c);
+  struct prev_record *rec = c->untrusted ? NULL : record(c);
   if (!rec || !rec->state_id[0] || strcmp(rec->env, c->env) || !record_rest(rec) ||
       !rec->nscratch || rec->nfiles != c->files.len)
     return false;

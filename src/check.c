@@ -324,7 +324,9 @@ static void check_link(checker *k, const page *p, const link_ref *l) {
     hg_severity sev = l->image ? HG_ERR : d.items[i].sev;
     add(k->r, rule, sev, d.items[i].path, d.items[i].line, d.items[i].col, "%s", d.items[i].msg);
   }
-  if (!d.len && !out) {
+  if (!d.len && !out && rel && hg_strmap_get(&k->s->by_path, rel, -1) == HG_SITE_FAILED) {
+    /* an article with errors of its own: those findings say what to fix */
+  } else if (!d.len && !out) {
     if (!rel)
       add(k->r, l->image ? "missing-image" : "broken-link", HG_ERR, p->path, l->line, l->col,
           "%s '%s' leads outside content/", l->image ? "image" : "link to", l->path);
@@ -584,6 +586,9 @@ bool hg_check_run(const hg_check_opts *opts, hg_check_report *r, hg_error **err)
     fatal(r, "theme", e);
     goto done;
   }
+  hg_theme_apply_brand(theme, cfg, &d); /* brand colour contrast */
+  add_diags(r, "config", &d);
+  hg_diags_free(&d);
   hg_content_opts co = {.threads = threads};
   content = hg_content_load(cfg, &co, &d, &e);
   add_diags(r, "content", &d);
@@ -710,7 +715,8 @@ char *hg_check_format_json(const hg_check_report *r, bool strict) {
     json_t *o = json_object();
     json_object_set_new(o, "path", f->path ? json_string(f->path) : json_null());
     json_object_set_new(o, "line", json_integer(f->line));
-    json_object_set_new(o, "column", json_integer(f->col));
+    /* columns count from 1: a finding about a whole line (or file) is at its start */
+    json_object_set_new(o, "column", json_integer(f->line > 0 && f->col < 1 ? 1 : f->col));
     json_object_set_new(o, "severity", json_string(f->sev == HG_ERR ? "error" : "warning"));
     json_object_set_new(o, "rule", json_string(f->rule));
     json_object_set_new(o, "message", json_string(f->msg));

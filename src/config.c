@@ -13,7 +13,7 @@ static const char *const known_keys[] = {
     "title",  "base_url", "language", "description", "logo",     "theme",
     "contact", "markdown", "nav",     "footer",      "links",    "search",
     "hooks",  "languages", "feedback", "popular",    "flows",    "params",
-    "check",  "llms",
+    "check",  "llms",     "brand",    "site",
     NULL};
 
 static bool is_known(const char *key, const char *const *list) {
@@ -65,6 +65,87 @@ static bool url_survives_escaping(const char *u) {
   const char *colon = strchr(u, ':'), *slash = strchr(u, '/');
   if (!colon || (slash && slash < colon)) return true; /* relative */
   return hg_str_has_prefix(u, "http://") || hg_str_has_prefix(u, "https://");
+}
+
+/* "#rgb" or "#rrggbb" (any case) as "#rrggbb" in lowercase; NULL if not. */
+static char *hex_color(const char *s) {
+  size_t n = strlen(s);
+  if (s[0] != '#' || (n != 4 && n != 7)) return NULL;
+  for (size_t i = 1; i < n; i++)
+    if (!strchr("0123456789abcdefABCDEF", s[i])) return NULL;
+  char *out = hg_xmalloc(8);
+  out[0] = '#';
+  for (int i = 0; i < 6; i++) {
+    char ch = n == 7 ? s[1 + i] : s[1 + i / 2];
+    out[1 + i] = (char)(ch >= 'A' && ch <= 'F' ? ch + 32 : ch);
+  }
+  out[7] = '\0';
+  return out;
+}
+
+/* A brand colour: NULL (with a warning) unless #rgb or #rrggbb. */
+static char *brand_color(const hg_value *brand, const char *key, const char *cp, hg_diags *d) {
+  char *s = get_str(brand, key, cp, d, "brand.");
+  if (!s) return NULL;
+  char *c = hex_color(s);
+  if (!c) {
+    const hg_value *v = hg_value_get(brand, key);
+    hg_diags_add(d, HG_WARN, cp, v->line, v->col,
+                 "brand.%s '%s' should be a colour such as \"#0a58ca\" (#rrggbb or #rgb, quoted: "
+                 "YAML reads # as a comment); the theme's colour is used", key, s);
+  }
+  free(s);
+  return c;
+}
+
+/* A brand file: NULL (with a warning) when SITE/path is missing; with
+ * `url_ok`, an http(s) URL is kept as it is. */
+static char *brand_file(const hg_config *c, const hg_value *brand, const char *key, bool url_ok,
+                        hg_diags *d) {
+  char *s = get_str(brand, key, c->config_path, d, "brand.");
+  if (!s) return NULL;
+  if (url_ok && (hg_str_has_prefix(s, "https://") || hg_str_has_prefix(s, "http://"))) return s;
+  char *p = hg_path_join(c->site_dir, s);
+  bool ok = hg_is_file(p);
+  if (!ok) {
+    const hg_value *v = hg_value_get(brand, key);
+    hg_diags_add(d, HG_WARN, c->config_path, v->line, v->col,
+                 "brand.%s '%s' not found (looked for %s; the path is relative to the site "
+                 "folder%s)", key, s, p, url_ok ? ", or give an https:// URL" : "");
+    free(s);
+    s = NULL;
+  }
+  free(p);
+  return s;
+}
+
+static void load_brand(hg_config *c, const hg_value *brand, hg_diags *d) {
+  const char *cp = c->config_path;
+  if (!brand || brand->type == HG_V_NULL) return;
+  if (brand->type != HG_V_MAP) {
+    hg_diags_add(d, HG_WARN, cp, brand->line, brand->col,
+                 "'brand' should be a map with color, dark_color, logo, favicon and image "
+                 "(ignored)");
+    return;
+  }
+  static const char *const bk[] = {"color", "dark_color", "logo", "favicon", "image", NULL};
+  warn_unknown(d, cp, brand, bk, "brand.");
+  c->brand_color = brand_color(brand, "color", cp, d);
+  c->brand_dark_color = brand_color(brand, "dark_color", cp, d);
+  if (c->brand_dark_color && !c->brand_color) {
+    const hg_value *v = hg_value_get(brand, "dark_color");
+    hg_diags_add(d, HG_WARN, cp, v->line, v->col,
+                 "brand.dark_color without brand.color: set both (dark_color is ignored)");
+    free(c->brand_dark_color);
+    c->brand_dark_color = NULL;
+  }
+  char *logo = brand_file(c, brand, "logo", false, d);
+  if (logo) {
+    free(c->logo);
+    c->logo = logo;
+  }
+  c->favicon = brand_file(c, brand, "favicon", false, d);
+  c->brand_image = brand_file(c, brand, "image", true, d);
 }
 
 static char *title_from_dir(const char *site_dir) {
@@ -329,6 +410,16 @@ hg_config *hg_config_load(const char *site_dir, hg_diags *diags, hg_error **err)
                    "from disk) or 'pretty' (links end in /)");
   }
   load_nav(c, hg_value_get(root, "nav"), diags);
+  load_brand(c, hg_value_get(root, "brand"), diags);
+  hg_value *site = hg_value_get(root, "site");
+  if (site && site->type != HG_V_MAP && site->type != HG_V_NULL) {
+    hg_diags_add(diags, HG_WARN, cp, site->line, site->col,
+                 "'site' should be a map such as {follow_outside_links: false} (ignored)");
+  } else if (site) {
+    static const char *const sk[] = {"follow_outside_links", NULL};
+    warn_unknown(diags, cp, site, sk, "site.");
+    c->follow_outside_links = get_bool(site, "follow_outside_links", false, cp, diags, "site.");
+  }
   return c;
 }
 
@@ -347,6 +438,10 @@ void hg_config_free(hg_config *c) {
   }
   free(c->languages);
   free(c->logo);
+  free(c->brand_color);
+  free(c->brand_dark_color);
+  free(c->favicon);
+  free(c->brand_image);
   free(c->theme);
   free(c->footer);
   free(c->contact_label);

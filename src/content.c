@@ -3,6 +3,7 @@
  * cache. */
 #include "hg_content.h"
 #include "hg_markdown.h"
+#include "hg_walk.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -13,11 +14,7 @@
 #include <sys/stat.h>
 
 #define DEFAULT_MAX_FILE (16u << 20) /* a help article is rarely over 100 kB */
-
-/* Names with their type byte in front, in the order of the names. */
-static int cmp_name(const void *a, const void *b) {
-  return strcmp(*(char *const *)a + 1, *(char *const *)b + 1);
-}
+#define WALK_DEPTH 64 /* folders deeper than this are an error */
 
 static char *display_path(const char *p) {
   while (p[0] == '.' && p[1] == '/') p += 2;
@@ -422,6 +419,7 @@ typedef struct {
   char **art_paths;
   size_t nart, cap_art;
   hg_diags *diags;
+  size_t at[WALK_DEPTH + 1]; /* the folder being walked at each depth */
 } walk_state;
 
 static size_t add_folder(hg_content *c, const char *rel_dir, const char *path,
@@ -496,81 +494,42 @@ static void load_index(hg_folder *f, const char *path, hg_diags *d) {
   free(text);
 }
 
-static bool walk(walk_state *w, const char *dir, const char *rel, long parent,
-                 int depth, hg_error **err) {
-  DIR *d = opendir(dir);
-  if (!d) {
-    hg_error_set(err, 1, dir, 0, 0, "cannot read folder: %s", strerror(errno));
-    return false;
+/* One entry of the content walk (hg_walk: files first, then folders, each
+ * sorted; '_' folders skipped and reported). */
+static int content_entry(void *ctx, const hg_walk_entry *e) {
+  walk_state *w = ctx;
+  if (e->kind == HG_WALK_DIR) {
+    if (e->depth > WALK_DEPTH) return HG_WALK_SKIP;
+    long parent = e->depth ? (long)w->at[e->depth - 1] : -1;
+    w->at[e->depth] = add_folder(w->c, e->rel, e->path, parent, e->depth);
+    return HG_WALK_GO;
   }
-  char **names = NULL;
-  size_t n = 0, cap = 0;
-  struct dirent *e;
-  while ((e = readdir(d))) {
-    if (e->d_name[0] == '.') continue; /* ., .., hidden files */
-    if (n == cap) {
-      cap = cap ? cap * 2 : 32;
-      names = hg_xrealloc(names, cap * sizeof *names);
+  size_t me = w->at[e->depth - 1];
+  const char *name = e->name;
+  if (!strcmp(name, "_index.md")) {
+    load_index(&w->c->folders[me], e->path, w->diags);
+  } else if (name[0] == '_') {
+    /* other names starting with '_' are the writers' own (drafts of
+     * partials, notes) */
+  } else if (hg_str_has_suffix(name, ".md") || hg_str_has_suffix(name, ".markdown")) {
+    if (e->duplicate) return HG_WALK_GO; /* a link to an article: one page, at its real path */
+    if (w->nart == w->cap_art) {
+      w->cap_art = w->cap_art ? w->cap_art * 2 : 64;
+      w->art_paths = hg_xrealloc(w->art_paths, w->cap_art * sizeof(char *));
+      w->c->articles = hg_xrealloc(w->c->articles, w->cap_art * sizeof(hg_article));
     }
-    /* the entry's type rides in front of its name: no stat per file where
-     * the file system tells (a link or an unknown type is looked at) */
-    size_t len = strlen(e->d_name);
-    char *t = hg_xmalloc(len + 2);
-    t[0] = e->d_type == DT_DIR ? 'd' : e->d_type == DT_REG ? 'f' : '?';
-    memcpy(t + 1, e->d_name, len + 1);
-    names[n++] = t;
+    hg_article *a = &w->c->articles[w->nart];
+    memset(a, 0, sizeof *a);
+    a->path = display_path(e->path);
+    a->rel_path = hg_xstrdup(e->rel);
+    a->folder = me;
+    w->art_paths[w->nart++] = hg_xstrdup(e->path);
+  } else {
+    hg_folder *f = &w->c->folders[me];
+    f->assets = hg_xrealloc(f->assets, (f->nassets + 1) * sizeof(char *));
+    f->assets[f->nassets++] = hg_xstrdup(name);
   }
-  closedir(d);
-  if (n) qsort(names, n, sizeof *names, cmp_name);
-
-  size_t me = add_folder(w->c, rel, dir, parent, depth);
-  char *index = hg_path_join(dir, "_index.md");
-  if (hg_is_file(index)) load_index(&w->c->folders[me], index, w->diags);
-  free(index);
-
-  bool ok = true;
-  /* files first (articles keep walk order), then sub-folders */
-  for (int pass = 0; pass < 2 && ok; pass++) {
-    for (size_t i = 0; i < n && ok; i++) {
-      const char *name = names[i] + 1;
-      char *full = hg_path_join(dir, name);
-      char *relp = hg_path_join(rel, name);
-      bool isdir = names[i][0] == 'd' || (names[i][0] == '?' && hg_is_dir(full));
-      if (pass == 0 && !isdir) {
-        if (name[0] == '_') {
-          /* _index.md is read above; other names starting with '_' are
-           * the writers' own (drafts of partials, notes) */
-        } else if (hg_str_has_suffix(name, ".md") ||
-                   hg_str_has_suffix(name, ".markdown")) {
-          if (w->nart == w->cap_art) {
-            w->cap_art = w->cap_art ? w->cap_art * 2 : 64;
-            w->art_paths = hg_xrealloc(w->art_paths, w->cap_art * sizeof(char *));
-            w->c->articles =
-                hg_xrealloc(w->c->articles, w->cap_art * sizeof(hg_article));
-          }
-          hg_article *a = &w->c->articles[w->nart];
-          memset(a, 0, sizeof *a);
-          a->path = display_path(full);
-          a->rel_path = relp;
-          relp = NULL;
-          a->folder = me;
-          w->art_paths[w->nart++] = full;
-          full = NULL;
-        } else {
-          hg_folder *f = &w->c->folders[me];
-          f->assets = hg_xrealloc(f->assets, (f->nassets + 1) * sizeof(char *));
-          f->assets[f->nassets++] = hg_xstrdup(name);
-        }
-      } else if (pass == 1 && isdir && name[0] != '_') {
-        ok = walk(w, full, relp, (long)me, depth + 1, err);
-      }
-      free(full);
-      free(relp);
-    }
-  }
-  for (size_t i = 0; i < n; i++) free(names[i]);
-  free(names);
-  return ok;
+  return HG_WALK_GO;
 }
 
 hg_content *hg_content_load(const hg_config *cfg, const hg_content_opts *opts,
@@ -602,7 +561,11 @@ hg_content *hg_content_load(const hg_config *cfg, const hg_content_opts *opts,
     return NULL;
   }
   walk_state w = {.c = c, .diags = diags};
-  if (!walk(&w, c->content_dir, "", -1, 0, err)) {
+  hg_walk_opts wo = {.fence = cfg->site_dir, .fence_name = "the site folder",
+                     .follow_outside = cfg->follow_outside_links,
+                     .skip_underscore = true, .files_first = true, .max_depth = WALK_DEPTH,
+                     .diags = diags, .fn = content_entry, .ctx = &w};
+  if (!hg_walk(c->content_dir, &wo, err)) {
     for (size_t i = 0; i < w.nart; i++) free(w.art_paths[i]);
     free(w.art_paths);
     c->narticles = w.nart;

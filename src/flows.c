@@ -1,6 +1,7 @@
 /* flows.c - self-service flows: flows/NAME.yaml checked and rendered as one
  * static page per step and outcome, plus the JSON the widget steps through. */
 #include "hg_flows.h"
+#include "hg_walk.h"
 
 #include <ctype.h>
 #include <jansson.h>
@@ -436,9 +437,13 @@ static void check_targets(const hg_flows *f, hg_flow *fl, hg_diags *d) {
           ferr(fl, d, o->tline, o->tcol,
                "option '%s': article '%s' should be a Markdown file (PATH.md, relative to "
                "content/)", o->label, o->target);
-        else if (a == -2)
+        else if (a == HG_SITE_DRAFT)
           ferr(fl, d, o->tline, o->tcol,
                "option '%s': article '%s' is a draft, which is not published", o->label,
+               o->target);
+        else if (a == HG_SITE_FAILED)
+          ferr(fl, d, o->tline, o->tcol,
+               "option '%s': article '%s' has errors of its own (fix them first)", o->label,
                o->target);
         else if (a < 0)
           ferr(fl, d, o->tline, o->tcol,
@@ -730,7 +735,10 @@ hg_flows *hg_flows_load(const hg_site *site, hg_diags *diags) {
   char *dir = hg_path_join(site->cfg->site_dir, "flows");
   char **files = NULL;
   size_t n = 0;
-  hg_list_files(dir, &files, &n);
+  if (hg_is_dir(dir)) /* links may not leave the site (problems are errors) */
+    hg_walk_files(dir, site->cfg->site_dir, "the site folder",
+                  site->cfg->follow_outside_links, &files, &n,
+                  default_tree(site) ? diags : NULL, NULL);
   size_t kept = 0;
   for (size_t i = 0; i < n; i++) {
     if (is_flow_file(files[i])) files[kept++] = files[i];
@@ -844,7 +852,6 @@ enum { S_START_OVER, S_YOUR_ANSWERS, S_READ_ARTICLE, S_ARTICLE_INTRO, S_CONTACT,
 typedef struct {
   const hg_flows *f;
   const hg_flow *fl;
-  const hg_render_input *in;
   const char *t[S_N];
   const char *home;
   const char *json;  /* the flow's widget data, a <script> element */
@@ -1036,59 +1043,85 @@ static void fill_page(void *ctx, hg_dict *d, const char *root) {
   }
 }
 
-static bool render_one(page_ctx *pc, long step, const hg_flow_option *o, hg_diags *diags) {
-  const hg_flow *fl = pc->fl;
+typedef struct {
+  hg_flow_page pub;
+  size_t flow;
+  long step;
+  const hg_flow_option *opt; /* NULL on a step page */
+} flow_page;
+
+struct hg_flow_pages {
+  const hg_flows *f;
+  const char *t[S_N];
+  const char *home;
+  char **json; /* per flow */
+  flow_page *items;
+  size_t n;
+};
+
+static void add_page(hg_flow_pages *p, size_t flow, long step, const hg_flow_option *o) {
+  const hg_flow *fl = &p->f->flows[flow];
   const hg_flow_step *st = &fl->steps[step];
-  pc->step = step;
-  pc->opt = o;
-  char *dir = page_dir(fl, step, o);
-  pc->dir = dir;
   bool start = !o && (size_t)step == fl->start;
-  char *title = start ? hg_xstrdup(fl->title)
-                      : hg_strdup_printf("%s – %s", o ? o->label : st->question, fl->title);
-  const char *desc = *fl->description ? fl->description : st->question;
-  bool ok = hg_render_extra_page(pc->in, dir, "flow", title, desc, "flow.tpl", fill_page, pc,
-                                 diags);
-  free(title);
-  free(dir);
-  return ok;
+  flow_page *it = &p->items[p->n++];
+  it->flow = flow;
+  it->step = step;
+  it->opt = o;
+  it->pub.url_dir = page_dir(fl, step, o);
+  it->pub.title = start ? hg_xstrdup(fl->title)
+                        : hg_strdup_printf("%s – %s", o ? o->label : st->question, fl->title);
+  it->pub.description = *fl->description ? fl->description : st->question;
 }
 
-bool hg_flows_render(const hg_flows *f, const hg_render_input *in, hg_diags *diags) {
-  if (!f || !f->n) return true;
-  if (!hg_tpl_has(in->theme->tpl, "flow.tpl")) {
-    hg_diags_add(diags, HG_ERR, f->flows[0].path, 0, 0,
-                 "the theme has no template flow.tpl to render flows with (add the file)");
-    return false;
-  }
-  const hg_i18n *t = in->i18n;
-  hg_i18n *owned = NULL;
-  if (!t) {
-    hg_diags quiet = {0};
-    t = owned = hg_i18n_load(in->theme->builtin_dir, in->theme->site_dir, site_lang(f->site),
-                             false, &quiet);
-    hg_diags_free(&quiet);
-  }
-  page_ctx pc = {.f = f, .in = in};
+hg_flow_pages *hg_flow_pages_new(const hg_flows *f, const hg_i18n *t) {
+  hg_flow_pages *p = hg_xcalloc(1, sizeof *p);
+  p->f = f;
   for (size_t i = 0; i < S_N; i++) {
     const char *v = t ? hg_i18n_get(t, strings[i][0]) : NULL;
-    pc.t[i] = v && strcmp(v, strings[i][0]) ? v : strings[i][1];
+    p->t[i] = v && strcmp(v, strings[i][0]) ? v : strings[i][1];
   }
-  pc.home = t ? hg_i18n_get(t, "home") : "Home";
-  bool ok = true;
-  for (size_t i = 0; i < f->n && ok; i++) {
+  p->home = t ? hg_i18n_get(t, "home") : "Home";
+  size_t total = hg_flows_page_count(f);
+  p->items = hg_xcalloc(total ? total : 1, sizeof *p->items);
+  p->json = hg_xcalloc(f && f->n ? f->n : 1, sizeof *p->json);
+  for (size_t i = 0; f && i < f->n; i++) {
     const hg_flow *fl = &f->flows[i];
-    pc.fl = fl;
-    char *json = flow_json(f, fl, &pc);
-    pc.json = json;
-    for (size_t s = 0; s < fl->nsteps && ok; s++) {
-      ok = render_one(&pc, (long)s, NULL, diags);
-      for (size_t k = 0; k < fl->steps[s].noptions && ok; k++)
+    page_ctx pc = {.f = f, .fl = fl, .home = p->home};
+    memcpy(pc.t, p->t, sizeof pc.t);
+    p->json[i] = flow_json(f, fl, &pc);
+    for (size_t s = 0; s < fl->nsteps; s++) {
+      add_page(p, i, (long)s, NULL);
+      for (size_t k = 0; k < fl->steps[s].noptions; k++)
         if (fl->steps[s].options[k].kind != HG_FLOW_NEXT)
-          ok = render_one(&pc, (long)s, &fl->steps[s].options[k], diags);
+          add_page(p, i, (long)s, &fl->steps[s].options[k]);
     }
-    free(json);
   }
-  hg_i18n_free(owned);
-  return ok;
+  return p;
+}
+
+size_t hg_flow_pages_len(const hg_flow_pages *p) { return p ? p->n : 0; }
+
+const hg_flow_page *hg_flow_pages_get(const hg_flow_pages *p, size_t i) {
+  return &p->items[i].pub;
+}
+
+void hg_flow_pages_fill(const hg_flow_pages *p, size_t i, hg_dict *d, const char *root) {
+  const flow_page *it = &p->items[i];
+  page_ctx pc = {.f = p->f, .fl = &p->f->flows[it->flow], .home = p->home,
+                 .json = p->json[it->flow], .step = it->step, .opt = it->opt,
+                 .dir = it->pub.url_dir};
+  memcpy(pc.t, p->t, sizeof pc.t);
+  fill_page(&pc, d, root);
+}
+
+void hg_flow_pages_free(hg_flow_pages *p) {
+  if (!p) return;
+  for (size_t i = 0; i < p->n; i++) {
+    free(p->items[i].pub.url_dir);
+    free(p->items[i].pub.title);
+  }
+  for (size_t i = 0; p->f && i < p->f->n; i++) free(p->json[i]);
+  free(p->json);
+  free(p->items);
+  free(p);
 }

@@ -1,6 +1,7 @@
 /* hooks.c - Lua 5.4 hooks: sandboxed states (one per worker), budgets,
  * value conversion, the `helpgen` module, shortcodes and every hook point. */
 #include "hg_hooks.h"
+#include "hg_walk.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -62,6 +63,7 @@ struct hg_hooks {
   hg_config *cfg;
   char *site_dir;  /* as given, for opening files */
   char *disp;      /* display prefix of site files: "" or "examples/hooks/" */
+  bool follow_outside; /* site.follow_outside_links */
   char *site_real; /* realpath of the site and of its hooks/ folder */
   char *hooks_real;
   char **files;    /* names relative to hooks/ ("glossary.lua") */
@@ -1208,6 +1210,18 @@ static int h_read_data(lua_State *L) {
     return luaL_error(L, "helpgen.read_data: '%s' should end in .yaml, .yml or .json", rel);
   char *path = hg_strdup_printf("%s/data/%s", s->h->site_dir, rel);
   char *shown = hg_strdup_printf("%sdata/%s", s->h->disp, rel);
+  char *real = realpath(path, NULL); /* a link in data/ may not leave the site */
+  bool outside = real && s->h->site_real && !inside(real, s->h->site_real) &&
+                 !s->h->follow_outside && !s->h->unsafe;
+  free(real);
+  if (outside) {
+    free(path);
+    lua_pushfstring(L, "helpgen.read_data: %s is a symbolic link to a file outside the site "
+                    "folder (copy the file into data/, or set 'site: {follow_outside_links: "
+                    "true}' in helpgen.yaml)", shown);
+    free(shown);
+    return lua_error(L);
+  }
   hg_error *err = NULL;
   size_t len = 0;
   char *text = hg_is_file(path) ? hg_read_file(path, &len, &err) : NULL;
@@ -2668,54 +2682,54 @@ static void warn_keys(const hg_config *cfg, const hg_value *map, const char *con
   }
 }
 
-static int cmp_names(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The hook files: the `files` list, else hooks/ *.lua in name order. */
+/* The hook files: the `files` list, else hooks/ *.lua in name order. Both
+ * come from one walk of hooks/ whose links may not leave the site. */
 static bool find_files(hg_hooks *h, const hg_config *cfg, const hg_value *list, hg_error **err) {
   char *dir = hg_path_join(h->site_dir, "hooks");
-  bool ok = true;
-  if (list) {
+  char **found = NULL;
+  size_t nfound = 0;
+  hg_diags links = {0};
+  bool ok = !hg_is_dir(dir) || hg_walk_files(dir, h->site_dir, "the site folder",
+                                             cfg->follow_outside_links, &found, &nfound,
+                                             &links, err);
+  for (size_t i = 0; ok && i < links.len; i++)
+    if (links.items[i].sev == HG_ERR) {
+      const hg_diag *d = &links.items[i];
+      hg_error_set(err, 2, d->path, d->line, d->col, "%s", d->msg);
+      ok = false;
+    }
+  hg_diags_free(&links);
+  if (err && *err) (*err)->code = (*err)->code == 130 ? 130 : 2;
+  if (ok && list) {
     h->files = hg_xcalloc(list->len ? list->len : 1, sizeof *h->files);
     for (size_t i = 0; i < list->len && ok; i++) {
       const hg_value *v = list->items[i];
       const char *name = hg_value_str(v);
       if (name && hg_str_has_prefix(name, "hooks/")) name += strlen("hooks/");
-      char *full = name ? hg_path_join(dir, name) : NULL;
+      bool listed = false;
+      for (size_t k = 0; name && k < nfound && !listed; k++) listed = !strcmp(found[k], name);
       if (!name || !hg_output_rel_ok(name) || !hg_str_has_suffix(name, ".lua")) {
         hg_error_set(err, 2, cfg->config_path, v->line, v->col,
                      "hooks: '%s' should name a .lua file in the site's hooks/ folder",
                      v->str ? v->str : hg_value_type_name(v->type));
         ok = false;
-      } else if (!hg_is_file(full)) {
+      } else if (!listed) {
         hg_error_set(err, 2, cfg->config_path, v->line, v->col,
                      "hooks: '%s' not found (looked for %shooks/%s)", name, h->disp, name);
         ok = false;
       } else {
         h->files[h->nfiles++] = hg_xstrdup(name);
       }
-      free(full);
     }
-  } else {
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    size_t cap = 0;
-    while (d && (e = readdir(d))) {
-      if (e->d_name[0] == '.' || !hg_str_has_suffix(e->d_name, ".lua")) continue;
-      char *full = hg_path_join(dir, e->d_name);
-      bool file = hg_is_file(full);
-      free(full);
-      if (!file) continue;
-      if (h->nfiles == cap) {
-        cap = cap ? cap * 2 : 8;
-        h->files = hg_xrealloc(h->files, cap * sizeof *h->files);
+  } else if (ok) {
+    for (size_t k = 0; k < nfound; k++) /* found is sorted */
+      if (!strchr(found[k], '/') && hg_str_has_suffix(found[k], ".lua")) {
+        h->files = hg_xrealloc(h->files, (h->nfiles + 1) * sizeof *h->files);
+        h->files[h->nfiles++] = hg_xstrdup(found[k]);
       }
-      h->files[h->nfiles++] = hg_xstrdup(e->d_name);
-    }
-    if (d) closedir(d);
-    if (h->nfiles) qsort(h->files, h->nfiles, sizeof *h->files, cmp_names);
   }
+  for (size_t k = 0; k < nfound; k++) free(found[k]);
+  free(found);
   free(dir);
   return ok;
 }
@@ -2781,6 +2795,7 @@ hg_hooks *hg_hooks_load(const hg_config *cfg, int nstates, hg_diags *diags, hg_e
   }
   char *hd = hg_path_join(h->site_dir, "hooks");
   h->site_real = realpath(h->site_dir, NULL);
+  h->follow_outside = cfg->follow_outside_links;
   h->hooks_real = realpath(hd, NULL);
   free(hd);
   h->srcs = hg_xcalloc(h->nfiles, sizeof *h->srcs);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hg_theme.h"
 #include "hg_value.h"
 
 const char *const hg_i18n_keys[] = {
@@ -88,7 +89,7 @@ static void set_str(char **slot, const char *v) {
 static void read_file(hg_i18n *t, const char *path, bool complete, bool base, hg_diags *d) {
   hg_error *err = NULL;
   size_t len;
-  char *text = hg_read_file(path, &len, &err);
+  char *text = hg_theme_read(path, &len, &err);
   if (!text) {
     hg_diags_add_error(d, HG_ERR, err);
     hg_error_free(err);
@@ -226,7 +227,7 @@ hg_i18n *hg_i18n_load(const char *builtin_dir, const char *site_dir,
     if (pass == 1 && !strcmp(l, "en")) break;
     char *rel = hg_strdup_printf("i18n/%s.yaml", l);
     char *b = builtin_dir ? hg_path_join(builtin_dir, rel) : NULL;
-    if (b && hg_is_file(b)) {
+    if (b && hg_theme_is_file(b)) {
       read_file(t, b, true, pass == 0 && strcmp(lang, "en"), diags);
     } else if (pass == 1) {
       char *sp = site_dir ? hg_path_join(site_dir, rel) : NULL;

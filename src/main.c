@@ -13,6 +13,12 @@
 #include "hg_scaffold.h"
 #include "hg_serve.h"
 #include "hg_term.h"
+#include "hg_theme.h"
+#include "hg_walk.h"
+
+static int cmp_cstr(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
 static volatile sig_atomic_t g_interrupted;
 
@@ -29,6 +35,7 @@ static void catch_signals(void) {
   sa.sa_handler = on_signal;
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
+  hg_walk_set_interrupt(&g_interrupted); /* every walk stops at the flag */
 }
 
 static const char usage[] =
@@ -37,18 +44,22 @@ static const char usage[] =
     "Usage:\n"
     "  helpgen build [SITE] [-o OUT] [--strict] [--quiet] [--drafts] [--pseudo] [--threads N]\n"
     "  helpgen serve [SITE] [--port N] [--bind ADDR] [-o OUT] [--drafts]\n"
+    "  helpgen init [DIR] [--title T] [--lang L] [--ci github|gitlab]\n"
     "  helpgen new article|faq|category|flow PATH [--title T] [--lang L] [--site SITE]\n"
     "  helpgen check [SITE] [--format text|json|junit] [-o FILE] [--today YYYY-MM-DD] [--strict]\n"
     "  helpgen import zendesk SOURCE [-o SITE] [--lang L] [--raw-html] [--format F]\n"
+    "  helpgen theme list [SITE] | helpgen theme export DIR [--force]\n"
     "  helpgen help [COMMAND]\n"
     "  helpgen --help | --version\n"
     "\n"
     "Commands:\n"
     "  build   turn SITE/content/ (Markdown articles) into a help center in OUT\n"
     "  serve   preview the site on http://127.0.0.1:1313/, rebuilt and reloaded on every change\n"
+    "  init    create a new help center that builds and passes check at once\n"
     "  new     create an article, FAQ page, category or flow from a template\n"
     "  check   report broken links, orphans, overdue reviews... (text, JSON or JUnit)\n"
     "  import  turn another help center's export (Zendesk) into a new helpgen site\n"
+    "  theme   list the theme's files, or write the built-in theme out to customise it\n"
     "  help    show help for a command\n"
     "\n"
     "Colours are used on a terminal only, never when NO_COLOR is set.\n"
@@ -56,7 +67,7 @@ static const char usage[] =
 
 static const char usage_build[] =
     "Usage: helpgen build [SITE] [-o OUT] [--strict] [--quiet] [--drafts] [--pseudo]\n"
-    "                     [--threads N] [--no-cache]\n"
+    "                     [--threads N] [--no-cache] [--precompress]\n"
     "\n"
     "Builds the help center in SITE (default: the current folder), which holds\n"
     "helpgen.yaml and content/, into OUT (default: SITE/public).\n"
@@ -79,6 +90,8 @@ static const char usage_build[] =
     "  --threads N        worker threads (default: all cores, or $HELPGEN_THREADS)\n"
     "  --no-cache         build even when nothing changed (and do not record\n"
     "                     this build in SITE/.helpgen-cache/)\n"
+    "  --precompress      also write FILE.gz and FILE.br beside every text file (html,\n"
+    "                     css, js, json, xml, svg, txt) for gzip_static/brotli_static\n"
     "  -h, --help         this help\n"
     "\n"
     "Exit codes: 0 built, 1 content errors (or warnings with --strict),\n"
@@ -108,6 +121,28 @@ static const char usage_serve[] =
     "\n"
     "Exit codes: 0 stopped, 2 usage error or the port cannot be used.\n";
 
+static const char usage_init[] =
+    "Usage: helpgen init [DIR] [--title T] [--lang L] [--ci github|gitlab]\n"
+    "\n"
+    "Creates a help center in DIR (default: the current folder), which must be new\n"
+    "or empty (a .git folder in it is fine): helpgen.yaml with every setting and\n"
+    "its default, commented; a category with a section, an article and an FAQ\n"
+    "page; a flow; a .gitignore for public/ and .helpgen-cache/. It builds and\n"
+    "passes helpgen check --strict as it is. Then:\n"
+    "  cd DIR && helpgen serve      preview it, rebuilt on every change\n"
+    "\n"
+    "Options:\n"
+    "  --title T          the site's title (default: from the folder name)\n"
+    "  --lang L           the language of the content (default en); without built-in\n"
+    "                     theme strings for L, themes/default/i18n/L.yaml is written\n"
+    "                     from the English one, to translate\n"
+    "  --ci github        also .github/workflows/helpgen.yml: check, build, GitHub Pages\n"
+    "  --ci gitlab        also .gitlab-ci.yml: check, build, GitLab Pages\n"
+    "  -h, --help         this help\n"
+    "\n"
+    "Exit codes: 0 created, 1 DIR is not empty or a file cannot be written, 2 usage\n"
+    "errors.\n";
+
 static const char usage_new[] =
     "Usage: helpgen new article|faq|category|flow PATH [--title T] [--lang L] [--site SITE]\n"
     "\n"
@@ -119,6 +154,8 @@ static const char usage_new[] =
     "            (a folder inside a category is a section: orders/tracking)\n"
     "  flow      flows/PATH.yaml                e.g. helpgen new flow track-my-order\n"
     "PATH is relative to content/ (flows/ for a flow); a leading content/ is accepted.\n"
+    "An article or FAQ page starts as a draft (draft: true): not published, and not\n"
+    "checked by helpgen check, until you fill it in and delete that line.\n"
     "Templates: themes/default/scaffold/{article,faq,category}.md and flow.yaml; put\n"
     "your own under SITE/themes/default/scaffold/ (with --lang L, KIND.L.md wins).\n"
     "\n"
@@ -129,6 +166,28 @@ static const char usage_new[] =
     "  -h, --help         this help\n"
     "\n"
     "Exit codes: 0 created, 1 the file exists, 2 usage errors.\n";
+
+static const char usage_theme[] =
+    "Usage: helpgen theme list [SITE]\n"
+    "       helpgen theme export DIR [--force]\n"
+    "\n"
+    "The default theme is built into helpgen. A site changes any of its files by\n"
+    "putting a file with the same path under SITE/themes/default/ (a template,\n"
+    "assets/style.css, i18n/fr.yaml, scaffold/article.md...); the files it does\n"
+    "not have still come from the built-in theme.\n"
+    "\n"
+    "  list     every file of SITE's theme (default: the current folder), with\n"
+    "           its size and where it comes from: built-in or the site's own\n"
+    "  export   write the built-in theme's files into DIR, e.g.\n"
+    "             helpgen theme export themes/default\n"
+    "           then keep only the files you change, so the others follow new\n"
+    "           versions of helpgen\n"
+    "\n"
+    "Options:\n"
+    "  --force            export over files that exist in DIR\n"
+    "  -h, --help         this help\n"
+    "\n"
+    "Exit codes: 0 done, 1 a file exists or cannot be written, 2 usage errors.\n";
 
 static const char usage_check[] =
     "Usage: helpgen check [SITE] [--format text|json|junit] [-o FILE] [--today YYYY-MM-DD]\n"
@@ -251,6 +310,8 @@ static size_t site_languages(const char *site) {
   return n;
 }
 
+static const char *plural(size_t n) { return n == 1 ? "" : "s"; }
+
 static void print_summary(hg_term *t, const hg_build_opts *o, const hg_build_stats *st) {
   char *out = o->out_dir ? hg_xstrdup(o->out_dir)
                          : hg_path_join(o->site_dir ? o->site_dir : ".", "public");
@@ -259,17 +320,20 @@ static void print_summary(hg_term *t, const hg_build_opts *o, const hg_build_sta
   char *painted = st->warnings ? hg_term_paint(t, "35", warn) : hg_xstrdup(warn);
   char *built = hg_term_paint(t, "1;32", "built");
   if (st->unchanged)
-    fprintf(hg_term_file(t), "helpgen: %s is up to date: %zu pages (%zu articles, %zu language%s), "
+    fprintf(hg_term_file(t), "helpgen: %s is up to date: %zu page%s (%zu article%s, %zu language%s), "
             "nothing changed since the last build (checked in %.2f s), %s\n",
-            out, st->pages, st->articles, langs, langs == 1 ? "" : "s", st->seconds, painted);
+            out, st->pages, plural(st->pages), st->articles, plural(st->articles), langs,
+            plural(langs), st->seconds, painted);
   else if (st->incremental)
-    fprintf(hg_term_file(t), "helpgen: %s %zu pages (%zu articles, %zu language%s) into %s in %.2f s, "
+    fprintf(hg_term_file(t), "helpgen: %s %zu page%s (%zu article%s, %zu language%s) into %s in %.2f s, "
             "%s; incremental: %zu changed article%s, %zu page%s rendered again\n",
-            built, st->pages, st->articles, langs, langs == 1 ? "" : "s", out, st->seconds, painted,
+            built, st->pages, plural(st->pages), st->articles, plural(st->articles), langs,
+            plural(langs), out, st->seconds, painted,
             st->changed, st->changed == 1 ? "" : "s", st->rendered, st->rendered == 1 ? "" : "s");
   else
-    fprintf(hg_term_file(t), "helpgen: %s %zu pages (%zu articles, %zu language%s) into %s in %.2f s, %s\n",
-            built, st->pages, st->articles, langs, langs == 1 ? "" : "s", out, st->seconds, painted);
+    fprintf(hg_term_file(t), "helpgen: %s %zu page%s (%zu article%s, %zu language%s) into %s in %.2f s, %s\n",
+            built, st->pages, plural(st->pages), st->articles, plural(st->articles), langs,
+            plural(langs), out, st->seconds, painted);
   free(built);
   free(painted);
   free(warn);
@@ -294,6 +358,8 @@ static int cmd_build(int argc, char **argv) {
       o.pseudo = true;
     } else if (!strcmp(a, "--no-cache")) {
       o.no_cache = true;
+    } else if (!strcmp(a, "--precompress")) {
+      o.precompress = true;
     } else if (is_opt(a, "--threads")) {
       long n;
       if (!parse_int("build", "--threads", opt_value(&g, "--threads"), 1, 4096, &n)) return 2;
@@ -371,6 +437,54 @@ static int cmd_serve(int argc, char **argv) {
   return code;
 }
 
+/* ---- init ----------------------------------------------------------------------- */
+
+static int cmd_init(int argc, char **argv) {
+  hg_init_opts o = {0};
+  args g = {"init", argc, argv, 0};
+  for (; g.i < argc; g.i++) {
+    const char *a = argv[g.i];
+    const char *ci;
+    if (is_opt(a, "--title")) {
+      if (!(o.title = opt_value(&g, "--title"))) return 2;
+    } else if (is_opt(a, "--lang")) {
+      if (!(o.lang = opt_value(&g, "--lang"))) return 2;
+    } else if (is_opt(a, "--ci")) {
+      if (!(ci = opt_value(&g, "--ci"))) return 2;
+      if (!strcmp(ci, "github")) o.ci = HG_CI_GITHUB;
+      else if (!strcmp(ci, "gitlab")) o.ci = HG_CI_GITLAB;
+      else {
+        fprintf(stderr, "helpgen init: --ci must be github or gitlab, not '%s'\n", ci);
+        return 2;
+      }
+    } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+      fputs(usage_init, stdout);
+      return 0;
+    } else if (a[0] == '-' && a[1]) {
+      return unknown_option("init", a);
+    } else if (!o.dir) {
+      o.dir = a;
+    } else {
+      fprintf(stderr, "helpgen init: unexpected argument '%s' (one DIR only)\n", a);
+      return 2;
+    }
+  }
+  hg_error *err = NULL;
+  long n = hg_scaffold_init(&o, &err);
+  if (n < 0) {
+    fprintf(stderr, "helpgen init: %s %s\n",
+            hg_term_color(stderr) ? "\033[1;31merror:\033[0m" : "error:", err ? err->msg : "failed");
+    int code = err ? err->code : 1;
+    hg_error_free(err);
+    return code;
+  }
+  const char *dir = o.dir ? o.dir : ".";
+  printf("created a help center in %s (%ld files)\n", dir, n);
+  if (strcmp(dir, ".")) printf("next: cd %s && helpgen serve\n", dir);
+  else printf("next: helpgen serve\n");
+  return 0;
+}
+
 /* ---- new ------------------------------------------------------------------------ */
 
 static int cmd_new(int argc, char **argv) {
@@ -420,9 +534,106 @@ static int cmd_new(int argc, char **argv) {
     hg_error_free(err);
     return code;
   }
-  printf("created %s\n", file);
+  if (o.kind == HG_NEW_ARTICLE || o.kind == HG_NEW_FAQ)
+    printf("created %s, a draft: helpgen serve --drafts shows it; delete its draft: true line "
+           "to publish it\n", file);
+  else
+    printf("created %s\n", file);
   free(file);
   return 0;
+}
+
+/* ---- theme ---------------------------------------------------------------------- */
+
+static int theme_list(const char *site) {
+  hg_diags d = {0};
+  hg_error *e = NULL;
+  hg_config *cfg = hg_config_load(site, &d, &e);
+  hg_diags_free(&d);
+  if (!cfg) {
+    fprintf(stderr, "helpgen theme: error: %s\n", e ? e->msg : "cannot read helpgen.yaml");
+    hg_error_free(e);
+    return 2;
+  }
+  char *builtin = hg_theme_builtin_dir(cfg->theme, NULL);
+  char *own = hg_strdup_printf("%s/themes/%s", site, cfg->theme);
+  char **files = NULL;
+  size_t n = 0;
+  if (builtin) hg_theme_list_files(builtin, &files, &n);
+  if (hg_is_dir(own)) hg_list_files(own, &files, &n);
+  if (!n) {
+    fprintf(stderr, "helpgen theme: error: theme '%s' not found (see helpgen build)\n", cfg->theme);
+    free(builtin);
+    free(own);
+    hg_config_free(cfg);
+    return 2;
+  }
+  qsort(files, n, sizeof *files, cmp_cstr);
+  for (size_t i = 0; i < n; i++) {
+    if (i && !strcmp(files[i], files[i - 1])) continue;
+    char *mine = hg_path_join(own, files[i]);
+    char *base = builtin ? hg_path_join(builtin, files[i]) : NULL;
+    bool site_has = hg_is_file(mine);
+    char *path = site_has ? mine : base;
+    size_t len = 0;
+    const hg_theme_file *f = hg_theme_embedded_get(path);
+    if (f) {
+      len = f->len;
+    } else {
+      char *data = hg_read_file(path, &len, NULL);
+      free(data);
+    }
+    const char *from = site_has ? (base && hg_theme_is_file(base) ? "site (overrides built-in)" : "site")
+                                : (f ? "built-in" : base);
+    printf("%-28s %7zu  %s\n", files[i], len, from);
+    free(mine);
+    free(base);
+  }
+  for (size_t i = 0; i < n; i++) free(files[i]);
+  free(files);
+  free(builtin);
+  free(own);
+  hg_config_free(cfg);
+  return 0;
+}
+
+static int cmd_theme(int argc, char **argv) {
+  const char *sub = NULL, *arg = NULL;
+  bool force = false;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+      fputs(usage_theme, stdout);
+      return 0;
+    } else if (!strcmp(a, "--force")) {
+      force = true;
+    } else if (a[0] == '-' && a[1]) {
+      return unknown_option("theme", a);
+    } else if (!sub) {
+      sub = a;
+    } else if (!arg) {
+      arg = a;
+    } else {
+      fprintf(stderr, "helpgen theme: unexpected argument '%s'\n", a);
+      return 2;
+    }
+  }
+  if (sub && !strcmp(sub, "list") && !force) return theme_list(arg ? arg : ".");
+  if (sub && !strcmp(sub, "export") && arg) {
+    hg_error *err = NULL;
+    long n = hg_theme_export("default", arg, force, &err);
+    if (n < 0) {
+      fprintf(stderr, "helpgen theme: error: %s\n", err ? err->msg : "export failed");
+      int code = err ? err->code : 1;
+      hg_error_free(err);
+      return code;
+    }
+    printf("wrote %ld files of the built-in theme into %s\n"
+           "keep only the ones you change (put them under SITE/themes/default/)\n", n, arg);
+    return 0;
+  }
+  fputs(usage_theme, stderr);
+  return 2;
 }
 
 /* ---- check ---------------------------------------------------------------------- */
@@ -600,8 +811,10 @@ int main(int argc, char **argv) {
     else if (!strcmp(what, "build")) fputs(usage_build, stdout);
     else if (!strcmp(what, "serve")) fputs(usage_serve, stdout);
     else if (!strcmp(what, "new")) fputs(usage_new, stdout);
+    else if (!strcmp(what, "init")) fputs(usage_init, stdout);
     else if (!strcmp(what, "check")) print_check_usage(stdout);
     else if (!strcmp(what, "import")) fputs(usage_import, stdout);
+    else if (!strcmp(what, "theme")) fputs(usage_theme, stdout);
     else {
       fprintf(stderr, "helpgen help: unknown command '%s'\n", what);
       return 2;
@@ -611,8 +824,10 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "build")) return cmd_build(argc - 2, argv + 2);
   if (!strcmp(cmd, "serve")) return cmd_serve(argc - 2, argv + 2);
   if (!strcmp(cmd, "new")) return cmd_new(argc - 2, argv + 2);
+  if (!strcmp(cmd, "init")) return cmd_init(argc - 2, argv + 2);
   if (!strcmp(cmd, "check")) return cmd_check(argc - 2, argv + 2);
   if (!strcmp(cmd, "import")) return cmd_import(argc - 2, argv + 2);
+  if (!strcmp(cmd, "theme")) return cmd_theme(argc - 2, argv + 2);
   fprintf(stderr, "helpgen: unknown command '%s'\n\n%s", cmd, usage);
   return 2;
 }

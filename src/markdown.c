@@ -13,6 +13,8 @@
  * into a 1-based count of characters (code points) on that line. */
 #include "hg_markdown.h"
 
+#include "hg_dialect.h"
+
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm-extension_api.h>
 #include <cmark-gfm.h>
@@ -281,7 +283,16 @@ typedef struct {
   tvar *vars;
   size_t nvars, capvars;
   bool html_warned;
+  const hg_dialect_src *pre; /* the dialect line pass, or NULL */
+  hmap warned;   /* dialect warnings given once per file: key -> index in notes */
+  tvar *notes;   /* their first position and count (name = message) */
+  size_t nnotes, capnotes;
+  size_t ntabsets;
 } md_ctx;
+
+/* user_data of the nodes this stage makes (not user raw HTML) */
+static const char g_own = 0;
+static const char g_tabset = 0;
 
 static bool is_block_type(cmark_node_type t) {
   return (t & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK;
@@ -358,8 +369,13 @@ static void report_pos(md_ctx *c, size_t off, int *line, int *col) {
   size_t chars = 0;
   for (size_t i = c->lines[lo]; i < off && i < c->len; i++)
     if (((unsigned char)c->src[i] & 0xC0) != 0x80) chars++;
-  *line = (int)lo + 1 + c->o->line_offset;
-  *col = (int)chars + 1;
+  int l = (int)lo + 1, shift = 0;
+  if (c->pre && lo < c->pre->nlines) {
+    l = c->pre->line_map[lo];
+    shift = c->pre->col_shift[lo];
+  }
+  *line = l + c->o->line_offset;
+  *col = (int)chars + 1 + shift > 0 ? (int)chars + 1 + shift : 1;
 }
 
 /* cmark leaves some inline nodes (breaks, extension autolinks) at 0:0; use
@@ -692,6 +708,7 @@ static bool only_comments(const char *s) {
 }
 
 static void sanitize_html(md_ctx *c, cmark_node *n) {
+  if (cmark_node_get_user_data(n) == &g_own) return;
   const char *lit = cmark_node_get_literal(n);
   if (lit && only_comments(lit)) { /* a comment is never content: drop quietly */
     cmark_node_set_literal(n, "");
@@ -768,9 +785,24 @@ static void put_href(hg_buf *b, const char *u) {
   }
 }
 
-/* <img> with loading="lazy" as an HTML_INLINE node (allowed everywhere an
- * image is, table cells included, unlike custom inlines). */
-static void replace_image(cmark_node *img, const char *alt, cmark_mem *mem) {
+/* The image hook's attributes for a local image (before it is resolved). */
+static char *image_attrs(md_ctx *c, cmark_node *n) {
+  const char *url = cmark_node_get_url(n);
+  if (!c->o->image_attrs || !url || !url_local(url) || strstr(url, "{{")) return NULL;
+  size_t pathlen = strcspn(url, "?#");
+  if (pathlen == 0) return NULL;
+  char *path = hg_percent_decode(url, pathlen);
+  hg_buf a = HG_BUF_INIT;
+  c->o->image_attrs(c->o->image_ctx, path, &a);
+  free(path);
+  return hg_buf_steal(&a);
+}
+
+/* <img> as an HTML_INLINE node (allowed everywhere an image is, table cells
+ * included, unlike custom inlines): the hook's attributes, and
+ * loading="lazy" decoding="async" unless it is the page's first image. */
+static void replace_image(cmark_node *img, const char *alt, const char *attrs, bool first,
+                          cmark_mem *mem) {
   hg_buf h = HG_BUF_INIT;
   hg_buf_puts(&h, "<img src=\"");
   put_href(&h, cmark_node_get_url(img));
@@ -781,7 +813,9 @@ static void replace_image(cmark_node *img, const char *alt, cmark_mem *mem) {
     hg_buf_puts(&h, "\" title=\"");
     hg_buf_put_html(&h, title, strlen(title));
   }
-  hg_buf_puts(&h, "\" loading=\"lazy\" />");
+  hg_buf_putc(&h, '"');
+  if (attrs) hg_buf_puts(&h, attrs);
+  hg_buf_puts(&h, first ? " />" : " loading=\"lazy\" decoding=\"async\" />");
   cmark_node *html = cmark_node_new_with_mem(CMARK_NODE_HTML_INLINE, mem);
   cmark_node_set_literal(html, hg_buf_cstr(&h));
   if (cmark_node_insert_before(img, html)) {
@@ -793,46 +827,129 @@ static void replace_image(cmark_node *img, const char *alt, cmark_mem *mem) {
   hg_buf_free(&h);
 }
 
-/* ---- callouts -------------------------------------------------------------- */
+/* ---- dialect warnings, once per file ------------------------------------- */
 
-static const struct {
-  const char *marker, *kind, *title;
-} callouts[] = {
-    {"[!note]", "note", "Note"},
-    {"[!tip]", "tip", "Tip"},
-    {"[!important]", "important", "Important"},
-    {"[!warning]", "warning", "Warning"},
-    {"[!caution]", "caution", "Caution"},
-};
-
-static int callout_kind(cmark_node *bq) {
-  cmark_node *para = cmark_node_first_child(bq);
-  if (!para || cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH) return -1;
-  cmark_consolidate_text_nodes(para); /* cmark-gfm merges them already; cheap */
-  cmark_node *t = cmark_node_first_child(para);
-  if (!t || cmark_node_get_type(t) != CMARK_NODE_TEXT) return -1;
-  cmark_node *after = cmark_node_next(t);
-  if (after && cmark_node_get_type(after) != CMARK_NODE_SOFTBREAK &&
-      cmark_node_get_type(after) != CMARK_NODE_LINEBREAK)
-    return -1;
-  const char *lit = cmark_node_get_literal(t);
-  size_t n = strlen(lit);
-  while (n && is_space((unsigned char)lit[n - 1])) n--;
-  for (size_t i = 0; i < sizeof callouts / sizeof callouts[0]; i++) {
-    size_t m = strlen(callouts[i].marker);
-    if (n != m) continue;
-    size_t k = 0;
-    while (k < m && lower(lit[k]) == callouts[i].marker[k]) k++;
-    if (k == m) return (int)i;
+/* Warns at line:col the first time `key` comes up in this file (msg is
+ * taken); later uses only count. */
+static void note_once(md_ctx *c, const char *key, int line, int col, char *msg) {
+  size_t *i = hm_get(&c->warned, key);
+  if (i) {
+    c->notes[*i].count++;
+    free(msg);
+    return;
   }
-  return -1;
+  if (c->nnotes == c->capnotes) {
+    c->capnotes = c->capnotes ? c->capnotes * 2 : 8;
+    c->notes = hg_xrealloc(c->notes, c->capnotes * sizeof *c->notes);
+  }
+  c->notes[c->nnotes] = (tvar){msg, 1, line, col};
+  hm_put(&c->warned, key, c->nnotes++);
 }
 
-static void make_callout(cmark_node *bq, int kind, cmark_mem *mem) {
-  char *enter = hg_strdup_printf("<aside class=\"callout callout-%s\" role=\"note\">\n"
-                                 "<p class=\"callout-title\">%s</p>",
-                                 callouts[kind].kind, callouts[kind].title);
-  cmark_node *aside = custom_node(CMARK_NODE_CUSTOM_BLOCK, mem, enter, "</aside>");
+static void flush_notes(md_ctx *c) {
+  for (size_t i = 0; i < c->nnotes; i++) {
+    tvar *v = &c->notes[i];
+    if (v->count > 1)
+      hg_diags_add(c->diags, HG_WARN, c->o->path, v->line, v->col, "%s (%zu times in this file)",
+                   v->name, v->count);
+    else
+      hg_diags_add(c->diags, HG_WARN, c->o->path, v->line, v->col, "%s", v->name);
+    free(v->name);
+  }
+}
+
+static bool dialect_on(const md_ctx *c, unsigned d) { return !(c->o->dialects_off & d); }
+
+/* ---- callouts -------------------------------------------------------------- */
+
+/* The opening markup of a callout of type `name` (as written): an <aside>,
+ * or a <details> when foldable (fold 1 open, -1 closed). title_html NULL: the
+ * type's default title; "": no title line (the caller may add title nodes).
+ * An unknown type renders as a note (with a warning at line:col). */
+static char *callout_enter(md_ctx *c, const char *name, int fold, const char *title_html,
+                           bool title_nodes, int line, int col) {
+  const hg_callout_type *t = hg_callout_type_find(name, strlen(name));
+  hg_buf b = HG_BUF_INIT;
+  hg_buf_printf(&b, "<%s class=\"callout callout-%s", fold ? "details" : "aside",
+                t ? t->kind : "note");
+  if (!t) {
+    hg_buf_printf(&b, " callout-%s", name);
+    char *key = hg_strdup_printf("callout:%s", name);
+    note_once(c, key, line, col,
+              hg_strdup_printf("unknown callout type '%s', rendered as a note (known types: note, "
+                               "tip, important, warning, caution, abstract, info, todo, success, "
+                               "question, failure, danger, bug, example, quote and their aliases)",
+                               name));
+    free(key);
+  }
+  hg_buf_puts(&b, fold ? "\"" : "\" role=\"note\"");
+  if (fold > 0) hg_buf_puts(&b, " open");
+  hg_buf_puts(&b, ">\n");
+  char *deflt = NULL;
+  if (!title_html) {
+    if (t) {
+      title_html = t->title;
+    } else { /* "pied-piper" -> "Pied-piper" */
+      deflt = hg_xstrdup(name);
+      if (*deflt >= 'a' && *deflt <= 'z') *deflt = (char)(*deflt - 32);
+      title_html = deflt;
+    }
+  }
+  if (!title_nodes && (*title_html || fold))
+    hg_buf_printf(&b, fold ? "<summary class=\"callout-title\">%s</summary>"
+                           : "<p class=\"callout-title\">%s</p>",
+                  *title_html ? title_html : (t ? t->title : "Details"));
+  free(deflt);
+  return hg_buf_steal(&b);
+}
+
+typedef struct {
+  char name[40]; /* type, lower case */
+  int fold;
+  size_t rest;   /* offset of the title text in the marker's literal */
+  bool title;    /* a title follows the marker */
+} callout_info;
+
+/* "> [!type]" (GitHub: alone on its line) or, with Obsidian on,
+ * "> [!type]+ Title" / "> [!type]- Title". */
+static bool callout_parse(md_ctx *c, cmark_node *bq, callout_info *ci) {
+  cmark_node *para = cmark_node_first_child(bq);
+  if (!para || cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH) return false;
+  cmark_consolidate_text_nodes(para); /* cmark-gfm merges them already; cheap */
+  cmark_node *t = cmark_node_first_child(para);
+  if (!t || cmark_node_get_type(t) != CMARK_NODE_TEXT) return false;
+  const char *lit = cmark_node_get_literal(t);
+  if (lit[0] != '[' || lit[1] != '!') return false;
+  size_t i = 2, n = 0;
+  while (lit[i] && lit[i] != ']' && n < sizeof ci->name - 1) {
+    char ch = lower(lit[i]);
+    if (!((ch >= 'a' && ch <= 'z') || is_digit(ch) || ch == '-' || ch == '_')) return false;
+    ci->name[n++] = ch;
+    i++;
+  }
+  if (lit[i] != ']' || n == 0) return false;
+  ci->name[n] = 0;
+  i++;
+  bool obsidian = dialect_on(c, HG_DIALECT_OBSIDIAN);
+  ci->fold = 0;
+  if (obsidian && (lit[i] == '+' || lit[i] == '-')) ci->fold = lit[i++] == '+' ? 1 : -1;
+  while (is_space((unsigned char)lit[i])) i++;
+  ci->rest = i;
+  cmark_node *after = cmark_node_next(t);
+  bool brk = !after || cmark_node_get_type(after) == CMARK_NODE_SOFTBREAK ||
+             cmark_node_get_type(after) == CMARK_NODE_LINEBREAK;
+  ci->title = lit[i] || !brk;
+  if (!obsidian) /* GitHub: the marker alone, a known type */
+    return !ci->title && hg_callout_type_find(ci->name, n) != NULL;
+  return true;
+}
+
+static void make_callout(md_ctx *c, cmark_node *bq, const callout_info *ci, cmark_mem *mem) {
+  int line, col;
+  node_report_pos(c, bq, &line, &col);
+  char *enter = callout_enter(c, ci->name, ci->fold, ci->title ? "" : NULL, ci->title, line, col);
+  cmark_node *aside = custom_node(CMARK_NODE_CUSTOM_BLOCK, mem, enter,
+                                  ci->fold ? "</details>" : "</aside>");
   free(enter);
   if (!cmark_node_insert_before(bq, aside)) {
     cmark_node_free(aside);
@@ -840,12 +957,586 @@ static void make_callout(cmark_node *bq, int kind, cmark_mem *mem) {
   }
   cmark_node *para = cmark_node_first_child(bq);
   cmark_node *marker = cmark_node_first_child(para);
-  cmark_node *brk = cmark_node_next(marker);
-  cmark_node_free(marker); /* cmark_node_free unlinks */
-  if (brk) cmark_node_free(brk);
+  if (ci->title) { /* the rest of the marker line, markup kept */
+    cmark_node *blk = custom_node(CMARK_NODE_CUSTOM_BLOCK, mem, "", "");
+    cmark_node *inl = custom_node(CMARK_NODE_CUSTOM_INLINE, mem,
+                                  ci->fold ? "<summary class=\"callout-title\">"
+                                           : "<p class=\"callout-title\">",
+                                  ci->fold ? "</summary>" : "</p>");
+    cmark_node_append_child(blk, inl);
+    cmark_node_append_child(aside, blk);
+    cmark_node_own(para);
+    const char *lit = cmark_node_get_literal(marker);
+    if (lit[ci->rest]) {
+      cmark_node *tx = cmark_node_new_with_mem(CMARK_NODE_TEXT, mem);
+      cmark_node_set_literal(tx, lit + ci->rest);
+      cmark_node_append_child(inl, tx);
+    }
+    cmark_node *n = cmark_node_next(marker);
+    cmark_node_free(marker);
+    while (n && cmark_node_get_type(n) != CMARK_NODE_SOFTBREAK &&
+           cmark_node_get_type(n) != CMARK_NODE_LINEBREAK) {
+      cmark_node *next = cmark_node_next(n);
+      if (!cmark_node_append_child(inl, n)) cmark_node_free(n);
+      n = next;
+    }
+    if (n) cmark_node_free(n);
+  } else {
+    cmark_node *brk = cmark_node_next(marker);
+    cmark_node_free(marker); /* cmark_node_free unlinks */
+    if (brk) cmark_node_free(brk);
+  }
   if (!cmark_node_first_child(para)) cmark_node_free(para);
   move_children(bq, aside);
   cmark_node_free(bq);
+}
+
+/* ---- the dialect line pass's blocks: callouts and tabs ------------------- */
+
+static bool marker_of(cmark_node *n, size_t *idx, bool *close) {
+  if (cmark_node_get_type(n) != CMARK_NODE_HTML_BLOCK) return false;
+  const char *lit = cmark_node_get_literal(n);
+  size_t m = strlen(HG_DIALECT_MARK);
+  while (lit && *lit == ' ') lit++; /* up to 3 spaces inside a container */
+  if (!lit || strncmp(lit, HG_DIALECT_MARK, m) != 0) return false;
+  lit += m;
+  *close = *lit == '/';
+  if (*close) lit++;
+  char *end;
+  unsigned long v = strtoul(lit, &end, 10);
+  if (end == lit || strncmp(end, "-->", 3) != 0) return false;
+  *idx = (size_t)v;
+  return true;
+}
+
+static char *tab_enter(size_t set, size_t k, const char *title, bool checked) {
+  hg_buf b = HG_BUF_INIT;
+  hg_buf_printf(&b, "<input class=\"tabs-input\" type=\"radio\" name=\"tabs-%zu\" "
+                    "id=\"tabs-%zu-%zu\"%s>\n<label class=\"tabs-label\" for=\"tabs-%zu-%zu\">",
+                set, set, k, checked ? " checked" : "", set, k);
+  hg_buf_put_html(&b, title, strlen(title));
+  hg_buf_puts(&b, "</label>\n<div class=\"tabs-panel\">");
+  return hg_buf_steal(&b);
+}
+
+/* Wraps what lies between each pair of markers in its callout or tab. */
+static void wrap_blocks(md_ctx *c, cmark_node *doc, cmark_mem *mem) {
+  const hg_dialect_src *pre = c->pre;
+  nodevec opens = {0}, all = {0};
+  cmark_iter *it = cmark_iter_new(doc);
+  cmark_event_type ev;
+  while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+    cmark_node *n = cmark_iter_get_node(it);
+    size_t idx;
+    bool close;
+    if (ev == CMARK_EVENT_ENTER && marker_of(n, &idx, &close)) {
+      nv_push(&all, n);
+      if (!close && idx < pre->nblocks && pre->blocks[idx].out_line == cmark_node_get_start_line(n))
+        nv_push(&opens, n);
+    }
+  }
+  cmark_iter_free(it);
+  for (size_t i = 0; i < opens.n; i++) {
+    cmark_node *open = opens.v[i], *end = cmark_node_next(open);
+    size_t idx, j;
+    bool close;
+    marker_of(open, &idx, &close);
+    while (end && !(marker_of(end, &j, &close) && close && j == idx)) end = cmark_node_next(end);
+    if (!end) continue; /* not siblings: the body stays as it is */
+    const hg_dblock *b = &pre->blocks[idx];
+    int line = b->src_line + c->o->line_offset;
+    cmark_node *wrap;
+    if (b->kind == HG_DBLOCK_CALLOUT) {
+      hg_buf t = HG_BUF_INIT;
+      if (b->title) hg_buf_put_html(&t, b->title, strlen(b->title));
+      char *enter = callout_enter(c, b->type, b->fold, b->title ? hg_buf_cstr(&t) : NULL, false,
+                                  line, b->src_col);
+      hg_buf_free(&t);
+      wrap = custom_node(CMARK_NODE_CUSTOM_BLOCK, mem, enter, b->fold ? "</details>" : "</aside>");
+      free(enter);
+      if (!cmark_node_insert_before(open, wrap)) {
+        cmark_node_free(wrap);
+        continue;
+      }
+    } else {
+      cmark_node *set = cmark_node_previous(open);
+      size_t mi;
+      bool mc;
+      while (set && marker_of(set, &mi, &mc)) set = cmark_node_previous(set); /* go at the end */
+      if (b->new_group || !set || cmark_node_get_user_data(set) != &g_tabset) {
+        set = custom_node(CMARK_NODE_CUSTOM_BLOCK, mem, "<div class=\"tabs\">", "</div>");
+        cmark_node_set_user_data(set, (void *)&g_tabset);
+        if (!cmark_node_insert_before(open, set)) {
+          cmark_node_free(set);
+          continue;
+        }
+        c->ntabsets++;
+      }
+      size_t k = 0;
+      for (cmark_node *p = cmark_node_first_child(set); p; p = cmark_node_next(p)) k++;
+      cmark_node *first = cmark_node_first_child(set);
+      const hg_dblock *fb = first ? cmark_node_get_user_data(first) : NULL;
+      bool checked = k == 0 || (b->selected && fb && !fb->selected);
+      if (checked && k > 0) { /* ===+ takes the selection from the first tab */
+        char *fe = tab_enter(c->ntabsets, 1, fb->title, false);
+        cmark_node_set_on_enter(first, fe);
+        free(fe);
+      }
+      char *enter = tab_enter(c->ntabsets, k + 1, b->title ? b->title : "", checked);
+      wrap = custom_node(CMARK_NODE_CUSTOM_BLOCK, mem, enter, "</div>");
+      free(enter);
+      cmark_node_set_user_data(wrap, (void *)b);
+      cmark_node_append_child(set, wrap);
+    }
+    cmark_node *n;
+    while ((n = cmark_node_next(open)) != end)
+      if (!cmark_node_append_child(wrap, n)) cmark_node_free(n);
+  }
+  /* every marker goes, paired or not */
+  for (size_t i = 0; i < all.n; i++) cmark_node_free(all.v[i]);
+  free(opens.v);
+  free(all.v);
+}
+
+/* ---- Obsidian and Jekyll inline constructs ---------------------------------- */
+
+typedef struct hg_md_embed {
+  const char *rel_path;
+  const struct hg_md_embed *up;
+} hg_md_embed;
+
+static cmark_node *own_html(cmark_mem *mem, cmark_node_type t, const char *html) {
+  cmark_node *n = cmark_node_new_with_mem(t, mem);
+  cmark_node_set_literal(n, html);
+  cmark_node_set_user_data(n, (void *)&g_own);
+  return n;
+}
+
+static cmark_node *text_node(cmark_mem *mem, const char *s, size_t n) {
+  cmark_node *t = cmark_node_new_with_mem(CMARK_NODE_TEXT, mem);
+  char *lit = hg_xstrndup(s, n);
+  cmark_node_set_literal(t, lit);
+  free(lit);
+  return t;
+}
+
+/* Path characters kept as they are in a link destination; the rest %XX. */
+static void put_path(hg_buf *b, const char *s) {
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if (is_alpha((char)*p) || is_digit((char)*p) || strchr("-_.~/!$'()*+,;=:@", *p))
+      hg_buf_putc(b, (char)*p);
+    else
+      hg_buf_printf(b, "%%%02X", *p);
+  }
+}
+
+/* The section of a note's Markdown that starts at heading `want` (its
+ * text, case ignored) and runs to the next heading of the same or a higher
+ * level; sets *skip to the lines before it. NULL when there is none. */
+static char *md_section(const char *md, size_t len, const char *want, int *skip) {
+  char *w = squash(want, strlen(want));
+  int level = 0, line = 0;
+  size_t from = 0;
+  bool fence = false, found = false;
+  char *out = NULL;
+  for (size_t i = 0; i <= len && !out;) {
+    size_t eol = i;
+    while (eol < len && md[eol] != '\n') eol++;
+    const char *s = md + i;
+    size_t n = eol - i, k = 0;
+    if (n >= 3 && (!memcmp(s, "```", 3) || !memcmp(s, "~~~", 3))) fence = !fence;
+    while (k < n && s[k] == '#') k++;
+    if (!fence && k >= 1 && k <= 6 && (k == n || s[k] == ' ')) {
+      if (found && (int)k <= level) {
+        out = hg_xstrndup(md + from, i - from);
+        break;
+      }
+      char *h = squash(s + k, n - k);
+      size_t hl = strlen(h);
+      while (hl && h[hl - 1] == '#') h[--hl] = 0; /* closing #s */
+      char *h2 = squash(h, strlen(h));
+      if (!found && !strcasecmp(h2, w)) {
+        found = true;
+        level = (int)k;
+        from = i;
+        *skip = line;
+      }
+      free(h);
+      free(h2);
+    }
+    line++;
+    if (eol >= len) break;
+    i = eol + 1;
+  }
+  if (found && !out) out = hg_xstrndup(md + from, len - from);
+  free(w);
+  return out;
+}
+
+/* Looks up a wikilink target; reports a missing or ambiguous one at
+ * line:col. Returns the target or NULL. */
+static const hg_name_target *wiki_target(md_ctx *c, const char *name, int line, int col,
+                                         const char *written) {
+  const hg_name_target *t = NULL;
+  size_t n = hg_name_index_find(c->o->names, name, &t);
+  if (n == 1) return t;
+  if (n == 0) {
+    hg_diags_add(c->diags, HG_WARN, c->o->path, line, col,
+                 "wikilink %s: no article is named '%s' (by file name, title or aliases); shown "
+                 "as an unresolved link until that article exists",
+                 written, name);
+    return NULL;
+  }
+  hg_buf b = HG_BUF_INIT;
+  for (size_t i = 0; i < n; i++) hg_buf_printf(&b, "%s%s", i ? ", " : "", t[i].rel_path);
+  hg_diags_add(c->diags, HG_ERR, c->o->path, line, col,
+               "wikilink %s is ambiguous: %zu articles are named '%s' (%s); write the path, "
+               "such as [[%.*s]]",
+               written, n, name, hg_buf_cstr(&b), (int)(strcspn(t[0].rel_path, ".")),
+               t[0].rel_path);
+  hg_buf_free(&b);
+  return NULL;
+}
+
+static const hg_md_embed *embed_find(const hg_md_embed *e, const char *rel) {
+  for (; e; e = e->up)
+    if (!strcmp(e->rel_path, rel)) return e;
+  return NULL;
+}
+
+/* ![[Other note]] / ![[Other note#Section]]: that note's body (or section)
+ * rendered, as an HTML block; NULL when it cannot be embedded (reported). */
+static cmark_node *embed_note(md_ctx *c, const hg_name_target *t, const char *section,
+                              int line, int col, cmark_mem *mem) {
+  if (!t->body) return NULL;
+  const hg_md_embed *cyc = embed_find(c->o->embeds, t->rel_path);
+  int depth = 0;
+  for (const hg_md_embed *e = c->o->embeds; e; e = e->up) depth++;
+  if (cyc || depth >= 8) {
+    hg_buf chain = HG_BUF_INIT;
+    for (const hg_md_embed *e = c->o->embeds; e; e = e->up)
+      hg_buf_printf(&chain, " <- %s", e->rel_path);
+    hg_diags_add(c->diags, HG_WARN, c->o->path, line, col,
+                 "embed cycle: '%s' is already being embedded (%s%s); shown as a link instead",
+                 t->rel_path, t->rel_path, hg_buf_cstr(&chain));
+    hg_buf_free(&chain);
+    return NULL;
+  }
+  int skip = 0;
+  char *body = section ? md_section(t->body, t->body_len, section, &skip) : NULL;
+  if (section && !body) {
+    hg_diags_add(c->diags, HG_WARN, c->o->path, line, col,
+                 "embed of '%s#%s': '%s' has no heading '%s'; shown as a link instead",
+                 t->rel_path, section, t->rel_path, section);
+    return NULL;
+  }
+  hg_md_embed me = {t->rel_path, c->o->embeds};
+  hg_md_opts o = *c->o;
+  o.path = t->path;
+  o.line_offset = t->body_line + skip;
+  o.title = NULL;
+  o.faq = false;
+  o.embeds = &me;
+  hg_md_result r;
+  hg_md_render(body ? body : t->body, body ? strlen(body) : t->body_len, &o, &r, c->diags);
+  free(body);
+  hg_buf h = HG_BUF_INIT;
+  hg_buf_puts(&h, "<div class=\"embed\">\n");
+  hg_buf_puts(&h, r.html);
+  hg_buf_puts(&h, "</div>\n");
+  hg_md_result_free(&r);
+  cmark_node *n = own_html(mem, CMARK_NODE_HTML_BLOCK, hg_buf_cstr(&h));
+  hg_buf_free(&h);
+  return n;
+}
+
+/* One [[...]] or ![[...]] (inner = the text between the brackets) as nodes
+ * appended to `into` (a custom block collecting the replacement), or as a
+ * block in *block when it is a note embed standing alone. */
+static void wikilink(md_ctx *c, cmark_node *into, const char *inner, size_t n, bool embed,
+                     bool alone, int line, int col, cmark_mem *mem, cmark_node **block) {
+  char *raw = hg_xstrndup(inner, n);
+  char *bar = strchr(raw, '|');
+  char *label = NULL;
+  if (bar) {
+    if (bar > raw && bar[-1] == '\\') bar[-1] = 0; /* [[a\|b]] in a table cell */
+    *bar = 0;
+    label = squash(bar + 1, strlen(bar + 1));
+  }
+  char *hash = strchr(raw, '#');
+  char *frag = NULL;
+  if (hash) {
+    *hash = 0;
+    char *last = strrchr(hash + 1, '#'); /* [[Note#A#B]]: the last heading */
+    frag = squash(last ? last + 1 : hash + 1, strlen(last ? last + 1 : hash + 1));
+  }
+  char *name = squash(raw, strlen(raw));
+  char *written = hg_strdup_printf("%s[[%.*s]]", embed ? "!" : "", (int)n, inner);
+  const char *dot = strrchr(name, '.');
+  bool file = embed && dot && !strchr(dot, '/') && strcasecmp(dot, ".md") != 0;
+  if (file) { /* ![[image.png]], ![[clip.mp4]]: the file beside the note */
+    cmark_node *img = cmark_node_new_with_mem(CMARK_NODE_IMAGE, mem);
+    hg_buf u = HG_BUF_INIT;
+    put_path(&u, name);
+    cmark_node_set_url(img, hg_buf_cstr(&u));
+    hg_buf_free(&u);
+    if (label && !is_digit(*label)) cmark_node_append_child(img, text_node(mem, label, strlen(label)));
+    cmark_node_append_child(into, img);
+  } else {
+    const hg_name_target *t = NULL;
+    bool self = !*name;
+    if (dot && !strcasecmp(dot, ".md")) name[dot - name] = 0;
+    if (!self) t = wiki_target(c, name, line, col, written);
+    cmark_node *emb = embed && t && alone ? embed_note(c, t, frag, line, col, mem) : NULL;
+    if (emb) {
+      *block = emb;
+    } else if (self || t) {
+      hg_buf u = HG_BUF_INIT;
+      if (t) {
+        hg_buf_putc(&u, '/');
+        put_path(&u, t->rel_path);
+      }
+      if (frag && *frag) {
+        hg_buf_putc(&u, '#');
+        hg_slugify_to(&u, frag);
+      }
+      cmark_node *a = cmark_node_new_with_mem(CMARK_NODE_LINK, mem);
+      cmark_node_set_url(a, hg_buf_cstr(&u));
+      hg_buf_free(&u);
+      char *shown = label && *label ? hg_xstrdup(label)
+                    : self          ? hg_xstrdup(frag ? frag : "")
+                    : frag          ? hg_strdup_printf("%s > %s", name, frag)
+                                    : hg_xstrdup(name);
+      cmark_node_append_child(a, text_node(mem, shown, strlen(shown)));
+      free(shown);
+      cmark_node_append_child(into, a);
+    } else {
+      char *shown = label && *label ? hg_xstrdup(label) : hg_xstrdup(name);
+      cmark_node_append_child(into, own_html(mem, CMARK_NODE_HTML_INLINE,
+                                             "<span class=\"wikilink-missing\">"));
+      cmark_node_append_child(into, text_node(mem, shown, strlen(shown)));
+      cmark_node_append_child(into, own_html(mem, CMARK_NODE_HTML_INLINE, "</span>"));
+      free(shown);
+    }
+  }
+  free(written);
+  free(name);
+  free(frag);
+  free(label);
+  free(raw);
+}
+
+/* The first construct at or after s[i]: its kind and end. */
+enum { IN_NONE, IN_WIKI, IN_EMBED, IN_MARK, IN_KRAMDOWN, IN_LIQUID };
+
+static int next_construct(md_ctx *c, const char *s, size_t *at, size_t *end, size_t *in_from,
+                          size_t *in_to) {
+  bool obs = dialect_on(c, HG_DIALECT_OBSIDIAN), jek = dialect_on(c, HG_DIALECT_JEKYLL);
+  for (size_t i = *at; s[i]; i++) {
+    if (obs && s[i] == '[' && s[i + 1] == '[') {
+      bool emb = i > 0 && s[i - 1] == '!';
+      const char *close = strstr(s + i + 2, "]]");
+      if (!close || close == s + i + 2 || memchr(s + i + 2, '[', (size_t)(close - s - i - 2)))
+        continue;
+      *at = emb ? i - 1 : i;
+      *in_from = i + 2;
+      *in_to = (size_t)(close - s);
+      *end = *in_to + 2;
+      return emb ? IN_EMBED : IN_WIKI;
+    }
+    if (obs && s[i] == '=' && s[i + 1] == '=' && s[i + 2] && s[i + 2] != '=' &&
+        !is_space((unsigned char)s[i + 2]) && (i == 0 || s[i - 1] != '=')) {
+      const char *close = strstr(s + i + 2, "==");
+      if (!close || is_space((unsigned char)close[-1]) || close[2] == '=') continue;
+      *at = i;
+      *in_from = i + 2;
+      *in_to = (size_t)(close - s);
+      *end = *in_to + 2;
+      return IN_MARK;
+    }
+    if (jek && s[i] == '{' && (s[i + 1] == ':' || s[i + 1] == '%') && (i == 0 || s[i - 1] != '{')) {
+      const char *close = strstr(s + i + 2, s[i + 1] == ':' ? "}" : "%}");
+      if (!close) continue;
+      *at = i;
+      *in_from = i;
+      *end = *in_to = (size_t)(close - s) + (s[i + 1] == ':' ? 1 : 2);
+      return s[i + 1] == ':' ? IN_KRAMDOWN : IN_LIQUID;
+    }
+  }
+  return IN_NONE;
+}
+
+/* Rewrites one text node holding Obsidian or Jekyll constructs. */
+static void inline_text_dialects(md_ctx *c, cmark_node *t, cmark_mem *mem) {
+  char *s = hg_xstrdup(cmark_node_get_literal(t));
+  int l, k;
+  node_start(t, &l, &k);
+  size_t base = offset_of(c, l, k);
+  cmark_node *para = cmark_node_parent(t);
+  bool alone = para && cmark_node_get_type(para) == CMARK_NODE_PARAGRAPH &&
+               cmark_node_first_child(para) == t && !cmark_node_next(t);
+  cmark_node *into = custom_node(CMARK_NODE_CUSTOM_INLINE, mem, "", "");
+  cmark_node *block = NULL;
+  size_t done = 0, at = 0, end, a, b;
+  int kind;
+  bool changed = false;
+  while ((kind = next_construct(c, s, &at, &end, &a, &b)) != IN_NONE) {
+    int line, col;
+    report_pos(c, base + at, &line, &col);
+    if (kind == IN_LIQUID) { /* shown as written, with a warning */
+      char *tag = squash(s + at, end - at);
+      char *word = hg_xstrndup(tag + 2 + strspn(tag + 2, " -"), strcspn(tag + 2 + strspn(tag + 2, " -"), " %"));
+      char *key = hg_strdup_printf("liquid:%s", word);
+      note_once(c, key, line, col,
+                hg_strdup_printf("Liquid tag '%s' is not run by helpgen and is shown as text "
+                                 "(remove it or write its result in Markdown)", tag));
+      free(key);
+      free(word);
+      free(tag);
+      at = end;
+      continue;
+    }
+    changed = true;
+    if (at > done) cmark_node_append_child(into, text_node(mem, s + done, at - done));
+    if (kind == IN_KRAMDOWN) {
+      char *attr = squash(s + at, end - at);
+      note_once(c, "kramdown", line, col,
+                hg_strdup_printf("kramdown attribute list '%s' ignored (helpgen has no attribute "
+                                 "lists; for a callout write > [!NOTE])", attr));
+      free(attr);
+    } else if (kind == IN_MARK) {
+      cmark_node_append_child(into, own_html(mem, CMARK_NODE_HTML_INLINE, "<mark>"));
+      cmark_node_append_child(into, text_node(mem, s + a, b - a));
+      cmark_node_append_child(into, own_html(mem, CMARK_NODE_HTML_INLINE, "</mark>"));
+    } else {
+      bool whole = alone && at == 0 && !s[end];
+      wikilink(c, into, s + a, b - a, kind == IN_EMBED, whole, line, col, mem, &block);
+    }
+    done = at = end;
+  }
+  if (!changed) {
+    cmark_node_free(into);
+    free(s);
+    return;
+  }
+  if (s[done]) cmark_node_append_child(into, text_node(mem, s + done, strlen(s + done)));
+  free(s);
+  if (block) { /* a note embed alone in its paragraph replaces it */
+    cmark_node_free(into);
+    if (cmark_node_insert_before(para, block)) cmark_node_free(para);
+    else cmark_node_free(block);
+    return;
+  }
+  cmark_node *n;
+  while ((n = cmark_node_first_child(into)) != NULL)
+    if (!cmark_node_insert_before(t, n)) {
+      cmark_node_unlink(n);
+      cmark_node_free(n);
+    }
+  cmark_node_free(into);
+  cmark_node_free(t);
+  /* a paragraph left empty (it held only "{: .note}") goes */
+  if (para && cmark_node_get_type(para) == CMARK_NODE_PARAGRAPH) {
+    bool empty = true;
+    for (cmark_node *x = cmark_node_first_child(para); x && empty; x = cmark_node_next(x)) {
+      cmark_node_type xt = cmark_node_get_type(x);
+      if (xt == CMARK_NODE_TEXT) {
+        for (const char *q = cmark_node_get_literal(x); *q && empty; q++)
+          empty = is_space((unsigned char)*q);
+      } else if (xt != CMARK_NODE_SOFTBREAK && xt != CMARK_NODE_LINEBREAK) {
+        empty = false;
+      }
+    }
+    if (empty) {
+      cmark_node_free(para);
+    } else { /* "Text\n{: .note}" leaves a break at the end */
+      cmark_node *last = cmark_node_last_child(para);
+      if (last && (cmark_node_get_type(last) == CMARK_NODE_SOFTBREAK ||
+                   cmark_node_get_type(last) == CMARK_NODE_LINEBREAK))
+        cmark_node_free(last);
+    }
+  }
+}
+
+static void inline_dialects(md_ctx *c, cmark_node *doc, cmark_mem *mem) {
+  nodevec texts = {0};
+  cmark_iter *it = cmark_iter_new(doc);
+  cmark_event_type ev;
+  while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+    cmark_node *n = cmark_iter_get_node(it);
+    if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_TEXT) continue;
+    const char *lit = cmark_node_get_literal(n);
+    if (strstr(lit, "[[") || strstr(lit, "==") || strstr(lit, "{:") || strstr(lit, "{%"))
+      nv_push(&texts, n);
+  }
+  cmark_iter_free(it);
+  for (size_t i = 0; i < texts.n; i++) inline_text_dialects(c, texts.v[i], mem);
+  free(texts.v);
+}
+
+/* ---- media ------------------------------------------------------------------ */
+
+/* ![](clip.mp4) -> <video>, ![](talk.mp3) -> <audio>; false for others. */
+static bool replace_media(cmark_node *img, const char *alt, cmark_mem *mem) {
+  const char *url = cmark_node_get_url(img);
+  int kind = hg_media_kind(url);
+  if (kind == HG_MEDIA_NONE) return false;
+  hg_buf h = HG_BUF_INIT;
+  hg_buf_puts(&h, kind == HG_MEDIA_VIDEO ? "<video controls preload=\"metadata\" src=\""
+                                         : "<audio controls preload=\"metadata\" src=\"");
+  put_href(&h, url);
+  hg_buf_puts(&h, "\"");
+  const char *title = cmark_node_get_title(img);
+  if (title && *title) {
+    hg_buf_puts(&h, " title=\"");
+    hg_buf_put_html(&h, title, strlen(title));
+    hg_buf_puts(&h, "\"");
+  }
+  if (*alt) {
+    hg_buf_puts(&h, " aria-label=\"");
+    hg_buf_put_html(&h, alt, strlen(alt));
+    hg_buf_puts(&h, "\"");
+  }
+  hg_buf_puts(&h, "><a href=\"");
+  put_href(&h, url);
+  hg_buf_puts(&h, "\">");
+  const char *shown = *alt ? alt : url;
+  hg_buf_put_html(&h, shown, strlen(shown));
+  hg_buf_printf(&h, "</a></%s>", kind == HG_MEDIA_VIDEO ? "video" : "audio");
+  cmark_node *html = own_html(mem, CMARK_NODE_HTML_INLINE, hg_buf_cstr(&h));
+  hg_buf_free(&h);
+  if (!cmark_node_insert_before(img, html)) {
+    cmark_node_free(html);
+    return false;
+  }
+  cmark_node_unlink(img);
+  cmark_node_free(img);
+  return true;
+}
+
+/* A paragraph that is only a YouTube/Vimeo link -> a click-to-load player. */
+static bool empty_text(cmark_node *n) {
+  return n && cmark_node_get_type(n) == CMARK_NODE_TEXT && !*cmark_node_get_literal(n);
+}
+
+static void video_paragraph(cmark_node *para, cmark_mem *mem) {
+  cmark_node *a = cmark_node_first_child(para);
+  if (empty_text(a)) a = cmark_node_next(a); /* the autolink extension leaves one */
+  cmark_node *after = a ? cmark_node_next(a) : NULL;
+  if (empty_text(after)) after = cmark_node_next(after);
+  if (!a || after || cmark_node_get_type(a) != CMARK_NODE_LINK) return;
+  for (cmark_node *x = cmark_node_first_child(a); x; x = cmark_node_next(x))
+    if (cmark_node_get_type(x) != CMARK_NODE_TEXT && cmark_node_get_type(x) != CMARK_NODE_CODE)
+      return; /* images inside are already queued for their own pass */
+  hg_buf label = HG_BUF_INIT, h = HG_BUF_INIT;
+  inline_text(a, &label);
+  if (hg_video_embed(cmark_node_get_url(a), hg_buf_cstr(&label), &h)) {
+    cmark_node *blk = own_html(mem, CMARK_NODE_HTML_BLOCK, hg_buf_cstr(&h));
+    if (cmark_node_insert_before(para, blk)) cmark_node_free(para);
+    else cmark_node_free(blk);
+  }
+  hg_buf_free(&label);
+  hg_buf_free(&h);
 }
 
 /* ---- headings and FAQ -------------------------------------------------------- */
@@ -951,6 +1642,16 @@ bool hg_md_render(const char *md, size_t len, const hg_md_opts *opts, hg_md_resu
   c.len = md ? len : 0;
   size_t errors_before = hg_diags_count(c.diags, HG_ERR);
 
+  /* block syntaxes of the dialects cmark does not know become markers */
+  hg_dialect_src pre;
+  if (hg_dialect_preprocess(c.src, c.len, c.o->dialects_off, c.o->path, c.o->line_offset, &pre,
+                            c.diags)) {
+    c.src = pre.text;
+    c.len = pre.len;
+    c.pre = &pre;
+  }
+  bool media = dialect_on(&c, HG_DIALECT_MEDIA);
+
   cmark_mem *mem = mem_acquire(c.len);
   cmark_node *doc = parse(c.src, c.len, mem);
 
@@ -965,10 +1666,16 @@ bool hg_md_render(const char *md, size_t len, const hg_md_opts *opts, hg_md_resu
     free(want);
   }
 
+  if (c.pre && pre.nblocks) wrap_blocks(&c, doc, mem);
+  if (memmem(c.src, c.len, "[[", 2) || memmem(c.src, c.len, "==", 2) ||
+      memmem(c.src, c.len, "{:", 2) || memmem(c.src, c.len, "{%", 2))
+    inline_dialects(&c, doc, mem);
+
   /* one walk over the tree: raw HTML, template variables, links, callouts
    * (converted on EXIT, when cmark allows changing a node); headings, images
    * and tables are collected for later */
   nodevec images = {0}, tables = {0};
+  char **img_attrs = NULL; /* the image hook's answer for each of images */
   heading *hs = NULL;
   size_t nh = 0, caph = 0;
   cmark_iter *it = cmark_iter_new(doc);
@@ -978,8 +1685,10 @@ bool hg_md_render(const char *md, size_t len, const hg_md_opts *opts, hg_md_resu
     cmark_node_type t = cmark_node_get_type(n);
     if (ev == CMARK_EVENT_EXIT) {
       if (t == CMARK_NODE_BLOCK_QUOTE) {
-        int kind = callout_kind(n);
-        if (kind >= 0) make_callout(n, kind, mem);
+        callout_info ci;
+        if (callout_parse(&c, n, &ci)) make_callout(&c, n, &ci, mem);
+      } else if (t == CMARK_NODE_PARAGRAPH && media) {
+        video_paragraph(n, mem);
       }
       continue;
     }
@@ -994,6 +1703,10 @@ bool hg_md_render(const char *md, size_t len, const hg_md_opts *opts, hg_md_resu
     case CMARK_NODE_LINK:
     case CMARK_NODE_IMAGE:
       scan_vars(&c, n, cmark_node_get_url(n));
+      if (t == CMARK_NODE_IMAGE) {
+        img_attrs = hg_xrealloc(img_attrs, (images.n + 1) * sizeof *img_attrs);
+        img_attrs[images.n] = image_attrs(&c, n);
+      }
       if (c.o->resolve) resolve_url(&c, n, t == CMARK_NODE_IMAGE ? HG_LINK_IMAGE : HG_LINK_LINK);
       if (!c.o->unsafe && url_dangerous(cmark_node_get_url(n))) cmark_node_set_url(n, "");
       if (t == CMARK_NODE_IMAGE) nv_push(&images, n);
@@ -1076,8 +1789,10 @@ bool hg_md_render(const char *md, size_t len, const hg_md_opts *opts, hg_md_resu
     alts[i] = hg_buf_steal(&alt);
   }
   for (size_t i = images.n; i-- > 0;) {
-    replace_image(images.v[i], alts[i], mem);
+    if (!media || !replace_media(images.v[i], alts[i], mem))
+      replace_image(images.v[i], alts[i], img_attrs[i], i == 0, mem);
     free(alts[i]);
+    free(img_attrs[i]);
   }
   free(alts);
 
@@ -1097,13 +1812,18 @@ bool hg_md_render(const char *md, size_t len, const hg_md_opts *opts, hg_md_resu
     free(v->name);
   }
 
+  flush_notes(&c);
+
   for (size_t i = 0; i < nh; i++) {
     free(hs[i].id);
     free(hs[i].text);
   }
   free(hs);
+  free(c.notes);
+  hm_free(&c.warned);
   free(answers);
   free(images.v);
+  free(img_attrs);
   free(tables.v);
   free(c.vars);
   free(c.lines);
@@ -1112,6 +1832,7 @@ bool hg_md_render(const char *md, size_t len, const hg_md_opts *opts, hg_md_resu
   hm_free(&c.var_idx);
   cmark_node_free(doc);
   mem_release(mem);
+  if (c.pre) hg_dialect_src_free(&pre);
   bool ok = hg_diags_count(c.diags, HG_ERR) == errors_before;
   hg_diags_free(&local);
   return ok;

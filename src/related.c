@@ -367,9 +367,11 @@ size_t *hg_related_popular(const hg_site *site, hg_diags *diags, size_t *n) {
     bool md = hg_str_has_suffix(p, ".md") || hg_str_has_suffix(p, ".markdown");
     char *rel = md ? hg_xstrdup(p) : hg_strdup_printf("%s.md", p);
     long a = hg_strmap_get(&site->by_path, rel, -1);
-    if (a == -2)
+    if (a == HG_SITE_DRAFT)
       hg_diags_add(diags, HG_WARN, cp, it->line, it->col,
                    "popular: '%s' is a draft (left out until it is published)", s);
+    else if (a == HG_SITE_FAILED)
+      ; /* left out: its own errors are reported */
     else if (a < 0)
       hg_diags_add(diags, HG_WARN, cp, it->line, it->col,
                    "popular: no article content/%s (left out; paths are relative to "

@@ -8,6 +8,7 @@
 
 #include "hg_flows.h"
 #include "hg_i18n.h"
+#include "hg_minify.h"
 #include "hg_related.h"
 
 #define SIDEBAR_MAX 12
@@ -203,6 +204,12 @@ static void set_global_str(hg_dict *d, const char *key, const char *fmt_val) {
   hg_dict_set_global(d, key, fmt_val ? fmt_val : "");
 }
 
+/* "assets/NAME.EXT" for a brand file (EXT from its path, as for the logo). */
+static char *brand_rel(const char *name, const char *path) {
+  const char *dot = strrchr(path, '.');
+  return hg_strdup_printf("assets/%s%s", name, dot && strlen(dot) < 16 && !strchr(dot, '/') ? dot : "");
+}
+
 static void fill_common(hg_dict *d, const page *p) {
   const hg_render_input *in = p->in;
   const hg_config *cfg = in->cfg;
@@ -282,6 +289,26 @@ static void fill_common(hg_dict *d, const page *p) {
     set_global_str(d, "LOGO_URL", u);
     free(u);
     hg_dict_show_global(d, "HAS_LOGO");
+  }
+  if (in->theme->brand_css) {
+    set_global_str(d, "BRAND_CSS", in->theme->brand_css);
+    hg_dict_show_global(d, "HAS_BRAND");
+  }
+  if (cfg->favicon || cfg->logo) { /* brand.favicon, else the logo */
+    char *rel = brand_rel(cfg->favicon ? "favicon" : "logo", cfg->favicon ? cfg->favicon : cfg->logo);
+    u = hg_strdup_printf("%s%s", p->root, rel);
+    set_global_str(d, "FAVICON_URL", u);
+    hg_dict_show_global(d, "HAS_FAVICON");
+    free(u);
+    free(rel);
+  }
+  if (cfg->brand_image && (strstr(cfg->brand_image, "://") || *cfg->base_url)) {
+    char *rel = strstr(cfg->brand_image, "://") ? NULL : brand_rel("og-image", cfg->brand_image);
+    u = rel ? hg_strdup_printf("%s%s", cfg->base_url, rel) : hg_xstrdup(cfg->brand_image);
+    set_global_str(d, "OG_IMAGE_URL", u); /* og:image wants an absolute URL */
+    hg_dict_show_global(d, "HAS_OG_IMAGE");
+    free(u);
+    free(rel);
   }
   if (cfg->contact_email || cfg->contact_url || cfg->contact_phone) {
     hg_dict_show_global(d, "HAS_CONTACT");
@@ -390,8 +417,9 @@ static void fill_categories(hg_dict *d, const page *p) {
     hg_dict_set(cd, "CAT_TITLE", f->title);
     set_link(cd, "CAT_URL", p, s->nodes[n].url_dir);
     hg_dict_set(cd, "CAT_DESCRIPTION", f->description);
-    if (f->icon) {
-      hg_dict_set(cd, "CAT_ICON", f->icon);
+    if (f->icon) { /* a theme icon by name, inline SVG; else text (an emoji) */
+      const char *svg = hg_theme_icon(p->in->theme, f->icon);
+      hg_dict_set(cd, svg ? "CAT_ICON_SVG" : "CAT_ICON", svg ? svg : f->icon);
       hg_dict_show(cd, "HAS_ICON");
     }
     hg_dict_set_int(cd, "CAT_COUNT", (long)s->nodes[n].total);
@@ -625,7 +653,8 @@ static bool render_node(const hg_render_input *in, int worker, size_t n, hg_diag
   hg_dict_set(d, "NODE_DESCRIPTION", f->description);
   if (f->icon) {
     hg_dict *ic = hg_dict_add_section(d, "HAS_ICON");
-    hg_dict_set(ic, "NODE_ICON", f->icon);
+    const char *svg = hg_theme_icon(in->theme, f->icon);
+    hg_dict_set(ic, svg ? "NODE_ICON_SVG" : "NODE_ICON", svg ? svg : f->icon);
   }
   fill_intro(d, &p, n);
   if (f->depth == 1) fill_popular(d, &p, n);
@@ -894,11 +923,53 @@ static void render_listed(void *ctx, size_t i, int worker) {
   render_one(ctx, j->pages[i], worker);
 }
 
+/* A theme asset into the output; CSS and JS minified (hg_minify.h). */
+static bool copy_theme_asset(hg_output *out, const hg_asset *a, hg_error **err) {
+  size_t len, n;
+  const hg_theme_file *f = hg_theme_embedded_get(a->src); /* compiled in */
+  char *data, *min = NULL;
+  if (f) {
+    len = f->len;
+    data = hg_xmalloc(len + 1);
+    memcpy(data, f->data, len);
+    data[len] = '\0';
+  } else {
+    data = hg_read_file(a->src, &len, err);
+  }
+  if (!data) return false;
+  bool ok = hg_minify_file(a->name, data, len, &min, &n)
+                ? hg_output_write(out, a->out_rel, min, n, err)
+                : hg_output_write(out, a->out_rel, data, len, err);
+  /* a module's classic twin NAME.HASH.classic.js, which pages opened from
+   * file:// load instead (footer.tpl's data-hg-file-classic) */
+  char *classic = hg_str_has_suffix(a->out_rel, ".js") ? hg_js_classic(data, len, &n) : NULL;
+  if (ok && classic) {
+    char *rel = hg_strdup_printf("%.*s.classic.js", (int)(strlen(a->out_rel) - 3), a->out_rel);
+    char *cmin = hg_minify_js(classic, n, &n);
+    ok = hg_output_write(out, rel, cmin, n, err);
+    free(cmin);
+    free(rel);
+  }
+  free(classic);
+  free(min);
+  free(data);
+  return ok;
+}
+
 static bool copy_assets(const hg_render_input *in, hg_diags *diags) {
   hg_error *err = NULL;
   bool ok = true;
   for (size_t i = 0; ok && i < in->theme->nassets; i++)
-    ok = hg_output_copy(in->out, in->theme->assets[i].out_rel, in->theme->assets[i].src, &err);
+    ok = copy_theme_asset(in->out, &in->theme->assets[i], &err);
+  const char *brand[2][2] = {{"favicon", in->cfg->favicon}, {"og-image", in->cfg->brand_image}};
+  for (int i = 0; i < 2 && ok; i++)
+    if (brand[i][1] && !strstr(brand[i][1], "://")) {
+      char *src = hg_path_join(in->cfg->site_dir, brand[i][1]);
+      char *rel = brand_rel(brand[i][0], brand[i][1]);
+      ok = hg_output_copy(in->out, rel, src, &err);
+      free(rel);
+      free(src);
+    }
   if (ok && in->cfg->logo) {
     char *src = hg_path_join(in->cfg->site_dir, in->cfg->logo);
     const char *dot = strrchr(in->cfg->logo, '.');
@@ -963,20 +1034,39 @@ bool hg_render_site(const hg_render_input *input, hg_diags *diags) {
   return hg_diags_count(diags, HG_ERR) == 0;
 }
 
-bool hg_render_extra_page(const hg_render_input *in, const char *url_dir, const char *kind,
-                          const char *title, const char *description, const char *tpl,
-                          hg_render_fill_fn fill, void *ctx, hg_diags *diags) {
-  hg_i18n *owned;
-  hg_render_input rin = with_strings(in, &owned, diags);
-  in = &rin;
+/* One generated page (a flow page): every value all pages get, then the
+ * page's own from the flows stage's data, then template `tpl`. `in` has its
+ * strings (with_strings). */
+static bool render_flow_page(const hg_render_input *in, const hg_flow_pages *fp, size_t i,
+                             hg_diags *diags) {
+  const hg_flow_page *fpg = hg_flow_pages_get(fp, i);
+  const char *url_dir = fpg->url_dir, *kind = "flow", *tpl = "flow.tpl";
   page p;
-  page_init(&p, in, 0, url_dir, kind, title, description, -1);
+  page_init(&p, in, 0, url_dir, kind, fpg->title, fpg->description, -1);
   hg_dict *d = hg_dict_new(kind);
   fill_common(d, &p);
-  if (fill) fill(ctx, d, p.root);
+  hg_flow_pages_fill(fp, i, d, p.root);
   bool ok = expand_write(&p, tpl, d, diags);
   hg_dict_free(d);
   page_done(&p);
+  return ok;
+}
+
+bool hg_render_flows(const hg_render_input *input, hg_diags *diags) {
+  const hg_flows *f = input->flows;
+  if (!f || !f->n) return true;
+  if (!hg_tpl_has(input->theme->tpl, "flow.tpl")) {
+    hg_diags_add(diags, HG_ERR, f->flows[0].path, 0, 0,
+                 "the theme has no template flow.tpl to render flows with (add the file)");
+    return false;
+  }
+  hg_i18n *owned;
+  hg_render_input rin = with_strings(input, &owned, diags);
+  hg_flow_pages *fp = hg_flow_pages_new(f, rin.i18n);
+  bool ok = true;
+  for (size_t i = 0; i < hg_flow_pages_len(fp) && ok; i++)
+    ok = render_flow_page(&rin, fp, i, diags);
+  hg_flow_pages_free(fp);
   hg_i18n_free(owned);
   return ok;
 }

@@ -2,6 +2,7 @@
  * from the theme's scaffold templates. */
 #include "hg_scaffold.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 
 #include "hg_config.h"
 #include "hg_content.h"
+#include "hg_i18n.h"
 #include "hg_theme.h"
 #include "hg_value.h"
 
@@ -31,6 +33,10 @@ bool hg_new_kind_parse(const char *s, hg_new_kind *kind) {
       return true;
     }
   return false;
+}
+
+static int cmp_names(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* ---- templates ---------------------------------------------------------------- */
@@ -103,11 +109,13 @@ char *hg_scaffold_title_from_name(const char *name) {
 }
 
 /* The first existing template: the site's theme folder, then the built-in
- * theme, then the built-in default theme; with the language first. */
+ * theme (compiled in or on disk), then the built-in default theme; with the
+ * language first. */
 static char *find_template(const char *site, const char *theme, const char *kind,
                            const char *ext, const char *lang) {
-  char *builtin = hg_theme_builtin_root();
   const char *themes[] = {theme, "default"};
+  char *builtin[2] = {hg_theme_builtin_dir(theme, NULL),
+                      strcmp(theme, "default") ? hg_theme_builtin_dir("default", NULL) : NULL};
   char *found = NULL;
   for (int l = lang ? 0 : 1; l < 2 && !found; l++) {
     char *file = l == 0 ? hg_strdup_printf("%s.%s%s", kind, lang, ext)
@@ -116,15 +124,16 @@ static char *find_template(const char *site, const char *theme, const char *kind
       if (k == 1 && !strcmp(theme, "default")) break;
       char *cands[2] = {
           hg_strdup_printf("%s/themes/%s/scaffold/%s", site, themes[k], file),
-          builtin ? hg_strdup_printf("%s/%s/scaffold/%s", builtin, themes[k], file) : NULL};
+          builtin[k] ? hg_strdup_printf("%s/scaffold/%s", builtin[k], file) : NULL};
       for (int c = 0; c < 2; c++) {
-        if (!found && cands[c] && hg_is_file(cands[c])) found = cands[c];
+        if (!found && cands[c] && hg_theme_is_file(cands[c])) found = cands[c];
         else free(cands[c]);
       }
     }
     free(file);
   }
-  free(builtin);
+  free(builtin[0]);
+  free(builtin[1]);
   return found;
 }
 
@@ -292,7 +301,7 @@ char *hg_scaffold_new(const hg_new_opts *o, hg_error **err) {
                  "themes)", kinds[o->kind].tpl, ext, site, cfg->theme);
     goto done;
   }
-  tpl = hg_read_file(tpl_path, NULL, err);
+  tpl = hg_theme_read(tpl_path, NULL, err);
   if (!tpl) goto done;
   char date[11];
   if (o->date) snprintf(date, sizeof date, "%s", o->date);
@@ -347,4 +356,148 @@ done:
   free(text);
   free(file);
   return result;
+}
+
+/* ---- init ----------------------------------------------------------------------- */
+
+/* The first entry of dir other than ".", ".." and ".git" (caller frees), or
+ * NULL for an empty or missing folder. */
+static char *first_entry(const char *dir) {
+  DIR *d = opendir(dir);
+  if (!d) return NULL;
+  char *found = NULL;
+  struct dirent *e;
+  while (!found && (e = readdir(d)))
+    if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && strcmp(e->d_name, ".git"))
+      found = hg_xstrdup(e->d_name);
+  closedir(d);
+  return found;
+}
+
+/* Where a file of scaffold/init/ goes in the new site; NULL: not for this
+ * site (the other CI). */
+static char *init_target(const char *rel, hg_init_ci ci) {
+  if (!strcmp(rel, "gitignore")) return hg_xstrdup(".gitignore");
+  if (!strcmp(rel, "ci/github.yml"))
+    return ci == HG_CI_GITHUB ? hg_xstrdup(".github/workflows/helpgen.yml") : NULL;
+  if (!strcmp(rel, "ci/gitlab.yml")) return ci == HG_CI_GITLAB ? hg_xstrdup(".gitlab-ci.yml") : NULL;
+  if (hg_str_has_prefix(rel, "ci/")) return NULL;
+  return hg_xstrdup(rel);
+}
+
+long hg_scaffold_init(const hg_init_opts *o, hg_error **err) {
+  const char *dir = o->dir && *o->dir ? o->dir : ".";
+  const char *lang = o->lang ? o->lang : "en";
+  if (!lang_ok(lang)) {
+    hg_error_set(err, 2, NULL, 0, 0, "--lang '%s' is not a language code (such as en or pt-BR)",
+                 lang);
+    return -1;
+  }
+  if (o->title && !*o->title) {
+    hg_error_set(err, 2, NULL, 0, 0, "--title must not be empty");
+    return -1;
+  }
+  if (o->date && (strlen(o->date) != 10 || o->date[4] != '-' || o->date[7] != '-')) {
+    hg_error_set(err, 2, NULL, 0, 0, "date '%s' is not YYYY-MM-DD", o->date);
+    return -1;
+  }
+  if (access(dir, F_OK) == 0 && !hg_is_dir(dir)) {
+    hg_error_set(err, 1, NULL, 0, 0, "%s exists and is not a folder: give helpgen init a new or "
+                 "empty folder", dir);
+    return -1;
+  }
+  char *entry = first_entry(dir);
+  if (entry) {
+    hg_error_set(err, 1, NULL, 0, 0,
+                 "%s is not empty (it holds %s): helpgen init only writes into a new or empty "
+                 "folder, so that it never replaces a file (give another DIR, such as "
+                 "helpgen init my-help-center)", dir, entry);
+    free(entry);
+    return -1;
+  }
+  char *builtin = hg_theme_builtin_dir("default", NULL);
+  char *init_dir = builtin ? hg_path_join(builtin, "scaffold/init") : NULL;
+  char **files = NULL;
+  size_t n = 0;
+  if (init_dir) hg_theme_list_files(init_dir, &files, &n);
+  if (!n) {
+    hg_error_set(err, 2, NULL, 0, 0, "the built-in theme has no scaffold/init/ files (looked in %s)",
+                 init_dir ? init_dir : "the themes built into helpgen");
+    free(init_dir);
+    free(builtin);
+    return -1;
+  }
+  if (n) qsort(files, n, sizeof *files, cmp_names);
+
+  char *title = NULL;
+  if (o->title) {
+    title = hg_xstrdup(o->title);
+  } else {
+    char *abs = realpath(dir, NULL);
+    const char *base = hg_path_basename(abs ? abs : dir);
+    title = hg_scaffold_title_from_name(*base && strcmp(base, ".") ? base : "help-center");
+    free(abs);
+  }
+  char date[11];
+  if (o->date) snprintf(date, sizeof date, "%s", o->date);
+  else today(date);
+  char *title_yaml = hg_scaffold_yaml_quote(title);
+  const char *vars[] = {"TITLE", title, "TITLE_YAML", title_yaml, "DATE", date,
+                        "LANG", lang, NULL};
+  long written = 0;
+  for (size_t i = 0; i < n && written >= 0; i++) {
+    char *target = init_target(files[i], o->ci);
+    if (!target) continue;
+    char *src = hg_path_join(init_dir, files[i]);
+    char *tpl = hg_theme_read(src, NULL, err);
+    char *text = tpl ? hg_scaffold_fill(tpl, vars) : NULL;
+    char *dst = hg_path_join(dir, target);
+    if (text && hg_write_file(dst, text, strlen(text), err)) written++;
+    else written = -1;
+    free(dst);
+    free(text);
+    free(tpl);
+    free(src);
+    free(target);
+  }
+  /* theme strings to translate for a language the theme does not have */
+  char *rel = hg_strdup_printf("i18n/%s.yaml", lang);
+  char *mine = hg_path_join(builtin, rel);
+  if (written >= 0 && !hg_theme_is_file(mine)) {
+    char *en = hg_path_join(builtin, "i18n/en.yaml");
+    char *text = hg_theme_read(en, NULL, err);
+    char *dst = hg_strdup_printf("%s/themes/default/%s", dir, rel);
+    if (text) {
+      hg_buf b = HG_BUF_INIT;
+      hg_buf_printf(&b, "# The theme's strings in '%s', copied from English by helpgen init:\n"
+                    "# translate the values (keep the keys). Set name: to the language's own name.\n",
+                    lang);
+      for (const char *p = text; *p;) {
+        size_t l = strcspn(p, "\n");
+        if (!strncmp(p, "name:", 5)) hg_buf_printf(&b, "name: \"%s\"", lang);
+        else if (!strncmp(p, "direction:", 10))
+          hg_buf_printf(&b, "direction: %s", hg_i18n_code_is_rtl(lang) ? "rtl" : "ltr");
+        else hg_buf_append(&b, p, l);
+        hg_buf_putc(&b, '\n');
+        p += l + (p[l] == '\n');
+      }
+      if (hg_write_file(dst, b.data, b.len, err)) written++;
+      else written = -1;
+      hg_buf_free(&b);
+    } else {
+      written = -1;
+    }
+    free(dst);
+    free(text);
+    free(en);
+  }
+  free(mine);
+  free(rel);
+  free(title_yaml);
+  free(title);
+  for (size_t i = 0; i < n; i++) free(files[i]);
+  free(files);
+  free(init_dir);
+  free(builtin);
+  return written;
 }

@@ -39,6 +39,9 @@
  *     words, and one edited article almost never those of the others.
  *     Variants are the unfolded (lowercase, NFC) spellings seen for a folded
  *     term with the documents that contain them ("účet" under "ucet").
+ *     A term ending in 0x01 (HG_SEARCH_BIGRAM_MARK) is a character bigram of
+ *     words written without spaces (hg_search.h); it counts in no field's
+ *     length and is never in the typo vocabulary.
  *   v.<h>.bin  typo vocabulary: terms of 4+ code points starting with a
  *     letter, sorted by (first code point, length in code points, bytes):
  *     nterms, then per term shared-prefix length, suffix length, suffix, df.
@@ -94,6 +97,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <libstemmer.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -441,7 +445,7 @@ static void on_token(void *ctx, const hg_search_token *t) {
   }
   uint16_t *c = &w->tf[(size_t)(k - 1) * NF + w->field];
   if (*c < UINT16_MAX) (*c)++;
-  w->dl[w->field]++;
+  if (!t->bigram) w->dl[w->field]++; /* a field's length counts its words */
   if (t->exact) {
     bool added;
     uint32_t e = dict_intern(&w->exacts, t->exact, t->exact_len, &added);
@@ -556,7 +560,7 @@ static void worker_free(worker *w) {
 
 /* ---- token cache (format: the top comment) ------------------------------ */
 #define CACHE_MAGIC "hgtokc\r\n"
-#define CACHE_VERSION 1u /* one more whenever what a record means changes */
+#define CACHE_VERSION 2u /* one more whenever what a record means changes */
 #define REC_FIXED (4 * 4 + 8 + 4 * NF)
 #define PAD4(x) (((x) + 3) & ~(uint64_t)3)
 
@@ -804,7 +808,7 @@ static char *cache_key(const char *lang, hg_search_tokenizer *tk) {
   static const char probe[] =
       "Don't e-mail support@example.com (v2.1, 3,000 items) -- rock'n'roll _x_ it’s "
       "Crème brûlée ÚČET Straße Øresund Łódź Đặt ﬁle Æble ı İstanbul إلغاء الطلب ١٢٣ "
-      "Ελληνικά Русский текст 👍 x\xcc\x81y";
+      "Ελληνικά Русский текст 👍 x\xcc\x81y مُحَمَّدٌ أحمد مدرسة שָׁלוֹם";
   static const char *const words[] = {"ไม่", "ไม้", "ติดตาม", "注文", "ｶﾞ", "한국어", "ＡＢＣ１"};
   hg_buf b = HG_BUF_INIT;
   hg_search_tokenize(tk, probe, sizeof probe - 1, on_probe_token, &b);
@@ -947,6 +951,14 @@ typedef struct {
   size_t vcap;    /* of vterm */
   uint32_t *live; /* the terms with df > 0, sorted by bytes */
   size_t nlive;
+  /* stemming (see make_stems): stem keys, each the stem followed by
+   * HG_SEARCH_STEM_MARK, sorted by bytes; key k's terms are
+   * gterm[gstart[k] .. gstart[k + 1]); stem_of[t]: 1 + the key of term t,
+   * 0 for none */
+  dict stems;
+  uint32_t *stem_sorted, *gstart, *gterm, *stem_of;
+  size_t nkeys;
+  char stemmer[32]; /* Snowball's name for it, "" for none */
   size_t top;     /* scores kept per term */
   uint8_t level[256]; /* level() of every 8-bit score */
   gz_ctx *gz;    /* one per thread (worker w of hg_parallel_for: gz[w]) */
@@ -1075,6 +1087,7 @@ static size_t block_bound(const index_state *st, uint32_t t, const uint32_t *vid
   for (size_t k = 0; k < nv; k++)
     b += 20 + st->variants.len[vids[k]] +
          5 * (size_t)(st->vpost_off[vids[k] + 1] - st->vpost_off[vids[k]]);
+  if (st->stem_of && st->stem_of[t]) b += 10 + st->stems.len[st->stem_of[t] - 1];
   return b;
 }
 
@@ -1143,6 +1156,16 @@ static char *put_term_block(const index_state *st, uint32_t t, const uint32_t *v
       out = varint_at(out, st->vpost_doc[p] - prev);
       prev = st->vpost_doc[p];
     }
+  }
+  if (st->stem_of && st->stem_of[t]) { /* its stem, front-coded against the term */
+    uint32_t k = st->stem_of[t] - 1;
+    const char *stem = dict_str(&st->stems, k), *term = dict_str(&st->terms, t);
+    size_t sl = st->stems.len[k] - 1, shared = common_prefix(term, st->terms.len[t], stem, sl);
+    while (shared > 0 && shared < sl && ((unsigned char)stem[shared] & 0xc0) == 0x80) shared--;
+    out = varint_at(out, shared);
+    out = varint_at(out, sl - shared);
+    memcpy(out, stem + shared, sl - shared);
+    out += sl - shared;
   }
   return out;
 }
@@ -1279,6 +1302,130 @@ static bool cut_after(const cutter *c, size_t file_len, const char *term, size_t
   return h * c->span < (uint64_t)entry_len << 32;
 }
 
+/* ---- stemming ----------------------------------------------------------------
+ * Where Snowball has a stemmer for the language (on unless opts->no_stemming),
+ * every word term of 3+ code points starting with a letter is stemmed
+ * (its folded form) at build time; the browser runs no stemmer. A stem that
+ * two or more terms share, or that differs from its one term, becomes a stem
+ * key: the entry "<stem>\x02" in the term shards, with df 0 and as block
+ * the terms of its group (nterms, then each front-coded against the stem:
+ * shared length, suffix length, suffix; the 32 with the most documents,
+ * most first). The block of a term in a group of two or more ends with its
+ * stem (after the variants), front-coded against the term alike. The browser looks a
+ * query word up; its stem leads to the key and the group. A query word that
+ * is no term tries its prefixes as stem keys (Snowball's stems mostly are
+ * prefixes). */
+#define MAX_STEM_GROUP 32
+
+/* Snowball's stemmer for a language tag ("pt-BR" -> "pt", nb and nn ->
+ * "no"), or NULL; name gets the code it was made with. */
+static struct sb_stemmer *stemmer_for(const char *lang, char name[32]) {
+  char base[16];
+  size_t n = strcspn(lang, "-_");
+  if (n == 0 || n >= sizeof base) return NULL;
+  for (size_t i = 0; i < n; i++)
+    base[i] = (char)(lang[i] >= 'A' && lang[i] <= 'Z' ? lang[i] + 32 : lang[i]);
+  base[n] = '\0';
+  if (!strcmp(base, "nb") || !strcmp(base, "nn")) strcpy(base, "no");
+  if (!strcmp(base, "porter")) return NULL; /* a name, not a language */
+  struct sb_stemmer *sb = sb_stemmer_new(base, "UTF_8");
+  if (sb) snprintf(name, 32, "%s", base);
+  return sb;
+}
+
+static __thread const index_state *tl_stem_state;
+/* (stem key, term) pairs: by key, then the term's df (most first), bytes */
+static int cmp_stem_pair(const void *pa, const void *pb) {
+  const uint32_t *a = pa, *b = pb;
+  const index_state *st = tl_stem_state;
+  if (a[0] != b[0]) return a[0] < b[0] ? -1 : 1;
+  if (st->df[a[1]] != st->df[b[1]]) return st->df[a[1]] > st->df[b[1]] ? -1 : 1;
+  return cmp_str(dict_str(&st->terms, a[1]), st->terms.len[a[1]], dict_str(&st->terms, b[1]),
+                 st->terms.len[b[1]]);
+}
+
+static void make_stems(index_state *st) {
+  st->stemmer[0] = '\0';
+  struct sb_stemmer *sb = st->opts->no_stemming ? NULL : stemmer_for(st->opts->lang, st->stemmer);
+  if (!sb) return;
+  size_t nl = st->nlive, np = 0;
+  uint32_t *pair = hg_xmalloc(2 * 4 * nl + 8), *cnt = NULL;
+  uint8_t *differs = NULL;
+  size_t cap = 0;
+  hg_buf key = HG_BUF_INIT;
+  for (size_t k = 0; k < nl; k++) {
+    uint32_t t = st->live[k];
+    const char *w = dict_str(&st->terms, t);
+    size_t len = st->terms.len[t];
+    UChar32 c = first_cp(w, len);
+    if (w[len - 1] == HG_SEARCH_BIGRAM_MARK || c < 0 || !u_isalpha(c) || utf8_cp_len(w, len) < 3)
+      continue;
+    const sb_symbol *o = sb_stemmer_stem(sb, (const sb_symbol *)w, (int)len);
+    int ol = o ? sb_stemmer_length(sb) : 0;
+    if (ol <= 0 || ol >= HG_SEARCH_MAX_TERM || !hg_utf8_valid((const char *)o, (size_t)ol, NULL))
+      continue;
+    hg_buf_clear(&key);
+    hg_buf_append(&key, (const char *)o, (size_t)ol);
+    hg_buf_putc(&key, HG_SEARCH_STEM_MARK);
+    uint32_t id = dict_intern(&st->stems, key.data, key.len, NULL);
+    if (id >= cap) {
+      size_t ncap = cap ? cap * 2 : 256;
+      cnt = hg_xrealloc(cnt, ncap * sizeof *cnt);
+      differs = hg_xrealloc(differs, ncap);
+      memset(cnt + cap, 0, (ncap - cap) * sizeof *cnt);
+      memset(differs + cap, 0, ncap - cap);
+      cap = ncap;
+    }
+    cnt[id]++;
+    differs[id] |= (size_t)ol != len || memcmp(o, w, len) != 0;
+    pair[2 * np] = id;
+    pair[2 * np + 1] = t;
+    np++;
+  }
+  sb_stemmer_delete(sb);
+  hg_buf_free(&key);
+  size_t ns = st->stems.n;
+  st->stem_of = hg_xcalloc(st->terms.n + 1, sizeof *st->stem_of);
+  st->gstart = hg_xcalloc(ns + 2, sizeof *st->gstart);
+  st->gterm = hg_xmalloc(np * sizeof *st->gterm + 4);
+  st->stem_sorted = hg_xmalloc(ns * sizeof *st->stem_sorted + 4);
+  tl_stem_state = st;
+  qsort(pair, np, 2 * sizeof *pair, cmp_stem_pair);
+  size_t ng = 0;
+  for (size_t i = 0; i < np;) {
+    uint32_t id = pair[2 * i];
+    size_t e = i;
+    while (e < np && pair[2 * e] == id) e++;
+    bool keep = cnt[id] >= 2 || differs[id];
+    for (size_t k = i; keep && k < e; k++) {
+      if (cnt[id] >= 2) st->stem_of[pair[2 * k + 1]] = id + 1; /* one alone: no need */
+      if (k - i < MAX_STEM_GROUP) st->gterm[ng++] = pair[2 * k + 1];
+    }
+    if (keep) st->stem_sorted[st->nkeys++] = id;
+    st->gstart[id + 1] = (uint32_t)ng;
+    i = e;
+  }
+  /* gstart[id + 1] is the end of group id; a group ends where the one before it did */
+  for (size_t id = 0; id < ns; id++)
+    if (st->gstart[id + 1] < st->gstart[id]) st->gstart[id + 1] = st->gstart[id];
+  tl_sort_dict = &st->stems;
+  qsort(st->stem_sorted, st->nkeys, sizeof *st->stem_sorted, cmp_term_id);
+  free(pair);
+  free(cnt);
+  free(differs);
+}
+
+/* The block of stem key sk into b (replacing it): its group's terms, each
+ * front-coded against the stem. */
+static void put_stem_block(const index_state *st, uint32_t sk, hg_buf *b) {
+  hg_buf_clear(b);
+  uint32_t a = st->gstart[sk], e = st->gstart[sk + 1];
+  put_varint(b, e - a);
+  for (uint32_t k = a; k < e; k++)
+    put_front_coded(b, dict_str(&st->stems, sk), st->stems.len[sk] - 1,
+                    dict_str(&st->terms, st->gterm[k]), st->terms.len[st->gterm[k]]);
+}
+
 static bool write_shards(index_state *st, hg_error **err) {
   cutter cut = cutter_for(st->opts->shard_bytes ? st->opts->shard_bytes : DEFAULT_SHARD_BYTES);
   size_t nt = st->terms.n, nl = st->nlive;
@@ -1304,15 +1451,37 @@ static bool write_shards(index_state *st, hg_error **err) {
   size_t count = 0;
   const char *prev = "", *last = ""; /* last: last term of the previous shard */
   size_t prev_len = 0, last_len = 0;
-  for (size_t k = 0; k < nl; k++) {
-    uint32_t t = st->live[k];
-    const char *s = dict_str(&st->terms, t);
-    size_t slen = st->terms.len[t];
+  /* the terms and the stem keys, merged in byte order */
+  hg_buf sblock = HG_BUF_INIT;
+  size_t nall = nl + st->nkeys;
+  for (size_t k = 0, j = 0, i = 0; i < nall; i++) {
+    const char *s;
+    size_t slen;
+    bool stem = false;
+    if (j < st->nkeys) {
+      uint32_t sk = st->stem_sorted[j];
+      const char *ks = dict_str(&st->stems, sk);
+      size_t kl = st->stems.len[sk];
+      if (k == nl || cmp_str(ks, kl, dict_str(&st->terms, st->live[k]),
+                             st->terms.len[st->live[k]]) < 0) {
+        stem = true;
+        s = ks;
+        slen = kl;
+        put_stem_block(st, sk, &sblock);
+        j++;
+      }
+    }
+    uint32_t t = stem ? 0 : st->live[k];
+    if (!stem) {
+      s = dict_str(&st->terms, t);
+      slen = st->terms.len[t];
+    }
     for (;;) {
       hg_buf_clear(&entry);
       put_front_coded(&entry, prev, prev_len, s, slen);
-      put_varint(&entry, st->df[t]);
-      put_bytes(&entry, block_at(&bj, k), bj.len[k]);
+      put_varint(&entry, stem ? 0 : st->df[t]);
+      if (stem) put_bytes(&entry, sblock.data, sblock.len);
+      else put_bytes(&entry, block_at(&bj, k), bj.len[k]);
       if (count == 0 || body.len + entry.len <= cut.max) break;
       file_set_close(&fs, count, &body);
       last = prev;
@@ -1336,7 +1505,8 @@ static bool write_shards(index_state *st, hg_error **err) {
     count++;
     prev = s;
     prev_len = slen;
-    if (k + 1 == nl || cut_after(&cut, body.len, s, slen, entry.len)) {
+    if (!stem) k++;
+    if (i + 1 == nall || cut_after(&cut, body.len, s, slen, entry.len)) {
       file_set_close(&fs, count, &body);
       last = prev;
       last_len = prev_len;
@@ -1345,6 +1515,7 @@ static bool write_shards(index_state *st, hg_error **err) {
       prev_len = 0;
     }
   }
+  hg_buf_free(&sblock);
   for (int w = 0; w < st->threads; w++) hg_buf_free(&bj.arena[w]);
   free(bj.arena);
   free(bj.off);
@@ -1386,7 +1557,7 @@ static bool write_vocab(index_state *st, hg_error **err) {
     size_t len = st->terms.len[t];
     size_t cps = utf8_cp_len(s, len);
     UChar32 c = first_cp(s, len);
-    if (cps < 4 || c < 0 || !u_isalpha(c)) continue;
+    if (cps < 4 || c < 0 || !u_isalpha(c) || s[len - 1] == HG_SEARCH_BIGRAM_MARK) continue;
     items[n++] = (vocab_item){t, c, (uint32_t)cps};
   }
   tl_vocab_dict = &st->terms;
@@ -1617,6 +1788,7 @@ static bool write_facets(index_state *st, const facets_job *fj, hg_error **err) 
 }
 
 static void on_syn_token(void *ctx, const hg_search_token *t) {
+  if (t->bigram) return;
   json_array_append_new(ctx, json_stringn(t->term, t->term_len));
 }
 
@@ -1812,6 +1984,11 @@ static void index_free(index_state *st) {
   free(st->vpost_off);
   big_free(st->vpost_doc);
   free(st->live);
+  dict_free(&st->stems);
+  free(st->stem_sorted);
+  free(st->gstart);
+  free(st->gterm);
+  free(st->stem_of);
   for (int w = 0; st->gz && w < st->threads; w++) gz_free(&st->gz[w]);
   free(st->gz);
   json_decref(st->manifest);
@@ -2224,6 +2401,8 @@ char *hg_search_build(const hg_search_doc *docs, size_t n,
 
   /* 4. files; then the token cache for the next build */
   sort_live(&st, nsorted);
+  make_stems(&st);
+  json_object_set_new(st.manifest, "stemmer", st.stemmer[0] ? json_string(st.stemmer) : json_null());
   save_task task = {.path = opts->cache_path, .key = key, .st = &st, .dts = dts, .old = &cache};
   if (opts->cache_path) side_start(&save_side, cache_build, &task);
   ok = (opts->write || hg_mkdir_p(st.dir, err)) && write_shards(&st, err) &&

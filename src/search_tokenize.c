@@ -1,5 +1,6 @@
 /* search_tokenize.c - words for the search index: ICU word breaks, then
- * diacritic folding that keeps Thai and other scripts' marks. */
+ * diacritic folding that keeps Thai and other scripts' marks, and character
+ * bigrams for the scripts written without spaces. */
 #include "hg_search.h"
 
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 #include <unicode/unorm2.h>
+#include <unicode/uscript.h>
 #include <unicode/ustring.h>
 #include <unicode/utext.h>
 
@@ -19,6 +21,11 @@ struct hg_search_tokenizer {
   int32_t ucap[3];
   hg_buf term, exact;
   bool icu_only; /* no ASCII fast path (tests compare the two) */
+  /* the run of words without spaces the last word ended (see emit_bigrams) */
+  bool in_run;
+  size_t run_end, run_start; /* end of that word; start of it */
+  hg_buf last_unit;          /* its last character with its marks */
+  hg_buf bigram;             /* scratch */
 };
 
 hg_search_tokenizer *hg_search_tokenizer_new(const char *lang,
@@ -44,6 +51,8 @@ void hg_search_tokenizer_free(hg_search_tokenizer *tk) {
   for (int i = 0; i < 3; i++) free(tk->u[i]);
   hg_buf_free(&tk->term);
   hg_buf_free(&tk->exact);
+  hg_buf_free(&tk->last_unit);
+  hg_buf_free(&tk->bigram);
   free(tk);
 }
 
@@ -87,7 +96,21 @@ static int32_t run(hg_search_tokenizer *tk, utransform fn, int from, int to,
   return U_FAILURE(st) ? -1 : m;
 }
 
-/* Removes U+0300-U+036F and applies the explicit letter map, buffer 2 -> 1. */
+/* Marks that folding removes: Latin (and Greek, Cyrillic) combining
+ * diacritics U+0300-U+036F, Arabic harakat and tanween U+064B-U+0652, the
+ * superscript alef U+0670, the tatweel U+0640, and Hebrew niqqud and
+ * cantillation (the marks of U+0591-U+05C7; the punctuation among them
+ * never is inside a word). Thai, Lao and Khmer marks stay. */
+static bool folded_away(UChar c) {
+  if (c >= 0x300 && c <= 0x36f) return true;
+  if ((c >= 0x64b && c <= 0x652) || c == 0x670 || c == 0x640) return true;
+  return c >= 0x591 && c <= 0x5c7 && c != 0x5be && c != 0x5c0 && c != 0x5c3 && c != 0x5c6;
+}
+
+/* Removes the marks of folded_away, applies the explicit letter map (with
+ * Arabic alef variants: after NFKD alef + madda or hamza above or below,
+ * U+0653-U+0655, and alef wasla, become a bare alef; alef maqsura becomes
+ * yeh, teh marbuta heh), buffer 2 -> 1. */
 static int32_t strip_and_map(hg_search_tokenizer *tk, int32_t n) {
   ureserve(tk, 1, n * 2 + 8);
   const UChar *s = tk->u[2];
@@ -95,8 +118,12 @@ static int32_t strip_and_map(hg_search_tokenizer *tk, int32_t n) {
   int32_t m = 0;
   for (int32_t i = 0; i < n; i++) {
     UChar c = s[i];
-    if (c >= 0x300 && c <= 0x36f) continue;
+    if (folded_away(c)) continue;
+    if (c >= 0x653 && c <= 0x655 && m > 0 && d[m - 1] == 0x627) continue;
     switch (c) {
+    case 0x671: d[m++] = 0x627; break;             /* ٱ -> ا */
+    case 0x649: d[m++] = 0x64a; break;             /* ى -> ي */
+    case 0x629: d[m++] = 0x647; break;             /* ة -> ه */
     case 0xf8: d[m++] = 'o'; break;                /* ø */
     case 0xe6: d[m++] = 'a'; d[m++] = 'e'; break;  /* æ */
     case 0xdf: d[m++] = 's'; d[m++] = 's'; break;  /* ß */
@@ -206,6 +233,97 @@ static bool is_apos(const char *s, int32_t i, int32_t end) {
   return end - i >= 3 && memcmp(s + i, "\xe2\x80\x99", 3) == 0;
 }
 
+/* ---- bigrams -----------------------------------------------------------------
+ * Words of the scripts written without spaces (Han, Hiragana, Katakana,
+ * Thai, Lao, Khmer, Myanmar: see no_space_word) come from a
+ * dictionary, which the browser's may cut elsewhere. Beside each word go the
+ * bigrams of its characters (a character: a code point that is no mark, with
+ * the marks after it), across the words of a run that touch each other (no
+ * space or punctuation between), as terms of their own, the two characters
+ * of the folded words followed by HG_SEARCH_BIGRAM_MARK. A word's bigrams
+ * come right after it: the one that spans from the word before, then its
+ * own; each spans (start, end) from the start of the word of its first
+ * character to the end of the word of its second. */
+/* Is the word w (folded, UTF-8) one of a script without spaces? Its first
+ * code point of a script other than Common and Inherited (ー, marks) decides. */
+static bool no_space_word(const char *w, int32_t n) {
+  for (int32_t i = 0; i < n;) {
+    UChar32 c;
+    U8_NEXT(w, i, n, c);
+    UErrorCode st = U_ZERO_ERROR;
+    switch (c < 0 ? USCRIPT_INVALID_CODE : uscript_getScript(c, &st)) {
+    case USCRIPT_COMMON: case USCRIPT_INHERITED:
+      continue;
+    case USCRIPT_HAN: case USCRIPT_HIRAGANA: case USCRIPT_KATAKANA: case USCRIPT_THAI:
+    case USCRIPT_LAO: case USCRIPT_KHMER: case USCRIPT_MYANMAR:
+      return true;
+    default:
+      return false;
+    }
+  }
+  return false;
+}
+
+static bool is_mark(UChar32 c) {
+  int t = u_charType(c);
+  return t == U_NON_SPACING_MARK || t == U_ENCLOSING_MARK || t == U_COMBINING_SPACING_MARK;
+}
+
+static void put_bigram(hg_search_tokenizer *tk, const char *a, size_t alen, const char *b,
+                       size_t blen, size_t start, size_t end, hg_search_token_fn fn,
+                       void *ctx) {
+  hg_buf *g = &tk->bigram;
+  hg_buf_clear(g);
+  hg_buf_append(g, a, alen);
+  hg_buf_append(g, b, blen);
+  hg_buf_putc(g, HG_SEARCH_BIGRAM_MARK);
+  if (g->len > HG_SEARCH_MAX_TERM) return;
+  hg_search_token tok = {.term = g->data, .term_len = g->len, .start = start, .end = end,
+                         .bigram = true};
+  fn(ctx, &tok);
+}
+
+/* After the word tk->term at [s, e) has been sent: its bigrams. */
+static void emit_bigrams(hg_search_tokenizer *tk, size_t s, size_t e, hg_search_token_fn fn,
+                         void *ctx) {
+  const char *w = tk->term.data;
+  int32_t n = (int32_t)tk->term.len;
+  UChar32 c;
+  if (!no_space_word(w, n)) {
+    tk->in_run = false;
+    return;
+  }
+  bool joined = tk->in_run && tk->run_end == s;
+  /* the characters of the word, one after the other */
+  int32_t at = 0, prev_at = -1, prev_end = 0;
+  while (at < n) {
+    int32_t end = at;
+    U8_NEXT(w, end, n, c);
+    for (;;) {
+      int32_t j = end;
+      UChar32 m;
+      if (j >= n) break;
+      U8_NEXT(w, j, n, m);
+      if (m < 0 || !is_mark(m)) break;
+      end = j;
+    }
+    if (prev_at >= 0)
+      put_bigram(tk, w + prev_at, (size_t)(prev_end - prev_at), w + at, (size_t)(end - at), s,
+                 e, fn, ctx);
+    else if (joined)
+      put_bigram(tk, tk->last_unit.data, tk->last_unit.len, w + at, (size_t)(end - at),
+                 tk->run_start, e, fn, ctx);
+    prev_at = at;
+    prev_end = end;
+    at = end;
+  }
+  hg_buf_clear(&tk->last_unit);
+  hg_buf_append(&tk->last_unit, w + prev_at, (size_t)(prev_end - prev_at));
+  tk->in_run = true;
+  tk->run_start = s;
+  tk->run_end = e;
+}
+
 static void emit(hg_search_tokenizer *tk, const char *text, size_t s, size_t e,
                  hg_search_token_fn fn, void *ctx) {
   for (;;) { /* trim apostrophes */
@@ -225,6 +343,7 @@ static void emit(hg_search_tokenizer *tk, const char *text, size_t s, size_t e,
       .end = e,
   };
   fn(ctx, &tok);
+  emit_bigrams(tk, s, e, fn, ctx);
 }
 
 /* ICU's word breaks over text[off, off + len). */
@@ -330,6 +449,7 @@ static void tokenize_ascii(hg_search_tokenizer *tk, const char *text, size_t s, 
 
 void hg_search_tokenize(hg_search_tokenizer *tk, const char *text, size_t len,
                         hg_search_token_fn fn, void *ctx) {
+  tk->in_run = false;
   if (!text || !len) return;
   if (tk->icu_only) {
     tokenize_icu(tk, text, 0, len, fn, ctx);

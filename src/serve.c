@@ -2,13 +2,22 @@
  * reload.
  *
  * Threads: the main thread builds and watches (inotify, debounced); the
- * HTTP server (libmicrohttpd, one thread per connection) reads the served
- * folder, which a build only ever replaces by an atomic rename, so a
+ * HTTP server (libmicrohttpd: a small pool of threads, each with its own
+ * epoll set, so the number of open connections costs no threads) reads the
+ * served folder, which a build only ever replaces by an atomic rename, so a
  * request sees either the old or the new site, never half of one. Files
  * are read whole into memory before they are sent, so a later build that
  * rewrites the old folder in place cannot change a response under way.
- * The build state (generation, last error, base path) is shared under one
- * mutex; a condition variable wakes the Server-Sent Events streams. */
+ *
+ * Nothing blocks a pool thread: a Server-Sent Events stream with nothing
+ * to say, and a request that comes before the first build has finished,
+ * are suspended (MHD_suspend_connection) and put on the waiting list; the
+ * waker thread resumes them when a build finishes, when a stream's ping is
+ * due, or when the server stops. Clients that have not sent a whole
+ * request are dropped after IDLE_SECONDS of silence; there are enough
+ * connection slots (CONN_MAX, within the open-file limit) that idle ones
+ * cannot lock others out. The build state (generation, last error, base
+ * path) and the waiting list are shared under one mutex. */
 #include "hg_serve.h"
 
 #include <errno.h>
@@ -79,6 +88,7 @@ int hg_serve(const hg_serve_opts *opts) {
 #include <poll.h>
 #include <pthread.h>
 #include <sys/inotify.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -92,6 +102,10 @@ int hg_serve(const hg_serve_opts *opts) {
 #define DEBOUNCE_MS 150   /* quiet time after the last change */
 #define MAX_DELAY_MS 1500 /* rebuild at the latest this long after the first */
 #define PING_SECONDS 15   /* SSE comment to keep proxies and timeouts away */
+#define IDLE_SECONDS 10   /* a connection silent this long (no whole request yet, or an
+                             idle keep-alive) is closed; event streams get 4 pings' time */
+#define POOL_THREADS 4    /* HTTP threads; requests are short, nothing blocks them */
+#define CONN_MAX 4096     /* connection slots (fewer if the open-file limit is lower) */
 
 /* The live-reload client. Messages are shown with textContent (never as
  * HTML); the overlay disappears when a build succeeds again. */
@@ -132,6 +146,17 @@ static const char live_js[] =
     "  es.addEventListener('build-error', function (e) { show(JSON.parse(e.data).error); });\n"
     "})();\n";
 
+/* A suspended connection, resumed when s->events != seen, at `due` (if
+ * not 0, monotonic seconds), or when the server stops. */
+typedef struct waiter {
+  struct MHD_Connection *conn;
+  unsigned long seen;
+  double due;
+  bool owned; /* a request waiting for the first build: freed when resumed */
+  bool queued;
+  struct waiter *next;
+} waiter;
+
 typedef struct {
   struct MHD_Daemon *daemon;
   char *root;            /* the served folder (OUT) */
@@ -143,7 +168,70 @@ typedef struct {
   char *error;           /* messages of the last build when it failed */
   bool stopping;
   char *mhd_msg;         /* last message of the HTTP library */
+  waiter *waiting;       /* suspended connections */
+  pthread_t waker;
+  bool waker_running;
 } server;
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Suspends w->conn until the waker resumes it. Called with s->mu held, from
+ * the access handler or a content reader (the only places the library
+ * allows it); holding the mutex means the waker cannot resume a connection
+ * before it is suspended. */
+static void suspend_until(server *s, waiter *w) {
+  w->queued = true;
+  w->next = s->waiting;
+  s->waiting = w;
+  MHD_suspend_connection(w->conn);
+  pthread_cond_broadcast(&s->cv);
+}
+
+/* Resumes every waiter whose condition holds (all when stopping); returns
+ * the earliest `due` of those left (0: none). Called with s->mu held. */
+static double wake_due(server *s) {
+  double t = now(), next = 0;
+  for (waiter **pp = &s->waiting; *pp;) {
+    waiter *w = *pp;
+    if (s->stopping || s->events != w->seen || (w->due > 0 && t >= w->due)) {
+      *pp = w->next;
+      w->queued = false;
+      MHD_resume_connection(w->conn);
+      if (w->owned) free(w);
+      continue;
+    }
+    if (w->due > 0 && (next == 0 || w->due < next)) next = w->due;
+    pp = &w->next;
+  }
+  return next;
+}
+
+static void *waker_main(void *arg) {
+  server *s = arg;
+  pthread_mutex_lock(&s->mu);
+  for (;;) {
+    double next = wake_due(s);
+    if (s->stopping) break;
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    double wait = next > 0 ? next - now() : 1.0;
+    if (wait > 1.0) wait = 1.0;
+    if (wait < 0.001) wait = 0.001;
+    until.tv_sec += (time_t)wait;
+    until.tv_nsec += (long)((wait - (double)(time_t)wait) * 1e9);
+    if (until.tv_nsec >= 1000000000L) {
+      until.tv_sec++;
+      until.tv_nsec -= 1000000000L;
+    }
+    pthread_cond_timedwait(&s->cv, &s->mu, &until);
+  }
+  pthread_mutex_unlock(&s->mu);
+  return NULL;
+}
 
 /* ---- responses ------------------------------------------------------------------ */
 
@@ -269,7 +357,7 @@ static enum MHD_Result not_found(server *s, struct MHD_Connection *c, const char
 
 typedef struct {
   server *s;
-  unsigned long seen;
+  waiter w;    /* w.seen: the builds this stream has been told about */
   bool greeted;
   hg_buf out;  /* bytes not yet handed to the library */
   size_t sent;
@@ -282,34 +370,35 @@ static void sse_event(hg_buf *b, const char *name, json_t *data) {
   json_decref(data);
 }
 
-/* Waits for the next build (or a ping interval) and formats what to send.
- * Returns false when the server stops. Called with s->mu held. */
+/* Formats what to send next: the greeting, a build's event or a ping.
+ * Returns false when there is nothing yet (the caller suspends the stream).
+ * Called with s->mu held. */
 static bool sse_next(sse_client *c) {
   server *s = c->s;
   if (!c->greeted) {
     c->greeted = true;
-    c->seen = s->events;
+    c->w.seen = s->events;
+    c->w.due = now() + PING_SECONDS;
     hg_buf_puts(&c->out, "retry: 1000\n");
     sse_event(&c->out, "hello", json_pack("{s:I, s:s?}", "generation", (json_int_t)s->gen,
                                           "error", s->error));
     return true;
   }
-  struct timespec until;
-  clock_gettime(CLOCK_REALTIME, &until);
-  until.tv_sec += PING_SECONDS;
-  while (!s->stopping && s->events == c->seen)
-    if (pthread_cond_timedwait(&s->cv, &s->mu, &until) == ETIMEDOUT) break;
-  if (s->stopping) return false;
-  if (s->events == c->seen) {
+  if (s->events != c->w.seen) {
+    c->w.seen = s->events;
+    c->w.due = now() + PING_SECONDS;
+    if (s->error)
+      sse_event(&c->out, "build-error", json_pack("{s:s}", "error", s->error));
+    else
+      sse_event(&c->out, "reload", json_pack("{s:I}", "generation", (json_int_t)s->gen));
+    return true;
+  }
+  if (now() >= c->w.due) {
+    c->w.due = now() + PING_SECONDS;
     hg_buf_puts(&c->out, ": ping\n\n");
     return true;
   }
-  c->seen = s->events;
-  if (s->error)
-    sse_event(&c->out, "build-error", json_pack("{s:s}", "error", s->error));
-  else
-    sse_event(&c->out, "reload", json_pack("{s:I}", "generation", (json_int_t)s->gen));
-  return true;
+  return false;
 }
 
 static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max) {
@@ -318,10 +407,18 @@ static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max) {
   if (c->sent == c->out.len) {
     hg_buf_clear(&c->out);
     c->sent = 0;
-    pthread_mutex_lock(&c->s->mu);
-    bool more = sse_next(c);
-    pthread_mutex_unlock(&c->s->mu);
-    if (!more) return MHD_CONTENT_READER_END_OF_STREAM;
+    server *s = c->s;
+    pthread_mutex_lock(&s->mu);
+    if (s->stopping) {
+      pthread_mutex_unlock(&s->mu);
+      return MHD_CONTENT_READER_END_OF_STREAM;
+    }
+    if (!sse_next(c)) {
+      if (!c->w.queued) suspend_until(s, &c->w);
+      pthread_mutex_unlock(&s->mu);
+      return 0; /* called again once resumed */
+    }
+    pthread_mutex_unlock(&s->mu);
   }
   size_t n = c->out.len - c->sent;
   if (n > max) n = max;
@@ -332,6 +429,14 @@ static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max) {
 
 static void sse_free(void *cls) {
   sse_client *c = cls;
+  server *s = c->s;
+  pthread_mutex_lock(&s->mu); /* never queued here (a suspended stream is not closed); */
+  for (waiter **pp = &s->waiting; *pp; pp = &(*pp)->next) /* but be sure */
+    if (*pp == &c->w) {
+      *pp = c->w.next;
+      break;
+    }
+  pthread_mutex_unlock(&s->mu);
   hg_buf_free(&c->out);
   free(c);
 }
@@ -339,16 +444,35 @@ static void sse_free(void *cls) {
 static enum MHD_Result send_events(server *s, struct MHD_Connection *c) {
   sse_client *cl = hg_xcalloc(1, sizeof *cl);
   cl->s = s;
+  cl->w.conn = c;
   struct MHD_Response *r =
       MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 1024, sse_read, cl, sse_free);
   MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/event-stream; charset=utf-8");
   MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
   enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
   MHD_destroy_response(r);
+  /* a stream is quiet between pings: not the idle timeout of the others */
+  MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT, (unsigned)(PING_SECONDS * 4));
   return ret;
 }
 
 /* ---- requests ------------------------------------------------------------------ */
+
+/* What *req holds: set by uri_seen before the headers are read, then
+ * marked once the handler has seen the request. */
+static char req_ok, req_nul, req_ok_seen, req_nul_seen;
+
+/* Sees the raw request line's path before the library decodes it: a
+ * percent-encoded NUL would cut the decoded path short ("/index.html%00.css"
+ * would be "/index.html"), so such a request is refused. */
+static void *uri_seen(void *cls, const char *uri, struct MHD_Connection *c) {
+  (void)cls;
+  (void)c;
+  size_t n = strcspn(uri, "?#");
+  for (size_t i = 0; i + 2 < n; i++)
+    if (uri[i] == '%' && uri[i + 1] == '0' && uri[i + 2] == '0') return &req_nul;
+  return &req_ok;
+}
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
                               const char *method, const char *version, const char *upload,
@@ -356,11 +480,29 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
   (void)version;
   (void)upload;
   server *s = cls;
-  if (!*req) { /* first call for this request: headers only */
-    *req = (void *)1;
+  if (*req == NULL || *req == &req_ok || *req == &req_nul) {
+    /* first call for this request: headers only */
+    *req = *req == &req_nul ? &req_nul_seen : &req_ok_seen;
     return MHD_YES;
   }
   if (*upload_size) return MHD_NO;
+  pthread_mutex_lock(&s->mu);
+  if (!s->events && !s->stopping) {
+    /* the first build is running: answer when it has finished */
+    waiter *w = hg_xcalloc(1, sizeof *w);
+    w->conn = c;
+    w->owned = true;
+    suspend_until(s, w);
+    pthread_mutex_unlock(&s->mu);
+    return MHD_YES;
+  }
+  pthread_mutex_unlock(&s->mu);
+  if (*req == &req_nul_seen) {
+    char *b = base_copy(s);
+    enum MHD_Result r = not_found(s, c, b, NULL);
+    free(b);
+    return r;
+  }
   if (strcmp(method, "GET") && strcmp(method, "HEAD"))
     return send_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "405 Method Not Allowed\n");
   char *base = base_copy(s);
@@ -410,12 +552,28 @@ static void mhd_log(void *cls, const char *fmt, va_list ap) {
   pthread_mutex_unlock(&s->mu);
 }
 
+/* Connection slots: CONN_MAX, within the open-file limit (raised to its
+ * hard limit if need be) less room for the build's own files. */
+static unsigned conn_limit(void) {
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return 256;
+  rlim_t want = CONN_MAX + 512;
+  if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+    rlim_t cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+    struct rlimit nl = {cur, rl.rlim_max};
+    if (setrlimit(RLIMIT_NOFILE, &nl) == 0) rl.rlim_cur = cur;
+  }
+  if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= want) return CONN_MAX;
+  return rl.rlim_cur > 512 ? (unsigned)(rl.rlim_cur - 512) : (unsigned)rl.rlim_cur / 2;
+}
+
 static bool start_daemon(server *s, const char *bind, int port, FILE *log) {
   struct sockaddr_in in4;
   struct sockaddr_in6 in6;
   struct sockaddr *sa;
-  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-                   MHD_USE_ERROR_LOG;
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME |
+                   (MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ? MHD_USE_EPOLL
+                                                                          : MHD_USE_POLL);
   memset(&in4, 0, sizeof in4);
   memset(&in6, 0, sizeof in6);
   if (inet_pton(AF_INET, bind, &in4.sin_addr) == 1) {
@@ -433,9 +591,11 @@ static bool start_daemon(server *s, const char *bind, int port, FILE *log) {
   }
   s->daemon = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handle, s,
                                MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
+                               MHD_OPTION_URI_LOG_CALLBACK, uri_seen, s,
                                MHD_OPTION_SOCK_ADDR, sa,
-                               MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
-                               MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(PING_SECONDS * 4),
+                               MHD_OPTION_THREAD_POOL_SIZE, (unsigned)POOL_THREADS,
+                               MHD_OPTION_CONNECTION_LIMIT, conn_limit(),
+                               MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_SECONDS,
                                MHD_OPTION_END);
   if (!s->daemon) {
     fprintf(log, "helpgen serve: cannot listen on %s port %d%s%s (another server on the "
@@ -558,12 +718,6 @@ static void watch_site(watcher *w, const char *site) {
 
 /* ---- building ------------------------------------------------------------------- */
 
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 typedef struct {
   const hg_serve_opts *o;
   server *s;
@@ -625,9 +779,12 @@ static bool rebuild(serve_ctx *x, bool first) {
 
 static bool stop_requested(const hg_serve_opts *o) { return o->interrupted && *o->interrupted; }
 
-int hg_serve(const hg_serve_opts *o) {
+int hg_serve(const hg_serve_opts *opts) {
+  hg_serve_opts oc = *opts; /* with the defaults filled in: the builds read it */
+  const hg_serve_opts *o = &oc;
+  if (!oc.site_dir) oc.site_dir = ".";
   FILE *log = o->log ? o->log : stderr;
-  const char *site = o->site_dir ? o->site_dir : ".";
+  const char *site = o->site_dir;
   const char *bind = o->bind ? o->bind : "127.0.0.1";
   int port = o->port < 0 ? 1313 : o->port;
   if (!hg_is_dir(site)) {
@@ -668,18 +825,26 @@ int hg_serve(const hg_serve_opts *o) {
   }
   watch_site(&w, site);
   if (!start_daemon(&s, bind, port, log)) goto done;
+  if (pthread_create(&s.waker, NULL, waker_main, &s) != 0) {
+    fprintf(log, "helpgen serve: cannot start a thread: %s\n", strerror(errno));
+    goto done;
+  }
+  s.waker_running = true;
   const union MHD_DaemonInfo *info = MHD_get_daemon_info(s.daemon, MHD_DAEMON_INFO_BIND_PORT);
   int real_port = info ? info->port : port;
 
-  serve_ctx x = {o, &s, out, log};
-  code = 0;
-  if (!rebuild(&x, true)) goto done;
+  /* the address first (a script started with --port 0 reads it from the
+   * first line); requests that come during the first build are answered
+   * when it has finished */
   char *base = base_copy(&s);
   bool v6 = strchr(bind, ':') != NULL;
   fprintf(log, "helpgen: serving %s at http://%s%s%s:%d%s (from %s; Ctrl+C to stop)\n", site,
           v6 ? "[" : "", bind, v6 ? "]" : "", real_port, base, out);
   free(base);
   fflush(log);
+  serve_ctx x = {o, &s, out, log};
+  code = 0;
+  if (!rebuild(&x, true)) goto done;
 
   /* debounce: rebuild once changes pause for DEBOUNCE_MS, or MAX_DELAY_MS
    * after the first change of a burst at the latest */
@@ -711,7 +876,9 @@ done:
     pthread_mutex_lock(&s.mu);
     s.stopping = true;
     pthread_cond_broadcast(&s.cv);
+    if (!s.waker_running) wake_due(&s); /* the library must not stop with a suspended connection */
     pthread_mutex_unlock(&s.mu);
+    if (s.waker_running) pthread_join(s.waker, NULL); /* it resumes every waiter first */
     MHD_stop_daemon(s.daemon);
   }
   watch_free(&w);

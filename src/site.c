@@ -112,6 +112,7 @@ hg_site *hg_site_build(const hg_config *cfg, const hg_content *content,
     hg_strmap_put(&s->by_dir, f->rel_dir, (long)i);
     if (f->parent < 0) {
       n->url_dir = hg_xstrdup(s->prefix);
+      hg_strmap_put(&s->node_by_url, n->url_dir, (long)i);
       continue;
     }
     hg_site_node *p = &s->nodes[f->parent];
@@ -125,6 +126,7 @@ hg_site *hg_site_build(const hg_config *cfg, const hg_content *content,
       hg_diags_add(diags, HG_ERR, f->path, 0, 0,
                    "two folders have the URL '%s/' (rename one)", n->url_dir);
     hg_strmap_put(&urls, n->url_dir, 1);
+    hg_strmap_put(&s->node_by_url, n->url_dir, (long)i);
     p->children = hg_xrealloc(p->children, (p->nchildren + 1) * sizeof(size_t));
     p->children[p->nchildren++] = i;
   }
@@ -135,10 +137,13 @@ hg_site *hg_site_build(const hg_config *cfg, const hg_content *content,
   size_t published = 0;
   for (size_t i = 0; i < content->narticles; i++) {
     const hg_article *a = &content->articles[i];
-    if (a->failed) continue;
+    if (a->failed) {
+      hg_strmap_put(&s->by_path, a->rel_path, HG_SITE_FAILED);
+      continue;
+    }
     if (a->draft && !(opts && opts->drafts)) {
       s->ndrafts++;
-      hg_strmap_put(&s->by_path, a->rel_path, -2);
+      hg_strmap_put(&s->by_path, a->rel_path, HG_SITE_DRAFT);
       continue;
     }
     lists[a->folder] = hg_xrealloc(lists[a->folder],
@@ -172,6 +177,7 @@ hg_site *hg_site_build(const hg_config *cfg, const hg_content *content,
                    "the slug '%s' is reserved for helpgen's own files (set another "
                    "'slug:')", a->slug);
     hg_strmap_put(&urls, sa->url_dir, (long)i + 2);
+    hg_strmap_put(&s->by_url, sa->url_dir, (long)i);
   }
   hg_strmap_free(&urls);
 
@@ -202,6 +208,8 @@ void hg_site_free(hg_site *s) {
   free(s->content_sub);
   hg_strmap_free(&s->by_path);
   hg_strmap_free(&s->by_dir);
+  hg_strmap_free(&s->by_url);
+  hg_strmap_free(&s->node_by_url);
   free(s);
 }
 
@@ -220,6 +228,31 @@ char *hg_site_link(const hg_site *s, const char *root, const char *url_dir) {
                                 : hg_strdup_printf("%sindex.html", root);
   return hg_strdup_printf("%s%s/%s", root, url_dir,
                           s->cfg->pretty_links ? "" : "index.html");
+}
+
+/* A root-absolute target as a page URL of this site: base_url's path (or
+ * "/") and a trailing "index.html" or "/" taken off, then looked up among
+ * article and folder URLs. The link to it from `root`, or NULL. */
+static char *resolve_url(const hg_site *s, const char *root, const char *target) {
+  if (target[0] != '/') return NULL;
+  const char *bp = s->cfg->base_path && *s->cfg->base_path ? s->cfg->base_path : "/";
+  const char *t = hg_str_has_prefix(target, bp) ? target + strlen(bp) : target + 1;
+  size_t n = strcspn(t, "?#");
+  char *key = hg_xstrndup(t, n);
+  if (hg_str_has_suffix(key, "index.html")) key[strlen(key) - strlen("index.html")] = '\0';
+  else if (hg_str_has_suffix(key, "index.htm")) key[strlen(key) - strlen("index.htm")] = '\0';
+  size_t len = strlen(key);
+  while (len > 0 && key[len - 1] == '/') key[--len] = '\0';
+  char *out = NULL;
+  long a = hg_strmap_get(&s->by_url, key, -1);
+  if (a >= 0) {
+    out = hg_site_link(s, root, s->arts[a].url_dir);
+  } else {
+    long nd = hg_strmap_get(&s->node_by_url, key, -1);
+    if (nd >= 0) out = hg_site_link(s, root, s->nodes[nd].url_dir);
+  }
+  free(key);
+  return out;
 }
 
 char *hg_site_resolve(const hg_site *s, long art, const char *from_dir,
@@ -250,9 +283,11 @@ char *hg_site_resolve(const hg_site *s, long art, const char *from_dir,
     long a = hg_strmap_get(&s->by_path, rel, -1);
     if (a >= 0) {
       out = hg_site_link(s, root, s->arts[a].url_dir);
-    } else if (a == -2) {
+    } else if (a == HG_SITE_DRAFT) {
       hg_diags_add(diags, HG_WARN, path, line, col,
                    "link to '%s', a draft that is not published", target);
+    } else if (a == HG_SITE_FAILED) {
+      /* the file exists; its own error says what to fix */
     } else {
       missing = true;
     }
@@ -273,6 +308,7 @@ char *hg_site_resolve(const hg_site *s, long art, const char *from_dir,
                      : hg_strdup_printf("%s%s", root, base);
             break;
           }
+      if (!out && !image) out = resolve_url(s, root, target);
       if (!out && image)
         hg_diags_add(diags, HG_WARN, path, line, col,
                      "image '%s' not found (expected at content/%s%s)", target,

@@ -81,7 +81,9 @@ rebuild "an article added" "built"
 same_as_clean "after an addition"
 mv "$dir/incremental-new.md" "$dir/incremental-renamed.md"
 rebuild "an article renamed" "built"
-[ -d "$OUT/$(basename "$dir")" ] || true
+rel=${dir#"$S/content/"}
+check "an article renamed: its page is at the new name" test -f "$OUT/$rel/incremental-renamed/index.html"
+check "an article renamed: the old name's page is gone" test ! -e "$OUT/$rel/incremental-new"
 same_as_clean "after a rename"
 rm "$dir/incremental-renamed.md"
 rebuild "an article deleted" "built"
@@ -175,11 +177,27 @@ rebuild "then no change" "up to date"
 hg "$T/o2.log" build "$S" -o "$T/other"
 grep -q "built" "$T/o2.log" && ok "another OUT is built, not skipped" || not_ok "another OUT is built" "$T/o2.log"
 rebuild "the first OUT is still up to date" "up to date"
+# A read-only cache folder. Root writes through permission bits: as root the
+# build runs without the capabilities that allow it (setpriv), so the folder
+# is as unwritable to it as to anyone (the probe below proves it).
 chmod a-w "$S/.helpgen-cache"
-if [ "$(id -u)" != 0 ]; then
-  printf '\nMore.\n' >>"$art"
-  rebuild "a read-only cache folder: still builds" "built"
+if [ "$(id -u)" = 0 ]; then
+  HG_WRAP="setpriv --inh-caps=-dac_override,-dac_read_search --bounding-set=-dac_override,-dac_read_search"
 fi
+if ${HG_WRAP:-} sh -c ": >'$S/.helpgen-cache/probe'" 2>/dev/null; then
+  rm -f "$S/.helpgen-cache/probe"
+  not_ok "a read-only cache folder: the test could not make it unwritable"
+else
+  ok "a read-only cache folder: unwritable to the build (checked)"
+fi
+cache_before=$(cd "$S/.helpgen-cache" && find . -printf '%p %s %T@\n' | sort)
+printf '\nRead-only cache marker.\n' >>"$art"
+rebuild "a read-only cache folder: still builds" "built"
+grep -rqF "Read-only cache marker." "$OUT" && ok "a read-only cache folder: the edit is published" ||
+  not_ok "a read-only cache folder: the edit is published"
+[ "$(cd "$S/.helpgen-cache" && find . -printf '%p %s %T@\n' | sort)" = "$cache_before" ] &&
+  ok "a read-only cache folder: not written to" || not_ok "a read-only cache folder: not written to"
+HG_WRAP=""
 chmod u+w "$S/.helpgen-cache"
 
 section "hooks"

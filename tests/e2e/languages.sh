@@ -268,7 +268,9 @@ expect_rc "the user guide (one language) builds" 0 "$RC" "$T/guide.log"
 lacks "one language: no language switcher" "$T/guide/index.html" 'hg-langs'
 lacks "one language: no hreflang" "$T/guide/index.html" 'hreflang'
 has "one language: search index under search/en/" "$T/guide/index.html" 'content="./search/en/manifest.'
-lacks "one language: no 404 rules" "$T/guide/_redirects" '404.html'
+# one language, no aliases: no _redirects at all (so no per-language 404 rules)
+check "one language: no _redirects (no 404 rules, no aliases)" test ! -e "$T/guide/_redirects"
+check "one language: no per-language 404 pages" test ! -e "$T/guide/en/404.html"
 
 section "helpgen serve answers with each language's 404 page"
 if curl --version >/dev/null 2>&1 && ! "$HG" serve "$T/none" 2>&1 | grep -q "without libmicrohttpd"; then

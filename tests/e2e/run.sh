@@ -194,8 +194,9 @@ if [ -d "$CORPUS/content" ]; then
   good_site sendgrid "$CORPUS" "$T/sg2" --allow-prefix / --allow-prefix '%7B%7Broot_url%7D%7D' \
     --allow-prefix '{{root_url}}' --allow-empty
   check "sendgrid: 473 articles" test "$(count_articles "$CORPUS/content")" = 473
-  if grep -qE 'AddressSanitizer|runtime error|Segmentation|Aborted' "$T/sendgrid.log"; then
-    not_ok "sendgrid: no crash or sanitizer report" "$T/sendgrid.log"; else ok "sendgrid: no crash or sanitizer report"; fi
+  # this binary has no sanitizer (make asan runs the unit tests under one): a crash is a signal
+  if [ "$RC" -lt 128 ] && ! grep -qE 'Segmentation|Aborted|core dumped' "$T/sendgrid.log"; then
+    ok "sendgrid: no crash (exit code $RC, no signal)"; else not_ok "sendgrid: no crash (exit code $RC)" "$T/sendgrid.log"; fi
   cr=$(printf '\r')
   ncrlf=0
   grep -rlF "$cr" "$CORPUS/content" >"$T/crlf.list"
@@ -349,11 +350,24 @@ expect_msg "output folder's parent is a file" "$D/bad.log" "$D/afile: cannot cre
 check "output folder's parent is a file: the file is untouched" sh -c "[ \"\$(cat '$D/afile')\" = 'I am a file' ]"
 
 # An unwritable output folder that holds the previous site. As root, chmod does
-# not stop writes: use a tmpfs remounted read-only. Otherwise a chmod 555 parent.
+# not stop writes: use a tmpfs remounted read-only; where root cannot mount (a
+# container), a chmod 555 parent with the build run without the capabilities
+# that let root write through it (setpriv). Otherwise a chmod 555 parent.
 new_site readonly
 RO="$D/ro"
 mkdir -p "$RO"
+# unwritable_parent: the chmod 555 case (under HG_WRAP as root)
+unwritable_parent() {
+  cp -R "$O" "$RO/site"
+  chmod 555 "$RO"
+  hg "$D/bad.log" build "$S" -o "$RO/site"
+  chmod 755 "$RO"
+  expect_rc "unwritable output folder (chmod 555 parent)" 2 "$RC" "$D/bad.log"
+  expect_msg "unwritable output folder (chmod 555 parent)" "$D/bad.log" "the output folder '$RO/site': Permission denied"
+  same_tree "unwritable output folder: previous output untouched" "$SNAP" "$RO/site"
+}
 if [ "$(id -u)" = 0 ]; then
+  ro_done=0
   if mount -t tmpfs -o size=16m tmpfs "$RO" 2>"$D/mount.log"; then
     MOUNTED=$RO
     cp -R "$O" "$RO/site"
@@ -362,21 +376,17 @@ if [ "$(id -u)" = 0 ]; then
       expect_rc "read-only output folder" 2 "$RC" "$D/bad.log"
       expect_msg "read-only output folder" "$D/bad.log" "the output folder '$RO/site': Read-only file system"
       same_tree "read-only output folder: previous output untouched" "$SNAP" "$RO/site"
-    else
-      skip "read-only output folder: cannot remount tmpfs read-only ($(cat "$D/mount.log"))"
+      ro_done=1
     fi
     umount "$RO" && MOUNTED=""
-  else
-    skip "read-only output folder: cannot mount a tmpfs ($(cat "$D/mount.log"))"
   fi
+  [ $ro_done = 1 ] || echo "# read-only tmpfs not available ($(cat "$D/mount.log")): a chmod 555 parent without root's capabilities"
+  rm -rf "$RO/site"
+  HG_WRAP="setpriv --inh-caps=-dac_override,-dac_read_search --bounding-set=-dac_override,-dac_read_search"
+  unwritable_parent
+  HG_WRAP=""
 else
-  cp -R "$O" "$RO/site"
-  chmod 555 "$RO"
-  hg "$D/bad.log" build "$S" -o "$RO/site"
-  chmod 755 "$RO"
-  expect_rc "unwritable output folder (chmod 555 parent)" 2 "$RC" "$D/bad.log"
-  expect_msg "unwritable output folder (chmod 555 parent)" "$D/bad.log" "the output folder '$RO/site': Permission denied"
-  same_tree "unwritable output folder: previous output untouched" "$SNAP" "$RO/site"
+  unwritable_parent
 fi
 
 # A 50 MB article (a sparse file: the size is checked before reading) is

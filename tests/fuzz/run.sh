@@ -34,7 +34,7 @@ fi
 SAN="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 CFLAGS="-std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Wno-unused-parameter -Iinclude $(pkg-config --cflags $PKGS)"
 CXXFLAGS="-std=c++11 -g -O1 -Wall -Wno-unused-parameter -Iinclude $(pkg-config --cflags $PKGS)"
-LIBS="$(pkg-config --libs $PKGS) -lcmark-gfm-extensions -lpthread -lm"
+LIBS="$(pkg-config --libs $PKGS) -lcmark-gfm-extensions -lstemmer -lpthread -lm"
 
 mkdir -p "$B/obj" "$B/corpus"
 # Compile each source (instrumented for coverage) when it changed; the objects
@@ -52,6 +52,11 @@ for src in src/*.c src/*.cc; do
   fi
   objs="$objs $obj"
 done
+# the built-in themes, compiled in as the Makefile does (tools/embed-theme.c)
+$CC -std=c11 -O1 -o "$B/embed-theme" tools/embed-theme.c
+"$B/embed-theme" themes $(find themes -type f ! -name '.*' | LC_ALL=C sort) >"$B/theme_embed.c"
+$CC $CFLAGS $SAN -c -o "$B/obj/theme_embed.o" "$B/theme_embed.c"
+objs="$objs $B/obj/theme_embed.o"
 rm -f "$B/libhg.a"
 ar rcs "$B/libhg.a" $objs
 $CC $CFLAGS $SAN -c -o "$B/fuzz_content.o" tests/fuzz/fuzz_content.c

@@ -19,6 +19,12 @@ test('the last word matches as a prefix', async () => {
   assert.deepEqual(await titles(en, 'retu '), []);
 });
 
+test('a whole word ranks above its completions', async () => {
+  const r = await titles(en, 'ship', 6);
+  assert.equal(r[0], 'Countries we ship to');           // "ship" itself
+  assert.ok(r.includes('Express shipping'));          // "shipping" as a completion, below
+});
+
 test('one typo', async () => {
   assert.equal((await titles(en, 'pasword'))[0], 'Reset your password');
   assert.equal((await titles(en, 'reset pasword'))[0], 'Reset your password');
@@ -193,4 +199,65 @@ test('a stale manifest is fetched again when a file it names is gone', async () 
   } finally {
     globalThis.fetch = saved;
   }
+});
+
+// Languages without spaces: the character bigrams beside the dictionary words
+test('Japanese: a partly typed word, however the browser cuts it, finds the page', async () => {
+  const ja = open('ja');
+  assert.equal((await titles(ja, 'ワークスペー'))[0], 'ワークスペースの設定');
+  assert.equal((await titles(ja, 'ークスペ'))[0], 'ワークスペースの設定'); // inside a word: bigrams only
+  // the whole run found together ranks above its words found apart
+  assert.deepEqual(await titles(ja, 'ワークスペース', 2), ['ワークスペースの設定', 'ディスクの空き']);
+  assert.equal((await titles(ja, 'スペースの設定'))[0], 'ワークスペースの設定');
+});
+
+test('Khmer: a word and a half finds the pages', async () => {
+  const km = open('km');
+  const whole = await titles(km, 'ណែនាំ', 5), more = await titles(km, 'ណែនាំអំ', 5);
+  assert.ok(whole.length >= 2, whole.join());
+  assert.equal(more[0], 'ការណែនាំអំពីគណនី');
+  assert.equal((await titles(km, 'តាមដានការបញ្ជា'))[0], 'តាមដានការបញ្ជាទិញ');
+});
+
+test('Arabic: harakat, tanween, alef variants, alef maqsura and teh marbuta folded', async () => {
+  const ar = open('ar');
+  const plain = await titles(ar, 'تلقائيا', 5), marked = await titles(ar, 'تلقائيًا', 5);
+  assert.deepEqual([...plain].sort(), [...marked].sort());
+  assert.equal(plain.length, 2);
+  // the exact spelling (with tanween) ranks its page no lower than the bare one does
+  assert.ok(marked.indexOf('التجديد التلقائي') <= plain.indexOf('التجديد التلقائي'));
+  assert.equal((await titles(ar, 'الغاء الطلب'))[0], 'إلغاء الطلب');   // إ written as ا
+  assert.equal((await titles(ar, 'المدرسه'))[0], 'حساب المدرسة');      // ة written as ه
+  assert.equal((await titles(ar, 'المستشفي'))[0], 'حساب المستشفى');   // ى written as ي
+});
+
+test('highlight marks the words under matched bigrams', async () => {
+  const ja = open('ja');
+  const res = await ja.search('ークスペ');
+  const parts = highlight('ワークスペースの設定', res, 'ja');
+  assert.ok(parts.some(([s, m]) => m && s.includes('ワーク')), JSON.stringify(parts));
+  assert.ok(!parts.some(([s, m]) => m && s === '設定'), JSON.stringify(parts));
+});
+
+// Snowball stems resolved at build time: the index maps them to its own terms
+test('stemming: other inflections match, below the exact word', async () => {
+  const exact = await titles(en, 'invoices ', 5);
+  assert.equal(exact[0], 'VAT and company details on invoices');
+  assert.ok(exact.includes('Download an invoice'), exact.join(' | '));
+  const res = await en.search('invoices ');
+  const [a, b] = ['VAT and company details on invoices', 'Download an invoice'].map((t) => exact.indexOf(t));
+  assert.ok(a < b);
+  // a word that is in no page finds the pages of its stem ("invoiced": the key "invoic")
+  const unseen = await titles(en, 'invoiced ', 5);
+  assert.ok(unseen.includes('Download an invoice') && unseen.includes('VAT and company details on invoices'), unseen.join(' | '));
+  assert.ok(res.results.length >= 2);
+  await en.load();
+  assert.equal(en.m.stemmer, 'en');
+});
+
+test('stemming: none for Czech (Snowball has no Czech stemmer)', async () => {
+  const cs = open('cs');
+  await cs.load();
+  assert.equal(cs.m.stemmer, null);
+  assert.equal((await titles(cs, 'zmenit heslo'))[0], 'Jak změnit heslo k účtu');
 });

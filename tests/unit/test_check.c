@@ -335,6 +335,20 @@ static void test_pipeline_findings(void **state) {
   expect(r, "markdown", "raw.md:6:1: warning: raw HTML omitted");
 }
 
+/* One mistake, one message: an article whose front matter is broken is
+ * reported once, and the links to it (a file that exists) are not
+ * reported again as broken. */
+static void test_no_follow_on_errors(void **state) {
+  fixture *f = *state;
+  write_clean(f->dir);
+  put_file(f->dir, "content/returns/start.md", "---\ntitle: [Start\n---\n\n## Fees\n");
+  hg_check_report *r = run(f);
+  expect(r, "content", "content/returns/start.md:");
+  assert_int_equal(count(r, "broken-link", NULL), 0);
+  assert_int_equal(count(r, "broken-anchor", NULL), 0);
+  assert_int_equal(r->errors, 1);
+}
+
 static void test_fatal(void **state) {
   fixture *f = *state;
   write_clean(f->dir);
@@ -431,7 +445,7 @@ static void test_json_report(void **state) {
   assert_string_equal(json_string_value(json_object_get(b, "severity")), "warning");
   assert_string_equal(json_string_value(json_object_get(b, "rule")), "orphan");
   assert_int_equal(json_integer_value(json_object_get(b, "line")), 1);
-  assert_int_equal(json_integer_value(json_object_get(b, "column")), 0);
+  assert_int_equal(json_integer_value(json_object_get(b, "column")), 1); /* columns count from 1 */
   assert_true(json_is_null(json_object_get(json_array_get(list, 2), "path")));
   json_decref(root);
   free(j);
@@ -484,6 +498,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_aliases_languages, setup, teardown),
       cmocka_unit_test_setup_teardown(test_translations, setup, teardown),
       cmocka_unit_test_setup_teardown(test_pipeline_findings, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_no_follow_on_errors, setup, teardown),
       cmocka_unit_test_setup_teardown(test_fatal, setup, teardown),
       cmocka_unit_test_setup_teardown(test_bad_options, setup, teardown),
       cmocka_unit_test(test_text_report),

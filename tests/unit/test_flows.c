@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "hg_flows.h"
+#include "hg_render.h"
 #include "hg_theme.h"
 #include "helpers.h"
 
@@ -402,8 +403,8 @@ static void test_pages(void **state) {
   hg_output *out = hg_output_begin("public", ".", &err);
   assert_non_null(out);
   hg_render_input in = {.cfg = fx->cfg, .site = fx->site, .theme = theme, .out = out,
-                        .threads = 1};
-  assert_true(hg_flows_render(f, &in, &d));
+                        .threads = 1, .flows = f};
+  assert_true(hg_render_flows(&in, &d));
   assert_true(hg_output_commit(out, &err));
   assert_diag_counts(&d, 0, 0);
 
@@ -424,7 +425,7 @@ static void test_pages(void **state) {
     char *file = hg_site_page_file(dirs[i]);
     bool listed = false;
     for (size_t k = 0; k < 5; k++) listed |= !strcmp(file, pages[k]);
-    if (!listed) fail_msg("%s is not a page hg_flows_render wrote", file);
+    if (!listed) fail_msg("%s is not a page hg_render_flows wrote", file);
     free(file);
     free(dirs[i]);
   }

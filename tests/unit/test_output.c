@@ -13,6 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <brotli/decode.h>
+#include <zlib.h>
+
 #include "hg_output.h"
 #include "helpers.h"
 
@@ -537,6 +540,70 @@ static void test_sync_needs_a_build_folder(void **state) {
   hg_output_abort(o);
 }
 
+/* build --precompress: .gz and .br of every text file, decompressing to its
+ * bytes; none for other files; an untouched file keeps its copies. */
+static void assert_copies(const char *dir, const char *rel, const char *want) {
+  char *gzp = hg_strdup_printf("%s/%s.gz", dir, rel), *brp = hg_strdup_printf("%s/%s.br", dir, rel);
+  size_t zn, bn;
+  char *z = hg_read_file(gzp, &zn, NULL), *b = hg_read_file(brp, &bn, NULL);
+  assert_non_null(z);
+  assert_non_null(b);
+  assert_true((unsigned char)z[0] == 0x1f && (unsigned char)z[1] == 0x8b); /* gzip, not zlib */
+  char out[4096];
+  z_stream s = {0};
+  assert_int_equal(inflateInit2(&s, 15 + 16), Z_OK);
+  s.next_in = (Bytef *)z;
+  s.avail_in = (uInt)zn;
+  s.next_out = (Bytef *)out;
+  s.avail_out = sizeof out;
+  assert_int_equal(inflate(&s, Z_FINISH), Z_STREAM_END);
+  assert_int_equal(s.total_out, strlen(want));
+  assert_memory_equal(out, want, strlen(want));
+  inflateEnd(&s);
+  size_t on = sizeof out;
+  assert_int_equal(BrotliDecoderDecompress(bn, (const uint8_t *)b, &on, (uint8_t *)out),
+                   BROTLI_DECODER_RESULT_SUCCESS);
+  assert_int_equal(on, strlen(want));
+  assert_memory_equal(out, want, on);
+  free(z);
+  free(b);
+  free(gzp);
+  free(brp);
+}
+
+static void test_precompress(void **state) {
+  fixture *f = *state;
+  const char *page = "<!doctype html><p>hello hello hello hello hello</p>\n";
+  for (int round = 0; round < 3; round++) {
+    hg_output *o = begin_ok(f, f->out);
+    write_ok(o, "index.html", page);
+    write_ok(o, "assets/a.css", round == 2 ? "b{c:d}" : "a{b:c}");
+    write_ok(o, "sitemap.xml", "<urlset/>");
+    write_ok(o, "pic.png", "\x89PNG not text");
+    write_ok(o, "data/x.json", "{}");
+    assert_true(hg_output_precompress(o, 2, &f->err));
+    size_t n;
+    hg_output_file *v = hg_output_files(o, &n);
+    size_t gz = 0;
+    for (size_t i = 0; i < n; i++) gz += hg_str_has_suffix(v[i].rel, ".gz");
+    assert_int_equal(gz, 4); /* html, css, xml, json; not png */
+    hg_output_files_free(v, n);
+    assert_true(hg_output_commit(o, &f->err));
+    assert_copies(f->out, "index.html", page);
+    assert_copies(f->out, "assets/a.css", round == 2 ? "b{c:d}" : "a{b:c}");
+    assert_copies(f->out, "data/x.json", "{}");
+    assert_false(path_exists(f->out, "pic.png.gz"));
+    assert_false(path_exists(f->out, "pic.png.br"));
+  }
+  /* without it, the copies go */
+  hg_output *o = begin_ok(f, f->out);
+  write_ok(o, "index.html", page);
+  assert_true(hg_output_commit(o, &f->err));
+  assert_false(path_exists(f->out, "index.html.gz"));
+  assert_true(hg_output_is_text("a/b.svg"));
+  assert_false(hg_output_is_text("a/b.svg.gz"));
+}
+
 int main(void) {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
   const struct CMUnitTest tests[] = {
@@ -559,6 +626,7 @@ int main(void) {
       T(test_files_listing),
       T(test_sync_forget_reuse),
       T(test_sync_needs_a_build_folder),
+      T(test_precompress),
   };
 #undef T
   return cmocka_run_group_tests(tests, NULL, NULL);

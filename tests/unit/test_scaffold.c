@@ -310,6 +310,79 @@ static void test_refused(void **state) {
   assert_false(path_exists(dir, "x"));
 }
 
+/* init: every file, filled; a language without theme strings gets a copy
+ * of the English ones; a non-empty folder is refused with nothing written. */
+static void test_init(void **state) {
+  char *dir = *state;
+  char *site = hg_path_join(dir, "new-site");
+  hg_init_opts o = {.dir = site, .title = "Acme: \"Help\"", .lang = "kw", .ci = HG_CI_GITLAB,
+                    .date = "2026-02-03"};
+  hg_error *err = NULL;
+  long n = hg_scaffold_init(&o, &err);
+  if (n < 0) fail_msg("init: %s", err ? err->msg : "?");
+  assert_int_equal(n, 10); /* 8 site files, the CI file, kw.yaml */
+  char *p = hg_path_join(site, "helpgen.yaml");
+  char *y = hg_read_file(p, NULL, NULL);
+  assert_non_null(strstr(y, "title: \"Acme: \\\"Help\\\"\""));
+  assert_non_null(strstr(y, "language: kw"));
+  assert_null(strstr(y, "{{"));
+  hg_value *v = hg_yaml_parse(y, strlen(y), p, 0, &err);
+  assert_null(err);
+  assert_string_equal(hg_value_str(hg_value_get(v, "title")), "Acme: \"Help\"");
+  hg_value_free(v);
+  free(y);
+  free(p);
+  p = hg_path_join(site, "content/getting-started/basics/write-your-first-article.md");
+  y = hg_read_file(p, NULL, NULL);
+  assert_non_null(strstr(y, "date: 2026-02-03"));
+  hg_article a;
+  parse_article(y, &a);
+  assert_false(a.draft);
+  assert_true(*a.description);
+  hg_article_clear(&a);
+  free(y);
+  free(p);
+  p = hg_path_join(site, ".gitlab-ci.yml");
+  assert_true(hg_is_file(p));
+  free(p);
+  p = hg_path_join(site, ".github");
+  assert_false(hg_is_dir(p));
+  free(p);
+  p = hg_path_join(site, "themes/default/i18n/kw.yaml");
+  y = hg_read_file(p, NULL, NULL);
+  assert_non_null(y);
+  assert_non_null(strstr(y, "name: \"kw\""));
+  assert_non_null(strstr(y, "strings:"));
+  free(y);
+  free(p);
+  /* again: refused, code 1 */
+  assert_int_equal(hg_scaffold_init(&o, &err), -1);
+  assert_int_equal(err->code, 1);
+  assert_non_null(strstr(err->msg, "is not empty"));
+  hg_error_free(err);
+  err = NULL;
+  hg_init_opts bad = {.dir = site, .lang = "e n"};
+  assert_int_equal(hg_scaffold_init(&bad, &err), -1);
+  assert_int_equal(err->code, 2);
+  hg_error_free(err);
+  free(site);
+}
+
+/* new article and FAQ page start as drafts: not published, not checked */
+static void test_new_is_draft(void **state) {
+  char *dir = *state;
+  put_file(dir, "helpgen.yaml", "title: T\n");
+  hg_article a;
+  for (int k = 0; k < 2; k++) {
+    hg_new_opts o = {.kind = k ? HG_NEW_FAQ : HG_NEW_ARTICLE, .path = k ? "b/q" : "b/a"};
+    char *text = create(dir, o, k ? "content/b/q.md" : "content/b/a.md");
+    parse_article(text, &a);
+    assert_true(a.draft);
+    hg_article_clear(&a);
+    free(text);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_fill),
@@ -322,6 +395,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_flow, setup, teardown),
       cmocka_unit_test_setup_teardown(test_site_templates, setup, teardown),
       cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_init, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_new_is_draft, setup, teardown),
   };
   return cmocka_run_group_tests(tests, group_setup, NULL);
 }

@@ -222,7 +222,18 @@ static void test_failed_articles_left_out(void **state) {
   f->s = hg_site_build(f->cfg, f->c, NULL, &f->d);
   assert_int_equal(f->s->narts, 1);
   assert_string_equal(art_title(f->s, 0), "Ok");
-  assert_int_equal(hg_strmap_get(&f->s->by_path, "bad.md", -1), -1);
+  assert_int_equal(hg_strmap_get(&f->s->by_path, "bad.md", -1), HG_SITE_FAILED);
+  /* a link to it is not a second error: the file exists, its own error says what to fix */
+  hg_diags res = {0};
+  char *u = hg_site_resolve(f->s, 0, "", f->s->arts[0].url_dir, "bad.md", false, "content/ok.md",
+                            4, 1, &res);
+  assert_null(u);
+  assert_int_equal(res.len, 0);
+  u = hg_site_resolve(f->s, 0, "", f->s->arts[0].url_dir, "gone.md", false, "content/ok.md", 5,
+                      1, &res);
+  assert_null(u);
+  assert_int_equal(hg_diags_count(&res, HG_ERR), 1);
+  hg_diags_free(&res);
 }
 
 static void test_duplicate_slugs(void **state) {
@@ -441,6 +452,37 @@ static void test_resolve_pretty_links(void **state) {
   assert_int_equal(f->res.len, 0);
 }
 
+/* Links written for the published site ("/payments/refunds/") resolve to
+ * the page with that URL, with or without base_url's path, "index.html"
+ * or a trailing slash; an unknown URL is left as written, without a
+ * finding (it may be a page of another tool on the same host). */
+static void test_resolve_root_absolute_urls(void **state) {
+  fixture *f = *state;
+  write_site(f->dir);
+  build(f, false);
+  expect(from_pay(f, "/payments/refunds/", false), "../../payments/refunds/index.html");
+  expect(from_pay(f, "/payments/refunds", false), "../../payments/refunds/index.html");
+  expect(from_pay(f, "/payments/refunds/index.html", false), "../../payments/refunds/index.html");
+  expect(from_pay(f, "/payments/refunds/?utm=x", false), "../../payments/refunds/index.html");
+  expect(from_pay(f, "/payments/cards/visa-card/", false),
+         "../../payments/cards/visa-card/index.html");
+  expect(from_pay(f, "/payments/", false), "../../payments/index.html"); /* a folder page */
+  expect(from_pay(f, "/", false), "../../index.html");
+  expect(from_pay(f, "/billing/refunds/", false), NULL); /* a file path, not a URL */
+  expect(from_pay(f, "/elsewhere/page/", false), NULL);
+  assert_int_equal(f->res.len, 0);
+  /* images are files, never pages */
+  expect(from_pay(f, "/payments/refunds/", true), NULL);
+  hg_diags_free(&f->res);
+  /* with base_url https://example.com/help/ */
+  free(f->cfg->base_path);
+  f->cfg->base_path = hg_xstrdup("/help/");
+  expect(from_pay(f, "/help/payments/refunds/", false), "../../payments/refunds/index.html");
+  expect(from_pay(f, "/payments/refunds/", false), "../../payments/refunds/index.html");
+  expect(from_pay(f, "/help/", false), "../../index.html");
+  assert_int_equal(f->res.len, 0);
+}
+
 int main(void) {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
   const struct CMUnitTest tests[] = {
@@ -460,6 +502,7 @@ int main(void) {
       T(test_resolve_missing_and_drafts),
       T(test_resolve_files_and_images),
       T(test_resolve_pretty_links),
+      T(test_resolve_root_absolute_urls),
   };
 #undef T
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -50,7 +50,7 @@
 <ul class="hg-cards">
 {{#CATEGORIES}}
 <li class="hg-card">
-<h3 class="hg-card-title">{{#HAS_ICON}}<span class="hg-icon" aria-hidden="true">{{CAT_ICON}}</span>{{/HAS_ICON}}<a href="{{CAT_URL}}">{{CAT_TITLE}}</a></h3>
+<h3 class="hg-card-title">{{#HAS_ICON}}<span class="hg-icon" aria-hidden="true">{{CAT_ICON}}{{CAT_ICON_SVG:none}}</span>{{/HAS_ICON}}<a href="{{CAT_URL}}">{{CAT_TITLE}}</a></h3>
 <p>{{CAT_DESCRIPTION}}</p>
 <ul class="hg-card-links">{{#CAT_SECTIONS}}<li><a href="{{SEC_URL}}">{{SEC_TITLE}}</a></li>{{/CAT_SECTIONS}}</ul>
 <p class="hg-count">{{CAT_COUNT}} {{T_ARTICLES}}</p>

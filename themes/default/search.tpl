@@ -22,7 +22,7 @@
 <h2 id="hg-categories-title">{{T_CATEGORIES}}</h2>
 <ul class="hg-list">
 {{#CATEGORIES}}
-<li>{{#HAS_ICON}}<span class="hg-icon" aria-hidden="true">{{CAT_ICON}}</span>{{/HAS_ICON}}<a href="{{CAT_URL}}">{{CAT_TITLE}}</a><p>{{CAT_DESCRIPTION}}</p></li>
+<li>{{#HAS_ICON}}<span class="hg-icon" aria-hidden="true">{{CAT_ICON}}{{CAT_ICON_SVG:none}}</span>{{/HAS_ICON}}<a href="{{CAT_URL}}">{{CAT_TITLE}}</a><p>{{CAT_DESCRIPTION}}</p></li>
 {{/CATEGORIES}}
 </ul>
 </section>

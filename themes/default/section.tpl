@@ -13,7 +13,7 @@
 <nav class="hg-crumbs" aria-label="Breadcrumb"><ol>{{#BREADCRUMBS}}<li><a href="{{CRUMB_URL}}">{{CRUMB_TITLE}}</a></li>{{/BREADCRUMBS}}<li aria-current="page">{{PAGE_TITLE}}</li></ol></nav>
 {{/HAS_BREADCRUMBS}}
 <header class="hg-page-head">
-<h1>{{#HAS_ICON}}<span class="hg-icon" aria-hidden="true">{{NODE_ICON}}</span>{{/HAS_ICON}}{{NODE_TITLE}}</h1>
+<h1>{{#HAS_ICON}}<span class="hg-icon" aria-hidden="true">{{NODE_ICON}}{{NODE_ICON_SVG:none}}</span>{{/HAS_ICON}}{{NODE_TITLE}}</h1>
 <p class="hg-lead">{{NODE_DESCRIPTION}}</p>
 </header>
 {{#HAS_INTRO}}

@@ -6,17 +6,22 @@
 const MAX_TERM = 64;
 const enc = new TextEncoder();
 const dec = new TextDecoder();
-const FOLD_MAP = { 'ø': 'o', 'æ': 'ae', 'ß': 'ss', 'đ': 'd', 'ł': 'l', 'ı': 'i', '\u2019': "'" };
+const FOLD_MAP = { 'ø': 'o', 'æ': 'ae', 'ß': 'ss', 'đ': 'd', 'ł': 'l', 'ı': 'i', '\u2019': "'", '\u0671': '\u0627', '\u0649': '\u064a', '\u0629': '\u0647' };
+// Marks folding removes: U+0300-U+036F, Arabic harakat and tanween, superscript
+// alef, tatweel, the Hebrew marks of U+0591-U+05C7 (not its punctuation).
+const FOLD_AWAY = /[\u0300-\u036f\u064b-\u0652\u0670\u0640\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7]/g;
 const segmenters = new Map();
 
-// {term, exact}: term is the folded form (NFKD, marks U+0300-U+036F removed,
-// lowercase, ø/æ/ß/đ/ł/ı/’ mapped, NFC); exact the lowercase NFC form, or null
-// when it equals term.
+// {term, exact}: term is the folded form (NFKD, the FOLD_AWAY marks removed,
+// lowercase, ø/æ/ß/đ/ł/ı/’ and Arabic ٱ/ى/ة mapped, alef + madda or hamza
+// (أ إ آ after NFKD) made a bare alef, NFC); exact the lowercase NFC form, or
+// null when it equals term.
 export function fold(w) {
   if (/^[\x00-\x7f]*$/.test(w)) return { term: w.toLowerCase(), exact: null };
   const exact = w.toLowerCase().normalize('NFC');
-  const term = w.normalize('NFKD').toLowerCase().replace(/[\u0300-\u036f]/g, '')
-    .replace(/[øæßđłı\u2019]/g, (c) => FOLD_MAP[c]).normalize('NFC');
+  const term = w.normalize('NFKD').toLowerCase().replace(FOLD_AWAY, '')
+    .replace(/[øæßđłı\u2019\u0671\u0649\u0629]/g, (c) => FOLD_MAP[c])
+    .replace(/\u0627[\u0653-\u0655]+/g, '\u0627').normalize('NFC');
   return { term, exact: exact === term ? null : exact };
 }
 
@@ -36,9 +41,28 @@ function segmenter(lang) {
 // Chromium's "example.com"), so that the C and JS sides agree.
 const RUN = /(?:[\p{L}\p{M}\p{N}\p{Pc}'\u2019]|(?<=\p{N})\.(?=\p{N}))+/gu, ALNUM = /[\p{L}\p{N}]/u;
 
-// Words of text, folded: [{term, exact, start, end}] (UTF-16 offsets).
+// Words of the scripts written without spaces (see noSpaceWord) are followed by the bigrams of their characters (a code point with the marks
+// after it) across the words of a run that touch each other, each a term of
+// its own: the two characters, then BIGRAM_MARK. A word's bigrams come right
+// after it (the one from the word before first), each from the start of its
+// first character's word to the end of its second's. As src/search_tokenize.c.
+export const BIGRAM_MARK = '\u0001';
+// Its first code point of a script other than Common and Inherited (ー, marks) decides.
+const FIRST_SCRIPT = /[^\p{Script=Common}\p{Script=Inherited}]/u;
+function noSpaceWord(term) {
+  const m = FIRST_SCRIPT.exec(term);
+  return !!m && NO_SPACE.test(m[0]);
+}
+const UNIT = /[\s\S]\p{M}*/gu;
+
+// Words of text, folded: [{term, exact, start, end, bigram}] (UTF-16 offsets).
 export function tokenize(text, lang) {
   const out = [];
+  let run = null; // the last word, when it was one without spaces: {start, end, last}
+  const bigram = (a, b, start, end) => {
+    const term = a + b + BIGRAM_MARK;
+    if (enc.encode(term).length <= MAX_TERM) out.push({ term, exact: null, start, end, bigram: true });
+  };
   for (const s of segmenter(lang).segment(text)) {
     if (!s.isWordLike) continue;
     for (const m of s.segment.matchAll(RUN)) {
@@ -46,8 +70,13 @@ export function tokenize(text, lang) {
       const w = m[0].replace(/^['\u2019]+|['\u2019]+$/g, '');
       const f = fold(w);
       if (!f.term || enc.encode(f.term).length > MAX_TERM) continue;
-      const start = s.index + m.index + m[0].search(/[^'\u2019]/);
-      out.push({ term: f.term, exact: f.exact, start, end: start + w.length });
+      const start = s.index + m.index + m[0].search(/[^'\u2019]/), end = start + w.length;
+      out.push({ term: f.term, exact: f.exact, start, end, bigram: false });
+      if (!noSpaceWord(f.term)) { run = null; continue; }
+      const us = f.term.match(UNIT);
+      if (run && run.end === start) bigram(run.last, us[0], run.start, end);
+      for (let i = 1; i < us.length; i++) bigram(us[i - 1], us[i], start, end);
+      run = { start, end, last: us[us.length - 1] };
     }
   }
   return out;
@@ -108,7 +137,7 @@ function frontCoded(bytes, row) {
 function parseShard(bytes) {
   const terms = new Map(), list = [];
   frontCoded(bytes, (term, r) => {
-    const df = r.v(), len = r.v(), e = { term, df, at: r.p, bytes };
+    const df = r.v(), len = r.v(), e = { term, df, at: r.p, end: r.p + len, bytes };
     r.p += len;
     terms.set(term, e);
     list.push(e);
@@ -151,8 +180,32 @@ function postings(e, ndocs, QS) { // QS: 2 << qbits
     for (let c = r.v(), d = 0; c > 0; c--) { d += r.v(); set.add(d); }
     variants.set(form, set);
   }
-  Object.assign(e, { docs, q, variants });
+  // a term of a stem group ends with its stem (src/search.c: stemming)
+  let stem = null;
+  if (r.p < e.end) { // front-coded against the term
+    const shared = r.v(), t = enc.encode(e.term), suffix = r.bytes(r.v()), s = new Uint8Array(shared + suffix.length);
+    s.set(t.subarray(0, shared));
+    s.set(suffix, shared);
+    stem = dec.decode(s);
+  }
+  Object.assign(e, { docs, q, variants, stem });
   return e;
+}
+
+// The terms of a stem key's group ("<stem>\u0002", df 0), most documents first.
+export const STEM_MARK = '\u0002';
+function stemGroup(e) {
+  if (!e.group) {
+    const r = new Reader(e.bytes, e.at), stem = enc.encode(e.term.slice(0, -1));
+    e.group = [];
+    for (let n = r.v(); n > 0; n--) { // front-coded against the stem
+      const shared = r.v(), suffix = r.bytes(r.v()), t = new Uint8Array(shared + suffix.length);
+      t.set(stem.subarray(0, shared));
+      t.set(suffix, shared);
+      e.group.push(dec.decode(t));
+    }
+  }
+  return e.group;
 }
 
 async function gunzip(buf) {
@@ -161,8 +214,52 @@ async function gunzip(buf) {
 }
 
 const TITLE = 0.5; // a word in the title adds this share of smax
+// A run of words without spaces found whole (every bigram of its characters,
+// the mean of their scores) weighs more than its words found apart.
+const W_BIGRAM = 1.2, MAX_BIGRAMS = 16;
+
+// At most max of list, spread evenly, the first and the last kept.
+function sample(list, max) {
+  if (list.length <= max) return list;
+  return Array.from({ length: max }, (_, i) => list[Math.round(i * (list.length - 1) / (max - 1))]);
+}
+
+// The words of toks (bigrams dropped), each word of a script without spaces
+// with .run: {bigrams} shared by the words of its run (words that touch).
+function runs(toks) {
+  const out = [];
+  let run = null, last = null;
+  for (const t of toks) {
+    if (t.bigram) { if (run) run.bigrams.push(t.term); continue; }
+    if (!noSpaceWord(t.term)) run = null;
+    else if (!run || !last || last.end !== t.start) run = { bigrams: [] };
+    out.push({ ...t, run });
+    last = t;
+  }
+  return out;
+}
+const W_STEM = 0.8, MAX_STEMS = 8;
 const W_PREFIX = 0.7, W_SPLIT = 0.9, W_SYNONYM = 0.8, W_TYPO = [1, 0.5, 0.3], EXACT_BONUS = 1.15, PROMOTED_BOOST = 1.1;
 const MAX_WORDS = 10, MAX_EXPANSIONS = 30, MAX_PREFIX_SHARDS = 3, MAX_TYPO = 4;
+
+// Opened from disk, fetch() of a file:// URL is refused: every index file
+// has a twin NAME.js that puts its bytes (base64) in a global under its own
+// URL; a script element may load it where fetch may not.
+function scriptFile(url) {
+  return new Promise((resolve, reject) => {
+    const s = document.createElement('script');
+    s.src = `${url}.js`;
+    s.onload = () => {
+      const all = self.__hgSearchFiles || {}, d = all[s.src];
+      delete all[s.src];
+      s.remove();
+      if (typeof d !== 'string') reject(new Error(`search: ${s.src} holds no index file`));
+      else resolve(Uint8Array.from(atob(d), (c) => c.charCodeAt(0)));
+    };
+    s.onerror = () => { s.remove(); reject(new Error(`search: cannot load ${s.src}`)); };
+    document.head.appendChild(s);
+  });
+}
 
 export class SearchIndex {
   // manifestUrl: absolute URL of manifest.bin (a stable name, so pages do
@@ -184,6 +281,7 @@ export class SearchIndex {
       p = (async () => {
         let b;
         if (this.get) b = await this.get(url);
+        else if (typeof location !== 'undefined' && location.protocol === 'file:') b = await scriptFile(url);
         else {
           // the manifest is revalidated every time; a content-hashed file
           // that is gone means the manifest we hold is older than the site
@@ -266,7 +364,9 @@ export class SearchIndex {
   async expand(prefix) {
     const found = [];
     for (const i of this.prefixShards(prefix)) {
-      for (const e of (await this.shard(i)).list) if (e.term.startsWith(prefix) && e.term !== prefix) found.push(e);
+      for (const e of (await this.shard(i)).list) {
+        if (e.term.startsWith(prefix) && e.term !== prefix && e.df && !e.term.endsWith(BIGRAM_MARK)) found.push(e); // nor stem keys (df 0)
+      }
     }
     return found.sort((a, b) => b.df - a.df).slice(0, MAX_EXPANSIONS);
   }
@@ -312,6 +412,30 @@ export class SearchIndex {
     return null;
   }
 
+  // Other index terms of the same stem as a word (the build stemmed them: the
+  // browser runs no stemmer), most documents first. A word that is a term
+  // names its stem; one that is not tries its prefixes as stem keys (down to
+  // 3 code points and at most 3 shorter), longest first.
+  async stems(word, own) {
+    if (!this.m.stemmer) return [];
+    const cps = [...word];
+    if (cps.length < 3 || /^\p{N}/u.test(word) || NO_SPACE.test(word)) return [];
+    let keys;
+    if (own) {
+      postings(own, this.n, 2 << this.m.qbits);
+      keys = own.stem ? [own.stem] : [];
+    } else {
+      keys = [];
+      for (let k = cps.length; k >= Math.max(3, cps.length - 3); k--) keys.push(cps.slice(0, k).join(''));
+    }
+    await Promise.all([...new Set(keys.map((k) => this.shardOf(k + STEM_MARK)))].map((i) => this.shard(i)));
+    for (const k of keys) {
+      const e = await this.entry(k + STEM_MARK);
+      if (e && !e.df) return stemGroup(e).filter((t) => t !== word).slice(0, MAX_STEMS);
+    }
+    return [];
+  }
+
   idf(df) { return Math.log(1 + (this.n - df + 0.5) / (df + 0.5)); }
 
   // Groups query tokens into words; a multi-word synonym entry found in the
@@ -330,7 +454,7 @@ export class SearchIndex {
         }
         if (w) break;
       }
-      words.push(w || { term: toks[i].term, exact: toks[i].exact });
+      words.push(w || { term: toks[i].term, exact: toks[i].exact, run: toks[i].run });
     }
     return words;
   }
@@ -356,7 +480,7 @@ export class SearchIndex {
 
   async run(query, options = {}) {
     await this.load();
-    const toks = tokenize(query, this.lang), words = this.words(toks);
+    const toks = runs(tokenize(query, this.lang)), words = this.words(toks);
     const res = { query, words, results: [], terms: new Set(), prefixes: [] };
     if (!words.length || !this.n) return res;
     const open = !/[\s\p{P}]$/u.test(query) && options.prefix !== false;
@@ -371,6 +495,9 @@ export class SearchIndex {
       }
       w.prefix = !w.phrase && ((open && wi === words.length - 1) || NO_SPACE.test(w.term)) &&
         ([...w.term].length >= 2 || NO_SPACE.test(w.term));
+      // a word of a run without spaces also matches where the document holds
+      // every bigram of the run, however either side cut it into words
+      if (w.run && w.run.bigrams.length) add(wi, sample(w.run.bigrams, MAX_BIGRAMS), W_BIGRAM, 'bigram');
     });
     // fetch every shard needed for exact, synonym and prefix terms at once
     const need = new Set();
@@ -390,11 +517,22 @@ export class SearchIndex {
     const entries = new Map();
     const look = async (t) => { if (!entries.has(t)) entries.set(t, await this.entry(t)); return entries.get(t); };
     for (const c of clauses) for (const t of c.terms) await look(t);
+    // the other inflections of each word (stems resolved at build time)
+    const stemWork = [];
+    words.forEach((w, wi) => {
+      if (w.phrase) return;
+      stemWork.push(this.stems(w.term, entries.get(w.term)).then((ts) => ts.forEach((t) => add(wi, [t], W_STEM, 'stem'))));
+    });
+    await Promise.all(stemWork);
+    await Promise.all(clauses.map((c) => Promise.all(c.terms.map(look))));
     const typoWork = [];
     words.forEach((w, wi) => {
       if (w.phrase) return;
       let df = 0;
-      for (const c of clauses) if (c.wi === wi && c.terms.length === 1) df += (entries.get(c.terms[0]) || { df: 0 }).df;
+      for (const c of clauses) {
+        if (c.wi !== wi) continue;
+        if (c.kind === 'bigram') { if (c.terms.every((t) => entries.get(t))) df += 2; } else if (c.terms.length === 1) df += (entries.get(c.terms[0]) || { df: 0 }).df;
+      }
       if (df >= 2) return;
       typoWork.push(this.typos(w.term).then((cands) => cands.forEach((t) => add(wi, [t.term], W_TYPO[t.d], 'typo'))));
       // a word of a script without spaces that the browser's dictionary left
@@ -427,7 +565,7 @@ export class SearchIndex {
         const es = c.terms.map((t) => entries.get(t));
         if (es.some((e) => !e)) continue;
         for (const e of es) postings(e, N, 2 << this.m.qbits);
-        const idf = (e) => (c.kind === 'exact' && !w.prefix ? this.idf(e.df) : Math.min(cap, this.idf(e.df)));
+        const idf = (e) => (c.kind === 'bigram' ? this.idf(e.df) / es.length : c.kind === 'exact' && !w.prefix ? this.idf(e.df) : Math.min(cap, this.idf(e.df)));
         let acc; // doc -> score, for a clause of several terms (all must match)
         if (es.length > 1) {
           acc = null;
@@ -496,8 +634,11 @@ export class SearchIndex {
 // about max characters around the best cluster of matches, or null when text
 // has no match.
 export function highlight(text, res, lang, max = 0) {
-  const toks = tokenize(text || '', lang);
-  const hit = (t) => res.terms.has(t.term) || res.prefixes.some((p) => t.term.startsWith(p));
+  const all = tokenize(text || '', lang), toks = all.filter((t) => !t.bigram);
+  // a word is marked when it matched, or lies under a bigram that did
+  const spans = all.filter((t) => t.bigram && res.terms.has(t.term));
+  const hit = (t) => res.terms.has(t.term) || res.prefixes.some((p) => t.term.startsWith(p)) ||
+    spans.some((b) => b.start <= t.start && t.end <= b.end);
   const marks = toks.filter(hit);
   if (!marks.length) return null;
   let from = 0, to = text.length;
@@ -530,16 +671,25 @@ export function highlight(text, res, lang, max = 0) {
 }
 
 // ---- UI -------------------------------------------------------------------------
+// English; the page's own strings (the theme's i18n files, written by
+// partials/footer.tpl as data-* of [data-hg-search-strings]) replace them.
 const T = {
   noResults: 'No results for “%s”.',
   contact: 'Still need help? Contact us:',
   all: 'See all results',
   count: '%d results for “%s”',
+  countOne: '1 result for “%s”',
   more: 'Show more',
   category: 'Category',
   tags: 'Tags',
   any: 'All',
 };
+
+const countText = (n, q) => (n === 1 && T.countOne ? T.countOne : T.count).replace('%d', n).replace('%s', q);
+
+// Results the dropdown shows at first and adds at a time (PageDown past the
+// last one, or scrolling to it); PageUp/PageDown move by PAGE_STEP.
+const DROPDOWN = 8, PAGE_STEP = 5;
 
 function h(tag, attrs, ...kids) {
   const el = document.createElement(tag);
@@ -608,7 +758,7 @@ function enhance(form) {
   const live = h('p', { class: 'visually-hidden', role: 'status' }); // announces the result count
   form.append(box, live);
   Object.entries({ role: 'combobox', 'aria-autocomplete': 'list', 'aria-expanded': 'false', 'aria-controls': id }).forEach(([k, v]) => input.setAttribute(k, v));
-  let seq = 0, active = -1, options = [], timer = 0, lastQuery = '', empty = '';
+  let seq = 0, active = -1, options = [], timer = 0, lastQuery = '', empty = '', cur = null;
   const close = () => { box.hidden = true; input.setAttribute('aria-expanded', 'false'); input.removeAttribute('aria-activedescendant'); active = -1; };
   const setActive = (i) => {
     options.forEach((o, k) => o.setAttribute('aria-selected', String(k === i)));
@@ -616,45 +766,66 @@ function enhance(form) {
     if (i >= 0) { input.setAttribute('aria-activedescendant', options[i].id); options[i].scrollIntoView({ block: 'nearest' }); } else input.removeAttribute('aria-activedescendant');
   };
   const allUrl = (q) => { const u = new URL(resultsPage(form), document.baseURI); u.searchParams.set('q', q); return u.href; };
-  const run = async () => {
-    const q = input.value.trim(), my = ++seq, idx = getIndex();
-    if (!q || !idx) { close(); box.replaceChildren(); return; }
-    let res;
-    try { res = await idx.search(input.value); } catch (e) { console.error(e); return; }
-    const top = res.results.slice(0, 6);
-    const links = await Promise.all(top.map((r) => resultLink(idx, r, res, lang, 120).catch(() => null)));
-    if (my !== seq) return;
-    lastQuery = q;
-    const ul = h('ul', { role: 'listbox', 'aria-label': input.getAttribute('placeholder') || 'Search' });
-    options = [];
-    links.forEach((l, k) => {
+  // Appends the next results of the current query to the list (up to n more).
+  const more = async (n) => {
+    const c = cur;
+    if (!c || c.loading || c.shown >= c.res.results.length) return false;
+    c.loading = true;
+    const next = c.res.results.slice(c.shown, c.shown + n);
+    const links = await Promise.all(next.map((r) => resultLink(c.idx, r, c.res, lang, 120).catch(() => null)));
+    c.loading = false;
+    if (c !== cur) return false;
+    links.forEach((l, j) => {
       if (!l) return;
+      const k = c.shown + j;
       // the link itself is the option (an option must not hold a focusable element)
       Object.entries({ role: 'option', id: `${id}-${k}`, 'aria-selected': 'false', tabindex: '-1' }).forEach(([a, v]) => l.a.setAttribute(a, v));
-      l.a.addEventListener('click', () => beacon({ type: 'click', q, url: l.doc.url, rank: k + 1 }));
+      l.a.addEventListener('click', () => beacon({ type: 'click', q: c.q, url: l.doc.url, rank: k + 1 }));
       options.push(l.a);
-      ul.append(h('li', { role: 'none' }, l.a));
+      c.ul.append(h('li', { role: 'none' }, l.a));
     });
+    c.shown += next.length;
+    return true;
+  };
+  const run = async () => {
+    const raw = input.value, q = raw.trim(), my = ++seq, idx = getIndex();
+    if (!q || !idx) { close(); box.replaceChildren(); cur = null; return; }
+    let res;
+    try { res = await idx.search(raw); } catch (e) { console.error(e); return; }
+    if (my !== seq) return;
+    const ul = h('ul', { role: 'listbox', 'aria-label': input.getAttribute('placeholder') || 'Search' });
+    const c = { idx, res, q, raw, ul, shown: 0, loading: false };
+    cur = c;
+    options = [];
+    await more(DROPDOWN);
+    if (my !== seq) return;
+    lastQuery = q;
     if (!options.length) {
       box.replaceChildren(h('p', { class: 'hg-search-empty', role: 'status', text: T.noResults.replace('%s', q) }), contactLinks() || '');
       if (empty !== q) { empty = q; clearTimeout(form.hgBeacon); form.hgBeacon = setTimeout(() => { if (lastQuery === q && !options.length) beacon({ type: 'no_results', q }); }, 1500); }
     } else {
-      box.replaceChildren(ul, h('p', { class: 'hg-search-all' }, h('a', { href: allUrl(q), text: T.all })));
+      const n = res.results.length;
+      box.replaceChildren(ul, h('p', { class: 'hg-search-all' }, h('a', { href: allUrl(raw), text: n > c.shown ? `${T.all} (${n})` : T.all })));
     }
-    live.textContent = T.count.replace('%d', res.results.length).replace('%s', q);
+    live.textContent = countText(res.results.length, q);
     active = -1;
     box.hidden = false;
     input.setAttribute('aria-expanded', 'true');
   };
+  // scrolling the list to its end shows the next results
+  box.addEventListener('scroll', () => { if (box.scrollTop + box.clientHeight >= box.scrollHeight - 40) more(DROPDOWN); });
   input.addEventListener('focus', () => { const idx = getIndex(); if (idx) idx.load().catch(() => {}); });
   input.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(run, 60); });
-  input.addEventListener('keydown', (e) => {
-    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-      if (box.hidden) { if (input.value.trim()) run(); return; }
+  input.addEventListener('keydown', async (e) => {
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp' || e.key === 'PageDown' || e.key === 'PageUp') {
+      if (box.hidden) { if (input.value.trim() && e.key.startsWith('Arrow')) run(); return; }
       e.preventDefault();
       if (!options.length) return;
+      const down = e.key === 'ArrowDown' || e.key === 'PageDown', step = e.key.startsWith('Page') ? PAGE_STEP : 1;
+      if (down && active + step >= options.length) await more(Math.max(DROPDOWN, step));
       const n = options.length;
-      setActive(e.key === 'ArrowDown' ? (active + 1) % n : (active <= 0 ? n - 1 : active - 1));
+      if (step === 1) setActive(down ? (active + 1) % n : (active <= 0 ? n - 1 : active - 1));
+      else setActive(down ? Math.min(n - 1, active + step) : Math.max(0, active - step));
     } else if (e.key === 'Enter') {
       if (active >= 0 && !box.hidden) { e.preventDefault(); options[active].click(); }
     } else if (e.key === 'Escape') {
@@ -662,9 +833,8 @@ function enhance(form) {
     }
   });
   form.addEventListener('submit', (e) => {
-    const q = input.value.trim();
     e.preventDefault();
-    if (q) location.href = allUrl(q);
+    if (input.value.trim()) location.href = allUrl(input.value);
   });
   document.addEventListener('click', (e) => { if (!form.contains(e.target)) close(); });
   form.addEventListener('focusout', (e) => { if (e.relatedTarget && !form.contains(e.relatedTarget)) close(); });
@@ -672,12 +842,14 @@ function enhance(form) {
 
 // The results page: fills [data-hg-search-results] from ?q= (&category= &tag=).
 async function resultsView(el) {
-  const idx = getIndex(), params = new URLSearchParams(location.search), q = (params.get('q') || '').trim();
+  // the query as typed: its last word is a prefix here as in the dropdown
+  // (unless it ends in a space), one engine and one ranking for both
+  const idx = getIndex(), params = new URLSearchParams(location.search), raw = params.get('q') || '', q = raw.trim();
   const lang = document.documentElement.lang || 'en';
   for (const i of document.querySelectorAll('form.hg-search input[name="q"]')) if (!i.value) i.value = q;
   if (!q || !idx) return;
   const fallback = document.querySelector('[data-hg-search-fallback]');
-  const res = await idx.search(q, { prefix: false });
+  const res = await idx.search(raw);
   const tags = res.results.length ? await idx.tags() : new Map();
   let cat = params.get('category') || '', tag = params.get('tag') || '', shown = 10;
   const status = h('p', { class: 'hg-search-count', role: 'status' });
@@ -712,7 +884,7 @@ async function resultsView(el) {
     const u = new URL(location.href);
     for (const [k, v] of [['category', cat], ['tag', tag]]) if (v) u.searchParams.set(k, v); else u.searchParams.delete(k);
     history.replaceState(null, '', u.href);
-    status.textContent = T.count.replace('%d', hits.length).replace('%s', q);
+    status.textContent = countText(hits.length, q);
     const links = await Promise.all(hits.slice(0, shown).map((r) => resultLink(idx, r, res, lang, 240).catch(() => null)));
     list.replaceChildren(...links.filter(Boolean).map((l, k) => {
       l.a.addEventListener('click', () => beacon({ type: 'click', q, url: l.doc.url, rank: k + 1 }));
@@ -733,7 +905,10 @@ async function resultsView(el) {
 
 function init() {
   const strings = document.querySelector('[data-hg-search-strings]');
-  if (strings) { try { Object.assign(T, JSON.parse(strings.textContent)); } catch { /* keep English */ } }
+  if (strings) {
+    for (const [k, v] of Object.entries(strings.dataset)) if (k in T && v) T[k] = v;
+    if (strings.textContent.trim()) { try { Object.assign(T, JSON.parse(strings.textContent)); } catch { /* keep these */ } }
+  }
   document.querySelectorAll('form.hg-search').forEach(enhance);
   const el = document.querySelector('[data-hg-search-results]');
   if (el) resultsView(el).catch((e) => console.error(e));

@@ -14,10 +14,17 @@
 <meta property="og:type" content="website">
 <meta name="generator" content="{{GENERATOR}}">
 <meta name="color-scheme" content="light dark">
-{{#HAS_LOGO}}
-<link rel="icon" href="{{LOGO_URL}}">
-{{/HAS_LOGO}}
+{{#HAS_OG_IMAGE}}
+<meta property="og:image" content="{{OG_IMAGE_URL}}">
+<meta name="twitter:card" content="summary_large_image">
+{{/HAS_OG_IMAGE}}
+{{#HAS_FAVICON}}
+<link rel="icon" href="{{FAVICON_URL}}">
+{{/HAS_FAVICON}}
 <link rel="stylesheet" href="{{ASSET_STYLE_CSS}}">
+{{#HAS_BRAND}}
+<style>{{BRAND_CSS:none}}</style>
+{{/HAS_BRAND}}
 {{#HAS_FEED}}
 <link rel="alternate" type="application/atom+xml" title="{{SITE_TITLE}}" href="{{FEED_URL}}">
 {{/HAS_FEED}}

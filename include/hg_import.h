@@ -102,6 +102,13 @@ char *hg_import_fix_anchors(hg_import_report *r, hg_import_page *pages, size_t i
                             const hg_strmap *by_dst);
 void hg_import_page_clear(hg_import_page *p);
 
+/* The files below root (sorted, relative to root) through the build's
+ * walker (hg_walk_files): names starting with '.' left out, symbolic links
+ * followed only inside fence (loops, dangling links and links that leave
+ * it are notes in r). False with err when root cannot be walked. */
+bool hg_import_list_files(hg_import_report *r, const char *root, const char *fence, char ***out,
+                          size_t *n, hg_error **err);
+
 /* The docusaurus kind (import_docusaurus.c): the current docs/ of a
  * Docusaurus site into one content/ tree. */
 bool hg_import_docusaurus(const hg_import_opts *o, const char *dir, hg_import_report *r,

@@ -15,6 +15,7 @@
 #include "hg_import.h"
 #include "hg_markdown.h"
 #include "hg_value.h"
+#include "hg_walk.h"
 
 typedef struct {
   char *src;    /* path under docs/ ("guides/testing.mdx") */
@@ -647,6 +648,16 @@ void hg_import_page_clear(hg_import_page *p) {
   memset(p, 0, sizeof *p);
 }
 
+bool hg_import_list_files(hg_import_report *r, const char *root, const char *fence, char ***out,
+                          size_t *n, hg_error **err) {
+  hg_diags d = {0};
+  bool ok = hg_walk_files(root, fence, NULL, false, out, n, &d, err);
+  for (size_t i = 0; i < d.len; i++)
+    hg_import_note_add(r, d.items[i].path, d.items[i].line, "", "%s (not imported)", d.items[i].msg);
+  hg_diags_free(&d);
+  return ok;
+}
+
 /* The source line where "#frag" first appears (for the report), else 0. */
 static int frag_line(const hg_import_page *p, const char *frag, size_t n) {
   const char *t = p->src_text ? p->src_text : "";
@@ -884,10 +895,6 @@ static void collect_aliases(dctx *c) {
   hg_strmap_free(&taken);
 }
 
-static int cmp_str(const void *x, const void *y) {
-  return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
 bool hg_import_docusaurus(const hg_import_opts *o, const char *dir, hg_import_report *r,
                           hg_error **err) {
   dctx c = {0};
@@ -925,8 +932,14 @@ bool hg_import_docusaurus(const hg_import_opts *o, const char *dir, hg_import_re
   free(vd);
   char **files = NULL;
   size_t nf = 0;
-  hg_list_files(c.docs, &files, &nf); /* follows symlinks: a linked page is read as a file */
-  qsort(files, nf, sizeof *files, cmp_str);
+  /* a link to a page inside the site (versioned_docs/) is read as a file */
+  if (!hg_import_list_files(r, c.docs, o->source, &files, &nf, err)) {
+    free(c.docs);
+    free(c.base_url);
+    for (size_t i = 0; i < nf; i++) free(files[i]);
+    free(files);
+    return false;
+  }
   for (size_t i = 0; i < nf; i++) {
     const char *src = files[i];
     char *full = hg_path_join(c.docs, src);

@@ -269,10 +269,6 @@ static bool write_page(mctx *c, mpage *p, size_t i, hg_import_page *pages, const
   return ok;
 }
 
-static int cmp_str(const void *x, const void *y) {
-  return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
 bool hg_import_mkdocs(const hg_import_opts *o, const char *dir, hg_import_report *r,
                       hg_error **err) {
   mctx c = {0};
@@ -323,8 +319,15 @@ bool hg_import_mkdocs(const hg_import_opts *o, const char *dir, hg_import_report
   }
   char **files = NULL;
   size_t nf = 0;
-  hg_list_files(c.docs, &files, &nf);
-  qsort(files, nf, sizeof *files, cmp_str);
+  if (!hg_import_list_files(r, c.docs, o->source, &files, &nf, err)) {
+    for (size_t i = 0; i < nf; i++) free(files[i]);
+    free(files);
+    free(c.docs);
+    free(c.cfg_path);
+    hg_buf_free(&c.append);
+    hg_value_free(cfg);
+    return false;
+  }
   for (size_t i = 0; i < nf; i++) {
     const char *src = files[i];
     char *full = hg_path_join(c.docs, src);

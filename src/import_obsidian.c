@@ -523,10 +523,6 @@ static bool write_note(octx *c, onote *p, hg_error **err) {
   return ok;
 }
 
-static int cmp_str(const void *x, const void *y) {
-  return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
 bool hg_import_obsidian(const hg_import_opts *o, const char *dir, hg_import_report *r,
                         hg_error **err) {
   octx c = {0};
@@ -536,8 +532,13 @@ bool hg_import_obsidian(const hg_import_opts *o, const char *dir, hg_import_repo
   hg_value *publish = read_settings(&c);
   char **files = NULL;
   size_t nf = 0;
-  hg_list_files(o->source, &files, &nf); /* names starting with '.' (.obsidian/) skipped */
-  qsort(files, nf, sizeof *files, cmp_str);
+  /* names starting with '.' (.obsidian/) are left out */
+  if (!hg_import_list_files(r, o->source, o->source, &files, &nf, err)) {
+    hg_value_free(publish);
+    for (size_t i = 0; i < nf; i++) free(files[i]);
+    free(files);
+    return false;
+  }
   hg_strmap dsts = {0}, skipped = {0};
   char *publish_path = hg_strdup_printf("%s/.obsidian/publish.json", o->source);
   for (size_t i = 0; i < nf; i++) {

@@ -36,6 +36,11 @@ typedef struct {
   hg_strmap by_src;
   long order;
   hg_buf append; /* what auto_append adds to every page */
+  char **sec_dir;      /* nav sections whose pages are one folder without an index.md */
+  const char **sec_title;
+  long *sec_weight;
+  int *sec_line;
+  size_t nsec;
 } mctx;
 
 static char *dst_of(const char *src, bool *folder) {
@@ -58,6 +63,36 @@ static void walk_nav(mctx *c, const hg_value *nav, const char *section, int dept
       target = it->items[0];
     }
     if (target->type == HG_V_LIST) {
+      /* a section is a folder only when its pages are that folder's */
+      char *dir = NULL;
+      bool one = true, has_index = false;
+      for (size_t k = 0; k < target->len; k++) {
+        const hg_value *ch = target->items[k];
+        if (ch->type == HG_V_MAP && ch->len == 1) ch = ch->items[0];
+        const char *cp = hg_value_str(ch);
+        if (!cp || hg_url_has_scheme(cp)) continue;
+        char *d = hg_path_dirname(cp);
+        if (!dir) dir = d;
+        else one = one && !strcmp(dir, d), free(d);
+        const char *b = hg_path_basename(cp);
+        has_index = has_index || !strcmp(b, "index.md") || !strcmp(b, "README.md");
+      }
+      if (title && one && !has_index && dir && strcmp(dir, ".")) {
+        /* the folder gets an _index.md with the section's title */
+        c->sec_dir = hg_xrealloc(c->sec_dir, (c->nsec + 1) * sizeof *c->sec_dir);
+        c->sec_title = hg_xrealloc(c->sec_title, (c->nsec + 1) * sizeof *c->sec_title);
+        c->sec_weight = hg_xrealloc(c->sec_weight, (c->nsec + 1) * sizeof *c->sec_weight);
+        c->sec_line = hg_xrealloc(c->sec_line, (c->nsec + 1) * sizeof *c->sec_line);
+        c->sec_dir[c->nsec] = hg_xstrdup(dir);
+        c->sec_title[c->nsec] = title;
+        c->sec_weight[c->nsec] = c->order + 10;
+        c->sec_line[c->nsec++] = it->line;
+      } else if (title && (!one || !has_index))
+        hg_import_note_add(c->r, c->cfg_path, it->line,
+                           "move its pages into one folder with an index.md to keep the section",
+                           "nav section '%s' %s: helpgen's navigation follows folders", title,
+                           !one ? "groups pages of several folders" : "has no index page of its folder");
+      free(dir);
       walk_nav(c, target, title, depth + 1);
       continue;
     }
@@ -393,6 +428,25 @@ bool hg_import_mkdocs(const hg_import_opts *o, const char *dir, hg_import_report
   size_t npages = 0;
   for (size_t i = 0; ok && i < c.n; i++)
     if (c.v[i].ok) ok = write_page(&c, &c.v[i], i, pages, &by_dst, err), npages++;
+  for (size_t i = 0; ok && i < c.nsec; i++) {
+    char *path = hg_strdup_printf("%s/content/%s/_index.md", dir, c.sec_dir[i]);
+    char *pdir = hg_path_dirname(path);
+    if (hg_is_file(path)) {
+      hg_import_note_add(r, c.cfg_path, c.sec_line[i], "",
+                         "nav section '%s': its folder %s has a page already, which keeps its "
+                         "title", c.sec_title[i], c.sec_dir[i]);
+    } else if (hg_is_dir(pdir)) {
+      hg_buf y = HG_BUF_INIT;
+      hg_buf_puts(&y, "---\ntitle: ");
+      hg_import_put_yaml_str(&y, c.sec_title[i]);
+      hg_buf_printf(&y, "\nweight: %ld\n---\n", c.sec_weight[i]);
+      ok = hg_write_file(path, y.data, y.len, err);
+      if (ok) r->folders++;
+      hg_buf_free(&y);
+    }
+    free(pdir);
+    free(path);
+  }
   if (ok) {
     const char *name = hg_value_str(hg_value_get(cfg, "site_name"));
     hg_buf y = HG_BUF_INIT;
@@ -423,6 +477,8 @@ bool hg_import_mkdocs(const hg_import_opts *o, const char *dir, hg_import_report
   free(files);
   hg_strmap_free(&c.by_src);
   hg_buf_free(&c.append);
+  for (size_t i = 0; i < c.nsec; i++) free(c.sec_dir[i]);
+  free(c.sec_dir), free(c.sec_title), free(c.sec_weight), free(c.sec_line);
   hg_value_free(cfg);
   free(c.docs);
   free(c.cfg_path);

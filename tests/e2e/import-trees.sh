@@ -176,7 +176,7 @@ S="$T/mkdocs"
 hg "$T/mkdocs.log" import mkdocs "$FX" -o "$S"
 expect_rc "import mkdocs (mkdocs.yml has !ENV and !!python/name: tags)" 0 "$RC" "$T/mkdocs.log"
 has "the summary line counts pages and folder pages" "$T/mkdocs.log" \
-  "imported 3 articles, 2 folders and 0 files in 1 language"
+  "imported 5 articles, 3 folders and 0 files in 1 language"
 builds_clean "$S" mkdocs
 C="$S/content"
 R="$S/import-report.txt"
@@ -188,6 +188,8 @@ has "the nav section titles the folder" "$C/guide/_index.md" 'title: "Guide"'
 has "nav order is the weight" "$C/guide/start.md" "weight: 30"
 has "nav order is the weight (a bare path)" "$C/guide/advanced.md" "weight: 40"
 has "a page outside the nav goes last" "$C/blog/news.md" "weight: 100000"
+has "a nav section of one folder without an index.md titles the folder" "$C/recipes/_index.md" 'title: "Recipes"'
+has "report: a nav section of the docs root" "$R" "mkdocs/mkdocs.yml:28: nav section 'Extras' has no index page of its folder"
 has "front matter is kept" "$C/guide/start.md" '"icon": "material/rocket"'
 has "date.created is the date" "$C/guide/advanced.md" "date: 2024-03-01"
 has "categories are tags" "$C/guide/advanced.md" 'tags: ["Power users"]'

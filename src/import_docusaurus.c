@@ -59,17 +59,21 @@ static char *stem_of(const char *name) {
   return dot ? hg_xstrndup(name, (size_t)(dot - name)) : hg_xstrdup(name);
 }
 
-/* baseUrl: '...' of docusaurus.config.js, read as text (the file is
- * JavaScript; only this one string literal is taken). */
-static char *read_base_url(const char *source) {
+/* `key: '...'` of docusaurus.config.js (baseUrl, title), read as text (the
+ * file is JavaScript; only the first such string literal is taken). */
+static char *read_config_str(const char *source, const char *key) {
   char *p = hg_path_join(source, "docusaurus.config.js");
   size_t len;
   char *t = hg_is_file(p) ? hg_read_file(p, &len, NULL) : NULL;
   free(p);
   if (!t) return NULL;
-  char *u = NULL, *k = strstr(t, "baseUrl");
+  char *u = NULL, *k = t;
+  size_t kl = strlen(key);
+  while ((k = strstr(k, key)) && ((k > t && (isalnum((unsigned char)k[-1]) || k[-1] == '_')) ||
+                                  (k[kl] != ':' && k[kl] != ' ')))
+    k += kl;
   if (k) {
-    k += 7;
+    k += kl;
     while (*k == ' ' || *k == ':' || *k == '\t') k++;
     if (*k == '\'' || *k == '"') {
       char *e = strchr(k + 1, *k);
@@ -903,7 +907,16 @@ bool hg_import_docusaurus(const hg_import_opts *o, const char *dir, hg_import_re
   c.r = r;
   char *docs = hg_path_join(o->source, "docs");
   c.docs = hg_is_dir(docs) ? docs : (free(docs), hg_xstrdup(o->source));
-  c.base_url = read_base_url(o->source);
+  c.base_url = read_config_str(o->source, "baseUrl");
+  for (size_t i = 0; i < 2; i++) {
+    char *sb = hg_path_join(o->source, i ? "sidebars.ts" : "sidebars.js");
+    if (hg_is_file(sb))
+      hg_import_note_add(r, sb, 0, "set sidebar_position or a _category_ position where the "
+                                   "order differs",
+                         "the sidebar file is JavaScript, not read: the order comes from "
+                         "sidebar_position and _category_ files");
+    free(sb);
+  }
   /* older versions: the current docs only */
   char *vd = hg_path_join(o->source, "versioned_docs");
   if (hg_is_dir(vd)) {
@@ -1073,12 +1086,17 @@ bool hg_import_docusaurus(const hg_import_opts *o, const char *dir, hg_import_re
       ok = write_category(&c, files[i], err);
   }
   if (ok) {
-    char *cfg = hg_strdup_printf("# Written by helpgen import docusaurus from %s (see "
-                                 "import-report.txt)\ntitle: \"Help Center\"\n", o->source);
+    char *title = read_config_str(o->source, "title");
+    hg_buf y = HG_BUF_INIT;
+    hg_buf_printf(&y, "# Written by helpgen import docusaurus from %s (see import-report.txt)\n"
+                      "title: ", o->source);
+    hg_import_put_yaml_str(&y, title && *title ? title : "Help Center");
+    hg_buf_putc(&y, '\n');
+    free(title);
     char *path = hg_path_join(dir, "helpgen.yaml");
-    ok = hg_write_file(path, cfg, strlen(cfg), err);
+    ok = hg_write_file(path, y.data, y.len, err);
     free(path);
-    free(cfg);
+    hg_buf_free(&y);
     r->languages = 1;
   }
   if (ok && !npages) {

@@ -115,6 +115,8 @@ R="$S/import-report.txt"
 check ".mdx pages become .md" test -f "$C/guides/first-steps.md"
 check "the current version only" test ! -e "$C/versioned_docs"
 check "a partial is no page of its own" test ! -e "$C/guides/_shared"
+has "the config's title is the site's" "$S/helpgen.yaml" 'title: "Example Docs"'
+has "report: sidebars.js is not read" "$R" "docusaurus/sidebars.js: the sidebar file is JavaScript, not read"
 has "_category_.json: label and position" "$C/guides/_index.md" 'title: "Guides"'
 has "_category_.json: position as weight" "$C/guides/_index.md" "weight: 2"
 has "_category_.json: the generated index's description" "$C/guides/_index.md" 'description: "Step by step."'

@@ -117,7 +117,7 @@ static hg_value *read_settings(octx *c) {
                          "not read: %s", e->text);
       hg_error_free(e);
     }
-    if (t && i == 0) {
+    if (v && i == 0) {
       const hg_value *slb = hg_value_get(v, "strictLineBreaks");
       if (!slb || slb->type != HG_V_BOOL || !slb->b)
         hg_import_note_add(c->r, p, slb ? slb->line : 0,

@@ -34,6 +34,10 @@ typedef struct {
   hg_strmap by_path;  /* lowercased vault path without .md -> index */
   hg_strmap by_alias; /* lowercased alias -> index, -2 when several */
   size_t html;        /* notes with raw HTML */
+  bool soft_breaks;   /* strictLineBreaks off: every line break shows */
+  hg_strmap by_file;  /* lowercased attachment file name -> index in files */
+  char **files;       /* attachments' paths under content/ */
+  size_t nfiles;
 } octx;
 
 static char *lower(const char *s, size_t n) {
@@ -119,11 +123,12 @@ static hg_value *read_settings(octx *c) {
     }
     if (v && i == 0) {
       const hg_value *slb = hg_value_get(v, "strictLineBreaks");
-      if (!slb || slb->type != HG_V_BOOL || !slb->b)
+      c->soft_breaks = !slb || slb->type != HG_V_BOOL || !slb->b;
+      if (c->soft_breaks)
         hg_import_note_add(c->r, p, slb ? slb->line : 0,
-                           "end a line with a backslash where a break must stay",
-                           "strictLineBreaks is off: Obsidian shows every line break, "
-                           "helpgen (CommonMark) joins the lines of a paragraph");
+                           "remove the two spaces where lines should join",
+                           "strictLineBreaks is off: Obsidian shows every line break, so lines "
+                           "of text followed by another end in two spaces (a hard break)");
       const hg_value *md = hg_value_get(v, "useMarkdownLinks");
       if (md && md->type == HG_V_BOOL && md->b)
         hg_import_note_add(c->r, p, md->line, "",
@@ -221,6 +226,33 @@ static void put_wikilink(octx *c, const onote *p, hg_buf *b, bool embed, const c
   bool alias, amb;
   long t = find_note(c, p, in, name_l, &alias, &amb);
   const char *dot = memchr(in, '.', name_l);
+  if (t < 0 && dot && !(name_l > 3 && !strncmp(in + name_l - 3, ".md", 3))) {
+    /* an attachment, found by its name anywhere in the vault as Obsidian
+     * does: a Markdown image or link to its path (media by extension) */
+    char *nm = hg_xstrndup(in, name_l);
+    char *lk = lower(hg_path_basename(nm), strlen(hg_path_basename(nm)));
+    long f = hg_strmap_get(&c->by_file, lk, -1);
+    free(lk);
+    free(nm);
+    if (f >= 0) {
+      char *dir = strchr(p->dst, '/') ? hg_path_dirname(p->dst) : hg_xstrdup("");
+      char *rel = hg_rel_url(dir, c->files[f]);
+      const char *bar = memchr(in, '|', len);
+      /* ![[a.png|300]] is a width, ![[a.png|text]] the alt text */
+      bool width = bar && bar[1] >= '0' && bar[1] <= '9';
+      if (bar && !embed && !width) hg_buf_putc(b, '[');
+      else hg_buf_puts(b, embed ? "![" : "[");
+      if (bar && !width) hg_buf_append(b, bar + 1, (size_t)(in + len - bar - 1));
+      else if (!embed) hg_buf_append(b, in, name_l);
+      hg_buf_printf(b, "](<%s>)", rel);
+      if (width)
+        hg_import_note_add(c->r, p->a.path, line, "size it in the theme if it matters",
+                           "image width in ![[%.*s]] dropped", (int)len, in);
+      free(rel);
+      free(dir);
+      return;
+    }
+  }
   if (t < 0) {
     if (!dot || (name_l > 3 && !strncmp(in + name_l - 3, ".md", 3)))
       hg_import_note_add(c->r, p->a.path, line, "write the note, or remove the link",
@@ -397,6 +429,16 @@ static char *body_of(octx *c, const onote *p, bool *html) {
         hg_buf_putc(&b, s[q++]);
       }
     }
+    /* Obsidian without strict line breaks: a line of text followed by
+     * another keeps its break (trailing spaces end a block harmlessly) */
+    if (c->soft_breaks && !fence && e < len && e > i && s[e - 1] != ' ' && s[e - 1] != '\\' &&
+        s[i] != ' ' && s[i] != '\t' && s[i] != '|' && s[i] != '#' && s[i] != '<' &&
+        strncmp(s + i, "$$", 2) && !(run >= 3) && !memchr(s + i, '[', e - i > 3 ? 3 : e - i)) {
+      size_t n2 = e + 1;
+      if (n2 < len && s[n2] != '\n' && s[n2] != ' ' && s[n2] != '\t' && s[n2] != '|' &&
+          s[n2] != '`' && s[n2] != '~' && s[n2] != '#')
+        hg_buf_puts(&b, "  ");
+    }
     if (e < len) hg_buf_putc(&b, '\n');
     i = e + 1;
     line++;
@@ -567,8 +609,19 @@ bool hg_import_obsidian(const hg_import_opts *o, const char *dir, hg_import_repo
         char *to = hg_strdup_printf("%s/content/%s", dir, dst);
         char *td = hg_path_dirname(to);
         hg_error *e = NULL;
-        if (hg_mkdir_p(td, &e) && hg_copy_file(full, to, &e)) r->files++;
-        else hg_import_note_add(r, full, 0, "check the disk", "not copied: %s", e ? e->text : "");
+        if (hg_mkdir_p(td, &e) && hg_copy_file(full, to, &e)) {
+          r->files++;
+          const char *bn = hg_path_basename(dst);
+          char *lk = lower(bn, strlen(bn));
+          if (hg_strmap_get(&c.by_file, lk, -1) < 0) { /* the first (sorted) of a name */
+            c.files = hg_xrealloc(c.files, (c.nfiles + 1) * sizeof *c.files);
+            c.files[c.nfiles] = hg_xstrdup(dst);
+            hg_strmap_put(&c.by_file, lk, (long)c.nfiles++);
+          }
+          free(lk);
+        } else {
+          hg_import_note_add(r, full, 0, "check the disk", "not copied: %s", e ? e->text : "");
+        }
         hg_error_free(e);
         free(td);
         free(to);
@@ -683,6 +736,9 @@ bool hg_import_obsidian(const hg_import_opts *o, const char *dir, hg_import_repo
   hg_strmap_free(&c.by_stem);
   hg_strmap_free(&c.by_path);
   hg_strmap_free(&c.by_alias);
+  hg_strmap_free(&c.by_file);
+  for (size_t i = 0; i < c.nfiles; i++) free(c.files[i]);
+  free(c.files);
   hg_value_free(publish);
   free(publish_path);
   return ok;

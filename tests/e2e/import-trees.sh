@@ -60,8 +60,14 @@ has "wikilinks to notes stay wikilinks (the Markdown stage renders them)" "$C/We
 has "code keeps its brackets (inline)" "$C/Welcome.md" '`[[Not a link]]`'
 has "code keeps its brackets (fenced)" "$C/Welcome.md" '[[Also not a link]]'
 has "raw HTML turns markdown.unsafe on" "$S/helpgen.yaml" "unsafe: true"
+has "an attachment embed, found by name, is an image with its path" "$C/Welcome.md" "![](<attachments/screenshot.png>)"
+has "an attachment embed from another folder" "$C/Guides/Install the app.md" "![](<../attachments/screenshot.png>)"
+has "a wikilink to an attachment is a link to it" "$C/Guides/Install the app.md" "[the screenshot](<../attachments/screenshot.png>)"
+has "report: an image width" "$R" "obsidian/Guides/Install the app.md:15: image width in ![[screenshot.png|200]] dropped"
+has "strictLineBreaks off: a line followed by another keeps its break" "$C/Welcome.md" "the install guide]].  "
+lacks "the last line of a paragraph gets no break" "$C/Welcome.md" "the install guide](<Guides/Install the app.md>).  "
 for want in \
-  "obsidian/.obsidian/app.json:2: strictLineBreaks is off" \
+  "obsidian/.obsidian/app.json:2: strictLineBreaks is off: Obsidian shows every line break" \
   "obsidian/.obsidian/publish.json: '_templates' is excluded from publishing: its 1 note not imported" \
   "obsidian/Board.canvas: an Obsidian canvas, not imported" \
   "obsidian/Guides.md:2: 'cssclasses' (Obsidian CSS snippets) dropped" \

@@ -307,7 +307,15 @@ static void put_wikilink(octx *c, const onote *p, hg_buf *b, bool embed, const c
     hg_buf_puts(b, "|");
     hg_buf_append(b, in, name_l);
   } else {
-    hg_buf_append(b, rest, rest_l);
+    /* a heading with code ([[Note#`id`|...]]): the backticks would end
+     * the wikilink in the Markdown parser; the heading's text is matched
+     * without them */
+    const char *bar = memchr(rest, '|', rest_l);
+    size_t hl = bar ? (size_t)(bar - rest) : rest_l;
+    if (bar && bar > rest && bar[-1] == '\\') hl--;
+    for (size_t i = 0; i < hl; i++)
+      if (rest[i] != '`') hg_buf_putc(b, rest[i]);
+    hg_buf_append(b, rest + hl, rest_l - hl);
   }
   hg_buf_puts(b, "]]");
   free(name);

@@ -57,6 +57,8 @@ has "a Markdown link by note name links to the file" "$C/Welcome.md" \
 has "a wikilink to a renamed note follows it" "$C/Welcome.md" "[[search page|search]]"
 has "wikilinks to notes stay wikilinks (the Markdown stage renders them)" "$C/Welcome.md" \
   "[[Install the app|the install guide]]"
+has "a wikilink's heading loses its backticks (they would end the link)" "$C/Guides/Draft plans.md" \
+  "[[Install the app#code heading|code heading]]"
 has "code keeps its brackets (inline)" "$C/Welcome.md" '`[[Not a link]]`'
 has "code keeps its brackets (fenced)" "$C/Welcome.md" '[[Also not a link]]'
 has "raw HTML turns markdown.unsafe on" "$S/helpgen.yaml" "unsafe: true"

@@ -169,6 +169,13 @@ has "a link to a heading the page has stays" "$C/setup/install.md" "[the require
 has "a link to a heading another page lacks goes to the page" "$C/setup/install.md" "[the welcome tips](../intro.md)."
 has "report: the missing heading, with its line" "$R" "docusaurus/docs/setup/install.md:10: link to '#options-android-only': this page has no such heading"
 has "report: the other page's missing heading" "$R" "docusaurus/docs/setup/install.md:11: link to '#no-such-heading': intro.md has no such heading"
+cp -r "$FX" "$T/dsrc" && ln -s ../guides/first-steps.mdx "$T/dsrc/docs/setup/real-link.md" &&
+  ln -s /etc/hostname "$T/dsrc/docs/setup/out.md"
+hg "$T/dlink.log" import docusaurus "$T/dsrc" -o "$T/dlink"
+expect_rc "a real symbolic link inside the site" 0 "$RC" "$T/dlink.log"
+has "is read as a file where the link is" "$T/dlink/content/setup/real-link.md" "# Your first steps"
+check "a link leading out of the site is not followed" test ! -e "$T/dlink/content/setup/out.md"
+has "and is reported" "$T/dlink/import-report.txt" "setup/out.md: symbolic link to"
 if [ -d "$CORPORA/docusaurus" ]; then
   hg "$T/corpus-docusaurus.log" import docusaurus "$CORPORA/docusaurus" -o "$T/corpus-docusaurus"
   expect_rc "the docusaurus corpus imports" 0 "$RC" "$T/corpus-docusaurus.log"

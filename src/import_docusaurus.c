@@ -376,6 +376,36 @@ static void body_conv(dctx *c, dpage *p, const char *s, size_t len, int line0, i
       ls = s + i + ind;
       ll = e - i - ind;
     }
+    if (tl >= 9 && !strncmp(t, "<details", 8) && (t[8] == '>' || t[8] == ' ')) {
+      /* <details><summary>Title</summary> ... </details>: a foldable
+       * :::details block, which the Markdown stage renders */
+      const char *gt = memchr(t, '>', tl);
+      size_t j = gt ? (size_t)(gt + 1 - s) : e;
+      while (j < len && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n')) j++;
+      char *title = NULL;
+      if (j + 9 < len && !strncmp(s + j, "<summary>", 9)) {
+        const char *se = strstr(s + j + 9, "</summary>");
+        const char *nl = memchr(s + j, '\n', len - j);
+        if (se && (!nl || se < nl)) {
+          title = hg_xstrndup(s + j + 9, (size_t)(se - (s + j + 9)));
+          j = (size_t)(se - s) + 10;
+        }
+      }
+      if (gt && (title || j >= e)) {
+        hg_buf_printf(&b, "\n:::details %s\n", title && *title ? title : "Details");
+        free(title);
+        i = j;
+        while (i < len && s[i] != '\n') i++;
+        i++;
+        continue;
+      }
+      free(title);
+    }
+    if (tl >= 10 && !strncmp(t, "</details>", 10)) {
+      hg_buf_puts(&b, "\n:::\n");
+      i = e + 1;
+      continue;
+    }
     if (tl >= 3 && !strncmp(t, "{/*", 3)) { /* an MDX comment */
       const char *z = strstr(t, "*/}");
       if (z) {

@@ -82,6 +82,7 @@ e2e: helpgen
 	sh tests/e2e/hosting.sh
 	sh tests/e2e/images.sh
 	sh tests/e2e/walk.sh
+	sh tests/e2e/import-trees.sh
 
 test:
 	@HG_EXTRA_PKGS="chromium libxml2-utils nginx-light libnginx-mod-http-brotli-static curl" sh .ci/deps.sh

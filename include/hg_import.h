@@ -70,4 +70,53 @@ bool hg_import_zendesk(const hg_import_opts *o, const char *dir, hg_import_repor
 bool hg_import_tree(const hg_import_opts *o, const char *dir, hg_import_report *r,
                     hg_error **err);
 
+/* The obsidian kind (import_obsidian.c): a vault's notes, folders and
+ * attachments into one content/ tree. */
+bool hg_import_obsidian(const hg_import_opts *o, const char *dir, hg_import_report *r,
+                        hg_error **err);
+
+/* ---- heading anchors of Markdown-tree kinds (import_docusaurus.c) ---- */
+
+/* One new page: the caller fills the first fields; ids and real are
+ * filled by hg_import_page_ids. Free with hg_import_page_clear (it frees
+ * md, cid, ctext, real and ids; the const strings are borrowed). */
+typedef struct {
+  const char *src_path; /* the source file, for notes */
+  const char *src_text; /* its text, for the notes' line numbers */
+  const char *dst;      /* path under content/ */
+  char *md;             /* the new file (front matter, then the body at `body`) */
+  size_t body;
+  char **cid, **ctext;  /* heading ids the source set ({ #id }) and their headings' text */
+  size_t ncid;
+  char **real;          /* the id helpgen gives each of those headings (or NULL) */
+  hg_strmap ids;        /* the new page's heading ids -> 1 */
+} hg_import_page;
+
+/* Renders p's body as the Markdown stage does and collects its heading ids. */
+void hg_import_page_ids(hg_import_page *p);
+/* pages[i]'s file with its links to headings checked against the pages
+ * (by_dst: dst -> index): a custom id becomes helpgen's id of that heading;
+ * a heading that does not exist loses the link (same page) or the fragment
+ * (another page), reported with its line. Returns a new string. */
+char *hg_import_fix_anchors(hg_import_report *r, hg_import_page *pages, size_t i,
+                            const hg_strmap *by_dst);
+void hg_import_page_clear(hg_import_page *p);
+
+/* The files below root (sorted, relative to root) through the build's
+ * walker (hg_walk_files): names starting with '.' left out, symbolic links
+ * followed only inside fence (loops, dangling links and links that leave
+ * it are notes in r). False with err when root cannot be walked. */
+bool hg_import_list_files(hg_import_report *r, const char *root, const char *fence, char ***out,
+                          size_t *n, hg_error **err);
+
+/* The docusaurus kind (import_docusaurus.c): the current docs/ of a
+ * Docusaurus site into one content/ tree. */
+bool hg_import_docusaurus(const hg_import_opts *o, const char *dir, hg_import_report *r,
+                          hg_error **err);
+
+/* The mkdocs kind (import_mkdocs.c): docs_dir of an MkDocs site, ordered by
+ * mkdocs.yml's nav. */
+bool hg_import_mkdocs(const hg_import_opts *o, const char *dir, hg_import_report *r,
+                      hg_error **err);
+
 #endif

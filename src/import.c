@@ -161,14 +161,18 @@ static bool write_str(const char *dir, const char *name, const char *text, hg_er
 
 int hg_import_run(const hg_import_opts *o) {
   const char *out = o->out_dir ? o->out_dir : ".";
-  bool tree = !strcmp(o->kind, "jekyll") || !strcmp(o->kind, "obsidian") ||
-              !strcmp(o->kind, "docusaurus") || !strcmp(o->kind, "mkdocs");
-  if (strcmp(o->kind, "zendesk") && !tree) {
-    fprintf(stderr, "helpgen import: unknown kind '%s' (zendesk, jekyll, obsidian, docusaurus "
-            "or mkdocs)\n", o->kind);
+  bool jekyll = !strcmp(o->kind, "jekyll");
+  bool (*tree_kind)(const hg_import_opts *, const char *, hg_import_report *, hg_error **) =
+      jekyll                            ? hg_import_tree
+      : !strcmp(o->kind, "obsidian")    ? hg_import_obsidian
+      : !strcmp(o->kind, "docusaurus")  ? hg_import_docusaurus
+      : !strcmp(o->kind, "mkdocs")      ? hg_import_mkdocs
+                                        : NULL;
+  if (strcmp(o->kind, "zendesk") && !tree_kind) {
+    fprintf(stderr, "helpgen import: unknown kind '%s' (zendesk, jekyll, obsidian, docusaurus or mkdocs)\n", o->kind);
     return 2;
   }
-  if (tree && (o->lang || o->raw_html)) {
+  if (tree_kind && (o->lang || o->raw_html)) {
     fprintf(stderr, "helpgen import %s: --lang and --raw-html are for zendesk exports\n", o->kind);
     return 2;
   }
@@ -202,7 +206,7 @@ int hg_import_run(const hg_import_opts *o) {
     return 2;
   }
   hg_import_report r = {0};
-  bool ok = tree ? hg_import_tree(o, tmpl, &r, &err) : hg_import_zendesk(o, tmpl, &r, &err);
+  bool ok = tree_kind ? tree_kind(o, tmpl, &r, &err) : hg_import_zendesk(o, tmpl, &r, &err);
   if (ok) {
     char *text = hg_import_report_text(&r);
     ok = write_str(tmpl, "import-report.txt", text, &err);

@@ -178,43 +178,9 @@ has "an HTML page is reported" "$JR" "jekyll/404.html: an HTML page or template,
 has "a map in front matter is reported" "$JR" "front matter 'sidebar' (a map) dropped"
 
 # ---------------------------------------------------------------------------
-section "obsidian, docusaurus, mkdocs"
-for k in obsidian docusaurus mkdocs; do
-  hg "$T/$k.log" import "$k" "$ROOT/tests/fixtures/import/$k" -o "$T/$k"
-  expect_rc "import $k" 0 "$RC" "$T/$k.log"
-  hg "$T/$k-build.log" build "$T/$k" -o "$T/$k-out" --no-cache
-  expect_rc "the imported $k site builds" 0 "$RC" "$T/$k-build.log"
-  hg "$T/$k-check.log" check "$T/$k"
-  expect_rc "$k: check finds no errors" 0 "$RC" "$T/$k-check.log"
-done
-O="$T/obsidian/content/Getting Started"
-has "obsidian: a note beside its folder is the folder's page, titled by its file name" "$O/_index.md" 'title: "Getting Started"'
-has "obsidian: a note without a title is titled by its file name" "$O/Install.md" 'title: "Install"'
-has "obsidian: aliases are other names (keywords), not old URLs" "$O/Install.md" 'keywords: ["Setup", "Installing"]'
-lacks "obsidian: ... and no aliases" "$O/Install.md" "aliases:"
-has "obsidian: a link to the note with a space in its name" "$O/Install.md" "[the start](_index.md)"
-has "obsidian: a link into the folder of a folder note" "$O/_index.md" "[install steps](Install.md)"
-has "obsidian: names are kept, and a link to a name with a space stays %-escaped" "$O/Install.md" \
-  "[the tips](../Quick%20Tips.md)"
-check "obsidian: the note keeps its name" test -f "$T/obsidian/content/Quick Tips.md"
-check "obsidian: .obsidian/ is not content" sh -c "! ls -R '$T/obsidian' | grep -q app.json"
-DC="$T/docusaurus/content"
-has "docusaurus: _category_.json -> the folder's title and weight" "$DC/guides/_index.md" 'title: "Guides"'
-has "docusaurus: _category_.json position" "$DC/guides/_index.md" "weight: 2"
-has "docusaurus: sidebar_position -> weight" "$DC/intro.md" "weight: 1"
-has "docusaurus: a slug from the root -> an alias" "$DC/intro.md" 'aliases: ["/start"]'
-has "docusaurus: .mdx pages are imported, links to them follow" "$DC/intro.md" "[first guide](guides/first.md)"
-lacks "docusaurus: MDX imports are removed" "$DC/guides/first.md" "import Tabs"
-has "docusaurus: MDX imports reported by line" "$T/docusaurus/import-report.txt" \
-  "docusaurus/docs/guides/first.mdx:4: MDX 'import Tabs from '@theme/Tabs';' removed"
-has "docusaurus: JSX reported by line" "$T/docusaurus/import-report.txt" "docusaurus/docs/guides/first.mdx:11: JSX '<Tabs>' kept as text"
-has "docusaurus: a partial is reported" "$T/docusaurus/import-report.txt" "docs/_shared.mdx: a partial"
-MC="$T/mkdocs/content"
-has "mkdocs: pages come from docs_dir, index.md is the folder intro" "$MC/setup/_index.md" 'title: "Setup"'
-has "mkdocs: the nav order -> weight" "$MC/setup/install.md" "weight: 2"
-has "mkdocs: links and reference definitions follow index.md" "$MC/setup/install.md" "[the start](../_index.md) or [setup][s]."
-has "mkdocs: reference definition" "$MC/setup/install.md" "[s]: _index.md"
-
+section "the corpora"
+# (obsidian, docusaurus and mkdocs have their own fixtures and checks in
+# tests/e2e/import-trees.sh)
 CORP="$ROOT/../shared/corpora"
 for kc in jekyll:jekyll/jekyll-docs jekyll:jekyll/just-the-docs obsidian:obsidian docusaurus:docusaurus \
   mkdocs:mkdocs-material; do

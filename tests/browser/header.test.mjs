@@ -173,7 +173,8 @@ test('copy button: copies the code, says so; anchors and buttons move nothing', 
   const shift = await pg.evaluate(() => window.__shift);
   assert.ok(shift < 0.02, `layout shift ${shift}`);
   await button.click();
-  assert.equal(await button.textContent(), 'Copied');
+  // the label changes once the clipboard has taken the text (a promise)
+  await pg.waitForFunction(() => document.querySelector('.hg-copy').textContent === 'Copied', null, { timeout: 10000 });
   assert.equal(await pg.evaluate(() => navigator.clipboard.readText()), code);
   await ctx.close();
 });

@@ -245,7 +245,7 @@ test('XSS matrix: no payload in any field runs on any page, and every field\'s t
   await page.route('**/*', async (route) => {
     const req = route.request();
     if (!req.isNavigationRequest() || req.frame() !== page.mainFrame()) return route.continue();
-    if (req.url() !== target) return route.abort();
+    if (req.url() !== target) return route.abort('aborted'); // ERR_ABORTED commits no error page
     const res = await route.fetch();
     const body = (await res.text()).replace(/<meta http-equiv="refresh"[^>]*>/, '');
     return route.fulfill({ response: res, body });

@@ -30,7 +30,8 @@ typedef struct {
   size_t ntags;
   char **keywords;
   size_t nkeywords;
-  char **aliases;
+  char **aliases;    /* as written: old URLs (hg_alias_is_url) and other
+                        names of the article (Obsidian's aliases) */
   size_t naliases;
   bool promoted, draft, faq;
   char *date, *updated, *review_by; /* "YYYY-MM-DD" or NULL */
@@ -80,6 +81,12 @@ typedef struct {
 hg_content *hg_content_load(const hg_config *cfg, const hg_content_opts *opts,
                             hg_diags *diags, hg_error **err);
 void hg_content_free(hg_content *c);
+
+/* true if an `aliases:` entry is an old URL to redirect ("/old/page/",
+ * "https://…", "old/page.html"); false for another name of the article
+ * (words with spaces, a '?' or '#': "Getting started", "What is New?/FAQ",
+ * as Obsidian writes them), which wikilinks resolve but nothing redirects. */
+bool hg_alias_is_url(const char *alias);
 /* Frees every article's Markdown body (body becomes NULL, body_len 0), for
  * a build that needs no more of it after the Markdown stage. */
 void hg_content_drop_bodies(hg_content *c);

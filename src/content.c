@@ -532,6 +532,34 @@ static int content_entry(void *ctx, const hg_walk_entry *e) {
   return HG_WALK_GO;
 }
 
+/* Obsidian's folder note: "Statuses.md" beside "Statuses/" (which has no
+ * _index.md of its own) is that folder's page, not an article that takes
+ * the folder's URL. Runs after the walk, before the bodies are read. */
+static void folder_notes(walk_state *w) {
+  hg_content *c = w->c;
+  hg_strmap dirs = {0}; /* rel_dir -> folder index */
+  for (size_t i = 1; i < c->nfolders; i++) hg_strmap_put(&dirs, c->folders[i].rel_dir, (long)i);
+  size_t keep = 0;
+  for (size_t k = 0; k < w->nart; k++) {
+    hg_article *a = &c->articles[k];
+    const char *dot = strrchr(a->rel_path, '.');
+    char *dir = dot ? hg_xstrndup(a->rel_path, (size_t)(dot - a->rel_path)) : NULL;
+    long f = dir ? hg_strmap_get(&dirs, dir, -1) : -1;
+    free(dir);
+    if (f >= 0 && !c->folders[f].index_path && c->folders[f].parent == (long)a->folder) {
+      load_index(&c->folders[f], w->art_paths[k], w->diags);
+      free(a->path);
+      free(a->rel_path);
+      free(w->art_paths[k]);
+      continue;
+    }
+    c->articles[keep] = *a;
+    w->art_paths[keep++] = w->art_paths[k];
+  }
+  w->nart = keep;
+  hg_strmap_free(&dirs);
+}
+
 hg_content *hg_content_load(const hg_config *cfg, const hg_content_opts *opts,
                             hg_diags *diags, hg_error **err) {
   hg_content *c = hg_xcalloc(1, sizeof *c);
@@ -572,6 +600,7 @@ hg_content *hg_content_load(const hg_config *cfg, const hg_content_opts *opts,
     hg_content_free(c);
     return NULL;
   }
+  folder_notes(&w);
   c->narticles = w.nart;
   load_ctx lc = {c, w.art_paths, hg_xcalloc(w.nart, sizeof(hg_diags)),
                  opts && opts->max_file_size ? opts->max_file_size : DEFAULT_MAX_FILE};
@@ -785,4 +814,16 @@ hg_content *hg_content_restore(hg_reader *r) {
     return NULL;
   }
   return c;
+}
+
+bool hg_alias_is_url(const char *alias) {
+  while (*alias == ' ' || *alias == '\t') alias++;
+  if (*alias == '/' || hg_str_has_prefix(alias, "http://") || hg_str_has_prefix(alias, "https://"))
+    return true;
+  /* without the leading '/', "old/page.html" is still an old path (helpgen
+   * has always read it so); words, a '?' or '#' make it a name */
+  size_t n = strlen(alias);
+  while (n && (alias[n - 1] == ' ' || alias[n - 1] == '\t')) n--;
+  return n && !memchr(alias, ' ', n) && !memchr(alias, '\t', n) && !memchr(alias, '?', n) &&
+         !memchr(alias, '#', n);
 }

@@ -444,6 +444,7 @@ static void aliases_collect(const hg_seo_lang *langs, size_t nl, alias_list *l,
     for (size_t i = 0; i < s->narts; i++) {
       const hg_article *a = &s->content->articles[s->arts[i].article];
       for (size_t j = 0; j < a->naliases; j++) {
+        if (!hg_alias_is_url(a->aliases[j])) continue; /* another name of the article */
         alias_t *al = &l->v[l->n++];
         al->lang = k;
         al->art = i;

@@ -239,7 +239,7 @@ test('XSS matrix: no payload in any field runs on any page, and every field\'s t
   await page.route('**/*', (route) => {
     const req = route.request();
     if (current && req.isNavigationRequest() && req.frame() === page.mainFrame() && decodeURI(req.url()) !== decodeURI(current))
-      return route.abort();
+      return route.abort('aborted'); // ERR_ABORTED commits no error page
     return route.continue();
   });
   for (const p of pages) {
@@ -247,9 +247,19 @@ test('XSS matrix: no payload in any field runs on any page, and every field\'s t
     await page.goto(current, { waitUntil: 'load' });
     await page.waitForTimeout(100); // image errors and deferred scripts
     // the flow widget renders its steps from the page's JSON: go one step in
-    const opt = await page.$('.hg-flow button, .hg-flow-widget button');
+    // a navigation the route could not hold (a reload, a history change)
+    // destroys the context: wait for the page that follows and ask again
+    const settled = async (fn) => {
+      for (let i = 0; ; i++) {
+        try { return await fn(); } catch (e) {
+          if (i >= 3 || !/context was destroyed|navigat/i.test(String(e.message))) throw e;
+          await page.waitForLoadState('load').catch(() => {});
+        }
+      }
+    };
+    const opt = await settled(() => page.$('.hg-flow button, .hg-flow-widget button'));
     if (opt) { await opt.click().catch(() => {}); await page.waitForTimeout(50); }
-    const r = await inspect(page);
+    const r = await settled(() => inspect(page));
     for (const f of r.flags) problems.push(`${p}: the payload ran: window.${f}`);
     for (const h of r.handlers) problems.push(`${p}: an event-handler attribute: ${h}`);
     for (const u of r.jsUrls) problems.push(`${p}: a script URL: ${u}`);

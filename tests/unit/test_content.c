@@ -684,6 +684,46 @@ static void test_underscore_files_skipped(void **state) {
   assert_diag_counts(&t->d, 0, 0);
 }
 
+/* Obsidian's folder notes: "Statuses.md" beside "Statuses/" is the
+ * folder's page (title, intro); with an _index.md of its own the folder
+ * keeps that and the note stays an article. */
+static void test_folder_notes(void **state) {
+  tree *t = *state;
+  put_file(t->dir, "content/Guide/Statuses.md", "---\ntitle: All statuses\n---\nAbout them.\n");
+  put_file(t->dir, "content/Guide/Statuses/Done.md", "---\ntitle: Done\n---\n");
+  put_file(t->dir, "content/Guide/Zeta.md", "---\ntitle: Zeta\n---\n");
+  put_file(t->dir, "content/Guide/Alpha/_index.md", "---\ntitle: Own index\n---\n");
+  put_file(t->dir, "content/Guide/Alpha.md", "---\ntitle: Alpha note\n---\n");
+  put_file(t->dir, "content/Guide/Beta.md", "---\ntitle: Beta\n---\n");
+  put_file(t->dir, "content/Other/Beta/x.md", "---\ntitle: X\n---\n"); /* another parent */
+  hg_content *c = load_tree(t, NULL);
+  assert_non_null(c);
+  assert_diag_counts(&t->d, 0, 0);
+  bool statuses = false, alpha = false;
+  for (size_t i = 0; i < c->nfolders; i++) {
+    if (!strcmp(c->folders[i].rel_dir, "Guide/Statuses")) {
+      statuses = true;
+      assert_string_equal(c->folders[i].title, "All statuses");
+      assert_string_equal(c->folders[i].intro, "About them.\n");
+    }
+    if (!strcmp(c->folders[i].rel_dir, "Guide/Alpha")) {
+      alpha = true;
+      assert_string_equal(c->folders[i].title, "Own index");
+    }
+  }
+  assert_true(statuses && alpha);
+  const char *want[] = {"Guide/Alpha.md", "Guide/Beta.md", "Guide/Zeta.md",
+                        "Guide/Statuses/Done.md", "Other/Beta/x.md"};
+  size_t found = 0;
+  for (size_t i = 0; i < c->narticles; i++) {
+    assert_string_not_equal(c->articles[i].rel_path, "Guide/Statuses.md");
+    for (size_t k = 0; k < sizeof want / sizeof *want; k++)
+      found += !strcmp(c->articles[i].rel_path, want[k]);
+  }
+  assert_int_equal(c->narticles, 5);
+  assert_int_equal(found, 5);
+}
+
 static void test_index_without_title_no_warning(void **state) {
   tree *t = *state;
   put_file(t->dir, "content/faq-stuff/_index.md", "Just an intro, no heading.\n");
@@ -1043,6 +1083,7 @@ int main(void) {
       T(test_too_large_article),
       T(test_too_large_default_limit),
       T(test_no_content_folder),
+      T(test_folder_notes),
       T(test_underscore_files_skipped),
       T(test_index_without_title_no_warning),
       T(test_index_errors_reported),

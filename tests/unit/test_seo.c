@@ -723,6 +723,30 @@ static void test_drafts_aliases_ignored(void **state) {
   assert_diag_counts(&f->d, 0, 0);
 }
 
+/* Obsidian's aliases are other names of a note, not old URLs: they are no
+ * errors and write no redirects; a path beside them still redirects. */
+static void test_alias_names_are_not_redirects(void **state) {
+  fixture *f = *state;
+  put_file(f->dir, "content/a.md",
+           "---\ntitle: A\naliases:\n  - Getting started\n  - What is New?/Breaking Changes\n"
+           "  - '#tag note'\n  - /old/\n---\n");
+  load(f);
+  assert_diag_counts(&f->d, 0, 0);
+  write_all(f);
+  assert_diag_counts(&f->d, 0, 0);
+  char *r = out_file(f, "_redirects");
+  assert_non_null(strstr(r, "/old/ "));
+  assert_null(strstr(r, "Getting"));
+  assert_null(strstr(r, "Breaking"));
+  free(r);
+  assert_true(hg_alias_is_url("/x/"));
+  assert_true(hg_alias_is_url("old/page.html"));
+  assert_true(hg_alias_is_url("https://example.com/hc/1/"));
+  assert_false(hg_alias_is_url("Getting started"));
+  assert_false(hg_alias_is_url("FAQ?"));
+  assert_false(hg_alias_is_url(""));
+}
+
 /* ---- several languages ---------------------------------------------------- */
 #define NL 3
 typedef struct {
@@ -973,6 +997,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_alias_comma_string_position, setup, teardown),
       cmocka_unit_test_setup_teardown(test_slug_collides_with_own_file, setup, teardown),
       cmocka_unit_test_setup_teardown(test_drafts_aliases_ignored, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_alias_names_are_not_redirects, setup, teardown),
       cmocka_unit_test_setup_teardown(test_languages_all_files, setup, teardown),
       cmocka_unit_test_setup_teardown(test_languages_alias_errors, setup, teardown),
       cmocka_unit_test_setup_teardown(test_feed_without_any_date, setup, teardown),

@@ -254,7 +254,10 @@ static void test_duplicate_slugs(void **state) {
 
 static void test_article_and_folder_same_url(void **state) {
   fixture *f = *state;
+  /* without billing/_index.md, billing.md would be the folder's page (an
+   * Obsidian folder note, test_content.c); with it, the two clash */
   put_file(f->dir, "content/billing.md", "---\ntitle: Billing page\n---\n");
+  put_file(f->dir, "content/billing/_index.md", "---\ntitle: Billing\n---\n");
   put_file(f->dir, "content/billing/x.md", "---\ntitle: X\n---\n");
   build(f, false);
   assert_diag_counts(&f->d, 1, 0);

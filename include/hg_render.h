@@ -7,6 +7,8 @@
 #ifndef HG_RENDER_H
 #define HG_RENDER_H
 
+#include <signal.h>
+
 #include "hg_hooks.h"
 #include "hg_markdown.h"
 #include "hg_output.h"
@@ -32,6 +34,9 @@ typedef struct {
   const struct hg_i18n *i18n; /* theme strings and dates of site->lang; NULL:
                                  loaded from the theme for site->lang */
   const struct hg_flows *flows; /* listed on the home page; may be NULL */
+  volatile sig_atomic_t *interrupted; /* set by SIGINT/SIGTERM: the pages
+                              not begun yet are skipped (the build then
+                              stops); may be NULL */
   const bool *only;           /* parallel to site->arts: render only these
                                  article pages (no other page, no assets:
                                  an incremental build); NULL: everything */

@@ -35,6 +35,7 @@ typedef struct {
   const hg_strmap *dropped; /* content paths of articles a hook left out */
   const hg_flows *flows;
   hg_images *images;
+  volatile sig_atomic_t *interrupted; /* set by a signal: skip what is left */
 } md_job;
 
 typedef struct {
@@ -110,6 +111,7 @@ static void render_doc(const md_job *j, int worker, const hg_hooks_doc *doc, con
 
 static void md_one(void *ctx, size_t i, int worker) {
   md_job *j = ctx;
+  if (j->interrupted && *j->interrupted) return; /* the build stops */
   const hg_site *s = j->site;
   const hg_content *c = s->content;
   bool unsafe = s->cfg->markdown_unsafe;
@@ -962,7 +964,8 @@ again:
     size_t narts = t->narts, nnodes = t->nnodes;
     hg_hooks_set_site(hooks, t->site);
     t->md_diags = hg_xcalloc(narts + nnodes + 1, sizeof(hg_diags));
-    md_job mj = {t->site, NULL, NULL, t->md_diags, hooks, &t->dropped, t->flows, images};
+    md_job mj = {t->site, NULL, NULL, t->md_diags, hooks, &t->dropped, t->flows, images,
+                 opts->interrupted};
     if (inc) {
       incremental_markdown(t, &state->langs[l], &mj);
     } else {
@@ -1023,13 +1026,14 @@ again:
   }
   stage_done(log, "search", &ts);
   if (interrupted(opts)) goto interrupted;
-  for (size_t l = 0; ok && l < nl; l++) {
+  for (size_t l = 0; ok && l < nl && !interrupted(opts); l++) {
     lang_tree *t = &tr[l];
     hg_hooks_set_site(hooks, t->site);
     hg_render_input ri = {cfg, t->site, theme, t->md, t->intros, t->manifest, out, threads,
                           .hooks = hooks, .related = t->related, .nrelated = RELATED_K,
                           .popular = t->popular, .npopular = t->npopular, .seo = &seo,
-                          .i18n = t->i18n, .flows = t->flows, .only = inc ? t->dirty : NULL};
+                          .i18n = t->i18n, .flows = t->flows, .only = inc ? t->dirty : NULL,
+                          .interrupted = opts->interrupted};
     ok = hg_render_site(&ri, &diags) && (inc || hg_render_flows(&ri, &diags));
     stats->pages += hg_render_page_count(t->site) + hg_flows_page_count(t->flows);
     stats->articles += t->narts;
@@ -1037,6 +1041,7 @@ again:
     for (size_t i = 0; inc && i < t->narts; i++) stats->rendered += t->dirty[i];
   }
   hg_hooks_set_site(hooks, site);
+  if (interrupted(opts)) goto interrupted;
   for (size_t l = 0; l < nl; l++) {
     seo_langs[l].md = tr[l].md;
     seo_langs[l].copies = inc ? tr[l].redo : NULL;

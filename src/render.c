@@ -956,6 +956,7 @@ size_t hg_render_page_count(const hg_site *site) {
 
 static void render_one(void *ctx, size_t i, int worker) {
   job *j = ctx;
+  if (j->in->interrupted && *j->in->interrupted) return; /* the build stops */
   const hg_site *s = j->in->site;
   hg_diags *dg = &j->diags[i];
   size_t sp = special_pages(s);

@@ -4,6 +4,12 @@
  * import-report.txt, which lists every construct it could not carry over as
  * `source-path:line: what; what to do`.
  *
+ * Layers: import.c (the command: options, the output folder, which kind
+ * runs) calls the kinds (import_zendesk.c, import_jekyll.c,
+ * import_obsidian.c, import_docusaurus.c, import_mkdocs.c); they call what
+ * they share in import_common.c (the report, YAML strings, the source walk,
+ * heading anchors); nothing calls back up.
+ *
  * Ownership: an hg_import_report owns its notes (hg_import_report_free);
  * the formatters return new strings the caller frees. */
 #ifndef HG_IMPORT_H
@@ -65,8 +71,10 @@ void hg_import_put_yaml_str(hg_buf *b, const char *s);
 bool hg_import_zendesk(const hg_import_opts *o, const char *dir, hg_import_report *r,
                        hg_error **err);
 
-/* The tree kinds (import_jekyll.c): jekyll, obsidian, docusaurus and mkdocs
- * (o->kind): a tree of Markdown pages into one content/ tree. */
+/* The jekyll kind (import_jekyll.c): a Jekyll site's pages and collections
+ * into one content/ tree. (Its code still has branches for the obsidian,
+ * docusaurus and mkdocs kinds, which import.c now sends to their own
+ * modules.) */
 bool hg_import_tree(const hg_import_opts *o, const char *dir, hg_import_report *r,
                     hg_error **err);
 
@@ -75,7 +83,7 @@ bool hg_import_tree(const hg_import_opts *o, const char *dir, hg_import_report *
 bool hg_import_obsidian(const hg_import_opts *o, const char *dir, hg_import_report *r,
                         hg_error **err);
 
-/* ---- heading anchors of Markdown-tree kinds (import_docusaurus.c) ---- */
+/* ---- heading anchors of Markdown-tree kinds (import_common.c) ---- */
 
 /* One new page: the caller fills the first fields; ids and real are
  * filled by hg_import_page_ids. Free with hg_import_page_clear (it frees

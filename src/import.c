@@ -1,4 +1,4 @@
-/* import.c - `helpgen import`: the output folder, the report, the kinds. */
+/* import.c - `helpgen import`: the output folder and the kinds (their shared report and helpers are in import_common.c). */
 #include "hg_import.h"
 
 #include <dirent.h>
@@ -8,104 +8,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* ---- the report ------------------------------------------------------------- */
-
-void hg_import_note_add(hg_import_report *r, const char *path, int line, const char *todo,
-                        const char *fmt, ...) {
-  if (r->n == r->cap) {
-    r->cap = r->cap ? r->cap * 2 : 16;
-    r->v = hg_xrealloc(r->v, r->cap * sizeof *r->v);
-  }
-  hg_import_note *n = &r->v[r->n++];
-  n->path = hg_xstrdup(path ? path : "");
-  n->line = line;
-  hg_buf b = HG_BUF_INIT;
-  va_list ap;
-  va_start(ap, fmt);
-  hg_buf_vprintf(&b, fmt, ap);
-  va_end(ap);
-  n->what = hg_buf_steal(&b);
-  n->todo = hg_xstrdup(todo ? todo : "");
-}
-
-void hg_import_report_free(hg_import_report *r) {
-  for (size_t i = 0; i < r->n; i++) {
-    free(r->v[i].path);
-    free(r->v[i].what);
-    free(r->v[i].todo);
-  }
-  free(r->v);
-  memset(r, 0, sizeof *r);
-}
-
-static int note_cmp(const void *x, const void *y) {
-  const hg_import_note *a = x, *b = y;
-  int c = strcmp(a->path, b->path);
-  if (c) return c;
-  return (a->line > b->line) - (a->line < b->line);
-}
-
-/* Sorted by path and line; a stable sort keeps a line's notes in order. */
-static hg_import_note **sorted(const hg_import_report *r) {
-  hg_import_note **v = hg_xcalloc(r->n ? r->n : 1, sizeof *v);
-  for (size_t i = 0; i < r->n; i++) v[i] = &r->v[i];
-  for (size_t i = 1; i < r->n; i++) /* insertion sort: stable, notes are few */
-    for (size_t j = i; j > 0 && note_cmp(v[j - 1], v[j]) > 0; j--) {
-      hg_import_note *t = v[j];
-      v[j] = v[j - 1];
-      v[j - 1] = t;
-    }
-  return v;
-}
-
-char *hg_import_report_text(const hg_import_report *r) {
-  hg_buf b = HG_BUF_INIT;
-  hg_buf_printf(&b,
-                "# helpgen import: %zu articles, %zu folders, %zu files, %zu language%s; "
-                "%zu thing%s not carried over as they were (below, as source:line: what; "
-                "what to do)\n",
-                r->articles, r->folders, r->files, r->languages, r->languages == 1 ? "" : "s",
-                r->n, r->n == 1 ? "" : "s");
-  hg_import_note **v = sorted(r);
-  for (size_t i = 0; i < r->n; i++) {
-    if (v[i]->line) hg_buf_printf(&b, "%s:%d: %s", v[i]->path, v[i]->line, v[i]->what);
-    else hg_buf_printf(&b, "%s: %s", v[i]->path, v[i]->what);
-    if (*v[i]->todo) hg_buf_printf(&b, "; %s", v[i]->todo);
-    hg_buf_putc(&b, '\n');
-  }
-  free(v);
-  return hg_buf_steal(&b);
-}
-
-static void put_json(hg_buf *b, const char *s) {
-  if (!hg_buf_put_json(b, s)) hg_buf_puts(b, "\"\"");
-}
-
-char *hg_import_report_json(const hg_import_report *r) {
-  hg_buf b = HG_BUF_INIT;
-  hg_buf_printf(&b,
-                "{\"summary\": {\"articles\": %zu, \"folders\": %zu, \"files\": %zu, "
-                "\"languages\": %zu, \"notes\": %zu},\n \"notes\": [",
-                r->articles, r->folders, r->files, r->languages, r->n);
-  hg_import_note **v = sorted(r);
-  for (size_t i = 0; i < r->n; i++) {
-    hg_buf_puts(&b, i ? ",\n  {\"path\": " : "\n  {\"path\": ");
-    put_json(&b, v[i]->path);
-    hg_buf_printf(&b, ", \"line\": %d, \"what\": ", v[i]->line);
-    put_json(&b, v[i]->what);
-    hg_buf_puts(&b, ", \"todo\": ");
-    put_json(&b, v[i]->todo);
-    hg_buf_putc(&b, '}');
-  }
-  free(v);
-  hg_buf_puts(&b, r->n ? "\n ]}\n" : "]}\n");
-  return hg_buf_steal(&b);
-}
-
-void hg_import_put_yaml_str(hg_buf *b, const char *s) {
-  if (!hg_buf_put_json(b, s ? s : "")) hg_buf_puts(b, "\"\"");
-}
 
 /* ---- the output folder -------------------------------------------------------- */
 

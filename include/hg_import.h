@@ -72,9 +72,7 @@ bool hg_import_zendesk(const hg_import_opts *o, const char *dir, hg_import_repor
                        hg_error **err);
 
 /* The jekyll kind (import_jekyll.c): a Jekyll site's pages and collections
- * into one content/ tree. (Its code still has branches for the obsidian,
- * docusaurus and mkdocs kinds, which import.c now sends to their own
- * modules.) */
+ * into one content/ tree. */
 bool hg_import_tree(const hg_import_opts *o, const char *dir, hg_import_report *r,
                     hg_error **err);
 

@@ -1,13 +1,11 @@
-/* import_jekyll.c - a tree of Markdown pages into a helpgen content/ tree:
- * a Jekyll site (pages, collections such as _posts/ and _docs/, assets), an
- * Obsidian vault, Docusaurus docs/ or MkDocs' docs_dir. For Jekyll: front matter mapped (order,
+/* import_jekyll.c - a Jekyll site (pages, collections such as _posts/ and
+ * _docs/, assets) into a helpgen content/ tree: front matter mapped (order,
  * nav_order, redirect_from, permalink, layout: redirect, published), Liquid
  * variables for the site's address resolved, Liquid tags and kramdown
  * attribute lists reported by line. Front matter is read by content.c (the
  * build's own reader, libyaml underneath); the Markdown by cmark-gfm. */
 #include <cmark-gfm.h>
 #include <dirent.h>
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -40,12 +38,8 @@ typedef struct {
   hg_strmap folder_ix; /* "docs/a/" of every folder of the new site -> 1 */
   hg_value *config;    /* _config.yml, or NULL */
   hg_strmap src_ix;    /* source path of every imported page -> index */
-  int kind;            /* K_JEKYLL... */
-  char *root;          /* the folder of the pages: SOURCE, SOURCE/docs, mkdocs' docs_dir */
-  hg_strmap nav;       /* mkdocs: page path -> its place in mkdocs.yml's nav + 1 */
+  char *root;          /* the folder of the pages: SOURCE */
 } jctx;
-
-enum { K_JEKYLL, K_OBSIDIAN, K_DOCUSAURUS, K_MKDOCS };
 
 /* Jekyll's URL of a page from a permalink pattern (":collection/:path/",
  * "pretty", "date"...): coll "" for a page, path without its extension. */
@@ -169,7 +163,7 @@ static void walk(jctx *j, const char *rel, int depth) {
       hg_import_note_add(j->r, full, 0, "copy what it points to into the site if it belongs there",
                          "a symbolic link, not followed");
     } else if (S_ISDIR(st.st_mode)) {
-      if (!(j->kind == K_JEKYLL ? skipped_dir(rel, names[i]) : names[i][0] == '.')) {
+      if (!skipped_dir(rel, names[i])) {
         if (depth < 32) walk(j, r2, depth + 1);
         else hg_import_note_add(j->r, full, 0, "flatten the tree", "folder nested over 32 deep: skipped");
       }
@@ -189,7 +183,7 @@ static void walk(jctx *j, const char *rel, int depth) {
 /* Appends the folders of src ("_docs/a b/x.md" -> "docs/a-b/") as they are
  * under content/: slugs, a collection's '_' dropped, a reserved top-level
  * name renamed. Returns src's last segment. */
-static const char *map_dirs(hg_buf *b, const char *src, bool keep_names) {
+static const char *map_dirs(hg_buf *b, const char *src) {
   const char *p = src;
   for (;;) {
     const char *e = strchr(p, '/');
@@ -201,9 +195,6 @@ static const char *map_dirs(hg_buf *b, const char *src, bool keep_names) {
       char *t = hg_strdup_printf("%s-files", slug);
       free(slug);
       slug = t;
-    } else if (keep_names && *slug) { /* Obsidian links notes by their names */
-      free(slug);
-      slug = hg_xstrdup(seg);
     }
     hg_buf_printf(b, "%s/", *slug ? slug : "folder");
     free(slug);
@@ -227,13 +218,9 @@ static bool has_index(const char *dir) {
  * "x.md" beside a folder "x/" without one (the folder-note pattern). */
 static char *dst_of(jctx *j, const char *src, char date[11]) {
   hg_buf b = HG_BUF_INIT;
-  const char *p = map_dirs(&b, src, j->kind == K_OBSIDIAN);
+  const char *p = map_dirs(&b, src);
   char *stem = stem_of(p, date);
   char *slug = hg_slugify(stem);
-  if (j->kind == K_OBSIDIAN && *slug && !strchr(stem, '/')) { /* the note's own name */
-    free(slug);
-    slug = hg_xstrdup(stem);
-  }
   char *sib = hg_strdup_printf("%s/%.*s%s", j->root, (int)(p - src), src, stem);
   if (!strcmp(stem, "index") || !strcmp(stem, "README") || !strcmp(stem, "readme")) {
     hg_buf_puts(&b, "_index.md");
@@ -266,7 +253,7 @@ static char *dst_of(jctx *j, const char *src, char date[11]) {
  * is under content/, or NULL. */
 static char *asset_of(jctx *j, const char *path) {
   hg_buf b = HG_BUF_INIT;
-  const char *base = map_dirs(&b, path, j->kind == K_OBSIDIAN);
+  const char *base = map_dirs(&b, path);
   hg_buf_puts(&b, base);
   char *f = hg_strdup_printf("%s/content/%s", j->out, hg_buf_cstr(&b));
   bool yes = hg_is_file(f);
@@ -628,21 +615,7 @@ static char *body_of(jctx *j, jpage *p) {
       hg_buf_append(&b, body + i, e - i);
     } else {
       for (size_t k = i; k < e;) {
-        if (j->kind == K_DOCUSAURUS && k == i &&
-            (!strncmp(body + k, "import ", 7) || !strncmp(body + k, "export ", 7))) {
-          hg_import_note_add(j->r, p->a.path, src_line,
-                             "MDX modules do not run in helpgen: write what the component "
-                             "showed as Markdown",
-                             "MDX '%.*s' removed", (int)(e - k > 60 ? 60 : e - k), body + k);
-          k = e;
-        } else if (j->kind == K_DOCUSAURUS && k == i && body[k] == '<' && k + 1 < e &&
-                   body[k + 1] >= 'A' && body[k + 1] <= 'Z') {
-          hg_import_note_add(j->r, p->a.path, src_line,
-                             "helpgen renders no JSX components: replace it with Markdown",
-                             "JSX '%.*s' kept as text", (int)(e - k > 60 ? 60 : e - k), body + k);
-          hg_buf_append(&b, body + k, e - k);
-          k = e;
-        } else if (j->kind == K_JEKYLL && body[k] == '{' && k + 1 < e &&
+        if (body[k] == '{' && k + 1 < e &&
                    (body[k + 1] == '{' || body[k + 1] == '%')) {
           char close = body[k + 1] == '{' ? '}' : '%';
           const char *end = NULL;
@@ -679,7 +652,7 @@ static char *body_of(jctx *j, jpage *p) {
           free(tagtext);
           free(inner);
           k += tl;
-        } else if (j->kind == K_JEKYLL && body[k] == '{' && k + 1 < e && body[k + 1] == ':') {
+        } else if (body[k] == '{' && k + 1 < e && body[k + 1] == ':') {
           const char *end = memchr(body + k, '}', e - k);
           if (!end) {
             hg_buf_putc(&b, body[k++]);
@@ -761,19 +734,6 @@ static bool is_mapped(const char *k) {
   return false;
 }
 
-/* mkdocs.yml's nav: every page's place in its list ("- Title: a.md",
- * "- a.md", "- Section: [...]"), counted from 1 in each list. */
-static void nav_weights(hg_strmap *nav, const hg_value *v, int depth) {
-  if (!v || v->type != HG_V_LIST || depth > 16) return;
-  for (size_t i = 0; i < v->len; i++) {
-    const hg_value *it = v->items[i];
-    const hg_value *x = it->type == HG_V_MAP && it->len == 1 ? it->items[0] : it;
-    const char *path = hg_value_str(x);
-    if (path && !hg_url_has_scheme(path)) hg_strmap_put(nav, path, (long)i + 1);
-    else nav_weights(nav, x, depth + 1);
-  }
-}
-
 static long weight_of(const hg_value *m) {
   static const char *const keys[] = {"weight", "order", "nav_order", "sidebar_position"};
   for (size_t i = 0; i < 4; i++) {
@@ -798,8 +758,6 @@ static bool write_page(jctx *j, jpage *p, hg_error **err) {
     hg_import_put_yaml_str(&b, desc);
   }
   long w = weight_of(m);
-  long nw = hg_strmap_get(&j->nav, p->src, 0);
-  if (!w && nw) w = nw;
   hg_buf_printf(&b, "\nweight: %ld\n", w);
   if (!folder) {
     char **tags = NULL, **kw = NULL;
@@ -808,8 +766,6 @@ static bool write_page(jctx *j, jpage *p, hg_error **err) {
     strings_of(hg_value_get(m, "categories"), &tags, &nt, true);
     strings_of(hg_value_get(m, "category"), &tags, &nt, false);
     strings_of(hg_value_get(m, "keywords"), &kw, &nk, false);
-    if (j->kind == K_OBSIDIAN) /* other names of the note, not old URLs */
-      strings_of(hg_value_get(m, "aliases"), &kw, &nk, false);
     put_list(&b, "tags", tags, nt);
     put_list(&b, "keywords", kw, nk);
     free_strings(tags, nt);
@@ -872,99 +828,20 @@ static void jpage_free(jpage *p) {
   hg_article_clear(&p->a);
 }
 
-/* mkdocs.yml's docs_dir (default docs), read with libyaml; a file it
- * cannot read (Python tags such as !!python/name:...) leaves the default. */
-static char *mkdocs_root(const hg_import_opts *o, hg_import_report *r, hg_strmap *nav) {
-  char *yml = hg_path_join(o->source, "mkdocs.yml");
-  char *root = NULL;
-  size_t len;
-  hg_error *e = NULL;
-  char *text = hg_is_file(yml) ? hg_read_file(yml, &len, &e) : NULL;
-  hg_value *v = text ? hg_yaml_parse(text, len, yml, 0, &e) : NULL;
-  const char *dd = hg_value_str(hg_value_get(v, "docs_dir"));
-  if (dd) root = hg_path_join(o->source, dd);
-  if (e) {
-    hg_import_note_add(r, yml, e->line, "check docs_dir: the pages were read from docs/",
-                       "mkdocs.yml not read: %s", e->text);
-    hg_error_free(e);
-  }
-  /* nav -> weights; its titles and sections are the pages' and folders' own */
-  nav_weights(nav, hg_value_get(v, "nav"), 0);
-  if (!v && text)
-    hg_import_note_add(r, yml, 0, "set weight: in the pages' front matter to order them",
-                       "the nav order is not carried over (mkdocs.yml not read)");
-  hg_value_free(v);
-  free(text);
-  free(yml);
-  return root ? root : hg_path_join(o->source, "docs");
-}
-
-/* A Docusaurus folder's _category_.json (label, position) as its _index.md,
- * unless a page already is the folder's intro. */
-static void write_category(jctx *j, const char *src, hg_strmap *dsts) {
-  hg_buf d = HG_BUF_INIT;
-  map_dirs(&d, src, false);
-  hg_buf_puts(&d, "_index.md");
-  char *full = hg_path_join(j->root, src);
-  if (hg_strmap_get(dsts, hg_buf_cstr(&d), 0)) {
-    free(full);
-    hg_buf_free(&d);
-    return;
-  }
-  json_error_t je;
-  json_t *c = json_load_file(full, 0, &je);
-  if (!json_is_object(c)) {
-    hg_import_note_add(j->r, full, c ? 1 : je.line, "fix the JSON",
-                       "not read: %s", c ? "not an object" : je.text);
-  } else {
-    json_t *label = json_object_get(c, "label"), *pos = json_object_get(c, "position");
-    hg_buf b = HG_BUF_INIT;
-    if (json_is_string(label)) {
-      hg_buf_puts(&b, "---\ntitle: ");
-      hg_import_put_yaml_str(&b, json_string_value(label));
-      hg_buf_putc(&b, '\n');
-    } else {
-      hg_buf_puts(&b, "---\n");
-    }
-    hg_buf_printf(&b, "weight: %ld\n---\n",
-                  json_is_number(pos) ? (long)(json_number_value(pos) * (json_is_integer(pos) ? 1 : 100)) : 0L);
-    char *path = hg_strdup_printf("%s/content/%s", j->out, hg_buf_cstr(&d));
-    hg_error *e = NULL;
-    if (hg_write_file(path, b.data, b.len, &e)) j->r->folders++;
-    else hg_import_note_add(j->r, full, 0, "check the disk", "not written: %s", e->text);
-    hg_error_free(e);
-    free(path);
-    hg_buf_free(&b);
-  }
-  if (c) json_decref(c);
-  free(full);
-  hg_buf_free(&d);
-}
-
 bool hg_import_tree(const hg_import_opts *o, const char *dir, hg_import_report *r,
                     hg_error **err) {
   jctx j = {0};
   j.o = o;
   j.out = dir;
   j.r = r;
-  j.kind = !strcmp(o->kind, "obsidian")     ? K_OBSIDIAN
-           : !strcmp(o->kind, "docusaurus") ? K_DOCUSAURUS
-           : !strcmp(o->kind, "mkdocs")     ? K_MKDOCS
-                                            : K_JEKYLL;
-  if (j.kind == K_MKDOCS) {
-    j.root = mkdocs_root(o, r, &j.nav);
-  } else {
-    char *docs = hg_path_join(o->source, "docs");
-    j.root = j.kind == K_DOCUSAURUS && hg_is_dir(docs) ? docs : hg_xstrdup(o->source);
-    if (j.root != docs) free(docs);
-  }
+  j.root = hg_xstrdup(o->source);
   if (!hg_is_dir(j.root)) {
     hg_error_set(err, 1, j.root, 0, 0, "no such folder (where the %s pages should be)", o->kind);
     free(j.root);
     return false;
   }
   char *cfgp = hg_path_join(o->source, "_config.yml");
-  if (j.kind == K_JEKYLL && hg_is_file(cfgp)) {
+  if (hg_is_file(cfgp)) {
     size_t cl;
     hg_error *e = NULL;
     char *ct = hg_read_file(cfgp, &cl, &e);
@@ -986,14 +863,6 @@ bool hg_import_tree(const hg_import_opts *o, const char *dir, hg_import_report *
     char date[11];
     char *full = hg_path_join(j.root, p->src);
     const char *base = hg_path_basename(p->src);
-    if (j.kind == K_DOCUSAURUS && (!strcmp(base, "_category_.json") || base[0] == '_')) {
-      if (strcmp(base, "_category_.json"))
-        hg_import_note_add(r, full, 0, "paste its text where it was imported",
-                           "a partial (its name starts with '_'), not a page: not imported");
-      p->redirect = !strcmp(base, "_category_.json"); /* marked for write_category */
-      free(full);
-      continue;
-    }
     if (!is_md(base)) {
       bool top = !strchr(p->src, '/');
       if (hg_str_has_suffix(base, ".html") || hg_str_has_suffix(base, ".liquid")) {
@@ -1070,24 +939,7 @@ bool hg_import_tree(const hg_import_opts *o, const char *dir, hg_import_report *
     if (!p->a.date && *date) p->a.date = hg_xstrdup(date);
     const char *lay = hg_value_str(hg_value_get(p->a.meta, "layout"));
     p->redirect = (lay && !strcmp(lay, "redirect")) || hg_value_get(p->a.meta, "redirect_to");
-    if (j.kind == K_DOCUSAURUS) {
-      /* the old URL: a slug from the root, else /docs/<folders>/<id or file
-       * name without its number prefix>, as Docusaurus serves docs/ */
-      const char *sl = hg_value_str(hg_value_get(p->a.meta, "slug"));
-      if (sl && sl[0] == '/' && !p->old_url) p->old_url = hg_xstrdup(sl);
-      if (!p->old_url && !hg_str_has_suffix(p->dst, "_index.md")) {
-        const char *id = hg_value_str(hg_value_get(p->a.meta, "id"));
-        char *stem = stem_of(hg_path_basename(p->src), date);
-        const char *name = stem;
-        size_t dn = strspn(name, "0123456789");
-        if (dn && (name[dn] == '-' || name[dn] == '_' || name[dn] == '.')) name += dn + 1;
-        const char *slash = strrchr(p->src, '/');
-        p->old_url = hg_strdup_printf("/docs/%.*s%s%s", slash ? (int)(slash - p->src) : 0,
-                                      p->src, slash ? "/" : "", id && !strchr(id, '/') ? id : name);
-        free(stem);
-      }
-    } else if (j.kind != K_JEKYLL) {
-    } else {
+    {
       /* the old URL: permalink, else Jekyll's default for a page (path.html)
        * or a post (/YYYY/MM/DD/title.html); other collections' URLs depend on
        * _config.yml, so they need a permalink to be redirected */
@@ -1188,14 +1040,6 @@ bool hg_import_tree(const hg_import_opts *o, const char *dir, hg_import_report *
   bool ok = true;
   for (size_t i = 0; ok && i < j.n; i++)
     if (j.p[i].ok && !j.p[i].redirect) ok = write_page(&j, &j.p[i], err);
-  if (j.kind == K_DOCUSAURUS) {
-    hg_strmap dsts = {0};
-    for (size_t i = 0; i < j.n; i++)
-      if (j.p[i].ok && j.p[i].dst) hg_strmap_put(&dsts, j.p[i].dst, 1);
-    for (size_t i = 0; i < j.n; i++)
-      if (!j.p[i].ok && j.p[i].redirect) write_category(&j, j.p[i].src, &dsts);
-    hg_strmap_free(&dsts);
-  }
   if (ok) {
     char *cfg = hg_strdup_printf("# Written by helpgen import %s from %s (see "
                                  "import-report.txt)\ntitle: \"Help Center\"\n", o->kind,
@@ -1218,6 +1062,5 @@ bool hg_import_tree(const hg_import_opts *o, const char *dir, hg_import_report *
   hg_value_free(j.config);
   hg_strmap_free(&j.src_ix);
   free(j.root);
-  hg_strmap_free(&j.nav);
   return ok;
 }

@@ -1,5 +1,5 @@
 #!/bin/sh
-# make fuzz: builds tests/fuzz/fuzz_content.c (and fuzz_shortcodes.c, fuzz_state.c, fuzz_walk.c, fuzz_media.c) as libFuzzer targets with
+# make fuzz: builds tests/fuzz/fuzz_content.c (and fuzz_shortcodes.c, fuzz_state.c, fuzz_walk.c, fuzz_media.c, fuzz_html2md.c) as libFuzzer targets with
 # clang (-fsanitize=fuzzer,address,undefined) against the helpgen sources
 # (src/*.c except main.c) into build-fuzz/, and runs it for
 # FUZZ_SECONDS (default 60) over a seed corpus made from examples/store,
@@ -14,7 +14,7 @@ cd "$(dirname "$0")/../.."
 B=build-fuzz
 SECONDS_=${FUZZ_SECONDS:-60}
 JOBS=${FUZZ_JOBS:-1}
-PKGS="libcmark-gfm yaml-0.1 lua5.4 libctemplate icu-uc icu-i18n libxxhash jansson zlib vips libbrotlienc libbrotlidec"
+PKGS="libcmark-gfm yaml-0.1 lua5.4 libctemplate icu-uc icu-i18n libxxhash jansson zlib vips libbrotlienc libbrotlidec gumbo"
 CC=${FUZZ_CC:-clang}
 CXX=${FUZZ_CXX:-clang++}
 
@@ -74,6 +74,9 @@ echo "fuzz: built $B/fuzz_walk"
 $CC $CFLAGS $SAN -c -o "$B/fuzz_media.o" tests/fuzz/fuzz_media.c
 $CXX $SAN -o "$B/fuzz_media" "$B/fuzz_media.o" "$B/libhg.a" $LIBS
 echo "fuzz: built $B/fuzz_media"
+$CC $CFLAGS $SAN -c -o "$B/fuzz_html2md.o" tests/fuzz/fuzz_html2md.c
+$CXX $SAN -o "$B/fuzz_html2md" "$B/fuzz_html2md.o" "$B/libhg.a" $LIBS
+echo "fuzz: built $B/fuzz_html2md"
 
 # Seed corpus: real articles, the Markdown case files, and front matter quirks.
 SEED="$B/seed"
@@ -212,3 +215,14 @@ for f in $(find examples/store/content -name '*.svg' -o -name '*.png' -o -name '
   { printf '\000'; cat "$f"; } >"$B/seed-media/img-$(basename "$f")"
 done
 run_target fuzz_media 65536 "$B/corpus-media" "$B/seed-media"
+
+# The Zendesk importer's HTML converter (gumbo -> cmark-gfm tree), seeded
+# with the article bodies of the hand-written export fixture.
+mkdir -p "$B/corpus-html2md" "$B/seed-html2md"
+for f in tests/fixtures/import/zendesk/articles*.json; do
+  python3 -c 'import json,sys
+for i, a in enumerate(json.load(open(sys.argv[1])).get("articles", [])):
+    open("%s/%s-%d.html" % (sys.argv[2], sys.argv[1].split("/")[-1], i), "w").write(a.get("body") or "")' \
+    "$f" "$B/seed-html2md"
+done
+run_target fuzz_html2md 65536 "$B/corpus-html2md" "$B/seed-html2md"

@@ -19,6 +19,7 @@
 #include <stdio.h>
 
 #include "hg_util.h"
+#include "hg_value.h"
 
 typedef struct {
   char *path; /* source file, as given on the command line ("export/articles.json") */
@@ -64,6 +65,11 @@ char *hg_import_report_json(const hg_import_report *r);
 /* Appends s as a double-quoted YAML scalar (JSON escaping, which YAML
  * reads the same). */
 void hg_import_put_yaml_str(hg_buf *b, const char *s);
+/* Every key of the front matter m (a map, or NULL) that is not one of the
+ * n names in `mapped`: a scalar as a "key: value" line (themes read it as
+ * META_<KEY>), a list or map reported as dropped (note on path:line). */
+void hg_import_put_other_keys(hg_buf *b, hg_import_report *r, const char *path, const hg_value *m,
+                              const char *const *mapped, size_t n);
 
 /* The zendesk kind (import_zendesk.c): reads o->source and writes the site
  * under `dir` (an empty folder). False with err when the export cannot be

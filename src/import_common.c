@@ -111,6 +111,28 @@ void hg_import_put_yaml_str(hg_buf *b, const char *s) {
   if (!hg_buf_put_json(b, s ? s : "")) hg_buf_puts(b, "\"\"");
 }
 
+void hg_import_put_other_keys(hg_buf *b, hg_import_report *r, const char *path, const hg_value *m,
+                              const char *const *mapped, size_t n) {
+  for (size_t i = 0; m && m->type == HG_V_MAP && i < m->len; i++) {
+    bool skip = false;
+    for (size_t k = 0; k < n && !skip; k++) skip = !strcmp(m->keys[i], mapped[k]);
+    if (skip) continue;
+    const hg_value *v = m->items[i];
+    if (v->type == HG_V_STRING || v->type == HG_V_INT || v->type == HG_V_FLOAT ||
+        v->type == HG_V_BOOL || v->type == HG_V_DATE) {
+      hg_import_put_yaml_str(b, m->keys[i]);
+      hg_buf_puts(b, ": ");
+      if (v->type == HG_V_STRING || v->type == HG_V_DATE) hg_import_put_yaml_str(b, v->str);
+      else hg_buf_puts(b, v->str);
+      hg_buf_putc(b, '\n');
+    } else if (v->type != HG_V_NULL) {
+      hg_import_note_add(r, path, m->key_lines ? m->key_lines[i] : 0,
+                         "helpgen has no use for it; a hook can read it from the original",
+                         "front matter '%s' (a %s) dropped", m->keys[i], hg_value_type_name(v->type));
+    }
+  }
+}
+
 /* ---- heading anchors (shared with the other Markdown-tree kinds) ---- */
 
 /* The 0-based line of offset `off` in s. */

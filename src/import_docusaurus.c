@@ -585,25 +585,7 @@ static void make_page(dctx *c, dpage *p) {
                                        "pagination_prev", "displayed_sidebar", "sidebar_class_name",
                                        "sidebar_custom_props", "custom_edit_url", "toc_min_heading_level",
                                        "toc_max_heading_level", "image", "last_update"};
-  for (size_t i = 0; m && m->type == HG_V_MAP && i < m->len; i++) {
-    bool skip = false;
-    for (size_t k = 0; k < sizeof mapped / sizeof mapped[0]; k++)
-      if (!strcmp(m->keys[i], mapped[k])) skip = true;
-    if (skip) continue;
-    const hg_value *v = m->items[i];
-    if (v->type == HG_V_STRING || v->type == HG_V_INT || v->type == HG_V_FLOAT ||
-        v->type == HG_V_BOOL || v->type == HG_V_DATE) {
-      hg_import_put_yaml_str(&b, m->keys[i]);
-      hg_buf_puts(&b, ": ");
-      if (v->type == HG_V_STRING || v->type == HG_V_DATE) hg_import_put_yaml_str(&b, v->str);
-      else hg_buf_puts(&b, v->str);
-      hg_buf_putc(&b, '\n');
-    } else if (v->type != HG_V_NULL) {
-      hg_import_note_add(c->r, p->a.path, m->key_lines ? m->key_lines[i] : 0,
-                         "helpgen has no use for it; a hook can read it from the original",
-                         "front matter '%s' (a %s) dropped", m->keys[i], hg_value_type_name(v->type));
-    }
-  }
+  hg_import_put_other_keys(&b, c->r, p->a.path, m, mapped, sizeof mapped / sizeof mapped[0]);
   hg_buf_puts(&b, "---\n");
   p->pg.src_path = p->a.path;
   p->pg.src_text = p->text;

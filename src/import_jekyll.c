@@ -728,12 +728,6 @@ static const char *const mapped[] = {
     /* layout and navigation of Jekyll themes, which helpgen's folders replace */
     "has_children", "has_toc", "nav_exclude", "toc", "search_exclude", "render_with_liquid"};
 
-static bool is_mapped(const char *k) {
-  for (size_t i = 0; i < sizeof mapped / sizeof mapped[0]; i++)
-    if (!strcmp(k, mapped[i])) return true;
-  return false;
-}
-
 static long weight_of(const hg_value *m) {
   static const char *const keys[] = {"weight", "order", "nav_order", "sidebar_position"};
   for (size_t i = 0; i < 4; i++) {
@@ -793,23 +787,7 @@ static bool write_page(jctx *j, jpage *p, hg_error **err) {
                        "folder",
                        "parent: '%s' (theme navigation) kept as a plain key", hg_value_str(par));
   /* other scalar keys stay (themes read them as META_<KEY>) */
-  for (size_t i = 0; m && m->type == HG_V_MAP && i < m->len; i++) {
-    if (is_mapped(m->keys[i])) continue;
-    const hg_value *v = m->items[i];
-    if (v->type == HG_V_STRING || v->type == HG_V_INT || v->type == HG_V_FLOAT ||
-        v->type == HG_V_BOOL || v->type == HG_V_DATE) {
-      hg_import_put_yaml_str(&b, m->keys[i]);
-      hg_buf_puts(&b, ": ");
-      if (v->type == HG_V_STRING || v->type == HG_V_DATE) hg_import_put_yaml_str(&b, v->str);
-      else hg_buf_puts(&b, v->str);
-      hg_buf_putc(&b, '\n');
-    } else if (v->type != HG_V_NULL) {
-      hg_import_note_add(j->r, p->a.path, m->key_lines ? m->key_lines[i] : 0,
-                         "helpgen has no use for it; a hook can read it from the original",
-                         "front matter '%s' (a %s) dropped", m->keys[i],
-                         hg_value_type_name(v->type));
-    }
-  }
+  hg_import_put_other_keys(&b, j->r, p->a.path, m, mapped, sizeof mapped / sizeof mapped[0]);
   hg_buf_puts(&b, "---\n");
   char *body = body_of(j, p);
   hg_buf_puts(&b, body);
